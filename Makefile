@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh machine:
+#   make report   build the example report into build/
+#   make test     run the test suite
+# Both create .venv and install what they need from PyPI.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: report test check bench clean reference
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# The example deliberately carries the imperfections editors meet (tracked
+# changes, an unassigned agency), so the check finds errors: build anyway.
+report: $(STAMP)
+	$(BIN)/jointreport build --force
+
+check: $(STAMP)
+	$(BIN)/jointreport check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py
+
+reference: $(STAMP)
+	$(BIN)/python templates/make_reference_docx.py
+
+clean:
+	rm -rf build

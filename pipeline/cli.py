@@ -1,0 +1,116 @@
+"""The `jointreport` command: only wiring; every stage lives in its own module."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import FORMATS, build_report
+from .check import check_project
+from .errors import JointreportError
+from .findings import as_json, as_text, summary_line
+from .project import load_project
+
+EXIT_INTERNAL = 3
+
+
+def project_option(command):
+    return click.option(
+        "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+        show_default=True, help="Folder of the report project (the one holding report.yaml).",
+    )(command)
+
+
+class Progress:
+    """Short progress lines on stderr, so stdout stays clean for --format json."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.started = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            click.echo(click.style(f"[{time.monotonic() - self.started:5.1f}s] ", dim=True) + message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jointreport")
+def cli():
+    """Assemble a coalition's joint report from the drafts its agencies send.
+
+    Agencies drop drafts (.docx, .odt or .md) into contributions/<agency>/,
+    named after a section id of chapters/outline.yaml. `check` tells you
+    everything wrong with every draft; `build` makes the DOCX and PDF report.
+    """
+
+
+@cli.command()
+@project_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people (grouped by agency), json for scripts and CI.")
+def check(project_dir: Path, output_format: str) -> int:
+    """Check every draft against the outline and report what is wrong.
+
+    Exit status: 0 no errors, 1 errors found, 2 the project itself is broken.
+    """
+    project = load_project(project_dir)
+    result = check_project(project)
+    click.echo(as_json(result) if output_format == "json" else as_text(project, result))
+    return 1 if result.has_errors else 0
+
+
+@cli.command()
+@project_option
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
+              help="Comma-separated output formats: docx, pdf.")
+@click.option("--force", is_flag=True, help="Build even when the check finds errors (drafts with errors are still used).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
+def build(project_dir: Path, formats: str, force: bool, quiet: bool) -> int:
+    """Check the drafts, then build the report into build/.
+
+    Refuses when the check finds errors, unless --force. Outputs are replaced
+    only when complete, and nothing under contributions/ is ever written.
+    """
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    progress = Progress(not quiet)
+    project = load_project(project_dir)
+    progress(f"checking the drafts in {project.contributions_dir}")
+    result = check_project(project, progress=lambda path: progress(f"  read {path}"))
+    errors = result.summary()["error"]
+    click.echo(summary_line(result), err=True)
+    if errors and not force:
+        click.echo(as_text(project, result), err=True)
+        raise JointreportError(f"not building: {errors} error{'s' * (errors != 1)} (see above); "
+                               "fix them, or build anyway with --force")
+    for path in build_report(project, result, wanted, progress):
+        click.echo(f"wrote {os.path.relpath(path)}")
+    return 0
+
+
+def main() -> None:
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except JointreportError as exc:
+        click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
+        code = exc.exit_code
+    except Exception as exc:  # anything else is our bug, not the user's
+        if os.environ.get("JOINTREPORT_DEBUG"):
+            raise
+        click.echo(f"internal error (a bug in jointreport, please report it): {type(exc).__name__}: {exc}\n"
+                   "run again with JOINTREPORT_DEBUG=1 to see the traceback", err=True)
+        code = EXIT_INTERNAL
+    sys.exit(code or 0)

@@ -1,0 +1,24 @@
+"""The one error root the CLI prints; anything else escaping is an internal bug (exit 3)."""
+
+
+class JointreportError(Exception):
+    """A problem the user can fix; its message is shown as is."""
+
+    exit_code = 1
+
+
+class ProjectError(JointreportError):
+    """The project itself is broken (bad YAML, unknown agency ids, no outline).
+
+    Carries every problem found, not just the first, so an editor can fix them in one go.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class DraftError(JointreportError):
+    """One agency draft cannot be read; reported as a finding, never stops the others."""

@@ -1,0 +1,43 @@
+"""Findings as people and scripts read them: grouped coloured text, or stable JSON."""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+
+import click
+
+from .check import CheckResult
+from .model import Project
+
+COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def as_json(result: CheckResult) -> str:
+    payload = {"findings": [f.to_json() for f in result.findings], "summary": result.summary()}
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def summary_line(result: CheckResult) -> str:
+    counts = result.summary()
+    parts = [f"{n} {severity}{'s' * (n != 1 and severity != 'info')}" for severity, n in counts.items()]
+    drafts = len(result.drafts)
+    return f"{', '.join(parts)} — {drafts} draft{'s' * (drafts != 1)} ready to assemble"
+
+
+def as_text(project: Project, result: CheckResult) -> str:
+    """Grouped by agency, then file: what a focal point forwards to the colleague who must fix it."""
+    lines = []
+    for agency_id, by_agency in groupby(result.findings, key=lambda f: f.agency or ""):
+        agency = project.agencies.get(agency_id)
+        title = f"{agency.short} — {agency.name}" if agency else (agency_id or "Project")
+        lines.append(click.style(title, bold=True))
+        for path, by_file in groupby(by_agency, key=lambda f: f.path):
+            lines.append(f"  {path}")
+            for finding in by_file:
+                severity = click.style(f"{finding.severity:<7}", fg=COLOURS[finding.severity])
+                where = f"{finding.location}: " if finding.location else ""
+                lines.append(f"    {severity} {finding.code:<28} {where}{finding.message}")
+        lines.append("")
+    lines.append(summary_line(result))
+    return "\n".join(lines)

@@ -1,0 +1,184 @@
+"""The plain data that flows through the stages: intake → check → assemble → render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STATUSES = ("draft", "final", "cleared")
+SEVERITIES = ("error", "warning", "info")
+DRAFT_FORMATS = ("docx", "odt", "md")
+
+
+def status_rank(status: str) -> int:
+    return STATUSES.index(status)
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    short: str
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    title: str
+    date: dt.date
+    status: str
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    lead: str
+    contributors: list[str]
+    number: str
+    chapter_id: str
+    words: tuple[int, int] | None = None
+    required: bool = True
+    due: Any = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title!r}" if self.number else repr(self.title)
+
+    @property
+    def agencies(self) -> list[str]:
+        """Lead first, then contributors in outline order: the order texts are merged in."""
+        return [self.lead] + [a for a in self.contributors if a != self.lead]
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    number: str
+    sections: list[Section]
+
+
+@dataclass
+class Part:
+    id: str
+    title: str
+    numeral: str
+    chapters: list[Chapter]
+
+
+@dataclass
+class Project:
+    root: Path
+    title: str
+    subtitle: str
+    coalition: str
+    edition: str
+    language: str
+    agencies: dict[str, Agency]
+    milestones: list[Milestone]
+    parts: list[Part]
+    slug: str = "report"
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        return [c for p in self.parts for c in p.chapters]
+
+    @property
+    def sections(self) -> dict[str, Section]:
+        return {s.id: s for c in self.chapters for s in c.sections}
+
+    @property
+    def contributions_dir(self) -> Path:
+        return self.root / "contributions"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    status: str = "draft"
+    submitted: dt.date | None = None
+    version: str | None = None
+    author: str | None = None
+
+
+@dataclass
+class Contribution:
+    """One agency's draft file for one section, as found on disk."""
+
+    path: Path
+    agency: str
+    section_id: str
+    format: str
+    relpath: str
+    meta: Metadata = field(default_factory=Metadata)
+
+    def finding(self, code: str, severity: str, message: str, location: str | None = None) -> "Finding":
+        return Finding(code, severity, self.relpath, message, section=self.section_id, agency=self.agency, location=location)
+
+
+@dataclass
+class Draft:
+    """A contribution converted to pandoc's AST (blocks), with its media on disk."""
+
+    contribution: Contribution
+    blocks: list
+    media_dir: Path
+    words: int
+    tracked_changes: dict[str, int] = field(default_factory=dict)
+    comments: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    path: str
+    message: str
+    section: str | None = None
+    agency: str | None = None
+    location: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (self.agency or "", self.path, SEVERITIES.index(self.severity), self.code, self.location or "", self.message)
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "path": self.path,
+            "section": self.section,
+            "agency": self.agency,
+            "location": self.location,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    identifier: str
+
+
+@dataclass
+class Document:
+    """The assembled report: one pandoc AST plus what the renderers need around it."""
+
+    project: Project
+    blocks: list
+    headings: list[Heading]
+    media: dict[str, Path]
+    is_draft: bool
+    meta: dict = field(default_factory=dict)

@@ -1,0 +1,151 @@
+"""The agreed outline: parts → chapters → sections, and the checks drafts must pass against it."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Chapter, Contribution, Draft, Finding, Part, Project, Section
+from .schema import Field, Validator, mark_of
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+SECTION = Field("map", fields={
+    "id": Field("str", required=True),
+    "title": Field("str", required=True),
+    "lead": Field("str", required=True),
+    "contributors": Field("list", default=[], items=Field("str", required=True)),
+    "words": Field("list", items=Field("int", required=True)),
+    "required": Field("bool", default=True),
+    "due": Field("any"),
+})
+CHAPTER = Field("map", fields={
+    "id": Field("str", required=True),
+    "title": Field("str", required=True),
+    "numbered": Field("bool", default=True),
+    "sections": Field("list", required=True, items=SECTION),
+})
+PART = Field("map", fields={
+    "id": Field("str", required=True),
+    "title": Field("str", required=True),
+    "chapters": Field("list", required=True, items=CHAPTER),
+})
+OUTLINE = Field("map", required=True, fields={"parts": Field("list", required=True, items=PART)})
+
+
+def build_outline(raw, label: str, agencies: set[str], validator: Validator) -> list[Part]:
+    """Turn validated outline data into numbered parts; cross-reference problems go to `validator`."""
+    data = validator.check(raw, OUTLINE)
+    if not data or not data["parts"]:
+        if not validator.errors:
+            validator.error(getattr(raw, "mark", None), "parts", "the outline has no parts")
+        return []
+    seen: set[tuple[str, str]] = set()
+    parts, chapter_number = [], 0
+
+    def claim(kind: str, ident: str, *path) -> None:
+        mark = mark_of(raw, *path)
+        if not ID_PATTERN.match(ident or ""):
+            validator.error(mark, "id", f"{kind} id {ident!r} must be lower-case letters, digits and hyphens")
+        elif (kind, ident) in seen:
+            validator.error(mark, "id", f"{kind} id {ident!r} is used twice")
+        else:
+            seen.add((kind, ident))
+
+    for p, part in enumerate(data["parts"]):
+        claim("part", part["id"], "parts", p, "id")
+        chapters = []
+        for c, chapter in enumerate(part["chapters"] or []):
+            claim("chapter", chapter["id"], "parts", p, "chapters", c, "id")
+            number = ""
+            if chapter["numbered"]:
+                chapter_number += 1
+                number = str(chapter_number)
+            sections = []
+            for s, section in enumerate(chapter["sections"] or []):
+                where = ("parts", p, "chapters", c, "sections", s)
+                claim("section", section["id"], *where, "id")
+                for role, agency_ids in (("lead", [section["lead"]]), ("contributors", section["contributors"])):
+                    for agency in agency_ids:
+                        if agency not in agencies:
+                            validator.error(mark_of(raw, *where, role), role,
+                                            f"unknown agency {agency!r} in section {section['id']!r} (agencies are declared in report.yaml)")
+                words = section["words"]
+                if words is not None and (len(words) != 2 or words[0] > words[1]):
+                    validator.error(mark_of(raw, *where, "words"), "words", "should be [min, max] with min ≤ max")
+                    words = None
+                sections.append(Section(
+                    id=section["id"], title=section["title"], lead=section["lead"],
+                    contributors=section["contributors"], chapter_id=chapter["id"],
+                    number=f"{number}.{s + 1}" if number else "",
+                    words=tuple(words) if words else None, required=section["required"], due=section["due"],
+                ))
+            chapters.append(Chapter(chapter["id"], chapter["title"], number, sections))
+        parts.append(Part(part["id"], part["title"], ROMAN[p] if p < len(ROMAN) else str(p + 1), chapters))
+    return parts
+
+
+def check_placement(project: Project, contributions: list[Contribution]) -> tuple[list[Finding], list[Contribution]]:
+    """Findings about where drafts sit in the outline, and the drafts that may be assembled."""
+    sections = project.sections
+    findings: list[Finding] = []
+    placed: dict[tuple[str, str], Contribution] = {}
+    for contribution in sorted(contributions, key=lambda c: c.relpath):
+        section = sections.get(contribution.section_id)
+        finding = _placement_problem(project, section, contribution)
+        if finding:
+            findings.append(finding)
+            continue
+        key = (contribution.agency, contribution.section_id)
+        if key in placed:
+            findings.append(contribution.finding("outline/duplicate-contribution", "error",
+                                     f"{contribution.agency} sent two drafts for {contribution.section_id!r} "
+                                     f"({placed[key].relpath} is used); remove one of them"))
+            continue
+        placed[key] = contribution
+    present = {section_id for _, section_id in placed}
+    for section in sections.values():
+        if section.required and section.id not in present:
+            findings.append(Finding(
+                "outline/missing-section", "error", f"contributions/{section.lead}/",
+                f"no draft yet for required section {section.label}: "
+                f"expected contributions/{section.lead}/{section.id}.docx (or .md, .odt)",
+                section=section.id, agency=section.lead,
+            ))
+    return findings, list(placed.values())
+
+
+def _placement_problem(project: Project, section: Section | None, contribution: Contribution) -> Finding | None:
+    if section is None:
+        known = ", ".join(sorted(project.sections))
+        return contribution.finding("outline/unknown-section", "error",
+                        f"no section {contribution.section_id!r} in chapters/outline.yaml; rename the file to one of: {known}")
+    if contribution.agency not in section.agencies:
+        return contribution.finding("outline/unassigned-agency", "error",
+                        f"{project.agencies[contribution.agency].short} is not lead or contributor of section "
+                        f"{section.label}; left out of the build until "
+                        f"chapters/outline.yaml lists {contribution.agency!r} under its contributors")
+    return None
+
+
+def check_word_budgets(project: Project, drafts: list[Draft]) -> list[Finding]:
+    """A section's budget covers all its agencies' texts together; the finding goes on the lead's draft."""
+    findings = []
+    for section in project.sections.values():
+        texts = sorted((d for d in drafts if d.contribution.section_id == section.id),
+                       key=lambda d: section.agencies.index(d.contribution.agency))
+        if not section.words or not texts:
+            continue
+        low, high = section.words
+        total = sum(d.words for d in texts)
+        shares = "" if len(texts) == 1 else " (" + ", ".join(
+            f"{project.agencies[d.contribution.agency].short} {d.words}" for d in texts) + ")"
+        if total > high:
+            findings.append(texts[0].contribution.finding(
+                "outline/over-budget", "warning",
+                f"section {section.label} has {total} words{shares}, budget {low}–{high}: cut about {total - high}"))
+        elif total < low:
+            findings.append(texts[0].contribution.finding(
+                "outline/under-budget", "warning",
+                f"section {section.label} has {total} words{shares}, budget {low}–{high}: about {low - total} short"))
+    return findings

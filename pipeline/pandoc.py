@@ -1,0 +1,58 @@
+"""Every pandoc run goes through here: sandboxed, memory-capped and timed out, because drafts are untrusted."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+from pathlib import Path
+
+import pypandoc
+
+from .errors import DraftError, JointreportError
+
+# pandoc's manual ("A note on security") recommends a heap cap for untrusted input.
+SAFETY_ARGS = ["--sandbox", "+RTS", "-M1500m", "-RTS"]
+TIMEOUT_SECONDS = 180
+
+
+@functools.cache
+def pandoc_path() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+@functools.cache
+def pandoc_version() -> str:
+    return pypandoc.get_pandoc_version()
+
+
+def run_pandoc(args: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
+    """Run pandoc; raises `PandocFailed` with pandoc's own first error line."""
+    try:
+        proc = subprocess.run(
+            [pandoc_path(), *SAFETY_ARGS, *args], input=stdin, capture_output=True,
+            timeout=TIMEOUT_SECONDS, cwd=cwd, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise PandocFailed(f"pandoc gave up after {TIMEOUT_SECONDS} s") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PandocFailed(message[0] if message else f"pandoc exited with {proc.returncode}")
+    return proc.stdout
+
+
+class PandocFailed(DraftError):
+    pass
+
+
+def read_to_ast(path: Path, reader: str, media_dir: Path) -> dict:
+    """Convert one draft to pandoc's JSON AST, extracting its embedded media into `media_dir`."""
+    out = run_pandoc([str(path), "-f", reader, "-t", "json", f"--extract-media={media_dir}"])
+    return json.loads(out)
+
+
+def write_from_ast(ast: dict, writer: str, args: list[str], cwd: Path | None = None) -> bytes:
+    try:
+        return run_pandoc(["-f", "json", "-t", writer, *args, "-o", "-"], stdin=json.dumps(ast).encode(), cwd=cwd)
+    except PandocFailed as exc:
+        raise JointreportError(f"pandoc could not write {writer}: {exc}") from None

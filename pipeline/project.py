@@ -1,0 +1,102 @@
+"""Load a report project (report.yaml + chapters/outline.yaml) into a `Project`, or say everything wrong with it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import ProjectError
+from .model import STATUSES, Agency, Milestone, Project
+from .outline import ID_PATTERN, build_outline
+from .schema import Field, Validator, mark_of
+from .yamlfile import YamlError, read_yaml
+
+REPORT_FILE = "report.yaml"
+OUTLINE_FILE = "chapters/outline.yaml"
+
+AGENCY = Field("map", fields={
+    "name": Field("str", required=True),
+    "short": Field("str", required=True),
+    "contact": Field("map", default={}, fields={"name": Field("str", default=""), "email": Field("str", default="")}),
+})
+MILESTONE = Field("map", fields={
+    "id": Field("str", required=True),
+    "title": Field("str", required=True),
+    "date": Field("date", required=True),
+    "status": Field("str", required=True, choices=STATUSES),
+})
+REPORT = Field("map", required=True, fields={
+    "title": Field("str", required=True),
+    "subtitle": Field("str", default=""),
+    "coalition": Field("str", required=True),
+    "edition": Field("str", default=""),
+    "slug": Field("str"),
+    "language": Field("str", default="en"),
+    "agencies": Field("dict", required=True, values=AGENCY),
+    "milestones": Field("list", default=[], items=MILESTONE),
+})
+
+
+def load_project(root: Path) -> Project:
+    root = Path(root).resolve()
+    report_path, outline_path = root / REPORT_FILE, root / OUTLINE_FILE
+    missing = [name for name, path in ((REPORT_FILE, report_path), (OUTLINE_FILE, outline_path)) if not path.is_file()]
+    if missing:
+        raise ProjectError([f"{root}: not a report project: missing {' and '.join(missing)}"])
+
+    problems: list[str] = []
+    raw_report = _read(report_path, REPORT_FILE, problems)
+    raw_outline = _read(outline_path, OUTLINE_FILE, problems)
+    if problems:
+        raise ProjectError(problems)
+
+    report_check = Validator(REPORT_FILE)
+    report = report_check.check(raw_report, REPORT) or {}
+    agencies = _agencies(raw_report, report.get("agencies") or {}, report_check)
+    milestones = [Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]]
+
+    outline_check = Validator(OUTLINE_FILE)
+    parts = build_outline(raw_outline, OUTLINE_FILE, set(agencies), outline_check)
+
+    problems = report_check.errors + outline_check.errors
+    if problems:
+        raise ProjectError(problems)
+    return Project(
+        root=root, title=report["title"], subtitle=report["subtitle"], coalition=report["coalition"],
+        edition=report["edition"], language=report["language"], agencies=agencies,
+        slug=report["slug"] or _slugify(report["title"]),
+        milestones=sorted(milestones, key=lambda m: m.date), parts=parts,
+    )
+
+
+def _read(path: Path, label: str, problems: list[str]):
+    try:
+        return read_yaml(path, label)
+    except YamlError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def _agencies(raw, agencies: dict, validator: Validator) -> dict[str, Agency]:
+    result = {}
+    for agency_id, entry in agencies.items():
+        if not ID_PATTERN.match(agency_id):
+            validator.error(mark_of(raw, "agencies", agency_id), f"agencies.{agency_id}",
+                            "agency ids must be lower-case letters, digits and hyphens (they name folders under contributions/)")
+            continue
+        if entry:
+            contact = entry["contact"] or {}
+            result[agency_id] = Agency(agency_id, entry["name"], entry["short"],
+                                       contact.get("name", ""), contact.get("email", ""))
+    return result
+
+
+def _slugify(title: str) -> str:
+    """File name for outputs: the title's words, cut at a word boundary."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) > 60:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "report"

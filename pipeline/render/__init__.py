@@ -1,0 +1,46 @@
+"""Renderers turn an assembled `Document` into files; each maps the assembler's semantic classes to its own look."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from pandocfilters import walk
+
+from ..model import Document
+
+PANDOC_API_VERSION = [1, 23, 1]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` in one step, so a failed build leaves the previous output intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def restyle_divs(blocks: list, restyle: Callable[[str, list, list], list | dict | None]) -> list:
+    """Let a renderer replace each semantic Div (by its first class) with its own blocks."""
+
+    def visit(key, value, fmt, meta):
+        if key == "Div" and value[0][1]:
+            return restyle(value[0][1][0], value[0], value[1])
+        return None
+
+    return walk(blocks, visit, "", {})
+
+
+def pandoc_document(document: Document, blocks: list) -> dict:
+    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": {}, "blocks": blocks}
+
+
+def draft_mark(document: Document) -> str:
+    return "DRAFT – not for circulation" if document.is_draft else ""

@@ -1,0 +1,201 @@
+"""DOCX through pandoc and the project's reference.docx, finished with python-docx.
+
+pandoc leaves a table of contents as an empty field that Word fills only
+after an update; we write the entries ourselves (hyperlinks to the heading
+bookmarks, PAGEREF fields for the page numbers) and ask Word to refresh the
+page numbers on opening. Cover, running header, draft mark and page numbers
+are added here because they depend on the project, not on the template.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import mimetypes
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
+from lxml import etree
+from pandocfilters import Div, Para, RawBlock
+
+from ..assemble import inlines
+from ..model import Document
+from ..pandoc import write_from_ast
+from . import draft_mark, pandoc_document, restyle_divs, walk, write_atomically
+
+REFERENCE = "reference.docx"
+TEXT_WIDTH = Cm(16.3)  # A4 less the reference document's margins
+STYLES = {
+    "attribution": "Attribution",
+    "contribution-from": "Contribution From",
+    "chapter-intro": "Chapter Introduction",
+    "missing": "Awaited Section",
+}
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PAGE_BREAK = RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+
+def _styled(style: str, text: str) -> dict:
+    return Div(["", [], [["custom-style", style]]], [Para(inlines(text))])
+
+
+def _restyle(style_class: str, attr: list, blocks: list):
+    style = STYLES.get(style_class)
+    return Div(["", [], [["custom-style", style]] if style else []], blocks)
+
+
+def _embed_images(document: Document, blocks: list) -> list:
+    """pandoc's sandbox reads no image files, so images travel inside the AST as data: URIs."""
+
+    def visit(key, value, fmt, meta):
+        if key == "Image" and value[2][0].startswith("media/"):
+            path = document.media[value[2][0][len("media/"):]]
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            value[2][0] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+        return None
+
+    return walk(blocks, visit, "", {})
+
+
+def _w(tag: str, **attrs) -> etree._Element:
+    element = etree.Element(f"{{{W}}}{tag}", nsmap={"w": W})
+    for name, value in attrs.items():
+        element.set(f"{{{W}}}{name}", value)
+    return element
+
+
+def _run(parent, child: etree._Element | None = None, text: str | None = None) -> None:
+    run = etree.SubElement(parent, f"{{{W}}}r")
+    if child is not None:
+        run.append(child)
+    if text is not None:
+        t = etree.SubElement(run, f"{{{W}}}t")
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def _field_char(kind: str) -> etree._Element:
+    return _w("fldChar", fldCharType=kind)
+
+
+def _instruction(text: str) -> etree._Element:
+    element = _w("instrText")
+    element.text = text
+    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return element
+
+
+def table_of_contents(document: Document, title: str) -> list:
+    """A Word TOC field whose result already lists every part, chapter and section."""
+    paragraphs = []
+    heading = _w("p")
+    heading.append(_w("pPr"))
+    heading[0].append(_w("pStyle", val="TOCHeading"))
+    _run(heading, text=title)
+    paragraphs.append(heading)
+    entries = [h for h in document.headings if h.level <= 3]
+    for index, entry in enumerate(entries):
+        p = _w("p")
+        ppr = etree.SubElement(p, f"{{{W}}}pPr")
+        ppr.append(_w("pStyle", val=f"TOC{entry.level}"))
+        if index == 0:
+            _run(p, _field_char("begin"))
+            _run(p, _instruction(' TOC \\o "1-3" \\h \\z \\u '))
+            _run(p, _field_char("separate"))
+        link = etree.SubElement(p, f"{{{W}}}hyperlink")
+        link.set(f"{{{W}}}anchor", entry.identifier)
+        link.set(f"{{{W}}}history", "1")
+        _run(link, text=entry.text)
+        _run(link, _w("tab"))
+        _run(link, _field_char("begin"))
+        _run(link, _instruction(f" PAGEREF {entry.identifier} \\h "))
+        _run(link, _field_char("separate"))
+        _run(link, text="")
+        _run(link, _field_char("end"))
+        if index == len(entries) - 1:
+            _run(p, _field_char("end"))
+        paragraphs.append(p)
+    xml = "".join(etree.tostring(p, encoding="unicode") for p in paragraphs)
+    return [RawBlock("openxml", xml)]
+
+
+def front_matter(document: Document) -> list:
+    project = document.project
+    cover = [
+        _styled("Cover Coalition", project.coalition),
+        _styled("Cover Title", project.title),
+        _styled("Cover Subtitle", project.subtitle),
+        _styled("Cover Edition", project.edition),
+    ]
+    if document.is_draft:
+        cover.append(_styled("Draft Mark", draft_mark(document)))
+    return cover + [PAGE_BREAK] + table_of_contents(document, "Contents")
+
+
+def render_docx(document: Document, output: Path) -> Path:
+    blocks = front_matter(document) + _embed_images(document, restyle_divs(document.blocks, _restyle))
+    reference = document.project.templates_dir / REFERENCE
+    data = write_from_ast(pandoc_document(document, blocks), "docx", [f"--reference-doc={reference}"])
+    write_atomically(output, finish(document, data))
+    return output
+
+
+def finish(document: Document, data: bytes) -> bytes:
+    """Header, footer, draft mark and document properties: the parts pandoc does not write."""
+    project = document.project
+    word = docx.Document(io.BytesIO(data))
+    section = word.sections[0]
+    section.different_first_page_header_footer = True
+    mark = draft_mark(document)
+
+    mark_style = _character_style(word, "Draft Mark Char")
+    header = _blank_paragraph(section.header, word.styles["Header"])
+    header.add_run(project.title)
+    if mark:
+        header.add_run("\t")
+        header.add_run(mark, style=mark_style)
+        cover_header = _blank_paragraph(section.first_page_header, word.styles["Header"])
+        cover_header.add_run("\t")
+        cover_header.add_run(mark, style=mark_style)
+    footer = _blank_paragraph(section.footer, word.styles["Footer"])
+    footer.add_run(f"{project.coalition}\t")
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    _blank_paragraph(section.first_page_footer, word.styles["Footer"])
+
+    settings = word.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+
+    properties = word.core_properties
+    properties.title, properties.subject, properties.author = project.title, project.subtitle, project.coalition
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _blank_paragraph(part, style):
+    """The header or footer's only paragraph, emptied of what the template put there, with a right tab stop."""
+    part.is_linked_to_previous = False
+    for extra in part.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    paragraph = part.paragraphs[0]
+    for child in list(paragraph._p):
+        paragraph._p.remove(child)
+    paragraph.style = style
+    tabs = paragraph.paragraph_format.tab_stops
+    for inherited in style.paragraph_format.tab_stops:
+        tabs.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    return paragraph
+
+
+def _character_style(word, name: str):
+    """The template's character style if it has one, else none (plain run)."""
+    try:
+        return word.styles[name]
+    except KeyError:
+        return None

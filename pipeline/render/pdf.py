@@ -1,0 +1,90 @@
+"""PDF through Typst: pandoc writes the body as Typst, the `typst` package compiles it.
+
+Typst reads any file under its root and follows symlinks there, so it
+compiles from a fresh staging folder holding only the template, the body
+and the report's images — never the project or the drafts themselves.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import font_roboto
+import typst
+from pandocfilters import Emph, RawBlock, Space, Str
+
+from ..errors import JointreportError
+from ..model import Document
+from ..pandoc import write_from_ast
+from . import draft_mark, pandoc_document, restyle_divs, walk, write_atomically
+
+TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
+WRAPPERS = {
+    "attribution": "attribution",
+    "contribution-from": "contributionfrom",
+    "chapter-intro": "chapterintro",
+    "missing": "awaited",
+    "annex-entry": "annexentry",
+}
+TEMPLATE = "report.typ"
+
+
+def _wrap(style_class: str, attr: list, blocks: list):
+    function = WRAPPERS.get(style_class)
+    if function is None:
+        return None
+    return [RawBlock("typst", f"#{function}["), *blocks, RawBlock("typst", "]")]
+
+
+def _typst_images(blocks: list) -> list:
+    """Typst draws PNG, JPEG, GIF and SVG only; Word's EMF/WMF/TIFF pictures become a note."""
+
+    def visit(key, value, fmt, meta):
+        if key == "Image" and Path(value[2][0]).suffix.lower() not in TYPST_IMAGE_TYPES:
+            return Emph([Str("[picture"), Space(), Str("in"), Space(), Str("a"), Space(),
+                         Str("format"), Space(), Str("the"), Space(), Str("PDF"), Space(), Str("cannot"), Space(), Str("show]")])
+        return None
+
+    return walk(blocks, visit, "", {})
+
+
+def render_pdf(document: Document, output: Path) -> Path:
+    project = document.project
+    blocks = _typst_images(restyle_divs(document.blocks, _wrap))
+    body = write_from_ast(pandoc_document(document, blocks), "typst", [])
+    staging = Path(tempfile.mkdtemp(prefix="pdf-", dir=_staging_root(project.build_dir)))
+    try:
+        shutil.copyfile(project.templates_dir / TEMPLATE, staging / TEMPLATE)
+        (staging / "body.typ").write_bytes(b'#import "report.typ": *\n' + body)
+        (staging / "main.typ").write_text('#import "report.typ": report\n#show: report\n#include "body.typ"\n', encoding="utf-8")
+        (staging / "media").mkdir()
+        for name, source in document.media.items():
+            shutil.copyfile(source, staging / "media" / name)
+        inputs = {
+            "title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
+            "edition": project.edition, "lang": project.language, "draft_mark": draft_mark(document),
+            "toc_title": "Contents", "agencies": " · ".join(a.short for a in project.agencies.values()),
+        }
+        try:
+            pdf = typst.compile(
+                str(staging / "main.typ"), root=str(staging), font_paths=[str(_font_dir())],
+                ignore_system_fonts=True, sys_inputs=inputs,
+            )
+        except typst.TypstError as exc:
+            raise JointreportError(f"the PDF could not be typeset:\n{exc.diagnostic or exc.message}") from None
+        write_atomically(output, pdf)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return output
+
+
+def _staging_root(build_dir: Path) -> Path:
+    root = build_dir / ".staging"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _font_dir() -> Path:
+    return Path(font_roboto.__file__).parent / "files"

@@ -1,0 +1,130 @@
+"""Declared shapes for the project's YAML files, checked in one pass that collects every error.
+
+Modelled on MkDocs' config options: each file states its fields once, and the
+editor gets all problems with their key and file:line:col, not just the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from .yamlfile import LocatedDict, LocatedList, position
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # str | int | bool | date | list | map | dict | any
+    required: bool = False
+    default: Any = None
+    choices: tuple = ()
+    items: "Field | None" = None  # list: shape of each item
+    fields: "dict[str, Field] | None" = None  # map: fixed keys
+    values: "Field | None" = None  # dict: free keys, shape of each value
+
+
+_KIND_NAMES = {
+    "str": "text",
+    "int": "a whole number",
+    "bool": "true or false",
+    "date": "a date (YYYY-MM-DD)",
+    "list": "a list",
+    "map": "a mapping of keys",
+    "dict": "a mapping of keys",
+}
+
+
+class Validator:
+    """Validates one file's data against a Field tree, collecting messages."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.errors: list[str] = []
+
+    def error(self, mark, keypath: str, message: str) -> None:
+        where = position(self.label, mark)
+        self.errors.append(f"{where}: {keypath}: {message}" if keypath else f"{where}: {message}")
+
+    def check(self, value, spec: Field, keypath: str = "", mark=None):
+        if value is None:
+            if spec.required:
+                self.error(mark, keypath, "is required")
+            return spec.default
+        checker = getattr(self, f"_check_{spec.kind}")
+        return checker(value, spec, keypath, getattr(value, "mark", None) or mark)
+
+    def _wrong_kind(self, value, spec: Field, keypath: str, mark):
+        hint = ""
+        if spec.kind == "str" and isinstance(value, (bool, float, int)):
+            hint = f' (YAML read it as {type(value).__name__} {value!r}; put it in quotes)'
+        self.error(mark, keypath, f"should be {_KIND_NAMES[spec.kind]}, got {value!r}{hint}")
+        return spec.default
+
+    def _check_any(self, value, spec, keypath, mark):
+        return value
+
+    def _check_str(self, value, spec, keypath, mark):
+        if not isinstance(value, str):
+            return self._wrong_kind(value, spec, keypath, mark)
+        if spec.choices and value not in spec.choices:
+            self.error(mark, keypath, f"{value!r} is not one of: {', '.join(spec.choices)}")
+            return spec.default
+        return value
+
+    def _check_int(self, value, spec, keypath, mark):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return self._wrong_kind(value, spec, keypath, mark)
+        return value
+
+    def _check_bool(self, value, spec, keypath, mark):
+        return value if isinstance(value, bool) else self._wrong_kind(value, spec, keypath, mark)
+
+    def _check_date(self, value, spec, keypath, mark):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return value if isinstance(value, dt.date) else self._wrong_kind(value, spec, keypath, mark)
+
+    def _check_list(self, value, spec, keypath, mark):
+        if not isinstance(value, list):
+            return self._wrong_kind(value, spec, keypath, mark)
+        marks = getattr(value, "item_marks", [mark] * len(value))
+        return [self.check(item, spec.items, f"{keypath}[{i}]", marks[i]) for i, item in enumerate(value)]
+
+    def _check_map(self, value, spec, keypath, mark):
+        if not isinstance(value, dict):
+            return self._wrong_kind(value, spec, keypath, mark)
+        marks = value.value_marks if isinstance(value, LocatedDict) else {}
+        for key in value:
+            if key not in spec.fields:
+                close = difflib.get_close_matches(key, spec.fields, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(spec.fields)})"
+                self.error(marks.get(key, mark), _join(keypath, key), f"unknown key{hint}")
+        return {
+            name: self.check(value.get(name), field_spec, _join(keypath, name), marks.get(name, mark))
+            for name, field_spec in spec.fields.items()
+        }
+
+    def _check_dict(self, value, spec, keypath, mark):
+        if not isinstance(value, dict):
+            return self._wrong_kind(value, spec, keypath, mark)
+        marks = value.value_marks if isinstance(value, LocatedDict) else {}
+        return {key: self.check(item, spec.values, _join(keypath, key), marks.get(key, mark)) for key, item in value.items()}
+
+
+def _join(keypath: str, key: str) -> str:
+    return f"{keypath}.{key}" if keypath else key
+
+
+def mark_of(data, *path):
+    """Position of a value inside located YAML data, for cross-reference errors."""
+    mark = getattr(data, "mark", None)
+    for key in path:
+        if isinstance(data, LocatedDict) and key in data:
+            mark, data = data.value_marks[key], data[key]
+        elif isinstance(data, LocatedList) and isinstance(key, int) and key < len(data):
+            mark, data = data.item_marks[key], data[key]
+        else:
+            break
+    return mark

@@ -1,0 +1,100 @@
+"""YAML reading that is strict where PyYAML is lenient.
+
+PyYAML's safe loader accepts duplicate keys (the last silently wins) and reads
+`NO` as False (Norway's ISO code) — both have bitten report projects. This
+loader keeps the safe constructor, rejects duplicate keys, reads only
+true/false as booleans, and remembers where every value came from so schema
+errors can say file:line:col.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+MAX_YAML_BYTES = 1_000_000
+
+
+class LocatedDict(dict):
+    """A mapping that remembers the position of its values."""
+
+    mark = None
+    value_marks: dict
+
+
+class LocatedList(list):
+    mark = None
+    item_marks: list
+
+
+class StrictLoader(yaml.SafeLoader):
+    pass
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> LocatedDict:
+    loader.flatten_mapping(node)
+    result = LocatedDict()
+    result.mark, result.value_marks = node.start_mark, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int)):
+            raise yaml.constructor.ConstructorError(None, None, "keys must be plain words", key_node.start_mark)
+        key = str(key)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (each key may appear only once)", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.value_marks[key] = value_node.start_mark
+    return result
+
+
+def _construct_sequence(loader: StrictLoader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.mark, result.item_marks = node.start_mark, [child.start_mark for child in node.value]
+    return result
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+class YamlError(Exception):
+    """A YAML syntax problem, already phrased as `file:line:col: problem`."""
+
+
+def position(label: str, mark) -> str:
+    return f"{label}:{mark.line + 1}:{mark.column + 1}" if mark is not None else label
+
+
+def parse_yaml(text: str, label: str):
+    """Parse YAML text; `label` names the file in error messages."""
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 — StrictLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise YamlError(f"{position(label, mark)}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"{label}: {exc}") from None
+
+
+def read_yaml(path: Path, label: str):
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise YamlError(f"{label}: larger than {MAX_YAML_BYTES // 1000} kB; is this really a project file?")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise YamlError(f"{label}: not UTF-8 text; save it as UTF-8") from None
+    return parse_yaml(text, label)
