@@ -17,7 +17,11 @@ class ProjectError(JointreportError):
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+        if len(self.problems) == 1:
+            super().__init__(self.problems[0])
+        else:
+            listing = "\n".join(f"  {problem}" for problem in self.problems)
+            super().__init__(f"the project has {len(self.problems)} problems:\n{listing}")
 
 
 class DraftError(JointreportError):

@@ -89,7 +89,8 @@ def read_metadata(contribution: Contribution) -> tuple[Metadata, list[Finding]]:
     try:
         if contribution.format == "md":
             match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-            raw, label = (parse_yaml(match.group(1), contribution.relpath) if match else None), contribution.relpath
+            # The leading newline stands for the opening '---', so YAML line numbers are the file's.
+            raw, label = (parse_yaml("\n" + match.group(1), contribution.relpath) if match else None), contribution.relpath
         else:
             sidecar = path.with_name(path.name.split(".")[0] + ".yaml")
             label = str(Path(contribution.relpath).with_name(sidecar.name))

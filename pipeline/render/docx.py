@@ -166,6 +166,9 @@ def finish(document: Document, data: bytes) -> bytes:
     footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
     _blank_paragraph(section.first_page_footer, word.styles["Footer"])
 
+    for restart in list(word.element.body.iter(qn("w:numRestart"))):  # pandoc restarts footnotes each section;
+        restart.getparent().remove(restart)  # LibreOffice then numbers them all "1"
+
     settings = word.settings.element
     if settings.find(qn("w:updateFields")) is None:
         settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))

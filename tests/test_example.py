@@ -1,0 +1,169 @@
+"""The example project at the repository root, built as `make report` builds it, read back as a reader would."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import zipfile
+
+import docx
+import pypandoc
+import pytest
+from pypdf import PdfReader
+
+from pipeline.project import load_project
+
+from .conftest import REPO, jointreport
+
+PLANTED_ERRORS = {
+    ("docx/tracked-changes", "contributions/ilo/fiscal-space.docx"),
+    ("outline/unassigned-agency", "contributions/oecd/social-pensions.md"),
+}
+PLANTED_WARNINGS = {
+    ("docx/comments", "contributions/helpage/social-pensions.docx"),
+    ("outline/over-budget", "contributions/who/health-financing.docx"),
+}
+UNASSIGNED = "contributions/oecd/social-pensions.md"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def draft_ast(path):
+    reader = "markdown" if path.suffix == ".md" else path.suffix[1:]
+    return json.loads(pypandoc.convert_file(str(path), "json", format=reader, extra_args=["--sandbox"]))
+
+
+def first_words(path, count=12) -> str:
+    """The opening of the draft's first real paragraph, as pandoc reads it."""
+    for block in draft_ast(path)["blocks"]:
+        if block["t"] == "Para":
+            text = squash(pypandoc.convert_text(json.dumps({**draft_ast(path), "blocks": [block]}), "plain",
+                                                format="json", extra_args=["--wrap=none"]))
+            words = re.sub(r"\[\d+\]", "", text).split()
+            if len(words) >= count:
+                return " ".join(words[:count])
+    raise AssertionError(f"no paragraph in {path}")
+
+
+def placed_drafts():
+    drafts = sorted(p for p in (REPO / "contributions").rglob("*") if p.suffix in (".docx", ".md", ".odt"))
+    return [p for p in drafts if p.relative_to(REPO).as_posix() != UNASSIGNED]
+
+
+def docx_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return squash(" ".join(parts))
+
+
+def test_check_lists_each_planted_imperfection_and_no_other_error():
+    run = jointreport("check", "--format", "json", "--project", str(REPO))
+    findings = run.json()["findings"]
+    errors = {(f["code"], f["path"]) for f in findings if f["severity"] == "error"}
+    warnings = {(f["code"], f["path"]) for f in findings if f["severity"] == "warning"}
+    assert run.code == 1
+    assert errors == PLANTED_ERRORS
+    assert PLANTED_WARNINGS <= warnings
+
+
+def test_example_is_big_enough_to_be_real():
+    drafts = list((REPO / "contributions").rglob("*.docx")) + list((REPO / "contributions").rglob("*.md"))
+    project = load_project(REPO)
+    assert len(project.sections) >= 14
+    assert len({p.parent.name for p in drafts}) >= 7
+    assert len([p for p in drafts if p.suffix == ".docx"]) * 2 >= len(drafts)
+
+
+def test_build_leaves_agency_files_untouched(example_build):
+    after = {p.relative_to(example_build.root).as_posix(): p.read_bytes()
+             for p in sorted((example_build.root / "contributions").rglob("*")) if p.is_file()}
+    assert after == example_build.drafts_before
+
+
+def test_docx_headings_follow_the_outline(example_build):
+    project = load_project(example_build.root)
+    expected = []
+    for part in project.parts:
+        expected.append(f"Part {part.numeral}: {part.title}")
+        for chapter in part.chapters:
+            expected.append(f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title)
+            expected += [f"{s.number} {s.title}".strip() for s in chapter.sections]
+    expected.append("Annex: Contributors")
+    document = docx.Document(str(example_build.docx))
+    structural = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2", "Heading 3")]
+    assert [h for h in structural if h in expected] == expected
+
+
+def test_agency_headings_sit_below_their_section(example_build):
+    document = docx.Document(str(example_build.docx))
+    levels = {p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")}
+    assert "Heading 4" in levels
+    sections = {p.text for p in document.paragraphs if p.style.name == "Heading 3"}
+    assert not any(t.startswith("Part ") for t in sections)
+
+
+def test_every_placed_contribution_is_in_the_docx_and_the_unassigned_one_is_not(example_build):
+    text = docx_text(docx.Document(str(example_build.docx)))
+    missing = [p.name for p in placed_drafts() if first_words(p) not in text]
+    assert missing == []
+    assert first_words(REPO / UNASSIGNED) not in text
+
+
+def test_docx_keeps_images_and_footnotes(example_build):
+    notes = sum(json.dumps(draft_ast(p)).count('"t": "Note"') for p in placed_drafts())
+    draft_images = set()
+    for path in placed_drafts():
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                draft_images |= {archive.read(n) for n in archive.namelist() if n.startswith("word/media/")}
+    with zipfile.ZipFile(example_build.docx) as archive:
+        images = {archive.read(n) for n in archive.namelist() if n.startswith("word/media/")}
+        footnotes = archive.read("word/footnotes.xml").decode()
+    assert len(draft_images) >= 3
+    assert draft_images <= images
+    assert footnotes.count("<w:footnote ") - footnotes.count('w:type="separator"') - footnotes.count(
+        'w:type="continuationSeparator"') == notes
+
+
+def test_docx_has_a_filled_table_of_contents_and_draft_mark(example_build):
+    with zipfile.ZipFile(example_build.docx) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert 'TOC \\o "1-3"' in body
+    assert 'w:anchor="sec_social_pensions"' in body and 'w:name="sec_social_pensions"' in body
+    document = docx.Document(str(example_build.docx))
+    toc = [p.text.strip() for p in document.paragraphs if p.style.name.lower().startswith("toc ")]
+    assert "5.2 Social pensions for older people" in toc
+    section = document.sections[0]
+    assert "DRAFT – not for circulation" in section.header.paragraphs[0].text
+    assert "DRAFT – not for circulation" in section.first_page_header.paragraphs[0].text
+    assert document.paragraphs[1].text == "Social Protection Floor for a Fair and Inclusive Globalization"
+
+
+def test_pdf_has_the_structure_of_the_report(example_build):
+    reader = PdfReader(str(example_build.pdf))
+    assert len(reader.pages) >= 30
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    assert all("DRAFT – NOT FOR CIRCULATION" in page for page in pages)
+    text = " ".join(pages[3:])  # after the cover and the contents
+    project = load_project(example_build.root)
+    titles = [s.title for s in project.sections.values()]
+    positions = [text.find(title) for title in titles]
+    assert -1 not in positions, [t for t, p in zip(titles, positions) if p == -1]
+    assert positions == sorted(positions)
+    assert "Contents" in pages[1]
+
+
+@pytest.mark.skipif(subprocess.run(["which", "soffice"], capture_output=True).returncode != 0,
+                    reason="LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+def test_docx_opens_in_libreoffice(example_build, tmp_path):
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(example_build.docx)],
+                          capture_output=True, text=True, timeout=300)
+    converted = tmp_path / "spf-flagship-report.pdf"
+    assert proc.returncode == 0 and converted.is_file(), proc.stderr
+    pages = [squash(p.extract_text()) for p in PdfReader(str(converted)).pages]
+    assert len(pages) >= 30
+    assert any("5.2 Social pensions for older people" in page for page in pages[2:])
