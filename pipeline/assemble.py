@@ -131,6 +131,8 @@ class Assembler:
                 value[2][0] = "#" + anchor(prefix, value[2][0][1:])
             elif key == "Image":
                 return self.image(value, media_root)
+            elif key in ("Figure", "Table"):
+                _drop_caption_label(value[1])
             return None
 
         return walk(blocks, fix, "", {})
@@ -163,6 +165,22 @@ class Assembler:
             blocks.append(styled("annex-entry", [Para([Strong(inlines(f"{agency.name} ({agency.short})"))]),
                                                   BulletList(items)]))
         return blocks
+
+
+CAPTION_LABEL = re.compile(r"^(figure|fig\.|table|chart|graph|box)(\s*[\dIVX]+[.:]?)?[:.]?$", re.I)
+
+
+def _drop_caption_label(caption: list) -> None:
+    """'Figure: Costs…' → 'Costs…': both outputs number captions themselves ("Figure 3: Costs…")."""
+    blocks = caption[1]
+    if not blocks or blocks[0]["t"] not in ("Plain", "Para"):
+        return
+    words = blocks[0]["c"]
+    for end in (1, 3):  # "Figure:" or "Figure 3:"
+        label = "".join(w.get("c", " ") if w["t"] == "Str" else " " for w in words[:end])
+        if len(words) > end and CAPTION_LABEL.match(label) and label.rstrip()[-1:] in ":.":
+            del words[:end + (1 if words[end]["t"] == "Space" else 0)]
+            return
 
 
 def _headers(blocks: list) -> list:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import font_roboto
 import typst
-from pandocfilters import Emph, RawBlock, Space, Str
+from pandocfilters import Emph, RawBlock
 
+from ..assemble import inlines
 from ..errors import JointreportError
 from ..model import Document
 from ..pandoc import write_from_ast
@@ -38,13 +39,17 @@ def _wrap(style_class: str, attr: list, blocks: list):
     return [RawBlock("typst", f"#{function}["), *blocks, RawBlock("typst", "]")]
 
 
-def _typst_images(blocks: list) -> list:
-    """Typst draws PNG, JPEG, GIF and SVG only; Word's EMF/WMF/TIFF pictures become a note."""
+def _for_typst(blocks: list) -> list:
+    """Typst draws PNG, JPEG, GIF and SVG only (Word's EMF/WMF/TIFF pictures become a note), and
+    centres table cells pandoc leaves at 'default' alignment: make those left-aligned like Word does."""
 
     def visit(key, value, fmt, meta):
         if key == "Image" and Path(value[2][0]).suffix.lower() not in TYPST_IMAGE_TYPES:
-            return Emph([Str("[picture"), Space(), Str("in"), Space(), Str("a"), Space(),
-                         Str("format"), Space(), Str("the"), Space(), Str("PDF"), Space(), Str("cannot"), Space(), Str("show]")])
+            return Emph(inlines("[picture in a format the PDF cannot show]"))
+        if key == "Table":
+            for column in value[2]:
+                if column[0]["t"] == "AlignDefault":
+                    column[0] = {"t": "AlignLeft"}
         return None
 
     return walk(blocks, visit, "", {})
@@ -52,7 +57,7 @@ def _typst_images(blocks: list) -> list:
 
 def render_pdf(document: Document, output: Path) -> Path:
     project = document.project
-    blocks = _typst_images(restyle_divs(document.blocks, _wrap))
+    blocks = _for_typst(restyle_divs(document.blocks, _wrap))
     body = write_from_ast(pandoc_document(document, blocks), "typst", [])
     staging = Path(tempfile.mkdtemp(prefix="pdf-", dir=_staging_root(project.build_dir)))
     try:
