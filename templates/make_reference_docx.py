@@ -213,21 +213,20 @@ def set_font_name(font):
     rfonts.set(qn("w:cs"), FONT)
 
 
+def set_given(target, **values):
+    """Set only the properties given a value; None keeps what the style inherits."""
+    for name, value in values.items():
+        if value is not None:
+            setattr(target, name, value)
+
+
 def apply_run_look(font, size=None, color=None, bold=None, italic=None,
                    caps=None, superscript=None):
     """Character formatting shared by paragraph and character styles."""
-    if size is not None:
-        font.size = Pt(size)
     if color is not None:
         font.color.rgb = RGBColor.from_string(color)
-    if bold is not None:
-        font.bold = bold
-    if italic is not None:
-        font.italic = italic
-    if caps is not None:
-        font.all_caps = caps
-    if superscript is not None:
-        font.superscript = superscript
+    set_given(font, size=None if size is None else Pt(size), bold=bold, italic=italic,
+              all_caps=caps, superscript=superscript)
 
 
 def add_border(ppr, side, color, eighths_of_point, space_pt):
@@ -245,24 +244,15 @@ def apply_paragraph_look(style, before=None, after=None, line=None, align=None,
                          toc_tab=False, tabs=(), **run_look):
     """Paragraph formatting of one style; the rest goes to the run look."""
     fmt = style.paragraph_format
-    if before is not None:
-        fmt.space_before = Pt(before)
-    if after is not None:
-        fmt.space_after = Pt(after)
-    if line is not None:
-        fmt.line_spacing = line
-    if align is not None:
-        fmt.alignment = align
-    if keep_next is not None:
-        fmt.keep_with_next = keep_next
-    if keep_lines is not None:
-        fmt.keep_together = keep_lines
-    if page_break is not None:
-        fmt.page_break_before = page_break
-    if left is not None:
-        fmt.left_indent = Cm(left)
-    if hanging is not None:
-        fmt.first_line_indent = -Cm(hanging)
+    set_given(
+        fmt,
+        space_before=None if before is None else Pt(before),
+        space_after=None if after is None else Pt(after),
+        line_spacing=line, alignment=align, keep_with_next=keep_next, keep_together=keep_lines,
+        page_break_before=page_break,
+        left_indent=None if left is None else Cm(left),
+        first_line_indent=None if hanging is None else -Cm(hanging),
+    )
     if toc_tab:
         fmt.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     for position, alignment in tabs:
