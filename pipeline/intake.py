@@ -50,6 +50,10 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
     if not base.is_dir():
         return [], []
     for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.is_symlink():
+            findings.append(Finding("input/unreadable", "error", f"contributions/{folder.name}/",
+                                    "is a symbolic link; put the agency's folder itself here", agency=folder.name))
+            continue
         if folder.name not in project.agencies:
             findings.append(Finding("outline/unknown-agency", "error", f"contributions/{folder.name}/",
                                     f"no agency {folder.name!r} in report.yaml; rename the folder to an agency id "
