@@ -12,12 +12,18 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from pandocfilters import BulletList, Div, Emph, Header, Para, Plain, Space, Str, Strong, walk
+from pandocfilters import BulletList, Div, Emph, Header, Para, Plain, Space, Str, Strong, stringify, walk
 
-from .intake import DraftCache
-from .model import Chapter, Document, Draft, Heading, Part, Project, Section
+from .agreed import expand
+from .intake import DraftCache, chapter_intro, chapter_intro_path
+from .model import Change, Chapter, Document, Draft, Heading, Part, Project, Section
+from .outline import drafts_in_order
+from .pandoc import markdown_blocks
+from .terminology import Terminology, acronyms_used, harmonise
+from .textruns import Locator
 from .timeline import is_draft_report
 
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
@@ -53,13 +59,26 @@ def styled(style_class: str, blocks: list) -> dict:
     return Div(["", [style_class], []], blocks)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """The file a block list came from, for harmonisation records."""
+
+    relpath: str
+    path: Path
+    format: str
+
+
 class Assembler:
-    def __init__(self, project: Project, drafts: list[Draft]):
+    def __init__(self, project: Project, drafts: list[Draft], harmonize: bool = True):
         self.project = project
         self.drafts = drafts
+        self.harmonize = harmonize
+        self.terminology = project.terminology or Terminology()
         self.cache = DraftCache.of(project)
         self.headings: list[Heading] = []
         self.media: dict[str, Path] = {}
+        self.changes: list[Change] = []
+        self.agreed_blocks = {ident: markdown_blocks(block.text) for ident, block in self.terminology.agreed.items()}
 
     def heading(self, level: int, text: str, ident: str, classes: list[str] | None = None) -> dict:
         self.headings.append(Heading(level, text, ident))
@@ -71,9 +90,22 @@ class Assembler:
             blocks += self.part(part)
         blocks += self.annex()
         return Document(
-            project=self.project, blocks=blocks, headings=self.headings, media=self.media,
-            is_draft=is_draft_report(self.project, self.drafts),
+            project=self.project, blocks=self.abbreviations(blocks) + blocks, headings=self.headings,
+            media=self.media, is_draft=is_draft_report(self.project, self.drafts), changes=self.changes,
         )
+
+    def abbreviations(self, blocks: list) -> list:
+        """The front matter's list of the acronyms the report actually uses, agencies' included."""
+        used = {acronym: self.terminology.acronyms[acronym] for acronym in acronyms_used(self.terminology, blocks)}
+        for agency in self.project.agencies.values():
+            if agency.short.isupper() and len(agency.short) > 1 and re.search(rf"\b{re.escape(agency.short)}\b", stringify(blocks)):
+                used[agency.short] = agency.name
+        if not used:
+            return []
+        self.headings.insert(0, Heading(2, "Abbreviations", "abbreviations"))
+        rows = [(acronym, used[acronym]) for acronym in sorted(used)]
+        return [Header(2, ["abbreviations", ["front"], []], inlines("Abbreviations")),
+                simple_table(("Abbreviation", "Meaning"), rows, widths=(0.22, 0.78))]
 
     def part(self, part: Part) -> list:
         blocks = [self.heading(1, f"Part {part.numeral}: {part.title}", anchor("part", part.id), ["part"])]
@@ -84,10 +116,12 @@ class Assembler:
     def chapter(self, chapter: Chapter) -> list:
         title = f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title
         blocks = [self.heading(2, title, anchor("ch", chapter.id), ["chapter"])]
-        intro = self.project.root / "chapters" / f"{chapter.id}.md"
-        if intro.is_file() and not intro.is_symlink():
-            intro_blocks, entry = self.cache.convert(intro, "md")
-            blocks.append(styled("chapter-intro", self.adopt(intro_blocks, entry, anchor("intro", chapter.id), 0)))
+        intro = chapter_intro(self.project, chapter, self.cache)
+        if intro:
+            intro_blocks, entry = intro
+            path = chapter_intro_path(self.project, chapter)
+            origin = Origin(path.relative_to(self.project.root).as_posix(), path, "md")
+            blocks.append(styled("chapter-intro", self.adopt(intro_blocks, entry, anchor("intro", chapter.id), 0, origin)))
         for section in chapter.sections:
             blocks += self.section(section)
         return blocks
@@ -95,8 +129,7 @@ class Assembler:
     def section(self, section: Section) -> list:
         title = f"{section.number} {section.title}" if section.number else section.title
         blocks = [self.heading(SECTION_LEVEL, title, anchor("sec", section.id), ["section"])]
-        texts = sorted((d for d in self.drafts if d.contribution.section_id == section.id),
-                       key=lambda d: section.agencies.index(d.contribution.agency))
+        texts = drafts_in_order(section, self.drafts)
         agencies = self.project.agencies
         if not texts:
             return blocks + [styled("missing", [Para(inlines(
@@ -109,11 +142,14 @@ class Assembler:
                 blocks.append(styled("contribution-from", [Para(inlines(
                     f"Contribution from {agencies[draft.contribution.agency].name}"))]))
             prefix = anchor(section.id, draft.contribution.agency)
-            blocks += self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1)
+            contribution = draft.contribution
+            origin = Origin(contribution.relpath, contribution.path, contribution.format)
+            blocks += self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
         return blocks
 
-    def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int) -> list:
-        """Make one converted file's blocks safe to merge: prefixed ids, shifted headings, own media."""
+    def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin) -> list:
+        """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
+        then speak the coalition's language: agreed terms, agreed text."""
         blocks = copy.deepcopy(blocks)
         levels = [b["c"][0] for b in _headers(blocks)]
         shift = (top_level - min(levels)) if levels and top_level else 0
@@ -135,7 +171,12 @@ class Assembler:
                 _drop_caption_label(value[1])
             return None
 
-        return walk(blocks, fix, "", {})
+        blocks = walk(blocks, fix, "", {})
+        locate = Locator(origin.path, origin.format)
+        if self.harmonize:
+            self.changes += harmonise(self.terminology, blocks, locate, origin.relpath, self.project.language)
+        self.changes += expand(self.terminology, blocks, self.agreed_blocks, origin.relpath, locate)
+        return blocks
 
     def image(self, value: list, media_root: Path):
         """Copy an embedded image under a content-hash name; anything else becomes its description."""
@@ -183,6 +224,21 @@ def _drop_caption_label(caption: list) -> None:
             return
 
 
+def simple_table(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> dict:
+    """A plain pandoc Table: one header row, left-aligned columns of the given relative widths."""
+
+    def row(cells):
+        return [["", [], []], [[["", [], []], {"t": "AlignDefault"}, 1, 1, [Plain(inlines(cell))]] for cell in cells]]
+
+    columns = [[{"t": "AlignLeft"}, {"t": "ColWidth", "c": width}] for width in widths]
+    return {"t": "Table", "c": [
+        ["", [], []], [None, []], columns,
+        [["", [], []], [row(header)]],
+        [[["", [], []], 0, [], [row(r) for r in rows]]],
+        [["", [], []], []],
+    ]}
+
+
 def _headers(blocks: list) -> list:
     found = []
 
@@ -201,5 +257,5 @@ def _join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def assemble(project: Project, drafts: list[Draft]) -> Document:
-    return Assembler(project, drafts).document()
+def assemble(project: Project, drafts: list[Draft], harmonize: bool = True) -> Document:
+    return Assembler(project, drafts, harmonize).document()

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .intake import convert_all, discover
+from .agreed import agreed_findings
+from .intake import DraftCache, chapter_intro, chapter_intro_path, convert_all, discover
 from .model import SEVERITIES, Draft, Finding, Project
-from .outline import check_placement, check_word_budgets
+from .outline import check_placement, check_word_budgets, drafts_in_order
+from .terminology import AcronymState, Terminology, acronym_findings, known_acronym_words, rejected_terms
+from .textruns import Locator, text_runs
 
 
 @dataclass
@@ -30,5 +33,38 @@ def check_project(project: Project, progress: Callable[[str], None] | None = Non
     placed_paths = {c.path for c in placed}
     usable = [d for d in drafts if d.contribution.path in placed_paths]
     budget_findings = check_word_budgets(project, usable)
-    everything = findings + placement_findings + conversion_findings + budget_findings
+    wording_findings = check_wording(project, usable)
+    everything = findings + placement_findings + conversion_findings + budget_findings + wording_findings
     return CheckResult(sorted(everything, key=Finding.sort_key), usable)
+
+
+def check_text(terminology: Terminology, blocks: list, locate: Locator, language: str, state: AcronymState,
+               make) -> list[Finding]:
+    """Terminology, acronym and agreed-language findings for one converted file."""
+    runs = text_runs(blocks)
+    return (rejected_terms(terminology, runs, locate, language, make)
+            + acronym_findings(terminology, runs, state, locate, make)
+            + agreed_findings(terminology, blocks, runs, locate, language, make))
+
+
+def check_wording(project: Project, drafts: list[Draft]) -> list[Finding]:
+    """Chapter by chapter in reading order, since acronyms are introduced afresh in each chapter."""
+    terminology = project.terminology or Terminology()
+    known = known_acronym_words([a.short for a in project.agencies.values()])
+    cache = DraftCache.of(project)
+    findings = []
+    for chapter in project.chapters:
+        state = AcronymState(known)
+        intro = chapter_intro(project, chapter, cache)
+        if intro:
+            path = chapter_intro_path(project, chapter)
+            label = path.relative_to(project.root).as_posix()
+            make = lambda code, severity, message, location=None, label=label: Finding(  # noqa: E731
+                code, severity, label, message, location=location)
+            findings += check_text(terminology, intro[0], Locator(path, "md"), project.language, state, make)
+        for section in chapter.sections:
+            for draft in drafts_in_order(section, drafts):
+                contribution = draft.contribution
+                findings += check_text(terminology, draft.blocks, Locator(contribution.path, contribution.format),
+                                       project.language, state, contribution.finding)
+    return findings

@@ -69,8 +69,10 @@ def check(project_dir: Path, output_format: str) -> int:
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
               help="Comma-separated output formats: docx, pdf.")
 @click.option("--force", is_flag=True, help="Build even when the check finds errors (drafts with errors are still used).")
+@click.option("--harmonize/--no-harmonize", default=True, show_default=True,
+              help="Replace rejected terms by the preferred ones in the built report (the drafts are never changed).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
-def build(project_dir: Path, formats: str, force: bool, quiet: bool) -> int:
+def build(project_dir: Path, formats: str, force: bool, harmonize: bool, quiet: bool) -> int:
     """Check the drafts, then build the report into build/.
 
     Refuses when the check finds errors, unless --force. Outputs are replaced
@@ -90,7 +92,7 @@ def build(project_dir: Path, formats: str, force: bool, quiet: bool) -> int:
         click.echo(as_text(project, result), err=True)
         raise JointreportError(f"not building: {errors} error{'s' * (errors != 1)} (see above); "
                                "fix them, or build anyway with --force")
-    for path in build_report(project, result, wanted, progress):
+    for path in build_report(project, result, wanted, harmonize, progress):
         click.echo(f"wrote {os.path.relpath(path)}")
     return 0
 

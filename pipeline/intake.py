@@ -21,7 +21,7 @@ from pandocfilters import stringify
 
 from . import wordml
 from .errors import DraftError
-from .model import DRAFT_FORMATS, STATUSES, Contribution, Draft, Finding, Metadata, Project
+from .model import DRAFT_FORMATS, STATUSES, Chapter, Contribution, Draft, Finding, Metadata, Project
 from .pandoc import pandoc_version, read_to_ast
 from .schema import Field, Validator
 from .yamlfile import YamlError, parse_yaml, read_yaml
@@ -211,6 +211,17 @@ def wordml_findings(draft: Draft, location: str | None) -> list[Finding]:
 
 def _by_author(counts: dict[str, int]) -> str:
     return ", ".join(f"{author} ({n})" for author, n in counts.items())
+
+
+def chapter_intro_path(project: Project, chapter: Chapter) -> Path | None:
+    path = project.root / "chapters" / f"{chapter.id}.md"
+    return path if path.is_file() and not path.is_symlink() else None
+
+
+def chapter_intro(project: Project, chapter: Chapter, cache: DraftCache) -> tuple[list, Path] | None:
+    """The editors' introduction to a chapter, converted like a draft."""
+    path = chapter_intro_path(project, chapter)
+    return cache.convert(path, "md") if path else None
 
 
 def convert_all(project: Project, contributions: list[Contribution], progress: Progress | None = None,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .terminology import Terminology
 
 STATUSES = ("draft", "final", "cleared")
 SEVERITIES = ("error", "warning", "info")
@@ -83,6 +86,7 @@ class Project:
     milestones: list[Milestone]
     parts: list[Part]
     slug: str = "report"
+    terminology: "Terminology | None" = None
 
     @property
     def chapters(self) -> list[Chapter]:
@@ -166,6 +170,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One harmonisation the build made to the assembled report (never to the draft itself)."""
+
+    path: str
+    location: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class Heading:
     level: int
     text: str
@@ -181,4 +195,4 @@ class Document:
     headings: list[Heading]
     media: dict[str, Path]
     is_draft: bool
-    meta: dict = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)

@@ -128,12 +128,17 @@ def _placement_problem(project: Project, section: Section | None, contribution: 
     return None
 
 
+def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
+    """The section's drafts in reading order: the lead's first, then the contributors' in outline order."""
+    mine = [d for d in drafts if d.contribution.section_id == section.id and d.contribution.agency in section.agencies]
+    return sorted(mine, key=lambda d: section.agencies.index(d.contribution.agency))
+
+
 def check_word_budgets(project: Project, drafts: list[Draft]) -> list[Finding]:
     """A section's budget covers all its agencies' texts together; the finding goes on the lead's draft."""
     findings = []
     for section in project.sections.values():
-        texts = sorted((d for d in drafts if d.contribution.section_id == section.id),
-                       key=lambda d: section.agencies.index(d.contribution.agency))
+        texts = drafts_in_order(section, drafts)
         if not section.words or not texts:
             continue
         low, high = section.words

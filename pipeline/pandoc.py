@@ -56,3 +56,10 @@ def write_from_ast(ast: dict, writer: str, args: list[str], cwd: Path | None = N
         return run_pandoc(["-f", "json", "-t", writer, *args, "-o", "-"], stdin=json.dumps(ast).encode(), cwd=cwd)
     except PandocFailed as exc:
         raise JointreportError(f"pandoc could not write {writer}: {exc}") from None
+
+
+@functools.cache
+def markdown_blocks(text: str) -> list:
+    """Blocks of a short Markdown text the project itself holds (agreed language)."""
+    ast = json.loads(run_pandoc(["-f", "markdown-raw_html-raw_tex-raw_attribute", "-t", "json"], stdin=text.encode()))
+    return ast["blocks"]

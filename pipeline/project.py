@@ -9,10 +9,12 @@ from .errors import ProjectError
 from .model import STATUSES, Agency, Milestone, Project
 from .outline import ID_PATTERN, build_outline
 from .schema import Field, Validator, mark_of
+from .terminology import Terminology, build_terminology
 from .yamlfile import YamlError, read_yaml
 
 REPORT_FILE = "report.yaml"
 OUTLINE_FILE = "chapters/outline.yaml"
+TERMINOLOGY_FILE = "terminology.yaml"
 
 AGENCY = Field("map", fields={
     "name": Field("str", required=True),
@@ -31,6 +33,7 @@ REPORT = Field("map", required=True, fields={
     "coalition": Field("str", required=True),
     "edition": Field("str", default=""),
     "slug": Field("str"),
+    "terminology": Field("str"),
     "language": Field("str", default="en"),
     "agencies": Field("dict", required=True, values=AGENCY),
     "milestones": Field("list", default=[], items=MILESTONE),
@@ -58,15 +61,33 @@ def load_project(root: Path) -> Project:
     outline_check = Validator(OUTLINE_FILE)
     parts = build_outline(raw_outline, OUTLINE_FILE, set(agencies), outline_check)
 
-    problems = report_check.errors + outline_check.errors
+    terminology_check = Validator(report.get("terminology") or TERMINOLOGY_FILE)
+    terminology = _terminology(root, report, terminology_check, problems)
+
+    problems += report_check.errors + outline_check.errors + terminology_check.errors
     if problems:
         raise ProjectError(problems)
     return Project(
         root=root, title=report["title"], subtitle=report["subtitle"], coalition=report["coalition"],
         edition=report["edition"], language=report["language"], agencies=agencies,
-        slug=report["slug"] or _slugify(report["title"]),
+        slug=report["slug"] or _slugify(report["title"]), terminology=terminology,
         milestones=sorted(milestones, key=lambda m: m.date), parts=parts,
     )
+
+
+def _terminology(root: Path, report: dict, validator: Validator, problems: list[str]) -> Terminology:
+    """The agreed terms, acronyms and agreed blocks; an empty glossary when the project has none."""
+    configured = report.get("terminology")
+    path = (root / (configured or TERMINOLOGY_FILE)).resolve()
+    if root not in path.parents:
+        problems.append(f"{REPORT_FILE}: terminology: {configured!r} is outside the project folder")
+        return Terminology()
+    if not path.is_file():
+        if configured:
+            problems.append(f"{REPORT_FILE}: terminology: no file {configured!r} in the project")
+        return Terminology()
+    raw = _read(path, validator.label, problems)
+    return build_terminology(raw, report.get("language") or "en", validator)
 
 
 def _read(path: Path, label: str, problems: list[str]):

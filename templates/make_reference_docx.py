@@ -115,6 +115,9 @@ PARAGRAPH_STYLES = {
     "Contribution From": ("Normal", None, dict(
         size=8.5, color=GREY, caps=True, before=14, after=6, keep_next=True)),
     "Awaited Section": ("Normal", None, dict(size=9.5, italic=True, color=RED, after=12)),
+    "Agreed Text": ("Normal", "Body Text", dict(
+        size=11, color=NAVY, before=6, after=12, left=0.4,
+        border=("left", NAVY, 18, 8))),
 }
 
 # Word's own styles among them: mark them built-in and give them Word's ids.

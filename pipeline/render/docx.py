@@ -34,6 +34,7 @@ STYLES = {
     "contribution-from": "Contribution From",
     "chapter-intro": "Chapter Introduction",
     "missing": "Awaited Section",
+    "agreed": "Agreed Text",
 }
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PAGE_BREAK = RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')

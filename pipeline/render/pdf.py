@@ -28,6 +28,7 @@ WRAPPERS = {
     "chapter-intro": "chapterintro",
     "missing": "awaited",
     "annex-entry": "annexentry",
+    "agreed": "agreed",
 }
 TEMPLATE = "report.typ"
 

@@ -1,0 +1,123 @@
+"""Agreed language: definitions and key messages every agency must quote exactly.
+
+A draft includes a block by reference, with a paragraph that is only
+`{{agreed:ID}}`; the report then carries the exact agreed text. A paragraph
+that is close to an agreed block but not identical is a paraphrase — the
+drift coalitions worry about — and is reported with a word-level diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .model import Change, Finding
+from .terminology import AgreedBlock, Terminology
+from .textruns import Locator, Run, plain_text, text_runs
+
+REFERENCE = re.compile(r"^\{\{\s*agreed:\s*([\w.-]+)\s*\}\}$")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+DRIFT_THRESHOLD = 0.75
+
+
+def reference_id(block: dict) -> str | None:
+    """The id of a `{{agreed:ID}}` paragraph, or None."""
+    if block["t"] not in ("Para", "Plain"):
+        return None
+    match = REFERENCE.match(plain_text(block["c"]).strip())
+    return match.group(1) if match else None
+
+
+def references(blocks: list) -> list[tuple[int, str]]:
+    """(index among the top-level blocks, agreed id) for each reference paragraph."""
+    return [(i, ident) for i, block in enumerate(blocks) if (ident := reference_id(block))]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w’'-]+|[^\w\s]", text.lower())
+
+
+def _diff(agreed: str, written: str) -> str:
+    """'[-removed-] {+added+}' word by word, as `git diff --word-diff` shows it."""
+    a, b = agreed.split(), written.split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        parts.append(" ".join(p for p in (removed and f"[-{removed}-]", added and f"{{+{added}+}}") if p))
+    return "; ".join(parts)
+
+
+def _windows(text: str, sentences_wanted: int) -> list[str]:
+    """Runs of consecutive sentences about as long as the agreed block."""
+    sentences = SENTENCE_END.split(text.strip())
+    windows = []
+    for size in {max(1, sentences_wanted - 1), sentences_wanted, sentences_wanted + 1}:
+        windows += [" ".join(sentences[i:i + size]) for i in range(max(1, len(sentences) - size + 1))]
+    return windows
+
+
+def drift(block: AgreedBlock, paragraph: str) -> tuple[str, str] | None:
+    """(the drifting passage, its diff) when `paragraph` paraphrases the block, else None."""
+    agreed_words = _words(block.text)
+    wanted = len(SENTENCE_END.split(block.text))
+    best, best_ratio = None, DRIFT_THRESHOLD
+    for window in _windows(paragraph, wanted):
+        words = _words(window)
+        if not 0.6 <= len(words) / max(1, len(agreed_words)) <= 1.6:
+            continue
+        matcher = difflib.SequenceMatcher(None, agreed_words, words, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= best_ratio and words != agreed_words:
+            best, best_ratio = window, ratio
+    return (best, _diff(block.text, best)) if best else None
+
+
+def agreed_findings(terminology: Terminology, blocks: list, runs: list[Run], locate: Locator, language: str,
+                    make) -> list[Finding]:
+    findings = []
+    for index, ident in references(blocks):
+        if ident not in terminology.agreed:
+            known = ", ".join(sorted(terminology.agreed)) or "none defined"
+            findings.append(make("agreed/unknown-block", "error",
+                                 f"no agreed block {ident!r} in the terminology (known: {known})",
+                                 locate(_run_of(runs, blocks[index]), "{{agreed")))
+    candidates = [b for b in terminology.agreed.values() if b.lang == language]
+    for paragraph in _paragraphs(runs):
+        text = " ".join(run.text for run in paragraph)
+        for block in candidates:
+            found = drift(block, text)
+            if found:
+                passage, diff = found
+                findings.append(make("agreed/drift", "warning",
+                                     f"close to agreed text '{block.id}' but not the same: {diff}; "
+                                     f"write {{{{agreed:{block.id}}}}} instead",
+                                     locate(paragraph[0], " ".join(passage.split()[:6]))))
+    return findings
+
+
+def _paragraphs(runs: list[Run]) -> list[list[Run]]:
+    grouped: dict[tuple[int, bool], list[Run]] = {}
+    for run in runs:
+        grouped.setdefault((run.paragraph, run.in_note), []).append(run)
+    return list(grouped.values())
+
+
+def _run_of(runs: list[Run], block: dict) -> Run:
+    inlines = block["c"]
+    return next((run for run in runs if run.container is inlines), runs[0])
+
+
+def expand(terminology: Terminology, blocks: list, asts: dict[str, list], path: str, locate: Locator) -> list[Change]:
+    """Replace each `{{agreed:ID}}` paragraph by the block's exact text; return the changes made."""
+    runs = text_runs(blocks)
+    changes = []
+    for index, ident in reversed(references(blocks)):
+        if ident in asts:
+            where = locate(_run_of(runs, blocks[index]), "{{agreed")
+            changes.append(Change(path, where, "{{agreed:%s}}" % ident, terminology.agreed[ident].text))
+            blocks[index:index + 1] = [{"t": "Div", "c": [["", ["agreed"], [["agreed", ident]]], asts[ident]]}]
+    return changes[::-1]
