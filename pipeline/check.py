@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from .agreed import agreed_findings
-from .intake import DraftCache, chapter_intro, chapter_intro_path, convert_all, discover
-from .model import SEVERITIES, Draft, Finding, Project
+from .intake import DraftCache, chapter_intro, chapter_intro_path, convert, convert_all, discover, unusable
+from .model import SEVERITIES, Contribution, Draft, Finding, Project
 from .outline import check_placement, check_word_budgets, drafts_in_order
 from .terminology import AcronymState, Terminology, acronym_findings, known_acronym_words, rejected_terms
 from .textruns import Locator, text_runs
@@ -50,7 +51,7 @@ def check_text(terminology: Terminology, blocks: list, locate: Locator, language
 def check_wording(project: Project, drafts: list[Draft]) -> list[Finding]:
     """Chapter by chapter in reading order, since acronyms are introduced afresh in each chapter."""
     terminology = project.terminology or Terminology()
-    known = known_acronym_words([a.short for a in project.agencies.values()])
+    known = known_acronym_words(terminology, [a.short for a in project.agencies.values()])
     cache = DraftCache.of(project)
     findings = []
     for chapter in project.chapters:
@@ -68,3 +69,19 @@ def check_wording(project: Project, drafts: list[Draft]) -> list[Finding]:
                 findings += check_text(terminology, draft.blocks, Locator(contribution.path, contribution.format),
                                        project.language, state, contribution.finding)
     return findings
+
+
+def check_file(project: Project, path: Path) -> CheckResult:
+    """Check one loose draft against the project's terminology, before an agency sends it."""
+    label = path.as_posix()
+    contribution = Contribution(path.resolve(), "", path.name.split(".")[0], path.suffix.lower().lstrip("."), label)
+    problem = unusable(path, contribution.format)
+    if problem:
+        return CheckResult([contribution.finding("input/unreadable", "error", problem)], [])
+    draft, findings = convert(contribution, DraftCache.of(project))
+    if draft:
+        terminology = project.terminology or Terminology()
+        state = AcronymState(known_acronym_words(terminology, [a.short for a in project.agencies.values()]))
+        findings += check_text(terminology, draft.blocks, Locator(path, contribution.format),
+                               project.language, state, contribution.finding)
+    return CheckResult(sorted(findings, key=Finding.sort_key), [draft] if draft else [])

@@ -11,9 +11,9 @@ import click
 
 from . import __version__
 from .build import FORMATS, build_report
-from .check import check_project
+from .check import check_file, check_project
 from .errors import JointreportError
-from .findings import as_json, as_text, summary_line
+from .findings import as_json, as_text, glossary, summary_line
 from .project import load_project
 
 EXIT_INTERNAL = 3
@@ -95,6 +95,28 @@ def build(project_dir: Path, formats: str, force: bool, harmonize: bool, quiet: 
     for path in build_report(project, result, wanted, harmonize, progress):
         click.echo(f"wrote {os.path.relpath(path)}")
     return 0
+
+
+@cli.command()
+@project_option
+@click.option("--check", "loose_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check one draft (.docx, .odt or .md) that is not in the project yet.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output of --check: text for people, json for scripts.")
+def terms(project_dir: Path, loose_file: Path | None, output_format: str) -> int:
+    """Show the agreed glossary, or check a draft against it before sending.
+
+    \b
+    jointreport terms                      the terms, acronyms and agreed language
+    jointreport terms --check my-draft.docx
+    """
+    project = load_project(project_dir)
+    if loose_file is None:
+        click.echo(glossary(project.terminology))
+        return 0
+    result = check_file(project, loose_file)
+    click.echo(as_json(result) if output_format == "json" else as_text(project, result))
+    return 1 if result.has_errors else 0
 
 
 def main() -> None:

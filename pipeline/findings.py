@@ -9,6 +9,7 @@ import click
 
 from .check import CheckResult
 from .model import Project
+from .terminology import Terminology
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -30,8 +31,8 @@ def as_text(project: Project, result: CheckResult) -> str:
     lines = []
     for agency_id, by_agency in groupby(result.findings, key=lambda f: f.agency or ""):
         agency = project.agencies.get(agency_id)
-        title = f"{agency.short} — {agency.name}" if agency else (agency_id or "Project")
-        lines.append(click.style(title, bold=True))
+        if agency_id:  # a loose file checked with `terms --check` belongs to no agency yet
+            lines.append(click.style(f"{agency.short} — {agency.name}" if agency else agency_id, bold=True))
         for path, by_file in groupby(by_agency, key=lambda f: f.path):
             lines.append(f"  {path}")
             for finding in by_file:
@@ -40,4 +41,20 @@ def as_text(project: Project, result: CheckResult) -> str:
                 lines.append(f"    {severity} {finding.code:<28} {where}{finding.message}")
         lines.append("")
     lines.append(summary_line(result))
+    return "\n".join(lines)
+
+
+def glossary(terminology: Terminology) -> str:
+    """The agreed terms, acronyms and agreed blocks as aligned text tables."""
+    lines = [click.style("Terms", bold=True)]
+    width = max((len(t.preferred) for t in terminology.terms), default=10)
+    for term in terminology.terms:
+        note = click.style(f"  — {term.note}", dim=True) if term.note else ""
+        lines.append(f"  {term.preferred:<{width}}  instead of: {', '.join(term.reject)}{note}")
+    lines += ["", click.style("Acronyms", bold=True)]
+    width = max((len(a) for a in terminology.acronyms), default=4)
+    lines += [f"  {acronym:<{width}}  {expansion}" for acronym, expansion in sorted(terminology.acronyms.items())]
+    lines += ["", click.style("Agreed language", bold=True) + "  (include with a paragraph {{agreed:ID}})"]
+    for block in terminology.agreed.values():
+        lines.append(f"  {block.id}: {block.text}")
     return "\n".join(lines)

@@ -64,7 +64,7 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
                 continue
             relpath = path.relative_to(project.root).as_posix()
             contribution = Contribution(path, folder.name, path.name.split(".")[0], path.suffix.lower().lstrip("."), relpath)
-            problem = _unusable(path, contribution.format)
+            problem = unusable(path, contribution.format)
             if problem:
                 findings.append(contribution.finding("input/unreadable", "error", problem))
             else:
@@ -72,7 +72,7 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
     return contributions, findings
 
 
-def _unusable(path: Path, fmt: str) -> str | None:
+def unusable(path: Path, fmt: str) -> str | None:
     if path.is_symlink():
         return "is a symbolic link; put the file itself in the folder"
     if fmt == "doc":

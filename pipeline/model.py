@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,7 +156,8 @@ class Finding:
     location: str | None = None
 
     def sort_key(self) -> tuple:
-        return (self.agency or "", self.path, SEVERITIES.index(self.severity), self.code, self.location or "", self.message)
+        place = tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", self.location or ""))
+        return (self.agency or "", self.path, SEVERITIES.index(self.severity), self.code, place, self.message)
 
     def to_json(self) -> dict:
         return {

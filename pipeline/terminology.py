@@ -45,8 +45,19 @@ class Term:
     lang: str = "en"
 
     def pattern(self) -> re.Pattern:
-        variants = sorted(self.reject, key=len, reverse=True)
-        body = "|".join(SEPARATOR.join(re.escape(w) for w in re.split(SEPARATOR, v.strip())) for v in variants)
+        return self._compile(sorted(self.reject, key=len, reverse=True))
+
+    def preferred_pattern(self) -> re.Pattern:
+        """Where the preferred form already stands: a variant inside it ("Tanzania" in
+        "United Republic of Tanzania") is not a variant."""
+        return self._compile([self.preferred], flexible=False)
+
+    def _compile(self, phrases: list[str], flexible: bool = True) -> re.Pattern:
+        def phrase_pattern(phrase: str) -> str:
+            words = re.split(SEPARATOR, phrase.strip())
+            return SEPARATOR.join(map(re.escape, words)) if flexible else r"\s+".join(map(re.escape, phrase.split()))
+
+        body = "|".join(phrase_pattern(p) for p in phrases)
         return re.compile(rf"(?<![\w\-‐‑])(?:{body}){INFLECTION}(?![\w\-‐‑])", 0 if self.case_sensitive else re.I)
 
 
@@ -64,7 +75,7 @@ class Terminology:
     agreed: dict[str, AgreedBlock] = field(default_factory=dict)
 
     def __post_init__(self):
-        self._patterns = [(term, term.pattern()) for term in self.terms if term.reject]
+        self._patterns = [(term, term.pattern(), term.preferred_pattern()) for term in self.terms if term.reject]
 
 
 def build_terminology(data, language: str, validator: Validator) -> Terminology:
@@ -89,11 +100,15 @@ def replacements(terminology: Terminology, run: Run, language: str) -> list[Repl
     """Rejected variants in a run's prose, with what each should become; no overlaps."""
     found: list[Replacement] = []
     spans = run.prose_spans()
-    for term, pattern in terminology._patterns:
+    for term, pattern, preferred in terminology._patterns:
         if term.lang != language:
             continue
-        for match in pattern.finditer(run.text):
+        matches = list(pattern.finditer(run.text))
+        protected = [m.span() for m in preferred.finditer(run.text)] if matches else []
+        for match in matches:
             if not any(a <= match.start() and match.end() <= b for a, b in spans):
+                continue
+            if any(a < match.end() and match.start() < b for a, b in protected):
                 continue
             suffix = match.group("suffix") or ""
             stem = match.group(0)[: len(match.group(0)) - len(suffix)]
@@ -193,9 +208,10 @@ def acronyms_used(terminology: Terminology, blocks: list) -> list[str]:
     return sorted(used)
 
 
-def known_acronym_words(agency_shorts: list[str]) -> set[str]:
-    """Agencies' short names are acronyms everyone already knows."""
-    return {m.group(1) for short in agency_shorts for m in ACRONYM.finditer(short)}
+def known_acronym_words(terminology: Terminology, agency_shorts: list[str]) -> set[str]:
+    """Capitals the glossary itself sanctions: agencies' short names and parts of preferred terms ("UN Women")."""
+    names = agency_shorts + [term.preferred for term in terminology.terms]
+    return {m.group(1) for name in names for m in ACRONYM.finditer(name)}
 
 
 def glossary_rows(terminology: Terminology) -> list[tuple[str, str, str]]:
