@@ -25,6 +25,20 @@ def main() -> None:
         timed("build, warm cache", "build", "--force", "-q", "--project", root)
         timed("check, warm cache", "check", "--project", root)
         timed("check --format json, warm", "check", "--format", "json", "--project", root)
+        terminology_only(Path(root))
+
+
+def terminology_only(root: Path, repeat: int = 5) -> None:
+    """The terminology, acronym and agreed-language checks alone, drafts already converted."""
+    from pipeline.check import check_project, check_wording
+    from pipeline.project import load_project
+
+    project = load_project(root)
+    drafts = check_project(project).drafts
+    started = time.perf_counter()
+    for _ in range(repeat):
+        check_wording(project, drafts)
+    print(f"{'terminology checks, warm':<28} {(time.perf_counter() - started) / repeat:6.2f} s")
 
 
 if __name__ == "__main__":
