@@ -45,7 +45,7 @@ def terms_project(fixture_project):
     root = fixture_project("terms")
     make_docx(root / "contributions" / "beta" / "two.docx", [
         "Cost effective transfers matter.", "The SPF is used bare here.", "The UNCT met in the capital.",
-        "This paragraph uses the social protection floor correctly.",
+        "This paragraph uses the social protection floor correctly.", "{{agreed:definition}}",
     ])
     return root
 
@@ -110,7 +110,9 @@ def test_build_harmonises_the_report_and_lists_every_change(terms_project):
         (ONE, "line 7", "Vietnam", "Viet Nam"),
         (TWO, 'paragraph 1 ("Cost effective transfers matter.")', "Cost effective", "Cost-effective"),
     ]
-    assert any(r["before"] == "{{agreed:definition}}" and r["location"] == "line 11" for r in rows)
+    agreed = [(r["file"], r["location"]) for r in rows if r["before"] == "{{agreed:definition}}"]
+    assert agreed == [(ONE, "line 11"), (TWO, 'paragraph 5 ("{{agreed:definition}}")')]
+    assert text.count("The floor is a nationally defined set of basic social security guarantees for all in need.") == 2
 
 
 def test_no_harmonize_keeps_the_agencies_wording(terms_project):
