@@ -91,7 +91,7 @@ class Assembler:
         blocks += self.annex()
         return Document(
             project=self.project, blocks=self.abbreviations(blocks) + blocks, headings=self.headings,
-            media=self.media, is_draft=is_draft_report(self.project, self.drafts), changes=self.changes,
+            media=self.media, is_draft=is_draft_report(self.project, [d.contribution for d in self.drafts]), changes=self.changes,
         )
 
     def abbreviations(self, blocks: list) -> list:

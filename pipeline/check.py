@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .agreed import agreed_findings
-from .intake import DraftCache, chapter_intro, chapter_intro_path, convert, convert_all, discover, unusable
+from .intake import (DraftCache, chapter_intro, chapter_intro_path, convert, convert_all, discover, read_metadata,
+                     unusable)
 from .model import SEVERITIES, Contribution, Draft, Finding, Project
 from .outline import check_placement, check_word_budgets, drafts_in_order
 from .terminology import AcronymState, Terminology, acronym_findings, known_acronym_words, rejected_terms
 from .textruns import Locator, text_runs
+from .timeline import timeline_findings
 
 
 @dataclass
 class CheckResult:
     findings: list[Finding]
     drafts: list[Draft]  # the drafts that have a place in the outline, ready to assemble
+    contributions: list[Contribution] = field(default_factory=list)  # those placed, readable or not
 
     def summary(self) -> dict[str, int]:
         return {severity: sum(f.severity == severity for f in self.findings) for severity in SEVERITIES}
@@ -27,7 +31,8 @@ class CheckResult:
         return any(f.severity == "error" for f in self.findings)
 
 
-def check_project(project: Project, progress: Callable[[str], None] | None = None) -> CheckResult:
+def check_project(project: Project, progress: Callable[[str], None] | None = None,
+                  as_of: dt.date | None = None) -> CheckResult:
     contributions, findings = discover(project)
     placement_findings, placed = check_placement(project, contributions)
     drafts, conversion_findings = convert_all(project, contributions, progress)
@@ -35,8 +40,20 @@ def check_project(project: Project, progress: Callable[[str], None] | None = Non
     usable = [d for d in drafts if d.contribution.path in placed_paths]
     budget_findings = check_word_budgets(project, usable)
     wording_findings = check_wording(project, usable)
-    everything = findings + placement_findings + conversion_findings + budget_findings + wording_findings
-    return CheckResult(sorted(everything, key=Finding.sort_key), usable)
+    timeline = timeline_findings(project, placed, as_of or dt.date.today())
+    everything = (findings + placement_findings + conversion_findings + budget_findings + wording_findings
+                  + timeline)
+    return CheckResult(sorted(everything, key=Finding.sort_key), usable, placed)
+
+
+def placed_contributions(project: Project) -> list[Contribution]:
+    """The drafts that have their place in the outline, with their metadata, without converting any:
+    all the timeline needs, so `status` stays instant."""
+    contributions, _ = discover(project)
+    _, placed = check_placement(project, contributions)
+    for contribution in placed:
+        contribution.meta, _ = read_metadata(contribution)
+    return placed
 
 
 def check_text(terminology: Terminology, blocks: list, locate: Locator, language: str, state: AcronymState,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
 import time
@@ -11,10 +13,14 @@ import click
 
 from . import __version__
 from .build import FORMATS, build_report
-from .check import check_file, check_project
+from .check import check_file, check_project, placed_contributions
+from .dashboard import board_text, write_html
 from .errors import JointreportError
 from .findings import as_json, as_text, glossary, summary_line
 from .project import load_project
+from .remind import write_reminders
+from .timeline import blockers, section_status
+from .timeline import board as timeline_board
 
 EXIT_INTERNAL = 3
 
@@ -24,6 +30,17 @@ def project_option(command):
         "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
         show_default=True, help="Folder of the report project (the one holding report.yaml).",
     )(command)
+
+
+def as_of_option(command):
+    return click.option(
+        "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+        help="Judge deadlines as on this day (default: today).",
+    )(command)
+
+
+def _day(value) -> dt.date:
+    return value.date() if value else dt.date.today()
 
 
 class Progress:
@@ -51,28 +68,33 @@ def cli():
 
 @cli.command()
 @project_option
+@as_of_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people (grouped by agency), json for scripts and CI.")
-def check(project_dir: Path, output_format: str) -> int:
-    """Check every draft against the outline and report what is wrong.
+def check(project_dir: Path, as_of, output_format: str) -> int:
+    """Check every draft against the outline, the timeline and the agreed terminology.
 
     Exit status: 0 no errors, 1 errors found, 2 the project itself is broken.
     """
     project = load_project(project_dir)
-    result = check_project(project)
+    result = check_project(project, as_of=_day(as_of))
     click.echo(as_json(result) if output_format == "json" else as_text(project, result))
     return 1 if result.has_errors else 0
 
 
 @cli.command()
 @project_option
+@as_of_option
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
               help="Comma-separated output formats: docx, pdf.")
 @click.option("--force", is_flag=True, help="Build even when the check finds errors (drafts with errors are still used).")
 @click.option("--harmonize/--no-harmonize", default=True, show_default=True,
               help="Replace rejected terms by the preferred ones in the built report (the drafts are never changed).")
+@click.option("--stage", metavar="MILESTONE",
+              help="Release gate: refuse unless every required section has reached this milestone's status "
+                   "(e.g. final, launch).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
-def build(project_dir: Path, formats: str, force: bool, harmonize: bool, quiet: bool) -> int:
+def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, stage: str | None, quiet: bool) -> int:
     """Check the drafts, then build the report into build/.
 
     Refuses when the check finds errors, unless --force. Outputs are replaced
@@ -85,13 +107,15 @@ def build(project_dir: Path, formats: str, force: bool, harmonize: bool, quiet: 
     progress = Progress(not quiet)
     project = load_project(project_dir)
     progress(f"checking the drafts in {project.contributions_dir}")
-    result = check_project(project, progress=lambda path: progress(f"  read {path}"))
+    result = check_project(project, progress=lambda path: progress(f"  read {path}"), as_of=_day(as_of))
     errors = result.summary()["error"]
     click.echo(summary_line(result), err=True)
     if errors and not force:
         click.echo(as_text(project, result), err=True)
         raise JointreportError(f"not building: {errors} error{'s' * (errors != 1)} (see above); "
                                "fix them, or build anyway with --force")
+    if stage:
+        release_gate(project, result.contributions, stage)
     for path in build_report(project, result, wanted, harmonize, progress):
         click.echo(f"wrote {os.path.relpath(path)}")
     return 0
@@ -117,6 +141,56 @@ def terms(project_dir: Path, loose_file: Path | None, output_format: str) -> int
     result = check_file(project, loose_file)
     click.echo(as_json(result) if output_format == "json" else as_text(project, result))
     return 1 if result.has_errors else 0
+
+
+def release_gate(project, contributions, stage: str) -> None:
+    milestones = {m.id: m for m in project.milestones}
+    if stage not in milestones:
+        raise click.BadParameter(f"choose a milestone of report.yaml: {', '.join(milestones)}", param_hint="--stage")
+    wanted = milestones[stage].status
+    late = blockers(project, contributions, wanted)
+    if late:
+        listing = "\n".join(f"  {s.number or '-':<5} {s.title} — {section_status(s, contributions)}, "
+                            f"lead {project.agencies[s.lead].short}" for s in late)
+        raise JointreportError(f"not releasing at stage {stage!r}: {len(late)} required section"
+                               f"{'s' * (len(late) != 1)} not yet {wanted}:\n{listing}")
+
+
+@cli.command()
+@project_option
+@as_of_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the dashboard as one self-contained HTML page (e.g. build/status.html).")
+def status(project_dir: Path, as_of, output_format: str, html_path: Path | None) -> int:
+    """Who owes which section, what is late, and what blocks the next milestone."""
+    project = load_project(project_dir)
+    board = timeline_board(project, placed_contributions(project), _day(as_of))
+    click.echo(json.dumps(board.to_json(), indent=2, ensure_ascii=False) if output_format == "json"
+               else board_text(project, board))
+    if html_path:
+        write_html(project, board, html_path)
+        click.echo(f"wrote {os.path.relpath(html_path)}", err=True)
+    return 0
+
+
+@cli.command()
+@project_option
+@as_of_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the .eml files  [default: build/reminders]")
+def remind(project_dir: Path, as_of, out: Path | None) -> int:
+    """Write one reminder e-mail (.eml) per agency that owes something. Nothing is sent."""
+    project = load_project(project_dir)
+    board = timeline_board(project, placed_contributions(project), _day(as_of))
+    written, unreachable = write_reminders(project, board, out or project.build_dir / "reminders")
+    for path in written:
+        click.echo(f"wrote {os.path.relpath(path)}")
+    for agency in unreachable:
+        click.echo(f"no reminder for {agency}: report.yaml gives no contact e-mail", err=True)
+    if not written and not unreachable:
+        click.echo("nobody owes anything: no reminders to write")
+    return 0
 
 
 def main() -> None:

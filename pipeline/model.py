@@ -47,7 +47,13 @@ class Section:
     chapter_id: str
     words: tuple[int, int] | None = None
     required: bool = True
-    due: Any = None
+    contributors_required: bool = False
+    due: dict = field(default_factory=dict)  # milestone id → the section's own date for it
+
+    @property
+    def expected(self) -> list[str]:
+        """The agencies whose drafts the section waits for: the lead, and the contributors if required."""
+        return self.agencies if self.contributors_required else [self.lead]
 
     @property
     def label(self) -> str:
@@ -88,6 +94,8 @@ class Project:
     parts: list[Part]
     slug: str = "report"
     terminology: "Terminology | None" = None
+    due_soon_days: int = 14
+    reminders: dict = field(default_factory=dict)  # from, base_url
 
     @property
     def chapters(self) -> list[Chapter]:

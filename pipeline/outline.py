@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from .model import Chapter, Contribution, Draft, Finding, Part, Project, Section
+from .model import Chapter, Contribution, Draft, Finding, Milestone, Part, Project, Section
 from .schema import Field, Validator, mark_of
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -17,7 +18,8 @@ SECTION = Field("map", fields={
     "contributors": Field("list", default=[], items=Field("str", required=True)),
     "words": Field("list", items=Field("int", required=True)),
     "required": Field("bool", default=True),
-    "due": Field("any"),
+    "contributors_required": Field("bool", default=False),
+    "due": Field("any"),  # a date, or {milestone id: date}; checked against report.yaml's milestones
 })
 CHAPTER = Field("map", fields={
     "id": Field("str", required=True),
@@ -33,7 +35,20 @@ PART = Field("map", fields={
 OUTLINE = Field("map", required=True, fields={"parts": Field("list", required=True, items=PART)})
 
 
-def build_outline(raw, label: str, agencies: set[str], validator: Validator) -> list[Part]:
+def _due(value, milestones: list[Milestone], mark, validator: Validator) -> dict[str, dt.date]:
+    """A section's own deadlines: one date moves its first milestone, a map moves the milestones it names."""
+    if value is None:
+        return {}
+    if isinstance(value, dt.date) and milestones:
+        return {milestones[0].id: value}
+    known = {m.id for m in milestones}
+    if isinstance(value, dict) and all(k in known and isinstance(v, dt.date) for k, v in value.items()):
+        return dict(value)
+    validator.error(mark, "due", f"should be a date or a map of milestone ids ({', '.join(sorted(known))}) to dates")
+    return {}
+
+
+def build_outline(raw, label: str, agencies: set[str], milestones: list[Milestone], validator: Validator) -> list[Part]:
     """Turn validated outline data into numbered parts; cross-reference problems go to `validator`."""
     data = validator.check(raw, OUTLINE)
     if not data or not data["parts"]:
@@ -78,7 +93,9 @@ def build_outline(raw, label: str, agencies: set[str], validator: Validator) -> 
                     id=section["id"], title=section["title"], lead=section["lead"],
                     contributors=section["contributors"], chapter_id=chapter["id"],
                     number=f"{number}.{s + 1}" if number else "",
-                    words=tuple(words) if words else None, required=section["required"], due=section["due"],
+                    words=tuple(words) if words else None, required=section["required"],
+                    contributors_required=section["contributors_required"],
+                    due=_due(section["due"], milestones, mark_of(raw, *where, "due"), validator),
                 ))
             chapters.append(Chapter(chapter["id"], chapter["title"], number, sections))
         parts.append(Part(part["id"], part["title"], ROMAN[p] if p < len(ROMAN) else str(p + 1), chapters))

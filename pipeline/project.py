@@ -37,6 +37,11 @@ REPORT = Field("map", required=True, fields={
     "language": Field("str", default="en"),
     "agencies": Field("dict", required=True, values=AGENCY),
     "milestones": Field("list", default=[], items=MILESTONE),
+    "due_soon_days": Field("int", default=14),
+    "reminders": Field("map", default={}, fields={
+        "from": Field("str", default=""),
+        "base_url": Field("str", default=""),
+    }),
 })
 
 
@@ -59,7 +64,7 @@ def load_project(root: Path) -> Project:
     milestones = [Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]]
 
     outline_check = Validator(OUTLINE_FILE)
-    parts = build_outline(raw_outline, OUTLINE_FILE, set(agencies), outline_check)
+    parts = build_outline(raw_outline, OUTLINE_FILE, set(agencies), sorted(milestones, key=lambda m: m.date), outline_check)
 
     terminology_check = Validator(report.get("terminology") or TERMINOLOGY_FILE)
     terminology = _terminology(root, report, terminology_check, problems)
@@ -71,6 +76,7 @@ def load_project(root: Path) -> Project:
         root=root, title=report["title"], subtitle=report["subtitle"], coalition=report["coalition"],
         edition=report["edition"], language=report["language"], agencies=agencies,
         slug=report["slug"] or _slugify(report["title"]), terminology=terminology,
+        due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {},
         milestones=sorted(milestones, key=lambda m: m.date), parts=parts,
     )
 

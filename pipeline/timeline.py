@@ -1,21 +1,201 @@
-"""Where the report stands on the road from first draft to launch."""
+"""Where the report stands on the road from first draft to launch: who owes what, by when.
+
+Every milestone names the least status each required section must have
+reached by its date (draft < final < cleared). A section's status is the
+lowest among the drafts it waits for; its due date for a milestone is the
+milestone's date unless the outline moves it. Everything is computed for a
+given day (`--as-of`), so past and future states can be seen and tested.
+"""
 
 from __future__ import annotations
 
-from .model import Draft, Project, Section, status_rank
+import datetime as dt
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Contribution, Finding, Milestone, Project, Section, status_rank
+
+MISSING = "missing"
 
 
-def section_status(section: Section, drafts: list[Draft]) -> str | None:
-    """The lead's draft decides a section's status; None when the lead has sent nothing yet."""
-    lead = [d for d in drafts if d.contribution.section_id == section.id and d.contribution.agency == section.lead]
-    return min((d.contribution.meta.status for d in lead), key=status_rank, default=None)
+def section_status(section: Section, contributions: list[Contribution]) -> str:
+    """The lowest status among the drafts the section waits for; 'missing' while one has not arrived."""
+    statuses = []
+    for agency in section.expected:
+        mine = [c.meta.status for c in contributions if c.section_id == section.id and c.agency == agency]
+        if not mine:
+            return MISSING
+        statuses.append(min(mine, key=status_rank))
+    return min(statuses, key=status_rank)
 
 
-def is_draft_report(project: Project, drafts: list[Draft]) -> bool:
+def reached(status: str, wanted: str) -> bool:
+    return status != MISSING and status_rank(status) >= status_rank(wanted)
+
+
+def is_draft_report(project: Project, contributions: list[Contribution]) -> bool:
     """The draft mark stays until every required section is final or better."""
-    final = status_rank("final")
-    for section in project.sections.values():
-        status = section_status(section, drafts)
-        if section.required and (status is None or status_rank(status) < final):
-            return True
-    return False
+    return bool(blockers(project, contributions, "final"))
+
+
+def blockers(project: Project, contributions: list[Contribution], wanted: str) -> list[Section]:
+    """Required sections that have not reached `wanted`: what stops a release at that stage."""
+    return [s for s in project.sections.values()
+            if s.required and not reached(section_status(s, contributions), wanted)]
+
+
+def due_date(section: Section, milestone: Milestone) -> dt.date:
+    return section.due.get(milestone.id, milestone.date)
+
+
+@dataclass
+class SectionRow:
+    section: Section
+    status: str
+    milestone: Milestone | None  # the earliest milestone the section has not reached yet
+    due: dt.date | None
+    days_late: int
+    submitted: dt.date | None
+    overdue_for: list[Milestone] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_late > 0
+
+
+@dataclass
+class AgencyDue:
+    id: str
+    owes: list[str]
+    overdue: list[str]
+    next_due: dt.date | None
+
+
+@dataclass
+class Board:
+    as_of: dt.date
+    rows: list[SectionRow]
+    agencies: list[AgencyDue]
+    next_milestone: Milestone | None
+    blocking: list[str]
+
+    def to_json(self) -> dict:
+        next_milestone = None
+        if self.next_milestone:
+            next_milestone = {
+                "id": self.next_milestone.id, "date": self.next_milestone.date.isoformat(),
+                "days_left": (self.next_milestone.date - self.as_of).days, "blocking": self.blocking,
+            }
+        return {
+            "as_of": self.as_of.isoformat(),
+            "next_milestone": next_milestone,
+            "sections": [{
+                "id": r.section.id, "title": r.section.title, "chapter": r.section.chapter_id,
+                "lead": r.section.lead, "agencies": r.section.agencies, "status": r.status,
+                "due": r.due.isoformat() if r.due else None, "milestone": r.milestone.id if r.milestone else None,
+                "overdue": r.overdue, "days_late": r.days_late,
+            } for r in self.rows],
+            "agencies": [{"id": a.id, "owes": a.owes, "overdue": a.overdue} for a in self.agencies],
+        }
+
+
+def board(project: Project, contributions: list[Contribution], as_of: dt.date) -> Board:
+    dates = submission_dates(project, contributions)
+    rows = [_row(project, section, contributions, as_of, dates) for section in project.sections.values()]
+    upcoming = [m for m in project.milestones if m.date >= as_of]
+    next_milestone = upcoming[0] if upcoming else None
+    blocking = [s.id for s in blockers(project, contributions, next_milestone.status)] if next_milestone else []
+    return Board(as_of, rows, _agencies(project, contributions, rows, as_of), next_milestone, blocking)
+
+
+def _row(project: Project, section: Section, contributions: list[Contribution], as_of: dt.date,
+         dates: dict[Path, dt.date]) -> SectionRow:
+    status = section_status(section, contributions)
+    unmet = [m for m in project.milestones if not reached(status, m.status)]
+    milestone = unmet[0] if unmet else None
+    due = due_date(section, milestone) if milestone else None
+    overdue_for = [m for m in unmet if due_date(section, m) < as_of] if section.required else []
+    days_late = (as_of - due).days if due and section.required and due < as_of else 0
+    mine = [dates[c.path] for c in contributions if c.section_id == section.id and c.path in dates]
+    return SectionRow(section, status, milestone, due, days_late, max(mine, default=None), overdue_for)
+
+
+def _agencies(project: Project, contributions: list[Contribution], rows: list[SectionRow],
+              as_of: dt.date) -> list[AgencyDue]:
+    """What each agency owes next: its own draft is behind the section's next milestone."""
+    result = []
+    for agency in project.agencies:
+        owes, overdue, next_due = [], [], None
+        for row in rows:
+            section = row.section
+            if row.milestone is None or not section.required or agency not in section.expected:
+                continue
+            mine = [c.meta.status for c in contributions if c.section_id == section.id and c.agency == agency]
+            status = min(mine, key=status_rank) if mine else MISSING
+            if reached(status, row.milestone.status):
+                continue
+            owes.append(section.id)
+            if row.overdue:
+                overdue.append(section.id)
+            next_due = min(filter(None, (next_due, row.due)))
+        result.append(AgencyDue(agency, owes, overdue, next_due))
+    return result
+
+
+def submission_dates(project: Project, contributions: list[Contribution]) -> dict[Path, dt.date]:
+    """When each draft arrived: its metadata says so, else its last commit in git, else its file time."""
+    committed = _git_dates(project.root)
+    dates = {}
+    for c in contributions:
+        dates[c.path] = (c.meta.submitted or committed.get(c.relpath)
+                         or dt.date.fromtimestamp(c.path.stat().st_mtime))
+    return dates
+
+
+def _git_dates(root: Path) -> dict[str, dt.date]:
+    """Last commit date of every file under contributions/, from one `git log` run."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=@%cs", "--name-only", "--relative", "--", "contributions"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if out.returncode != 0:
+        return {}
+    dates: dict[str, dt.date] = {}
+    current = None
+    for line in out.stdout.splitlines():
+        if line.startswith("@"):
+            current = dt.date.fromisoformat(line[1:])
+        elif line and current:
+            dates.setdefault(line, current)  # newest commit first
+    return dates
+
+
+def timeline_findings(project: Project, contributions: list[Contribution], as_of: dt.date) -> list[Finding]:
+    """timeline/overdue for required sections past due, timeline/due-soon for what falls due shortly."""
+    findings = []
+    for row in board(project, contributions, as_of).rows:
+        section = row.section
+        path = _path_of(section, contributions)
+        for milestone in row.overdue_for:
+            late = (as_of - due_date(section, milestone)).days
+            findings.append(Finding(
+                "timeline/overdue", "error", path,
+                f"section {section.label} is {row.status}, but had to be {milestone.status} for "
+                f"'{milestone.title}' by {due_date(section, milestone).isoformat()} ({late} days late)",
+                section=section.id, agency=section.lead))
+        if section.required and row.due and not row.overdue and 0 <= (row.due - as_of).days <= project.due_soon_days:
+            findings.append(Finding(
+                "timeline/due-soon", "info", path,
+                f"section {section.label} must be {row.milestone.status} for '{row.milestone.title}' "
+                f"by {row.due.isoformat()} ({(row.due - as_of).days} days left)",
+                section=section.id, agency=section.lead))
+    return findings
+
+
+def _path_of(section: Section, contributions: list[Contribution]) -> str:
+    lead = [c for c in contributions if c.section_id == section.id and c.agency == section.lead]
+    return lead[0].relpath if lead else f"contributions/{section.lead}/"

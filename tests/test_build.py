@@ -67,7 +67,7 @@ def test_no_draft_mark_once_every_required_section_is_final(fixture_project):
     assert "DRAFT" not in document.sections[0].header.paragraphs[0].text
     assert "DRAFT" not in " ".join(p.extract_text() for p in PdfReader(str(out / "a-minimal-joint-report.pdf")).pages)
     (root / "contributions" / "south" / "beta.md").write_text("---\nstatus: draft\n---\n\nBeta text, still a draft.\n")
-    out = build(root, "--format", "docx")
+    out = build(root, "--format", "docx", "--as-of", "2011-06-01")
     document = docx.Document(str(out / "a-minimal-joint-report.docx"))
     assert "DRAFT – not for circulation" in document.sections[0].header.paragraphs[0].text
 

@@ -25,6 +25,7 @@ PLANTED_WARNINGS = {
     ("outline/over-budget", "contributions/who/health-financing.docx"),
 }
 UNASSIGNED = "contributions/oecd/social-pensions.md"
+EDITORS_DAY = "2011-04-20"  # between the first draft (March) and the final report (July)
 
 
 def squash(text: str) -> str:
@@ -60,7 +61,7 @@ def docx_text(document) -> str:
 
 
 def test_check_lists_each_planted_imperfection_and_no_other_error():
-    run = jointreport("check", "--format", "json", "--project", str(REPO))
+    run = jointreport("check", "--format", "json", "--as-of", EDITORS_DAY, "--project", str(REPO))
     findings = run.json()["findings"]
     errors = {(f["code"], f["path"]) for f in findings if f["severity"] == "error"}
     warnings = {(f["code"], f["path"]) for f in findings if f["severity"] == "warning"}

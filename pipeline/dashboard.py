@@ -1,0 +1,106 @@
+"""The status board as people see it: a terminal table, or one self-contained HTML page.
+
+The HTML page is rendered from templates/status.html.j2 in Jinja2's sandbox
+(a project's template is not trusted to run code), with every asset inline,
+so it works offline from a file or as an e-mail attachment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+from .model import Project
+from .render import write_atomically
+from .timeline import MISSING, Board
+
+STATUS_COLOURS = {MISSING: "red", "draft": "yellow", "final": "green", "cleared": "blue"}
+TEMPLATE = "status.html.j2"
+
+
+def board_text(project: Project, board: Board) -> str:
+    lines = [click.style(f"{project.title} — status on {board.as_of.isoformat()}", bold=True), ""]
+    rows = {row.section.id: row for row in board.rows}
+    width = max(len(f"{s.number} {s.title}") for s in project.sections.values()) if rows else 20
+    width = min(width, 62)
+    for part in project.parts:
+        lines.append(click.style(f"Part {part.numeral}: {part.title}", bold=True))
+        for chapter in part.chapters:
+            lines.append(f"  {chapter.number + '. ' if chapter.number else ''}{chapter.title}")
+            for section in chapter.sections:
+                row = rows[section.id]
+                label = f"{section.number} {section.title}".strip()
+                label = label if len(label) <= width else label[: width - 1] + "…"
+                status = click.style(f"{row.status:<8}", fg=STATUS_COLOURS[row.status])
+                if row.due is None:
+                    when = "all milestones reached"
+                elif row.overdue:
+                    when = click.style(f"due {row.due} ({row.milestone.status}), {row.days_late} days late", fg="red")
+                else:
+                    when = f"due {row.due} ({row.milestone.status}), {(row.due - board.as_of).days} days left"
+                optional = "" if section.required else click.style(" (optional)", dim=True)
+                lines.append(f"    {label:<{width}}  {status} {when:<44}  {project.agencies[section.lead].short}{optional}")
+    lines += ["", click.style("Who owes what", bold=True)]
+    for agency in board.agencies:
+        if not agency.owes:
+            continue
+        short = project.agencies[agency.id].short
+        overdue = click.style(f", overdue: {', '.join(agency.overdue)}", fg="red") if agency.overdue else ""
+        lines.append(f"  {short:<18} owes {', '.join(agency.owes)} (next due {agency.next_due}){overdue}")
+    lines.append("")
+    if board.next_milestone:
+        m = board.next_milestone
+        left = (m.date - board.as_of).days
+        blocking = f"blocked by {len(board.blocking)} section(s): {', '.join(board.blocking)}" if board.blocking \
+            else "nothing blocks it"
+        lines.append(click.style(f"Next milestone: {m.title} ({m.status}) on {m.date} — {left} days left; ", bold=True)
+                     + blocking)
+    else:
+        lines.append(click.style("Every milestone has passed.", bold=True))
+    return "\n".join(lines)
+
+
+def _timeline_svg_positions(board: Board, project: Project) -> dict:
+    """x positions (0–1000) of the milestones and of the day on a horizontal time axis."""
+    dates = [m.date for m in project.milestones] + [board.as_of]
+    start, end = min(dates) - dt.timedelta(days=20), max(dates) + dt.timedelta(days=20)
+    span = max(1, (end - start).days)
+
+    def x(day: dt.date) -> float:
+        return round(40 + 920 * (day - start).days / span, 1)
+
+    months = []
+    day = dt.date(start.year, start.month, 1)
+    while day <= end:
+        if day >= start:
+            months.append({"x": x(day), "label": day.strftime("%b %Y") if day.month == 1 or not months else day.strftime("%b")})
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return {
+        "milestones": [{"x": x(m.date), "title": m.title, "date": m.date.isoformat(), "status": m.status,
+                        "past": m.date < board.as_of} for m in project.milestones],
+        "today": x(board.as_of),
+        "months": months,
+    }
+
+
+def board_html(project: Project, board: Board) -> str:
+    environment = SandboxedEnvironment(
+        loader=FileSystemLoader(str(project.templates_dir)), autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    template = environment.get_template(TEMPLATE)
+    rows = {row.section.id: row for row in board.rows}
+    return template.render(
+        project=project, board=board, rows=rows, timeline=_timeline_svg_positions(board, project),
+        statuses=[MISSING, "draft", "final", "cleared"],
+        agencies=[(project.agencies[a.id], a) for a in board.agencies],
+    )
+
+
+def write_html(project: Project, board: Board, path: Path) -> Path:
+    write_atomically(path, board_html(project, board).encode("utf-8"))
+    return path
