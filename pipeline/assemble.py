@@ -25,6 +25,7 @@ from .pandoc import markdown_blocks
 from .terminology import Terminology, acronyms_used, harmonise
 from .textruns import Locator
 from .timeline import is_draft_report
+from .workplan import chart_png, period
 
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
 MAX_LEVEL = 6
@@ -88,7 +89,7 @@ class Assembler:
         blocks = []
         for part in self.project.parts:
             blocks += self.part(part)
-        blocks += self.annex()
+        blocks += self.workplan_annex() + self.annex()
         return Document(
             project=self.project, blocks=self.abbreviations(blocks) + blocks, headings=self.headings,
             media=self.media, is_draft=is_draft_report(self.project, [d.contribution for d in self.drafts]), changes=self.changes,
@@ -188,6 +189,29 @@ class Assembler:
         name = hashlib.sha256(path.read_bytes()).hexdigest()[:20] + path.suffix.lower()
         self.media[name] = path
         return {"t": "Image", "c": [attr, alt, [f"media/{name}", title]]}
+
+    def workplan_annex(self) -> list:
+        """The joint workplan: a table of activities and the month-by-month chart."""
+        activities = self.project.workplan
+        if not activities:
+            return []
+        agencies = self.project.agencies
+        shorts = {key: agency.short for key, agency in agencies.items()}
+        chart = chart_png(activities, shorts, self.project.templates_dir, self.project.build_dir / ".cache")
+        self.media[chart.name] = chart
+        caption = "Joint workplan, month by month (dark bars lead to a milestone)"
+        figure = {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(inlines(caption))]],
+                                       [Plain([{"t": "Image", "c": [["", [], [["width", "100%"]]], inlines(caption),
+                                                                    [f"media/{chart.name}", ""]]}])]]}
+        rows = [(a.title, a.deliverable, ", ".join(shorts.get(x, x) for x in a.agencies), period(a))
+                for a in activities]
+        return [
+            self.heading(1, "Annex: Joint workplan", anchor("annex", "workplan"), ["part", "annex"]),
+            Para(inlines("The activities the partners agreed to carry out together, with the agencies involved "
+                         "and the months they span.")),
+            simple_table(("Activity", "Deliverable", "Agencies", "When"), rows, widths=(0.38, 0.27, 0.17, 0.18)),
+            figure,
+        ]
 
     def annex(self) -> list:
         blocks = [self.heading(1, "Annex: Contributors", anchor("annex"), ["part", "annex"])]

@@ -96,6 +96,7 @@ class Project:
     terminology: "Terminology | None" = None
     due_soon_days: int = 14
     reminders: dict = field(default_factory=dict)  # from, base_url
+    workplan: list = field(default_factory=list)  # workplan.Activity, the optional joint workplan annex
 
     @property
     def chapters(self) -> list[Chapter]:

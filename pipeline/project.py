@@ -10,6 +10,7 @@ from .model import STATUSES, Agency, Milestone, Project
 from .outline import ID_PATTERN, build_outline
 from .schema import Field, Validator, mark_of
 from .terminology import Terminology, build_terminology
+from .workplan import WORKPLAN_FILE, build_workplan
 from .yamlfile import YamlError, read_yaml
 
 REPORT_FILE = "report.yaml"
@@ -69,14 +70,19 @@ def load_project(root: Path) -> Project:
     terminology_check = Validator(report.get("terminology") or TERMINOLOGY_FILE)
     terminology = _terminology(root, report, terminology_check, problems)
 
-    problems += report_check.errors + outline_check.errors + terminology_check.errors
+    workplan_check = Validator(WORKPLAN_FILE)
+    workplan_path = root / WORKPLAN_FILE
+    workplan = build_workplan(_read(workplan_path, WORKPLAN_FILE, problems), set(agencies),
+                              {m.id for m in milestones}, workplan_check) if workplan_path.is_file() else []
+
+    problems += report_check.errors + outline_check.errors + terminology_check.errors + workplan_check.errors
     if problems:
         raise ProjectError(problems)
     return Project(
         root=root, title=report["title"], subtitle=report["subtitle"], coalition=report["coalition"],
         edition=report["edition"], language=report["language"], agencies=agencies,
         slug=report["slug"] or _slugify(report["title"]), terminology=terminology,
-        due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {},
+        due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, workplan=workplan,
         milestones=sorted(milestones, key=lambda m: m.date), parts=parts,
     )
 

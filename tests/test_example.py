@@ -168,3 +168,18 @@ def test_docx_opens_in_libreoffice(example_build, tmp_path):
     pages = [squash(p.extract_text()) for p in PdfReader(str(converted)).pages]
     assert len(pages) >= 30
     assert any("5.2 Social pensions for older people" in page for page in pages[2:])
+
+
+def test_workplan_annex_is_in_both_outputs(example_build):
+    document = docx.Document(str(example_build.docx))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-2:] == ["Annex: Joint workplan", "Annex: Contributors"]
+    workplan = next(t for t in document.tables if t.rows[0].cells[0].text == "Activity")
+    assert [c.text for c in workplan.rows[2].cells] == ["SPF flagship report", "Report launched",
+                                                         "ILO, UNICEF, WHO, UNDP", "Jan 2011 – Sep 2011"]
+    with zipfile.ZipFile(example_build.docx) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("word/media/") and n.endswith(".png")]
+    assert charts  # the month-by-month chart travels as a picture
+    pages = [p for p in PdfReader(str(example_build.pdf)).pages if "Joint workplan, month by month" in p.extract_text()]
+    assert len(pages) == 1 and "Fiscal space analysis" in pages[0].extract_text()
+    assert len(pages[0].images) == 1  # the chart

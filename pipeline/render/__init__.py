@@ -14,6 +14,15 @@ from ..model import Document
 PANDOC_API_VERSION = [1, 23, 1]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what a plain open() would give; mkstemp's 0600 would hide outputs from others
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` in one step, so a failed build leaves the previous output intact."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -21,6 +30,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temp, FILE_MODE)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -11,12 +11,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import font_roboto
 import typst
 from pandocfilters import Emph, RawBlock
 
 from ..assemble import inlines
 from ..errors import JointreportError
+from ..fonts import font_dir
 from ..model import Document
 from ..pandoc import write_from_ast
 from . import draft_mark, pandoc_document, restyle_divs, walk, write_atomically
@@ -75,7 +75,7 @@ def render_pdf(document: Document, output: Path) -> Path:
         }
         try:
             pdf = typst.compile(
-                str(staging / "main.typ"), root=str(staging), font_paths=[str(_font_dir())],
+                str(staging / "main.typ"), root=str(staging), font_paths=[str(font_dir())],
                 ignore_system_fonts=True, sys_inputs=inputs,
             )
         except typst.TypstError as exc:
@@ -90,7 +90,3 @@ def _staging_root(build_dir: Path) -> Path:
     root = build_dir / ".staging"
     root.mkdir(parents=True, exist_ok=True)
     return root
-
-
-def _font_dir() -> Path:
-    return Path(font_roboto.__file__).parent / "files"
