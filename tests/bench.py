@@ -25,6 +25,7 @@ def main() -> None:
         timed("build, warm cache", "build", "--force", "-q", "--project", root)
         timed("check, warm cache", "check", "--project", root)
         timed("check --format json, warm", "check", "--format", "json", "--project", root)
+        timed("status", "status", "--as-of", "2011-04-20", "--project", root)
         terminology_only(Path(root))
 
 

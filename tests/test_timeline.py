@@ -122,3 +122,12 @@ def test_reminders_are_plain_emails_to_the_agency_contacts(timeline, tmp_path):
     assert "Moved deadline: draft version due 15 April 2024 (16 days late)" in body
     assert "contributions/east/" in body
     assert "Next milestone for the whole report: Final report, 31 July 2024." in body
+
+
+def test_board_for_people(timeline):
+    out = jointreport("status", "--as-of", "2024-05-01", "--project", str(timeline)).stdout
+    assert "Timeline fixture — status on 2024-05-01" in out
+    assert "1.2 Joint section" in out and "due 2024-03-31 (draft), 31 days late" in out
+    assert "EA" in out and "owes s2, s3 (next due 2024-03-31), overdue: s2, s3" in out
+    assert out.strip().splitlines()[-1] == (
+        "Next milestone: Final report (final) on 2024-07-31 — 91 days left; blocked by 4 section(s): s2, s3, s5, s6")
