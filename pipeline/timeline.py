@@ -95,6 +95,7 @@ class Board:
                 "lead": r.section.lead, "agencies": r.section.agencies, "status": r.status,
                 "due": r.due.isoformat() if r.due else None, "milestone": r.milestone.id if r.milestone else None,
                 "overdue": r.overdue, "days_late": r.days_late,
+                "submitted": r.submitted.isoformat() if r.submitted else None,
             } for r in self.rows],
             "agencies": [{"id": a.id, "owes": a.owes, "overdue": a.overdue} for a in self.agencies],
         }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
+import subprocess
 
 import pytest
 
@@ -131,3 +133,19 @@ def test_board_for_people(timeline):
     assert "EA" in out and "owes s2, s3 (next due 2024-03-31), overdue: s2, s3" in out
     assert out.strip().splitlines()[-1] == (
         "Next milestone: Final report (final) on 2024-07-31 — 91 days left; blocked by 4 section(s): s2, s3, s5, s6")
+
+
+def test_submission_dates_come_from_metadata_then_git(timeline):
+    def git(*args, date=None):
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}
+        subprocess.run(["git", "-C", str(timeline), "-c", "user.name=Editor", "-c", "user.email=e@example.org", *args],
+                       check=True, capture_output=True, env={**os.environ, **env})
+
+    (timeline / "contributions" / "east").mkdir()
+    (timeline / "contributions" / "east" / "s3.md").write_text("No front matter, so no submitted date.\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "drafts", date="2024-04-02T10:00:00")
+    sections = {s["id"]: s for s in status(timeline, "2024-05-01")["sections"]}
+    assert sections["s1"]["submitted"] == "2024-02-20"  # from the front matter
+    assert sections["s3"]["submitted"] == "2024-04-02"  # from the commit
