@@ -58,10 +58,10 @@ def _windows(text: str, sentences_wanted: int) -> list[str]:
     return windows
 
 
-def drift(block: AgreedBlock, paragraph: str) -> tuple[str, str] | None:
-    """(the drifting passage, its diff) when `paragraph` paraphrases the block, else None."""
-    agreed_words = _words(block.text)
-    wanted = len(SENTENCE_END.split(block.text))
+def drift(agreed: str, paragraph: str) -> tuple[str, str] | None:
+    """(the drifting passage, its diff) when `paragraph` paraphrases the agreed text, else None."""
+    agreed_words = _words(agreed)
+    wanted = len(SENTENCE_END.split(agreed))
     best, best_ratio = None, DRIFT_THRESHOLD
     for window in _windows(paragraph, wanted):
         words = _words(window)
@@ -73,7 +73,7 @@ def drift(block: AgreedBlock, paragraph: str) -> tuple[str, str] | None:
         ratio = matcher.ratio()
         if ratio >= best_ratio and words != agreed_words:
             best, best_ratio = window, ratio
-    return (best, _diff(block.text, best)) if best else None
+    return (best, _diff(agreed, best)) if best else None
 
 
 def agreed_findings(terminology: Terminology, blocks: list, runs: list[Run], locate: Locator, language: str,
@@ -85,11 +85,11 @@ def agreed_findings(terminology: Terminology, blocks: list, runs: list[Run], loc
             findings.append(make("agreed/unknown-block", "error",
                                  f"no agreed block {ident!r} in the terminology (known: {known})",
                                  locate(_run_of(runs, blocks[index]), "{{agreed")))
-    candidates = [b for b in terminology.agreed.values() if b.lang == language]
+    candidates = [(b, b.text_in(language)) for b in terminology.agreed.values() if b.text_in(language)]
     for paragraph in _paragraphs(runs):
         text = " ".join(run.text for run in paragraph)
-        for block in candidates:
-            found = drift(block, text)
+        for block, agreed in candidates:
+            found = drift(agreed, text)
             if found:
                 passage, diff = found
                 findings.append(make("agreed/drift", "warning",
@@ -111,13 +111,14 @@ def _run_of(runs: list[Run], block: dict) -> Run:
     return next((run for run in runs if run.container is inlines), runs[0])
 
 
-def expand(terminology: Terminology, blocks: list, asts: dict[str, list], path: str, locate: Locator) -> list[Change]:
-    """Replace each `{{agreed:ID}}` paragraph by the block's exact text; return the changes made."""
+def expand(texts: dict[str, str], blocks: list, asts: dict[str, list], path: str, locate: Locator) -> list[Change]:
+    """Replace each `{{agreed:ID}}` paragraph by the block's exact text (`texts`, as an AST in `asts`);
+    return the changes made."""
     runs = text_runs(blocks)
     changes = []
     for index, ident in reversed(references(blocks)):
         if ident in asts:
             where = locate(_run_of(runs, blocks[index]), "{{agreed")
-            changes.append(Change(path, where, "{{agreed:%s}}" % ident, terminology.agreed[ident].text))
+            changes.append(Change(path, where, "{{agreed:%s}}" % ident, texts[ident]))
             blocks[index:index + 1] = [{"t": "Div", "c": [["", ["agreed"], [["agreed", ident]]], asts[ident]]}]
     return changes[::-1]

@@ -79,7 +79,10 @@ class Assembler:
         self.headings: list[Heading] = []
         self.media: dict[str, Path] = {}
         self.changes: list[Change] = []
-        self.agreed_blocks = {ident: markdown_blocks(block.text) for ident, block in self.terminology.agreed.items()}
+        lang, source = project.language, project.source_language
+        self.agreed_texts = {ident: block.text_in(lang) or block.text_in(source) or block.text
+                             for ident, block in self.terminology.agreed.items()}
+        self.agreed_blocks = {ident: markdown_blocks(text) for ident, text in self.agreed_texts.items()}
 
     def heading(self, level: int, text: str, ident: str, classes: list[str] | None = None) -> dict:
         self.headings.append(Heading(level, text, ident))
@@ -176,7 +179,7 @@ class Assembler:
         locate = Locator(origin.path, origin.format)
         if self.harmonize:
             self.changes += harmonise(self.terminology, blocks, locate, origin.relpath, self.project.language)
-        self.changes += expand(self.terminology, blocks, self.agreed_blocks, origin.relpath, locate)
+        self.changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
         return blocks
 
     def image(self, value: list, media_root: Path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,14 @@ DRAFT_FORMATS = ("docx", "odt", "md")
 
 def status_rank(status: str) -> int:
     return STATUSES.index(status)
+
+
+def pick(texts: dict[str, str], lang: str, fallback: str) -> str:
+    """The text in `lang`, else the one given without a language, else the source language's."""
+    for key in (lang, "", fallback):
+        if texts.get(key):
+            return texts[key]
+    return next(iter(texts.values()), "")
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class Section:
     number: str
     chapter_id: str
     words: tuple[int, int] | None = None
+    titles: dict = field(default_factory=dict)  # language → title, from the outline
     required: bool = True
     contributors_required: bool = False
     due: dict = field(default_factory=dict)  # milestone id → the section's own date for it
@@ -71,6 +80,7 @@ class Chapter:
     title: str
     number: str
     sections: list[Section]
+    titles: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +89,7 @@ class Part:
     title: str
     numeral: str
     chapters: list[Chapter]
+    titles: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -97,6 +108,26 @@ class Project:
     due_soon_days: int = 14
     reminders: dict = field(default_factory=dict)  # from, base_url
     workplan: list = field(default_factory=list)  # workplan.Activity, the optional joint workplan annex
+    languages: list[str] = field(default_factory=list)  # editions, the source language first
+    texts: dict = field(default_factory=dict)  # title, subtitle, coalition, edition: language → text
+
+    @property
+    def source_language(self) -> str:
+        return self.languages[0] if self.languages else self.language
+
+    def in_language(self, lang: str) -> "Project":
+        """The project as seen from one language edition: titles and generated words in `lang`."""
+        if lang == self.language:
+            return self
+        source = self.source_language
+
+        def local(item):
+            return replace(item, title=pick(item.titles, lang, source)) if item.titles else item
+
+        parts = [replace(local(p), chapters=[replace(local(c), sections=[local(s) for s in c.sections])
+                                             for c in p.chapters]) for p in self.parts]
+        texts = {key: pick(value, lang, source) for key, value in self.texts.items()}
+        return replace(self, parts=parts, language=lang, **texts)
 
     @property
     def chapters(self) -> list[Chapter]:
@@ -137,6 +168,7 @@ class Contribution:
     format: str
     relpath: str
     meta: Metadata = field(default_factory=Metadata)
+    lang: str = ""  # the language the draft is written in; set at discovery
 
     def finding(self, code: str, severity: str, message: str, location: str | None = None) -> "Finding":
         return Finding(code, severity, self.relpath, message, section=self.section_id, agency=self.agency, location=location)

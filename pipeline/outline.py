@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .model import Chapter, Contribution, Draft, Finding, Milestone, Part, Project, Section
+from .model import Chapter, Contribution, Draft, Finding, Milestone, Part, Project, Section, pick
 from .schema import Field, Validator, mark_of
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -13,7 +13,7 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 SECTION = Field("map", fields={
     "id": Field("str", required=True),
-    "title": Field("str", required=True),
+    "title": Field("text", required=True),
     "lead": Field("str", required=True),
     "contributors": Field("list", default=[], items=Field("str", required=True)),
     "words": Field("list", items=Field("int", required=True)),
@@ -23,13 +23,13 @@ SECTION = Field("map", fields={
 })
 CHAPTER = Field("map", fields={
     "id": Field("str", required=True),
-    "title": Field("str", required=True),
+    "title": Field("text", required=True),
     "numbered": Field("bool", default=True),
     "sections": Field("list", required=True, items=SECTION),
 })
 PART = Field("map", fields={
     "id": Field("str", required=True),
-    "title": Field("str", required=True),
+    "title": Field("text", required=True),
     "chapters": Field("list", required=True, items=CHAPTER),
 })
 OUTLINE = Field("map", required=True, fields={"parts": Field("list", required=True, items=PART)})
@@ -48,7 +48,8 @@ def _due(value, milestones: list[Milestone], mark, validator: Validator) -> dict
     return {}
 
 
-def build_outline(raw, label: str, agencies: set[str], milestones: list[Milestone], validator: Validator) -> list[Part]:
+def build_outline(raw, label: str, agencies: set[str], milestones: list[Milestone], language: str,
+                  validator: Validator) -> list[Part]:
     """Turn validated outline data into numbered parts; cross-reference problems go to `validator`."""
     data = validator.check(raw, OUTLINE)
     if not data or not data["parts"]:
@@ -90,15 +91,18 @@ def build_outline(raw, label: str, agencies: set[str], milestones: list[Mileston
                     validator.error(mark_of(raw, *where, "words"), "words", "should be [min, max] with min ≤ max")
                     words = None
                 sections.append(Section(
-                    id=section["id"], title=section["title"], lead=section["lead"],
+                    id=section["id"], title=pick(section["title"] or {}, language, language),
+                    titles=section["title"] or {}, lead=section["lead"],
                     contributors=section["contributors"], chapter_id=chapter["id"],
                     number=f"{number}.{s + 1}" if number else "",
                     words=tuple(words) if words else None, required=section["required"],
                     contributors_required=section["contributors_required"],
                     due=_due(section["due"], milestones, mark_of(raw, *where, "due"), validator),
                 ))
-            chapters.append(Chapter(chapter["id"], chapter["title"], number, sections))
-        parts.append(Part(part["id"], part["title"], ROMAN[p] if p < len(ROMAN) else str(p + 1), chapters))
+            chapters.append(Chapter(chapter["id"], pick(chapter["title"] or {}, language, language), number, sections,
+                                    chapter["title"] or {}))
+        parts.append(Part(part["id"], pick(part["title"] or {}, language, language),
+                          ROMAN[p] if p < len(ROMAN) else str(p + 1), chapters, part["title"] or {}))
     return parts
 
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .errors import ProjectError
-from .model import STATUSES, Agency, Milestone, Project
+from .model import STATUSES, Agency, Milestone, Project, pick
 from .outline import ID_PATTERN, build_outline
 from .schema import Field, Validator, mark_of
 from .terminology import Terminology, build_terminology
@@ -16,6 +16,7 @@ from .yamlfile import YamlError, read_yaml
 REPORT_FILE = "report.yaml"
 OUTLINE_FILE = "chapters/outline.yaml"
 TERMINOLOGY_FILE = "terminology.yaml"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 AGENCY = Field("map", fields={
     "name": Field("str", required=True),
@@ -28,14 +29,16 @@ MILESTONE = Field("map", fields={
     "date": Field("date", required=True),
     "status": Field("str", required=True, choices=STATUSES),
 })
+LOCALISED = ("title", "subtitle", "coalition", "edition")
 REPORT = Field("map", required=True, fields={
-    "title": Field("str", required=True),
-    "subtitle": Field("str", default=""),
-    "coalition": Field("str", required=True),
-    "edition": Field("str", default=""),
+    "title": Field("text", required=True),
+    "subtitle": Field("text", default={}),
+    "coalition": Field("text", required=True),
+    "edition": Field("text", default={}),
     "slug": Field("str"),
     "terminology": Field("str"),
     "language": Field("str", default="en"),
+    "languages": Field("list", items=Field("str", required=True)),
     "agencies": Field("dict", required=True, values=AGENCY),
     "milestones": Field("list", default=[], items=MILESTONE),
     "due_soon_days": Field("int", default=14),
@@ -65,7 +68,10 @@ def load_project(root: Path) -> Project:
     milestones = [Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]]
 
     outline_check = Validator(OUTLINE_FILE)
-    parts = build_outline(raw_outline, OUTLINE_FILE, set(agencies), sorted(milestones, key=lambda m: m.date), outline_check)
+    language = report.get("language") or "en"
+    languages = _languages(raw_report, language, report.get("languages"), report_check)
+    parts = build_outline(raw_outline, OUTLINE_FILE, set(agencies), sorted(milestones, key=lambda m: m.date), language,
+                          outline_check)
 
     terminology_check = Validator(report.get("terminology") or TERMINOLOGY_FILE)
     terminology = _terminology(root, report, terminology_check, problems)
@@ -78,10 +84,11 @@ def load_project(root: Path) -> Project:
     problems += report_check.errors + outline_check.errors + terminology_check.errors + workplan_check.errors
     if problems:
         raise ProjectError(problems)
+    texts = {key: report[key] or {} for key in LOCALISED}
+    plain = {key: pick(value, language, language) for key, value in texts.items()}
     return Project(
-        root=root, title=report["title"], subtitle=report["subtitle"], coalition=report["coalition"],
-        edition=report["edition"], language=report["language"], agencies=agencies,
-        slug=report["slug"] or _slugify(report["title"]), terminology=terminology,
+        root=root, **plain, language=language, languages=languages, texts=texts, agencies=agencies,
+        slug=report["slug"] or _slugify(plain["title"]), terminology=terminology,
         due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, workplan=workplan,
         milestones=sorted(milestones, key=lambda m: m.date), parts=parts,
     )
@@ -100,6 +107,18 @@ def _terminology(root: Path, report: dict, validator: Validator, problems: list[
         return Terminology()
     raw = _read(path, validator.label, problems)
     return build_terminology(raw, report.get("language") or "en", validator)
+
+
+def _languages(raw, language: str, languages: list[str] | None, validator: Validator) -> list[str]:
+    """The editions to build, the source language first."""
+    languages = languages or [language]
+    for code in languages:
+        if not LANGUAGE_CODE.match(code):
+            validator.error(mark_of(raw, "languages"), "languages", f"{code!r} is not a language code like en, fr, es")
+    if languages[0] != language:
+        validator.error(mark_of(raw, "languages"), "languages",
+                        f"should start with the source language {language!r} (the language the drafts are written in)")
+    return list(dict.fromkeys(languages))
 
 
 def _read(path: Path, label: str, problems: list[str]):

@@ -27,6 +27,7 @@ class Field:
 
 _KIND_NAMES = {
     "str": "text",
+    "text": "text, or a text per language ({en: …, fr: …})",
     "int": "a whole number",
     "bool": "true or false",
     "date": "a date (YYYY-MM-DD)",
@@ -72,6 +73,14 @@ class Validator:
             self.error(mark, keypath, f"{value!r} is not one of: {', '.join(spec.choices)}")
             return spec.default
         return value
+
+    def _check_text(self, value, spec, keypath, mark):
+        """Localised text: always returned as {language: text}; '' holds a text given without a language."""
+        if isinstance(value, str):
+            return {"": value}
+        if isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            return dict(value)
+        return self._wrong_kind(value, spec, keypath, mark)
 
     def _check_int(self, value, spec, keypath, mark):
         if isinstance(value, bool) or not isinstance(value, int):

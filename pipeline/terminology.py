@@ -28,7 +28,7 @@ TERM = Field("map", fields={
     "case": Field("str", default="insensitive", choices=("sensitive", "insensitive")),
     "lang": Field("str"),
 })
-AGREED = Field("map", fields={"text": Field("str", required=True), "lang": Field("str")})
+AGREED = Field("map", fields={"text": Field("text", required=True), "lang": Field("str")})
 TERMINOLOGY = Field("map", default={}, fields={
     "terms": Field("list", default=[], items=TERM),
     "acronyms": Field("dict", default={}, values=Field("str", required=True)),
@@ -64,8 +64,15 @@ class Term:
 @dataclass(frozen=True)
 class AgreedBlock:
     id: str
-    text: str
-    lang: str
+    texts: dict  # language → the exact agreed text
+    lang: str  # the language it was agreed in
+
+    @property
+    def text(self) -> str:
+        return self.texts[self.lang]
+
+    def text_in(self, lang: str) -> str | None:
+        return self.texts.get(lang)
 
 
 @dataclass
@@ -82,8 +89,12 @@ def build_terminology(data, language: str, validator: Validator) -> Terminology:
     data = validator.check(data if data is not None else {}, TERMINOLOGY) or {}
     terms = [Term(t["preferred"], tuple(t["reject"]), t["note"], t["case"] == "sensitive", t["lang"] or language)
              for t in data.get("terms") or [] if t and t["preferred"]]
-    agreed = {key: AgreedBlock(key, " ".join(b["text"].split()), b["lang"] or language)
-              for key, b in (data.get("agreed") or {}).items() if b and b["text"]}
+    agreed = {}
+    for key, block in (data.get("agreed") or {}).items():
+        if block and block["text"]:
+            lang = block["lang"] or language
+            texts = {(code or lang): " ".join(text.split()) for code, text in block["text"].items()}
+            agreed[key] = AgreedBlock(key, texts, lang if lang in texts else next(iter(texts)))
     return Terminology(terms, dict(data.get("acronyms") or {}), agreed)
 
 
