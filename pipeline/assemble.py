@@ -67,6 +67,7 @@ class Origin:
     relpath: str
     path: Path
     format: str
+    lang: str  # the language the file is written in, which decides the terms that apply
 
 
 class Assembler:
@@ -100,7 +101,7 @@ class Assembler:
 
     def abbreviations(self, blocks: list) -> list:
         """The front matter's list of the acronyms the report actually uses, agencies' included."""
-        used = {acronym: self.terminology.acronyms[acronym] for acronym in acronyms_used(self.terminology, blocks)}
+        used = acronyms_used(self.terminology, blocks, self.project.language, self.project.source_language)
         for agency in self.project.agencies.values():
             if agency.short.isupper() and len(agency.short) > 1 and re.search(rf"\b{re.escape(agency.short)}\b", stringify(blocks)):
                 used[agency.short] = agency.name
@@ -122,9 +123,9 @@ class Assembler:
         blocks = [self.heading(2, title, anchor("ch", chapter.id), ["chapter"])]
         intro = chapter_intro(self.project, chapter, self.cache)
         if intro:
-            intro_blocks, entry = intro
-            path = chapter_intro_path(self.project, chapter)
-            origin = Origin(path.relative_to(self.project.root).as_posix(), path, "md")
+            intro_blocks, entry, path = intro
+            lang = self.project.language if path == chapter_intro_path(self.project, chapter) else self.project.source_language
+            origin = Origin(path.relative_to(self.project.root).as_posix(), path, "md", lang)
             blocks.append(styled("chapter-intro", self.adopt(intro_blocks, entry, anchor("intro", chapter.id), 0, origin)))
         for section in chapter.sections:
             blocks += self.section(section)
@@ -147,7 +148,7 @@ class Assembler:
                     f"Contribution from {agencies[draft.contribution.agency].name}"))]))
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
-            origin = Origin(contribution.relpath, contribution.path, contribution.format)
+            origin = Origin(contribution.relpath, contribution.path, contribution.format, contribution.lang)
             blocks += self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
         return blocks
 
@@ -178,7 +179,7 @@ class Assembler:
         blocks = walk(blocks, fix, "", {})
         locate = Locator(origin.path, origin.format)
         if self.harmonize:
-            self.changes += harmonise(self.terminology, blocks, locate, origin.relpath, self.project.language)
+            self.changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang)
         self.changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
         return blocks
 

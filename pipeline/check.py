@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Callable
 
 from .agreed import agreed_findings
-from .intake import (DraftCache, chapter_intro, chapter_intro_path, convert, convert_all, discover, read_metadata,
+from .intake import (DraftCache, chapter_intro_path, convert, convert_all, discover, read_metadata,
                      unusable)
-from .model import SEVERITIES, Contribution, Draft, Finding, Project
+from .model import SEVERITIES, Contribution, Draft, Finding, Project, file_finding
 from .outline import check_placement, check_word_budgets, drafts_in_order
 from .terminology import AcronymState, Terminology, acronym_findings, known_acronym_words, rejected_terms
+from .languages import language_findings
 from .textruns import Locator, text_runs
 from .timeline import timeline_findings
 
@@ -32,17 +33,23 @@ class CheckResult:
 
 
 def check_project(project: Project, progress: Callable[[str], None] | None = None,
-                  as_of: dt.date | None = None) -> CheckResult:
+                  as_of: dt.date | None = None, final_stage: bool = False) -> CheckResult:
+    """Every finding about every draft. At a final stage (`build --stage final`), a missing
+    translation is an error, not a warning."""
     contributions, findings = discover(project)
     placement_findings, placed = check_placement(project, contributions)
     drafts, conversion_findings = convert_all(project, contributions, progress)
     placed_paths = {c.path for c in placed}
     usable = [d for d in drafts if d.contribution.path in placed_paths]
-    budget_findings = check_word_budgets(project, usable)
-    wording_findings = check_wording(project, usable)
-    timeline = timeline_findings(project, placed, as_of or dt.date.today())
-    everything = (findings + placement_findings + conversion_findings + budget_findings + wording_findings
-                  + timeline)
+    source = project.source_language
+    originals = [c for c in placed if c.lang == source]
+    everything = (
+        findings + placement_findings + conversion_findings
+        + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
+        + check_wording(project, usable)
+        + timeline_findings(project, originals, as_of or dt.date.today())
+        + language_findings(project, usable, placed, strict=final_stage)
+    )
     return CheckResult(sorted(everything, key=Finding.sort_key), usable, placed)
 
 
@@ -51,9 +58,10 @@ def placed_contributions(project: Project) -> list[Contribution]:
     all the timeline needs, so `status` stays instant."""
     contributions, _ = discover(project)
     _, placed = check_placement(project, contributions)
-    for contribution in placed:
+    originals = [c for c in placed if c.lang == project.source_language]
+    for contribution in originals:
         contribution.meta, _ = read_metadata(contribution)
-    return placed
+    return originals
 
 
 def check_text(terminology: Terminology, blocks: list, locate: Locator, language: str, state: AcronymState,
@@ -61,30 +69,30 @@ def check_text(terminology: Terminology, blocks: list, locate: Locator, language
     """Terminology, acronym and agreed-language findings for one converted file."""
     runs = text_runs(blocks)
     return (rejected_terms(terminology, runs, locate, language, make)
-            + acronym_findings(terminology, runs, state, locate, make)
+            + acronym_findings(terminology, runs, state, locate, language, make)
             + agreed_findings(terminology, blocks, runs, locate, language, make))
 
 
 def check_wording(project: Project, drafts: list[Draft]) -> list[Finding]:
-    """Chapter by chapter in reading order, since acronyms are introduced afresh in each chapter."""
+    """Each language's drafts chapter by chapter, in reading order: acronyms are introduced afresh in
+    each chapter, and terms and agreed text apply in the language a draft is written in."""
     terminology = project.terminology or Terminology()
     known = known_acronym_words(terminology, [a.short for a in project.agencies.values()])
     cache = DraftCache.of(project)
     findings = []
-    for chapter in project.chapters:
-        state = AcronymState(known)
-        intro = chapter_intro(project, chapter, cache)
-        if intro:
-            path = chapter_intro_path(project, chapter)
-            label = path.relative_to(project.root).as_posix()
-            make = lambda code, severity, message, location=None, label=label: Finding(  # noqa: E731
-                code, severity, label, message, location=location)
-            findings += check_text(terminology, intro[0], Locator(path, "md"), project.language, state, make)
-        for section in chapter.sections:
-            for draft in drafts_in_order(section, drafts):
-                contribution = draft.contribution
-                findings += check_text(terminology, draft.blocks, Locator(contribution.path, contribution.format),
-                                       project.language, state, contribution.finding)
+    for lang in project.languages:
+        for chapter in project.chapters:
+            state = AcronymState(known)
+            intro = chapter_intro_path(project, chapter, lang)
+            if intro:
+                label = intro.relative_to(project.root).as_posix()
+                findings += check_text(terminology, cache.convert(intro, "md")[0], Locator(intro, "md"), lang, state,
+                                       file_finding(label))
+            for section in chapter.sections:
+                for draft in drafts_in_order(section, [d for d in drafts if d.contribution.lang == lang]):
+                    contribution = draft.contribution
+                    findings += check_text(terminology, draft.blocks, Locator(contribution.path, contribution.format),
+                                           lang, state, contribution.finding)
     return findings
 
 

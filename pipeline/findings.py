@@ -53,7 +53,9 @@ def glossary(terminology: Terminology) -> str:
         lines.append(f"  {term.preferred:<{width}}  instead of: {', '.join(term.reject)}{note}")
     lines += ["", click.style("Acronyms", bold=True)]
     width = max((len(a) for a in terminology.acronyms), default=4)
-    lines += [f"  {acronym:<{width}}  {expansion}" for acronym, expansion in sorted(terminology.acronyms.items())]
+    for acronym, expansions in sorted(terminology.acronyms.items()):
+        lines.append(f"  {acronym:<{width}}  " + " / ".join(
+            f"{text}" if i == 0 else f"{lang}: {text}" for i, (lang, text) in enumerate(expansions.items())))
     lines += ["", click.style("Agreed language", bold=True) + "  (include with a paragraph {{agreed:ID}})"]
     for block in terminology.agreed.values():
         lines.append(f"  {block.id}: {block.text}")

@@ -63,13 +63,30 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
             if IGNORED.search(path.name) or path.is_dir():
                 continue
             relpath = path.relative_to(project.root).as_posix()
-            contribution = Contribution(path, folder.name, path.name.split(".")[0], path.suffix.lower().lstrip("."), relpath)
-            problem = unusable(path, contribution.format)
+            section_id, lang, _ = split_name(path.name, project.language)
+            contribution = Contribution(path, folder.name, section_id, path.suffix.lower().lstrip("."), relpath,
+                                        lang=lang)
+            problem = unusable(path, contribution.format) or _unknown_language(project, lang)
             if problem:
                 findings.append(contribution.finding("input/unreadable", "error", problem))
             else:
                 contributions.append(contribution)
     return contributions, findings
+
+
+def split_name(name: str, source_language: str) -> tuple[str, str, str]:
+    """'gender.fr.docx' → ('gender', 'fr', 'docx'); a name without a language is in the source language."""
+    parts = name.split(".")
+    if len(parts) >= 3:
+        return parts[0], parts[-2], parts[-1]
+    return parts[0], source_language, parts[-1]
+
+
+def _unknown_language(project: Project, lang: str) -> str | None:
+    if lang in project.languages:
+        return None
+    return (f"'.{lang}.' in the name is not one of the report's languages ({', '.join(project.languages)}); "
+            f"name a translation <section>.<language>.docx, or add the language to report.yaml")
 
 
 def unusable(path: Path, fmt: str) -> str | None:
@@ -96,7 +113,7 @@ def read_metadata(contribution: Contribution) -> tuple[Metadata, list[Finding]]:
             # The leading newline stands for the opening '---', so YAML line numbers are the file's.
             raw, label = (parse_yaml("\n" + match.group(1), contribution.relpath) if match else None), contribution.relpath
         else:
-            sidecar = path.with_name(path.name.split(".")[0] + ".yaml")
+            sidecar = path.with_suffix(".yaml")
             label = str(Path(contribution.relpath).with_name(sidecar.name))
             raw = read_yaml(sidecar, label) if sidecar.is_file() and not sidecar.is_symlink() else None
     except (YamlError, UnicodeDecodeError) as exc:
@@ -213,15 +230,20 @@ def _by_author(counts: dict[str, int]) -> str:
     return ", ".join(f"{author} ({n})" for author, n in counts.items())
 
 
-def chapter_intro_path(project: Project, chapter: Chapter) -> Path | None:
-    path = project.root / "chapters" / f"{chapter.id}.md"
+def chapter_intro_path(project: Project, chapter: Chapter, lang: str | None = None) -> Path | None:
+    """chapters/<id>.md, or its translation chapters/<id>.<lang>.md."""
+    lang = lang or project.language
+    name = f"{chapter.id}.md" if lang == project.source_language else f"{chapter.id}.{lang}.md"
+    path = project.root / "chapters" / name
     return path if path.is_file() and not path.is_symlink() else None
 
 
-def chapter_intro(project: Project, chapter: Chapter, cache: DraftCache) -> tuple[list, Path] | None:
-    """The editors' introduction to a chapter, converted like a draft."""
-    path = chapter_intro_path(project, chapter)
-    return cache.convert(path, "md") if path else None
+def chapter_intro(project: Project, chapter: Chapter, cache: DraftCache,
+                  lang: str | None = None) -> tuple[list, Path, Path] | None:
+    """The editors' introduction to a chapter in `lang` (default the project's), else in the source language:
+    its blocks, its cache entry and its file."""
+    path = chapter_intro_path(project, chapter, lang) or chapter_intro_path(project, chapter, project.source_language)
+    return (*cache.convert(path, "md"), path) if path else None
 
 
 def convert_all(project: Project, contributions: list[Contribution], progress: Progress | None = None,

@@ -174,6 +174,15 @@ class Contribution:
         return Finding(code, severity, self.relpath, message, section=self.section_id, agency=self.agency, location=location)
 
 
+def file_finding(path: str):
+    """A finding factory for a file that is not an agency's draft (an editors' chapter introduction)."""
+
+    def make(code: str, severity: str, message: str, location: str | None = None) -> "Finding":
+        return Finding(code, severity, path, message, location=location)
+
+    return make
+
+
 @dataclass
 class Draft:
     """A contribution converted to pandoc's AST (blocks), with its media on disk."""

@@ -117,14 +117,14 @@ def check_placement(project: Project, contributions: list[Contribution]) -> tupl
         if finding:
             findings.append(finding)
             continue
-        key = (contribution.agency, contribution.section_id)
+        key = (contribution.agency, contribution.section_id, contribution.lang)
         if key in placed:
             findings.append(contribution.finding("outline/duplicate-contribution", "error",
                                      f"{contribution.agency} sent two drafts for {contribution.section_id!r} "
                                      f"({placed[key].relpath} is used); remove one of them"))
             continue
         placed[key] = contribution
-    present = {section_id for _, section_id in placed}
+    present = {section_id for _, section_id, lang in placed if lang == project.source_language}
     for section in sections.values():
         if section.required and section.id not in present:
             findings.append(Finding(

@@ -31,7 +31,7 @@ TERM = Field("map", fields={
 AGREED = Field("map", fields={"text": Field("text", required=True), "lang": Field("str")})
 TERMINOLOGY = Field("map", default={}, fields={
     "terms": Field("list", default=[], items=TERM),
-    "acronyms": Field("dict", default={}, values=Field("str", required=True)),
+    "acronyms": Field("dict", default={}, values=Field("text", required=True)),
     "agreed": Field("dict", default={}, values=AGREED),
 })
 
@@ -78,8 +78,11 @@ class AgreedBlock:
 @dataclass
 class Terminology:
     terms: list[Term] = field(default_factory=list)
-    acronyms: dict[str, str] = field(default_factory=dict)
+    acronyms: dict[str, dict[str, str]] = field(default_factory=dict)  # acronym → language → expansion
     agreed: dict[str, AgreedBlock] = field(default_factory=dict)
+
+    def expansion(self, acronym: str, lang: str) -> str | None:
+        return self.acronyms.get(acronym, {}).get(lang)
 
     def __post_init__(self):
         self._patterns = [(term, term.pattern(), term.preferred_pattern()) for term in self.terms if term.reject]
@@ -95,7 +98,9 @@ def build_terminology(data, language: str, validator: Validator) -> Terminology:
             lang = block["lang"] or language
             texts = {(code or lang): " ".join(text.split()) for code, text in block["text"].items()}
             agreed[key] = AgreedBlock(key, texts, lang if lang in texts else next(iter(texts)))
-    return Terminology(terms, dict(data.get("acronyms") or {}), agreed)
+    acronyms = {acronym: {(code or language): text for code, text in texts.items()}
+                for acronym, texts in (data.get("acronyms") or {}).items() if texts}
+    return Terminology(terms, acronyms, agreed)
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class AcronymState:
     defined: set[str] = field(default_factory=set)
 
 
-def acronym_findings(terminology: Terminology, runs: list[Run], state: AcronymState, locate: Locator,
+def acronym_findings(terminology: Terminology, runs: list[Run], state: AcronymState, locate: Locator, lang: str,
                      make) -> list[Finding]:
     findings, unknown_reported = [], set()
     for run in runs:
@@ -186,13 +191,14 @@ def acronym_findings(terminology: Terminology, runs: list[Run], state: AcronymSt
                 continue
             token = match.group(1)
             if token in terminology.acronyms:
-                if token in state.defined:
+                expansion = terminology.expansion(token, lang)
+                if token in state.defined or expansion is None:  # no agreed expansion in this language
                     continue
                 state.defined.add(token)
-                if not _introduced(run.text, match, terminology.acronyms[token]):
+                if not _introduced(run.text, match, expansion):
                     findings.append(make(
                         "terms/acronym-first-use", "warning",
-                        f"first use of {token} in this chapter: write '{terminology.acronyms[token]} ({token})'",
+                        f"first use of {token} in this chapter: write '{expansion} ({token})'",
                         locate(run, token)))
             elif token not in state.known_words and not ROMAN_NUMERAL.match(token) and token not in unknown_reported:
                 unknown_reported.add(token)
@@ -212,11 +218,17 @@ def _introduced(text: str, match: re.Match, expansion: str) -> bool:
     return re.search(pattern, opening, re.I) is not None
 
 
-def acronyms_used(terminology: Terminology, blocks: list) -> list[str]:
+def acronyms_used(terminology: Terminology, blocks: list, lang: str, fallback: str) -> dict[str, str]:
+    """The glossary's acronyms that appear in `blocks`, with their expansion in `lang` (else `fallback`)."""
     used = set()
     for run in text_runs(blocks):
         used |= {m.group(1) for m in ACRONYM.finditer(run.text) if m.group(1) in terminology.acronyms}
-    return sorted(used)
+    result = {}
+    for acronym in sorted(used):
+        expansion = terminology.expansion(acronym, lang) or terminology.expansion(acronym, fallback)
+        if expansion:
+            result[acronym] = expansion
+    return result
 
 
 def known_acronym_words(terminology: Terminology, agency_shorts: list[str]) -> set[str]:
