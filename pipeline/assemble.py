@@ -17,7 +17,9 @@ from pathlib import Path
 
 from pandocfilters import BulletList, Div, Emph, Header, Para, Plain, Space, Str, Strong, stringify, walk
 
+from . import i18n
 from .agreed import expand
+from .i18n import join_names, words
 from .intake import DraftCache, chapter_intro, chapter_intro_path
 from .model import Change, Chapter, Document, Draft, Heading, Part, Project, Section
 from .outline import drafts_in_order
@@ -85,6 +87,10 @@ class Assembler:
                              for ident, block in self.terminology.agreed.items()}
         self.agreed_blocks = {ident: markdown_blocks(text) for ident, text in self.agreed_texts.items()}
 
+    def say(self, key: str, **values) -> str:
+        """A generated phrase in the edition's language."""
+        return i18n.text(self.project.language, key, **values)
+
     def heading(self, level: int, text: str, ident: str, classes: list[str] | None = None) -> dict:
         self.headings.append(Heading(level, text, ident))
         return Header(level, [ident, classes or [], []], inlines(text))
@@ -107,13 +113,15 @@ class Assembler:
                 used[agency.short] = agency.name
         if not used:
             return []
-        self.headings.insert(0, Heading(2, "Abbreviations", "abbreviations"))
+        title = self.say("abbreviations")
+        self.headings.insert(0, Heading(2, title, "abbreviations"))
         rows = [(acronym, used[acronym]) for acronym in sorted(used)]
-        return [Header(2, ["abbreviations", ["front"], []], inlines("Abbreviations")),
-                simple_table(("Abbreviation", "Meaning"), rows, widths=(0.22, 0.78))]
+        return [Header(2, ["abbreviations", ["front"], []], inlines(title)),
+                simple_table((self.say("abbreviation"), self.say("meaning")), rows, widths=(0.22, 0.78))]
 
     def part(self, part: Part) -> list:
-        blocks = [self.heading(1, f"Part {part.numeral}: {part.title}", anchor("part", part.id), ["part"])]
+        blocks = [self.heading(1, self.say("part", numeral=part.numeral, title=part.title), anchor("part", part.id),
+                               ["part"])]
         for chapter in part.chapters:
             blocks += self.chapter(chapter)
         return blocks
@@ -138,14 +146,16 @@ class Assembler:
         agencies = self.project.agencies
         if not texts:
             return blocks + [styled("missing", [Para(inlines(
-                f"This section is awaited from {agencies[section.lead].short}."))])]
+                self.say("awaited", short=agencies[section.lead].short)))])]
         names = [agencies[d.contribution.agency].short for d in texts]
-        credit = f"Contributed by {names[0]}" + (f" with {_join_names(names[1:])}" if len(names) > 1 else "")
+        lang = self.project.language
+        who = names[0] if len(names) == 1 else self.say("with", lead=names[0], others=join_names(names[1:], lang))
+        credit = self.say("contributed_by", names=who)
         blocks.append(styled("attribution", [Para(inlines(credit))]))
         for draft in texts:
             if len(texts) > 1:
                 blocks.append(styled("contribution-from", [Para(inlines(
-                    f"Contribution from {agencies[draft.contribution.agency].name}"))]))
+                    self.say("contribution_from", name=agencies[draft.contribution.agency].name)))]))
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
             origin = Origin(contribution.relpath, contribution.path, contribution.format, contribution.lang)
@@ -203,25 +213,22 @@ class Assembler:
         shorts = {key: agency.short for key, agency in agencies.items()}
         chart = chart_png(activities, shorts, self.project.templates_dir, self.project.build_dir / ".cache")
         self.media[chart.name] = chart
-        caption = "Joint workplan, month by month (dark bars lead to a milestone)"
+        caption = self.say("workplan_caption")
         figure = {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(inlines(caption))]],
                                        [Plain([{"t": "Image", "c": [["", [], [["width", "100%"]]], inlines(caption),
                                                                     [f"media/{chart.name}", ""]]}])]]}
         rows = [(a.title, a.deliverable, ", ".join(shorts.get(x, x) for x in a.agencies), period(a))
                 for a in activities]
         return [
-            self.heading(1, "Annex: Joint workplan", anchor("annex", "workplan"), ["part", "annex"]),
-            Para(inlines("The activities the partners agreed to carry out together, with the agencies involved "
-                         "and the months they span.")),
-            simple_table(("Activity", "Deliverable", "Agencies", "When"), rows, widths=(0.38, 0.27, 0.17, 0.18)),
+            self.heading(1, self.say("annex_workplan"), anchor("annex", "workplan"), ["part", "annex"]),
+            Para(inlines(self.say("workplan_intro"))),
+            simple_table(words(self.project.language, "workplan_columns"), rows, widths=(0.38, 0.27, 0.17, 0.18)),
             figure,
         ]
 
     def annex(self) -> list:
-        blocks = [self.heading(1, "Annex: Contributors", anchor("annex"), ["part", "annex"])]
-        blocks.append(Para(inlines(
-            "The agencies below drafted the sections of this report. The lead agency of each section "
-            "is named first in the section's attribution line.")))
+        blocks = [self.heading(1, self.say("annex_contributors"), anchor("annex"), ["part", "annex"])]
+        blocks.append(Para(inlines(self.say("annex_contributors_intro"))))
         sections = self.project.sections
         for agency_id, agency in self.project.agencies.items():
             mine = [d.contribution.section_id for d in self.drafts if d.contribution.agency == agency_id]
@@ -229,7 +236,7 @@ class Assembler:
                 continue
             items = []
             for section in (sections[s] for s in sections if s in mine):
-                role = "lead" if section.lead == agency_id else "contributor"
+                role = self.say("lead") if section.lead == agency_id else self.say("contributor")
                 items.append([Plain(inlines(f"{section.number} {section.title} ({role})".strip()))])
             blocks.append(styled("annex-entry", [Para([Strong(inlines(f"{agency.name} ({agency.short})"))]),
                                                   BulletList(items)]))
@@ -279,10 +286,6 @@ def _headers(blocks: list) -> list:
 
     walk(copy.deepcopy(blocks), collect, "", {})
     return found
-
-
-def _join_names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def assemble(project: Project, drafts: list[Draft], harmonize: bool = True) -> Document:

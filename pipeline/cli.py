@@ -90,11 +90,14 @@ def check(project_dir: Path, as_of, output_format: str) -> int:
 @click.option("--force", is_flag=True, help="Build even when the check finds errors (drafts with errors are still used).")
 @click.option("--harmonize/--no-harmonize", default=True, show_default=True,
               help="Replace rejected terms by the preferred ones in the built report (the drafts are never changed).")
+@click.option("--lang", "lang", default=None, metavar="LANG|all",
+              help="Language edition to build (a code from report.yaml's languages, or all)  [default: the source language]")
 @click.option("--stage", metavar="MILESTONE",
               help="Release gate: refuse unless every required section has reached this milestone's status "
                    "(e.g. final, launch).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
-def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, stage: str | None, quiet: bool) -> int:
+def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, lang: str | None, stage: str | None,
+          quiet: bool) -> int:
     """Check the drafts, then build the report into build/.
 
     Refuses when the check finds errors, unless --force. Outputs are replaced
@@ -106,8 +109,11 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     progress = Progress(not quiet)
     project = load_project(project_dir)
+    languages = _languages(project, lang)
+    final = stage is not None and _stage_status(project, stage) != "draft"
     progress(f"checking the drafts in {project.contributions_dir}")
-    result = check_project(project, progress=lambda path: progress(f"  read {path}"), as_of=_day(as_of))
+    result = check_project(project, progress=lambda path: progress(f"  read {path}"), as_of=_day(as_of),
+                           final_stage=final)
     errors = result.summary()["error"]
     click.echo(summary_line(result), err=True)
     if errors and not force:
@@ -115,8 +121,8 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
         raise JointreportError(f"not building: {errors} error{'s' * (errors != 1)} (see above); "
                                "fix them, or build anyway with --force")
     if stage:
-        release_gate(project, result.contributions, stage)
-    for path in build_report(project, result, wanted, harmonize, progress):
+        release_gate(project, [c for c in result.contributions if c.lang == project.source_language], stage)
+    for path in build_report(project, result, wanted, languages, harmonize, progress):
         click.echo(f"wrote {os.path.relpath(path)}")
     return 0
 
@@ -143,11 +149,26 @@ def terms(project_dir: Path, loose_file: Path | None, output_format: str) -> int
     return 1 if result.has_errors else 0
 
 
-def release_gate(project, contributions, stage: str) -> None:
+def _languages(project, lang: str | None) -> list[str]:
+    if lang in (None, project.source_language):
+        return [project.source_language]
+    if lang == "all":
+        return project.languages
+    if lang not in project.languages:
+        raise click.BadParameter(f"choose one of {', '.join(project.languages)} or all (report.yaml's languages)",
+                                 param_hint="--lang")
+    return [lang]
+
+
+def _stage_status(project, stage: str) -> str:
     milestones = {m.id: m for m in project.milestones}
     if stage not in milestones:
         raise click.BadParameter(f"choose a milestone of report.yaml: {', '.join(milestones)}", param_hint="--stage")
-    wanted = milestones[stage].status
+    return milestones[stage].status
+
+
+def release_gate(project, contributions, stage: str) -> None:
+    wanted = _stage_status(project, stage)
     late = blockers(project, contributions, wanted)
     if late:
         listing = "\n".join(f"  {s.number or '-':<5} {s.title} — {section_status(s, contributions)}, "

@@ -108,6 +108,7 @@ class Project:
     due_soon_days: int = 14
     reminders: dict = field(default_factory=dict)  # from, base_url
     workplan: list = field(default_factory=list)  # workplan.Activity, the optional joint workplan annex
+    date: dt.date | None = None  # publication date, shown on the cover
     languages: list[str] = field(default_factory=list)  # editions, the source language first
     texts: dict = field(default_factory=dict)  # title, subtitle, coalition, edition: language → text
 

@@ -35,6 +35,7 @@ REPORT = Field("map", required=True, fields={
     "subtitle": Field("text", default={}),
     "coalition": Field("text", required=True),
     "edition": Field("text", default={}),
+    "date": Field("date"),
     "slug": Field("str"),
     "terminology": Field("str"),
     "language": Field("str", default="en"),
@@ -88,7 +89,7 @@ def load_project(root: Path) -> Project:
     plain = {key: pick(value, language, language) for key, value in texts.items()}
     return Project(
         root=root, **plain, language=language, languages=languages, texts=texts, agencies=agencies,
-        slug=report["slug"] or _slugify(plain["title"]), terminology=terminology,
+        slug=report["slug"] or _slugify(plain["title"]), terminology=terminology, date=report["date"],
         due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, workplan=workplan,
         milestones=sorted(milestones, key=lambda m: m.date), parts=parts,
     )

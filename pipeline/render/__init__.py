@@ -9,6 +9,7 @@ from typing import Callable
 
 from pandocfilters import walk
 
+from .. import i18n
 from ..model import Document
 
 PANDOC_API_VERSION = [1, 23, 1]
@@ -53,4 +54,4 @@ def pandoc_document(document: Document, blocks: list) -> dict:
 
 
 def draft_mark(document: Document) -> str:
-    return "DRAFT – not for circulation" if document.is_draft else ""
+    return i18n.text(document.project.language, "draft_mark") if document.is_draft else ""

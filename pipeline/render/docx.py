@@ -22,6 +22,7 @@ from docx.shared import Cm
 from lxml import etree
 from pandocfilters import Div, Para, RawBlock
 
+from .. import i18n
 from ..assemble import inlines
 from ..model import Document
 from ..pandoc import write_from_ast
@@ -132,9 +133,11 @@ def front_matter(document: Document) -> list:
         _styled("Cover Subtitle", project.subtitle),
         _styled("Cover Edition", project.edition),
     ]
+    if project.date:
+        cover.append(_styled("Cover Edition", i18n.long_date(project.date, project.language)))
     if document.is_draft:
         cover.append(_styled("Draft Mark", draft_mark(document)))
-    return cover + [PAGE_BREAK] + table_of_contents(document, "Contents")
+    return cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
 
 
 def render_docx(document: Document, output: Path) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 import typst
 from pandocfilters import Emph, RawBlock
 
+from .. import i18n
 from ..assemble import inlines
 from ..errors import JointreportError
 from ..fonts import font_dir
@@ -71,7 +72,9 @@ def render_pdf(document: Document, output: Path) -> Path:
         inputs = {
             "title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
             "edition": project.edition, "lang": project.language, "draft_mark": draft_mark(document),
-            "toc_title": "Contents", "agencies": " · ".join(a.short for a in project.agencies.values()),
+            "toc_title": i18n.text(project.language, "contents"),
+            "date": i18n.long_date(project.date, project.language) if project.date else "",
+            "agencies": " · ".join(a.short for a in project.agencies.values()),
         }
         try:
             pdf = typst.compile(
