@@ -1,0 +1,84 @@
+"""Language editions: per-language generated text, fallbacks, and parity of translations."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from .conftest import jointreport
+
+
+@pytest.fixture
+def bilingual(fixture_project):
+    """The minimal project in English and French, with translations that drift from their sources."""
+    root = fixture_project("minimal")
+    report = root / "report.yaml"
+    report.write_text(report.read_text().replace("title: A Minimal Joint Report", """\
+title: {en: A Minimal Joint Report, fr: Un rapport conjoint minimal}
+languages: [en, fr]
+date: 2011-09-15""").replace("subtitle: Two agencies, two sections", "subtitle: {en: Two agencies, fr: Deux organisations}"))
+    outline = root / "chapters" / "outline.yaml"
+    outline.write_text(outline.read_text()
+                       .replace("title: Findings", "title: {en: Findings, fr: Constats}")
+                       .replace("title: Alpha section", "title: {en: Alpha section, fr: Section alpha}"))
+    drafts = root / "contributions"
+    (drafts / "north" / "alpha.fr.md").write_text(  # the footnote was lost in translation
+        "---\nstatus: final\n---\n\n# Titre du nord {#shared-id}\n\nTexte du nord, sans note.\n")
+    south = drafts / "south" / "alpha.md"
+    south.write_text(south.read_text().replace("status: final", 'status: final\nversion: "0.2"'))
+    (drafts / "south" / "alpha.fr.md").write_text(  # made from an older version
+        '---\nstatus: final\nversion: "0.1"\n---\n\n### Titre du sud {#shared-id}\n\nTexte du sud.[^1]\n\n[^1]: Note du sud.\n')
+    (drafts / "south" / "beta.md").write_text("---\nstatus: draft\n---\n\nBeta text, still a draft.\n")
+    return root
+
+
+def lang_findings(root, *args):
+    run = jointreport("check", "--format", "json", "--as-of", "2011-05-01", *args, "--project", str(root))
+    return sorted((f["code"], f["severity"], f["path"]) for f in run.json()["findings"] if f["code"].startswith("lang/"))
+
+
+def test_parity_and_missing_translations(bilingual):
+    assert lang_findings(bilingual) == [
+        ("lang/missing-translation", "warning", "chapters/first.md"),
+        ("lang/missing-translation", "warning", "contributions/south/beta.md"),
+        ("lang/stale-translation", "warning", "contributions/south/alpha.fr.md"),
+        ("lang/structure-mismatch", "warning", "contributions/north/alpha.fr.md"),
+    ]
+    run = jointreport("check", "--format", "json", "--as-of", "2011-05-01", "--project", str(bilingual))
+    messages = {f["path"]: f["message"] for f in run.json()["findings"] if f["code"] != "lang/missing-translation"}
+    assert "footnotes: 1 in the source, 0 here" in messages["contributions/north/alpha.fr.md"]
+    assert "translates version 0.1, the source is at 0.2" in messages["contributions/south/alpha.fr.md"]
+
+
+def test_every_edition_speaks_its_language(bilingual):
+    run = jointreport("build", "--force", "--lang", "all", "--as-of", "2011-05-01", "--project", str(bilingual))
+    assert run.code == 0, run.stderr
+    out = bilingual / "build"
+    english, french = docx.Document(str(out / "a-minimal-joint-report.docx")), docx.Document(
+        str(out / "a-minimal-joint-report.fr.docx"))
+    en_text = [p.text for p in english.paragraphs]
+    fr_text = [p.text for p in french.paragraphs]
+    assert "Contents" in en_text and "Table des matières" in fr_text
+    assert "15 September 2011" in en_text and "15 septembre 2011" in fr_text
+    assert "Un rapport conjoint minimal" in fr_text and "Part I: Findings" in en_text and "Partie I : Constats" in fr_text
+    assert "1.1 Section alpha" in fr_text and "Contribution de NA avec SA" in fr_text
+    assert "Texte du nord, sans note." in fr_text and "Beta text, still a draft." in fr_text  # the fallback
+    assert "DRAFT – not for circulation" in english.sections[0].header.paragraphs[0].text
+    assert "PROJET – ne pas diffuser" in french.sections[0].header.paragraphs[0].text
+    pdf = " ".join(p.extract_text() for p in PdfReader(str(out / "a-minimal-joint-report.fr.pdf")).pages)
+    assert "Table des matières" in pdf and "PROJET – NE PAS DIFFUSER" in pdf and "15 septembre 2011" in pdf
+
+
+def test_missing_translations_are_errors_at_the_final_stage(bilingual):
+    (bilingual / "contributions" / "south" / "beta.md").write_text("---\nstatus: final\n---\n\nBeta text.\n")
+    assert ("lang/missing-translation", "warning", "contributions/south/beta.md") in lang_findings(bilingual)
+    run = jointreport("build", "--stage", "final", "--as-of", "2011-05-01", "--project", str(bilingual))
+    assert run.code == 1 and "lang/missing-translation" in run.stderr and "not building" in run.stderr
+
+
+def test_unknown_language_in_a_file_name(bilingual):
+    (bilingual / "contributions" / "north" / "alpha.de.md").write_text("Deutscher Text.\n")
+    run = jointreport("check", "--format", "json", "--as-of", "2011-05-01", "--project", str(bilingual))
+    finding = next(f for f in run.json()["findings"] if f["path"] == "contributions/north/alpha.de.md")
+    assert finding["code"] == "input/unreadable" and "'.de.' in the name is not one of the report's languages" in finding["message"]
