@@ -12,7 +12,7 @@ import difflib
 import re
 
 from .model import Change, Finding
-from .terminology import AgreedBlock, Terminology
+from .terminology import Terminology
 from .textruns import Locator, Run, plain_text, text_runs
 
 REFERENCE = re.compile(r"^\{\{\s*agreed:\s*([\w.-]+)\s*\}\}$")

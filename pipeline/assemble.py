@@ -85,7 +85,7 @@ class Assembler:
         lang, source = project.language, project.source_language
         self.agreed_texts = {ident: block.text_in(lang) or block.text_in(source) or block.text
                              for ident, block in self.terminology.agreed.items()}
-        self.agreed_blocks = {ident: markdown_blocks(text) for ident, text in self.agreed_texts.items()}
+        self.agreed_blocks = {ident: markdown_blocks(text, verbatim=True) for ident, text in self.agreed_texts.items()}
 
     def say(self, key: str, **values) -> str:
         """A generated phrase in the edition's language."""

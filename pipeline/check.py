@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .agreed import agreed_findings
-from .intake import (DraftCache, chapter_intro_path, convert, convert_all, discover, read_metadata,
-                     unusable)
-from .model import SEVERITIES, Contribution, Draft, Finding, Project, file_finding
-from .outline import check_placement, check_word_budgets, drafts_in_order
-from .terminology import AcronymState, Terminology, acronym_findings, known_acronym_words, rejected_terms
+from .intake import DraftCache, convert, convert_all, discover, read_metadata, unusable
 from .languages import language_findings
-from .textruns import Locator, text_runs
+from .model import SEVERITIES, Contribution, Draft, Finding, Project
+from .outline import check_placement, check_word_budgets
+from .statement import check_statements
+from .terminology import AcronymState, Terminology, known_acronym_words
+from .textruns import Locator
 from .timeline import timeline_findings
+from .wording import check_text, check_wording
 
 
 @dataclass
@@ -44,7 +44,7 @@ def check_project(project: Project, progress: Callable[[str], None] | None = Non
     source = project.source_language
     originals = [c for c in placed if c.lang == source]
     everything = (
-        findings + placement_findings + conversion_findings
+        findings + placement_findings + conversion_findings + check_statements(project)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable)
         + timeline_findings(project, originals, as_of or dt.date.today())
@@ -62,38 +62,6 @@ def placed_contributions(project: Project) -> list[Contribution]:
     for contribution in originals:
         contribution.meta, _ = read_metadata(contribution)
     return originals
-
-
-def check_text(terminology: Terminology, blocks: list, locate: Locator, language: str, state: AcronymState,
-               make) -> list[Finding]:
-    """Terminology, acronym and agreed-language findings for one converted file."""
-    runs = text_runs(blocks)
-    return (rejected_terms(terminology, runs, locate, language, make)
-            + acronym_findings(terminology, runs, state, locate, language, make)
-            + agreed_findings(terminology, blocks, runs, locate, language, make))
-
-
-def check_wording(project: Project, drafts: list[Draft]) -> list[Finding]:
-    """Each language's drafts chapter by chapter, in reading order: acronyms are introduced afresh in
-    each chapter, and terms and agreed text apply in the language a draft is written in."""
-    terminology = project.terminology or Terminology()
-    known = known_acronym_words(terminology, [a.short for a in project.agencies.values()])
-    cache = DraftCache.of(project)
-    findings = []
-    for lang in project.languages:
-        for chapter in project.chapters:
-            state = AcronymState(known)
-            intro = chapter_intro_path(project, chapter, lang)
-            if intro:
-                label = intro.relative_to(project.root).as_posix()
-                findings += check_text(terminology, cache.convert(intro, "md")[0], Locator(intro, "md"), lang, state,
-                                       file_finding(label))
-            for section in chapter.sections:
-                for draft in drafts_in_order(section, [d for d in drafts if d.contribution.lang == lang]):
-                    contribution = draft.contribution
-                    findings += check_text(terminology, draft.blocks, Locator(contribution.path, contribution.format),
-                                           lang, state, contribution.finding)
-    return findings
 
 
 def check_file(project: Project, path: Path) -> CheckResult:

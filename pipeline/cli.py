@@ -19,6 +19,7 @@ from .errors import JointreportError
 from .findings import as_json, as_text, glossary, summary_line
 from .project import load_project
 from .remind import write_reminders
+from .statement import build_statement, statement_languages
 from .timeline import blockers, section_status
 from .timeline import board as timeline_board
 
@@ -103,10 +104,7 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
     Refuses when the check finds errors, unless --force. Outputs are replaced
     only when complete, and nothing under contributions/ is ever written.
     """
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    wanted = _formats(formats)
     progress = Progress(not quiet)
     project = load_project(project_dir)
     languages = _languages(project, lang)
@@ -147,6 +145,13 @@ def terms(project_dir: Path, loose_file: Path | None, output_format: str) -> int
     result = check_file(project, loose_file)
     click.echo(as_json(result) if output_format == "json" else as_text(project, result))
     return 1 if result.has_errors else 0
+
+
+def _formats(formats: str) -> list[str]:
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    if not wanted or any(f not in FORMATS for f in wanted):
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    return wanted
 
 
 def _languages(project, lang: str | None) -> list[str]:
@@ -211,6 +216,32 @@ def remind(project_dir: Path, as_of, out: Path | None) -> int:
         click.echo(f"no reminder for {agency}: report.yaml gives no contact e-mail", err=True)
     if not written and not unreachable:
         click.echo("nobody owes anything: no reminders to write")
+    return 0
+
+
+@cli.command()
+@project_option
+@click.argument("statement_id", metavar="ID")
+@click.option("--lang", default="all", show_default=True, metavar="LANG|all",
+              help="Language edition(s) to build; all = every language the statement exists in.")
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
+              help="Comma-separated output formats: docx, pdf.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
+def statement(project_dir: Path, statement_id: str, lang: str, formats: str, quiet: bool) -> int:
+    """Build the joint statement statements/ID.md into build/statements/ID.<lang>.docx and .pdf.
+
+    Only organisations that have endorsed it are listed under it; agreed
+    language is filled in verbatim in each language.
+    """
+    wanted = _formats(formats)
+    project = load_project(project_dir)
+    available = statement_languages(project, statement_id)
+    languages = available if lang == "all" else [lang]
+    if lang != "all" and lang not in project.languages:
+        raise click.BadParameter(f"choose one of {', '.join(project.languages)} or all", param_hint="--lang")
+    progress = Progress(not quiet)
+    for path in build_statement(project, statement_id, languages, wanted, progress):
+        click.echo(f"wrote {os.path.relpath(path)}")
     return 0
 
 

@@ -49,26 +49,36 @@ def language_findings(project: Project, drafts: list[Draft], placed: list[Contri
     """lang/missing-translation (an error when `strict`, at a final stage), lang/structure-mismatch,
     lang/stale-translation."""
     source_lang = project.source_language
-    severity = "error" if strict else "warning"
     by_key = {(c.agency, c.section_id, c.lang): c for c in placed}
     findings = []
     for contribution in (c for c in placed if c.lang == source_lang):
         for lang in project.languages[1:]:
             if (contribution.agency, contribution.section_id, lang) not in by_key:
                 findings.append(contribution.finding(
-                    "lang/missing-translation", severity,
-                    f"no {lang} translation; the {lang} edition uses this {source_lang} text "
-                    f"(add {contribution.section_id}.{lang}.{contribution.format})"))
+                    *missing_translation(lang, f"{contribution.section_id}.{lang}.{contribution.format}", strict)))
     for chapter in project.chapters:
         intro = chapter_intro_path(project, chapter, source_lang)
         for lang in project.languages[1:] if intro else []:
             if not chapter_intro_path(project, chapter, lang):
                 label = intro.relative_to(project.root).as_posix()
-                findings.append(file_finding(label)(
-                    "lang/missing-translation", severity,
-                    f"no {lang} translation of the chapter introduction (add chapters/{chapter.id}.{lang}.md)"))
+                findings.append(file_finding(label)(*missing_translation(lang, f"chapters/{chapter.id}.{lang}.md", strict)))
     findings += _parity(project, drafts, placed)
     return findings
+
+
+def missing_translation(lang: str, expected: str, strict: bool = False) -> tuple[str, str, str]:
+    """(code, severity, message) of a missing translation: the edition falls back to the source text."""
+    return ("lang/missing-translation", "error" if strict else "warning",
+            f"no {lang} translation: the {lang} edition uses the source text (add {expected})")
+
+
+def structure_mismatch(source: list, translation: list, source_path: str, make) -> list[Finding]:
+    theirs, ours = structure(source), structure(translation)
+    differences = [f"{kind}: {theirs[kind]} in the source, {ours[kind]} here"
+                   for kind in (*STRUCTURE.values(), "agreed blocks") if theirs[kind] != ours[kind]]
+    if not differences:
+        return []
+    return [make("lang/structure-mismatch", "warning", f"does not match {source_path}: " + "; ".join(differences))]
 
 
 def _parity(project: Project, drafts: list[Draft], placed: list[Contribution]) -> list[Finding]:
@@ -81,12 +91,7 @@ def _parity(project: Project, drafts: list[Draft], placed: list[Contribution]) -
         source = sources.get((translation.agency, translation.section_id))
         if source is None:
             continue
-        theirs, ours = structure(source.blocks), structure(draft.blocks)
-        differences = [f"{kind}: {theirs[kind]} in the source, {ours[kind]} here"
-                       for kind in (*STRUCTURE.values(), "agreed blocks") if theirs[kind] != ours[kind]]
-        if differences:
-            findings.append(translation.finding("lang/structure-mismatch", "warning",
-                                                f"does not match {source.contribution.relpath}: " + "; ".join(differences)))
+        findings += structure_mismatch(source.blocks, draft.blocks, source.contribution.relpath, translation.finding)
         stale = _staleness(source.contribution, translation, dates)
         if stale:
             findings.append(translation.finding("lang/stale-translation", "warning",

@@ -59,7 +59,8 @@ def write_from_ast(ast: dict, writer: str, args: list[str], cwd: Path | None = N
 
 
 @functools.cache
-def markdown_blocks(text: str) -> list:
-    """Blocks of a short Markdown text the project itself holds (agreed language)."""
-    ast = json.loads(run_pandoc(["-f", "markdown-raw_html-raw_tex-raw_attribute", "-t", "json"], stdin=text.encode()))
-    return ast["blocks"]
+def markdown_blocks(text: str, verbatim: bool = False) -> list:
+    """Blocks of a short Markdown text the project itself holds. `verbatim` keeps quotes and dashes as
+    typed (no smart typography), as agreed language must be."""
+    reader = "markdown-raw_html-raw_tex-raw_attribute" + ("-smart" if verbatim else "")
+    return json.loads(run_pandoc(["-f", reader, "-t", "json"], stdin=text.encode()))["blocks"]

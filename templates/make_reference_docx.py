@@ -115,6 +115,12 @@ PARAGRAPH_STYLES = {
     "Contribution From": ("Normal", None, dict(
         size=8.5, color=GREY, caps=True, before=14, after=6, keep_next=True)),
     "Awaited Section": ("Normal", None, dict(size=9.5, italic=True, color=RED, after=12)),
+    "Statement Title": ("Normal", None, dict(
+        size=22, color=NAVY, bold=True, line=1.0, before=12, after=6, keep_next=True)),
+    "Statement Dateline": ("Normal", None, dict(size=10, color=GREY, after=14)),
+    "Signatories Heading": ("Normal", None, dict(
+        size=9, color=NAVY, bold=True, caps=True, before=14, after=4, keep_next=True,
+        border=("top", UN_BLUE, 8, 6))),
     "Agreed Text": ("Normal", "Body Text", dict(
         size=11, color=NAVY, before=6, after=12, left=0.4,
         border=("left", NAVY, 18, 8))),

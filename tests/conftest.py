@@ -13,7 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
-EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "chapters", "contributions", "templates")
+EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "chapters", "contributions", "statements",
+                 "templates")
 
 
 @dataclass

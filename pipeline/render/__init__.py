@@ -49,7 +49,7 @@ def restyle_divs(blocks: list, restyle: Callable[[str, list, list], list | dict 
     return walk(blocks, visit, "", {})
 
 
-def pandoc_document(document: Document, blocks: list) -> dict:
+def pandoc_document(blocks: list) -> dict:
     return {"pandoc-api-version": PANDOC_API_VERSION, "meta": {}, "blocks": blocks}
 
 

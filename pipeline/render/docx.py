@@ -24,7 +24,7 @@ from pandocfilters import Div, Para, RawBlock
 
 from .. import i18n
 from ..assemble import inlines
-from ..model import Document
+from ..model import Document, Project
 from ..pandoc import write_from_ast
 from . import draft_mark, pandoc_document, restyle_divs, walk, write_atomically
 
@@ -36,6 +36,7 @@ STYLES = {
     "chapter-intro": "Chapter Introduction",
     "missing": "Awaited Section",
     "agreed": "Agreed Text",
+    "signatories-head": "Signatories Heading",
 }
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PAGE_BREAK = RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -50,12 +51,12 @@ def _restyle(style_class: str, attr: list, blocks: list):
     return Div(["", [], [["custom-style", style]] if style else []], blocks)
 
 
-def _embed_images(document: Document, blocks: list) -> list:
+def _embed_images(media: dict[str, Path], blocks: list) -> list:
     """pandoc's sandbox reads no image files, so images travel inside the AST as data: URIs."""
 
     def visit(key, value, fmt, meta):
         if key == "Image" and value[2][0].startswith("media/"):
-            path = document.media[value[2][0][len("media/"):]]
+            path = media[value[2][0][len("media/"):]]
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             value[2][0] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
         return None
@@ -141,10 +142,30 @@ def front_matter(document: Document) -> list:
 
 
 def render_docx(document: Document, output: Path) -> Path:
-    blocks = front_matter(document) + _embed_images(document, restyle_divs(document.blocks, _restyle))
-    reference = document.project.templates_dir / REFERENCE
-    data = write_from_ast(pandoc_document(document, blocks), "docx", [f"--reference-doc={reference}"])
-    write_atomically(output, finish(document, data))
+    blocks = front_matter(document) + document.blocks
+    write_atomically(output, finish(document, to_docx(document.project, blocks, document.media)))
+    return output
+
+
+def to_docx(project: Project, blocks: list, media: dict[str, Path]) -> bytes:
+    """pandoc's DOCX of `blocks`, in the project's Word styles."""
+    blocks = _embed_images(media, restyle_divs(blocks, _restyle))
+    reference = project.templates_dir / REFERENCE
+    return write_from_ast(pandoc_document(blocks), "docx", [f"--reference-doc={reference}"])
+
+
+def render_statement_docx(project: Project, heading: tuple[str, str, str], blocks: list, media: dict[str, Path],
+                          output: Path) -> Path:
+    """A joint statement: coalition, title and dateline, then the text and its signatories; no cover."""
+    coalition, title, dateline = heading
+    top = [_styled("Cover Coalition", coalition), _styled("Statement Title", title),
+           _styled("Statement Dateline", dateline)]
+    word = docx.Document(io.BytesIO(to_docx(project, top + blocks, media)))
+    properties = word.core_properties
+    properties.title, properties.author = title, coalition
+    out = io.BytesIO()
+    word.save(out)
+    write_atomically(output, out.getvalue())
     return output
 
 

@@ -18,7 +18,7 @@ from .. import i18n
 from ..assemble import inlines
 from ..errors import JointreportError
 from ..fonts import font_dir
-from ..model import Document
+from ..model import Document, Project
 from ..pandoc import write_from_ast
 from . import draft_mark, pandoc_document, restyle_divs, walk, write_atomically
 
@@ -30,6 +30,8 @@ WRAPPERS = {
     "missing": "awaited",
     "annex-entry": "annexentry",
     "agreed": "agreed",
+    "signatories": "signatories",
+    "signatories-head": "signatorieshead",
 }
 TEMPLATE = "report.typ"
 
@@ -59,23 +61,31 @@ def _for_typst(blocks: list) -> list:
 
 def render_pdf(document: Document, output: Path) -> Path:
     project = document.project
-    blocks = _for_typst(restyle_divs(document.blocks, _wrap))
-    body = write_from_ast(pandoc_document(document, blocks), "typst", [])
+    inputs = {
+        "title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
+        "edition": project.edition, "lang": project.language, "draft_mark": draft_mark(document),
+        "toc_title": i18n.text(project.language, "contents"),
+        "date": i18n.long_date(project.date, project.language) if project.date else "",
+        "agencies": " · ".join(a.short for a in project.agencies.values()),
+    }
+    return typeset(project, TEMPLATE, document.blocks, document.media, inputs, output)
+
+
+def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
+            output: Path) -> Path:
+    """Write `blocks` as Typst with pandoc, and compile them inside `template` from a fresh staging folder
+    holding only the template, the body and the media."""
+    body = write_from_ast(pandoc_document(_for_typst(restyle_divs(blocks, _wrap))), "typst", [])
+    module = Path(template).stem
     staging = Path(tempfile.mkdtemp(prefix="pdf-", dir=_staging_root(project.build_dir)))
     try:
-        shutil.copyfile(project.templates_dir / TEMPLATE, staging / TEMPLATE)
-        (staging / "body.typ").write_bytes(b'#import "report.typ": *\n' + body)
-        (staging / "main.typ").write_text('#import "report.typ": report\n#show: report\n#include "body.typ"\n', encoding="utf-8")
+        shutil.copyfile(project.templates_dir / template, staging / template)
+        (staging / "body.typ").write_bytes(f'#import "{template}": *\n'.encode() + body)
+        (staging / "main.typ").write_text(f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n',
+                                          encoding="utf-8")
         (staging / "media").mkdir()
-        for name, source in document.media.items():
+        for name, source in media.items():
             shutil.copyfile(source, staging / "media" / name)
-        inputs = {
-            "title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
-            "edition": project.edition, "lang": project.language, "draft_mark": draft_mark(document),
-            "toc_title": i18n.text(project.language, "contents"),
-            "date": i18n.long_date(project.date, project.language) if project.date else "",
-            "agencies": " · ".join(a.short for a in project.agencies.values()),
-        }
         try:
             pdf = typst.compile(
                 str(staging / "main.typ"), root=str(staging), font_paths=[str(font_dir())],

@@ -1,0 +1,121 @@
+"""Joint statements: only endorsing organisations are listed, agreed language is verbatim in every edition."""
+
+from __future__ import annotations
+
+import re
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from pipeline.project import load_project
+
+from .conftest import REPO, copy_example, jointreport
+
+ENDORSED_IN_ORDER = [
+    "Deutsche Gesellschaft für Internationale Zusammenarbeit (GIZ)",
+    "Education Solidarity Network (ESN)",
+    "HelpAge International (HelpAge)",
+    "International Council on Social Welfare (ICSW)",
+    "International Labour Organization (ILO)",
+    "Save the Children",
+    "United Nations Children's Fund (UNICEF)",
+    "United Nations Development Programme (UNDP)",
+    "United Nations Entity for Gender Equality and the Empowerment of Women (UN Women)",
+    "United Nations Human Settlements Programme (UN-Habitat)",
+    "World Health Organization (WHO)",
+]
+NOT_ENDORSED = ["Organisation for Economic Co-operation and Development", "OECD", "European Commission",
+                "Global Finance Forum", "GFF"]
+DATELINES = {"en": "Turin, 28 January 2011", "fr": "Turin, 28 janvier 2011", "es": "Turín, 28 de enero de 2011"}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def statements(tmp_path_factory):
+    root = copy_example(tmp_path_factory.mktemp("statement") / "example")
+    run = jointreport("statement", "spf-coalition", "--project", str(root))
+    assert run.code == 0, run.stderr
+    return root
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_docx_lists_exactly_the_endorsing_organisations(statements, lang):
+    document = docx.Document(str(statements / "build" / "statements" / f"spf-coalition.{lang}.docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    heading = next(i for i, p in enumerate(document.paragraphs) if p.style.name == "Signatories Heading")
+    assert paragraphs[heading + 1:] == ENDORSED_IN_ORDER
+    assert DATELINES[lang] in paragraphs
+    text = "\n".join(paragraphs)
+    assert not [name for name in NOT_ENDORSED if re.search(rf"\b{re.escape(name)}\b", text)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_agreed_language_is_verbatim_in_each_edition(statements, lang):
+    agreed = load_project(REPO).terminology.agreed
+    document = docx.Document(str(statements / "build" / "statements" / f"spf-coalition.{lang}.docx"))
+    paragraphs = {p.text for p in document.paragraphs}
+    pdf = squash(" ".join(p.extract_text() for p in PdfReader(
+        str(statements / "build" / "statements" / f"spf-coalition.{lang}.pdf")).pages))
+    for ident in ("spf-definition", "coalition", "key-message-investment"):
+        exact = agreed[ident].text_in(lang)
+        assert exact in paragraphs, (ident, lang)
+        assert squash(exact) in pdf.replace("- ", "-"), (ident, lang)
+
+
+def test_pdf_lists_the_signatories_in_order_and_reads_like_a_statement(statements):
+    reader = PdfReader(str(statements / "build" / "statements" / "spf-coalition.en.pdf"))
+    assert len(reader.pages) == 1
+    text = squash(reader.pages[0].extract_text())
+    assert text.startswith("SOCIAL PROTECTION FLOOR INITIATIVE Joint coalition statement on the social protection floor")
+    assert "Turin, 28 January 2011" in text and "ENDORSED BY" in text
+    signatories = text[text.index("ENDORSED BY"):]
+    positions = [signatories.find(squash(name).split(" (")[0][:30]) for name in ENDORSED_IN_ORDER]
+    assert -1 not in positions and positions == sorted(positions)
+    assert not [name for name in NOT_ENDORSED if re.search(rf"\b{re.escape(name)}\b", text)]
+
+
+def write_statement(root, body, signatories, order=""):
+    folder = root / "statements"
+    folder.mkdir(exist_ok=True)
+    (folder / "note.md").write_text(
+        f"---\ntitle: A note\ndate: 2011-02-01\nplace: Geneva\n{order}signatories:\n{signatories}---\n\n{body}\n",
+        encoding="utf-8")
+
+
+def test_check_reports_pending_signatories_and_unendorsed_mentions(fixture_project):
+    root = fixture_project("minimal")
+    write_statement(root, "We, {{ report.coalition }}, thank the Southern Agency for its support.\n",
+                    "  - {agency: north, status: endorsed, date: 2011-02-01}\n"
+                    "  - {agency: south, status: pending}\n"
+                    "  - {agency: {name: Outside Org, short: OO}, status: declined}\n")
+    run = jointreport("check", "--format", "json", "--project", str(root))
+    found = sorted((f["code"], f["severity"], f["location"]) for f in run.json()["findings"]
+                   if f["path"] == "statements/note.md")
+    assert found == [("statement/declined-signatory", "info", None),
+                     ("statement/pending-signatory", "info", None),
+                     ("statement/unendorsed-mention", "warning", "line 11")]
+
+
+def test_listed_order_and_jinja_loops_over_signatories(fixture_project):
+    root = fixture_project("minimal")
+    write_statement(root, "Signed by{% for s in signatories %} {{ s.short }}{% endfor %}.",
+                    "  - {agency: south, status: endorsed, date: 2011-02-01}\n"
+                    "  - {agency: north, status: endorsed, date: 2011-02-01}\n", order="order: listed\n")
+    run = jointreport("statement", "note", "--format", "docx", "--project", str(root))
+    assert run.code == 0, run.stderr
+    paragraphs = [p.text for p in docx.Document(str(root / "build" / "statements" / "note.en.docx")).paragraphs]
+    assert "Signed by SA NA." in paragraphs
+    assert paragraphs[-2:] == ["Southern Agency (SA)", "Northern Agency (NA)"]
+
+
+def test_statement_templates_run_sandboxed(fixture_project):
+    root = fixture_project("minimal")
+    write_statement(root, "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+                    "  - {agency: north, status: endorsed}\n")
+    run = jointreport("statement", "note", "--project", str(root))
+    assert run.code == 1 and "statements/note.md" in run.stderr and "unsafe" in run.stderr
+    assert "Traceback" not in run.stderr
