@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml
 # The example deliberately carries the imperfections editors meet (tracked
 # changes, an unassigned agency), so the check finds errors: build anyway.
 report: $(STAMP)
-	$(BIN)/jointreport build --force
+	$(BIN)/jointreport build --force --lang all
+	$(BIN)/jointreport statement spf-coalition
 
 check: $(STAMP)
 	$(BIN)/jointreport check --as-of $(EXAMPLE_DAY)

@@ -82,3 +82,17 @@ def test_unknown_language_in_a_file_name(bilingual):
     run = jointreport("check", "--format", "json", "--as-of", "2011-05-01", "--project", str(bilingual))
     finding = next(f for f in run.json()["findings"] if f["path"] == "contributions/north/alpha.de.md")
     assert finding["code"] == "input/unreadable" and "'.de.' in the name is not one of the report's languages" in finding["message"]
+
+
+def test_the_example_french_edition(tmp_path):
+    from .conftest import copy_example
+
+    root = copy_example(tmp_path / "example")
+    run = jointreport("build", "--force", "--lang", "fr", "--format", "docx", "--project", str(root))
+    assert run.code == 0, run.stderr
+    paragraphs = [p.text for p in docx.Document(str(root / "build" / "spf-flagship-report.fr.docx")).paragraphs]
+    assert "Socle de protection sociale pour une mondialisation juste et inclusive" in paragraphs
+    assert "Table des matières" in paragraphs and "15 septembre 2011" in paragraphs
+    assert "1.2 Le socle et les filets de sécurité" in paragraphs
+    translated = (root / "contributions" / "undp" / "safety-nets.fr.md").read_text().split("---\n")[2].strip()
+    assert translated.split("\n")[0][:60] in "\n".join(paragraphs)
