@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from itertools import groupby
 
 import click
@@ -40,6 +41,9 @@ def as_text(project: Project, result: CheckResult) -> str:
                 where = f"{finding.location}: " if finding.location else ""
                 lines.append(f"    {severity} {finding.code:<28} {where}{finding.message}")
         lines.append("")
+    codes = Counter(f.code for f in result.findings)
+    if len(codes) > 1:
+        lines.append("By code: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))
     lines.append(summary_line(result))
     return "\n".join(lines)
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from pandocfilters import stringify
+from pandocfilters import stringify, walk
 
 from . import wordml
 from .errors import DraftError
@@ -167,19 +167,11 @@ def _relative_media(ast: dict, scratch: Path) -> None:
     """Make extracted image paths relative to the cache entry, so the cache survives a moved project."""
     prefix = f"{scratch}/"
 
-    def visit(node):
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                target = node["c"][2]
-                if target[0].startswith(prefix):
-                    target[0] = target[0][len(prefix):]
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
+    def relink(key, value, fmt, meta):
+        if key == "Image" and value[2][0].startswith(prefix):
+            value[2][0] = value[2][0][len(prefix):]
 
-    visit(ast)
+    ast["blocks"] = walk(ast["blocks"], relink, "", {})
 
 
 def count_words(blocks: list) -> int:

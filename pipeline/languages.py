@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pandocfilters import walk
+
 from .agreed import references
 from .intake import chapter_intro_path
 from .model import Contribution, Draft, Finding, Project, file_finding
@@ -23,18 +25,11 @@ def structure(blocks: list) -> Counter:
     """How many headings, tables, figures, footnotes and agreed blocks a draft has."""
     counts: Counter = Counter()
 
-    def visit(node):
-        if isinstance(node, dict):
-            kind = STRUCTURE.get(node.get("t"))
-            if kind:
-                counts[kind] += 1
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
+    def count(key, value, fmt, meta):
+        if key in STRUCTURE:
+            counts[STRUCTURE[key]] += 1
 
-    visit(blocks)
+    walk(blocks, count, "", {})
     counts["agreed blocks"] = len(references(blocks))
     return counts
 
