@@ -63,11 +63,15 @@ def cli():
 
     Agencies drop drafts (.docx, .odt or .md) into contributions/<agency>/,
     named after a section id of chapters/outline.yaml. `check` tells you
-    everything wrong with every draft; `build` makes the DOCX and PDF report.
+    everything wrong with every draft; `build` makes the DOCX and PDF report;
+    `status` shows who owes what by when.
+
+    Run a command with --help for its options; every command takes
+    --project DIR (default: the current folder).
     """
 
 
-@cli.command()
+@cli.command(short_help="Report everything wrong with every draft.")
 @project_option
 @as_of_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -83,7 +87,7 @@ def check(project_dir: Path, as_of, output_format: str) -> int:
     return 1 if result.has_errors else 0
 
 
-@cli.command()
+@cli.command(short_help="Check, then build the report (DOCX, PDF) into build/.")
 @project_option
 @as_of_option
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
@@ -125,7 +129,7 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
     return 0
 
 
-@cli.command()
+@cli.command(short_help="Show the agreed glossary, or check one loose draft against it.")
 @project_option
 @click.option("--check", "loose_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Check one draft (.docx, .odt or .md) that is not in the project yet.")
@@ -182,7 +186,7 @@ def release_gate(project, contributions, stage: str) -> None:
                                f"{'s' * (len(late) != 1)} not yet {wanted}:\n{listing}")
 
 
-@cli.command()
+@cli.command(short_help="Who owes which section, what is late, what blocks the next milestone.")
 @project_option
 @as_of_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -200,7 +204,7 @@ def status(project_dir: Path, as_of, output_format: str, html_path: Path | None)
     return 0
 
 
-@cli.command()
+@cli.command(short_help="Write reminder e-mails (.eml) to agencies that owe something.")
 @project_option
 @as_of_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -219,7 +223,7 @@ def remind(project_dir: Path, as_of, out: Path | None) -> int:
     return 0
 
 
-@cli.command()
+@cli.command(short_help="Build a joint statement (DOCX, PDF) in each of its languages.")
 @project_option
 @click.argument("statement_id", metavar="ID")
 @click.option("--lang", default="all", show_default=True, metavar="LANG|all",

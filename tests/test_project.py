@@ -64,3 +64,21 @@ def test_help_reads_well():
     assert "check" in run.stdout and "build" in run.stdout and "contributions/<agency>/" in run.stdout
     build_help = jointreport("build", "--help").stdout
     assert "--force" in build_help and "--format" in build_help
+
+
+def test_an_internal_bug_exits_3_without_a_traceback(monkeypatch, capsys):
+    import pytest
+
+    from pipeline import cli
+
+    def broken(_):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(cli, "load_project", broken)
+    monkeypatch.setattr("sys.argv", ["jointreport", "check"])
+    monkeypatch.delenv("JOINTREPORT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal error (a bug in jointreport" in err and "simulated bug" in err and "Traceback" not in err
