@@ -16,6 +16,7 @@ def make_docx(path: Path, paragraphs: list[str], headings: dict[int, tuple[int, 
               comments: list[tuple[int, str, str]] = (), image: bytes | None = None) -> Path:
     """paragraphs: body text; headings: {index: (level, text)} inserted before paragraph `index`;
     insertions/deletions/comments: (paragraph index, author, text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)  # git keeps no empty agency folders in fixtures
     document = docx.Document()
     body = []
     for index, text in enumerate(paragraphs):
