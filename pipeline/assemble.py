@@ -82,9 +82,7 @@ class Assembler:
         self.headings: list[Heading] = []
         self.media: dict[str, Path] = {}
         self.changes: list[Change] = []
-        lang, source = project.language, project.source_language
-        self.agreed_texts = {ident: block.text_in(lang) or block.text_in(source) or block.text
-                             for ident, block in self.terminology.agreed.items()}
+        self.agreed_texts = self.terminology.agreed_texts(project.language)
         self.agreed_blocks = {ident: markdown_blocks(text, verbatim=True) for ident, text in self.agreed_texts.items()}
 
     def say(self, key: str, **values) -> str:

@@ -172,8 +172,7 @@ def _render_body(project: Project, statement: Statement, body: str, lang: str) -
     """Jinja2 in its sandbox; `{{agreed:ID}}` paragraphs are left for the agreed-language step."""
     edition = project.in_language(lang)
     environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    terminology = project.terminology
-    agreed = {ident: block.text_in(lang) or block.text for ident, block in (terminology.agreed if terminology else {}).items()}
+    agreed = (project.terminology or Terminology()).agreed_texts(lang)
     context = {
         "report": {"title": edition.title, "subtitle": edition.subtitle, "coalition": edition.coalition,
                    "edition": edition.edition},
@@ -200,9 +199,7 @@ def ordered_signatories(statement: Statement) -> list[Signatory]:
 def statement_blocks(project: Project, statement: Statement) -> list:
     """The body as pandoc blocks, with the agreed language in place."""
     blocks = markdown_blocks(statement.body)
-    terminology = project.terminology
-    agreed = {ident: block.text_in(statement.lang) or block.text
-              for ident, block in (terminology.agreed if terminology else {}).items()}
+    agreed = (project.terminology or Terminology()).agreed_texts(statement.lang)
     expand(agreed, blocks, {ident: markdown_blocks(text, verbatim=True) for ident, text in agreed.items()},
            statement.relpath,
            Locator(statement.path, "md"))

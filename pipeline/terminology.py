@@ -80,6 +80,10 @@ class Terminology:
     acronyms: dict[str, dict[str, str]] = field(default_factory=dict)  # acronym → language → expansion
     agreed: dict[str, AgreedBlock] = field(default_factory=dict)
 
+    def agreed_texts(self, lang: str) -> dict[str, str]:
+        """Every agreed block in `lang`, or in the language it was agreed in where it has no translation."""
+        return {ident: block.text_in(lang) or block.text for ident, block in self.agreed.items()}
+
     def expansion(self, acronym: str, lang: str) -> str | None:
         return self.acronyms.get(acronym, {}).get(lang)
 
