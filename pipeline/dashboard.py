@@ -59,8 +59,10 @@ def board_text(project: Project, board: Board) -> str:
             else "nothing blocks it"
         lines.append(click.style(f"Next milestone: {m.title} ({m.status}) on {m.date} — {left} days left; ", bold=True)
                      + blocking)
-    else:
+    elif project.milestones:
         lines.append(click.style("Every milestone has passed.", bold=True))
+    else:
+        lines.append(click.style("report.yaml sets no milestones yet.", bold=True))
     return "\n".join(lines)
 
 
