@@ -39,16 +39,19 @@ def _due(value, milestones: list[Milestone], mark, validator: Validator) -> dict
     """A section's own deadlines: one date moves its first milestone, a map moves the milestones it names."""
     if value is None:
         return {}
+    def day(v):
+        return v.date() if isinstance(v, dt.datetime) else v
+
     if isinstance(value, dt.date) and milestones:
-        return {milestones[0].id: value}
+        return {milestones[0].id: day(value)}
     known = {m.id for m in milestones}
     if isinstance(value, dict) and all(k in known and isinstance(v, dt.date) for k, v in value.items()):
-        return dict(value)
+        return {k: day(v) for k, v in value.items()}
     validator.error(mark, "due", f"should be a date or a map of milestone ids ({', '.join(sorted(known))}) to dates")
     return {}
 
 
-def build_outline(raw, label: str, agencies: set[str], milestones: list[Milestone], language: str,
+def build_outline(raw, agencies: set[str], milestones: list[Milestone], language: str,
                   validator: Validator) -> list[Part]:
     """Turn validated outline data into numbered parts; cross-reference problems go to `validator`."""
     data = validator.check(raw, OUTLINE)

@@ -18,7 +18,7 @@ OUTLINE_FILE = "chapters/outline.yaml"
 TERMINOLOGY_FILE = "terminology.yaml"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
-AGENCY = Field("map", fields={
+AGENCY = Field("map", required=True, fields={
     "name": Field("str", required=True),
     "short": Field("str", required=True),
     "contact": Field("map", default={}, fields={"name": Field("str", default=""), "email": Field("str", default="")}),
@@ -66,13 +66,18 @@ def load_project(root: Path) -> Project:
     report_check = Validator(REPORT_FILE)
     report = report_check.check(raw_report, REPORT) or {}
     agencies = _agencies(raw_report, report.get("agencies") or {}, report_check)
-    milestones = [Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]]
+    milestones = sorted((Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]),
+                        key=lambda m: m.date)
+    _unique_milestones(raw_report, milestones, report_check)
+    if report.get("slug") and not ID_PATTERN.match(report["slug"]):
+        report_check.error(mark_of(raw_report, "slug"), "slug",
+                           "the output file name must be lower-case letters, digits and hyphens")
+        report["slug"] = None
 
     outline_check = Validator(OUTLINE_FILE)
     language = report.get("language") or "en"
     languages = _languages(raw_report, language, report.get("languages"), report_check)
-    parts = build_outline(raw_outline, OUTLINE_FILE, set(agencies), sorted(milestones, key=lambda m: m.date), language,
-                          outline_check)
+    parts = build_outline(raw_outline, set(agencies), milestones, language, outline_check)
 
     terminology_check = Validator(report.get("terminology") or TERMINOLOGY_FILE)
     terminology = _terminology(root, report, terminology_check, problems)
@@ -91,7 +96,7 @@ def load_project(root: Path) -> Project:
         root=root, **plain, language=language, languages=languages, texts=texts, agencies=agencies,
         slug=report["slug"] or _slugify(plain["title"]), terminology=terminology, date=report["date"],
         due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, workplan=workplan,
-        milestones=sorted(milestones, key=lambda m: m.date), parts=parts,
+        milestones=milestones, parts=parts,
     )
 
 
@@ -108,6 +113,14 @@ def _terminology(root: Path, report: dict, validator: Validator, problems: list[
         return Terminology()
     raw = _read(path, validator.label, problems)
     return build_terminology(raw, report.get("language") or "en", validator)
+
+
+def _unique_milestones(raw, milestones: list[Milestone], validator: Validator) -> None:
+    seen = set()
+    for milestone in milestones:
+        if milestone.id in seen:
+            validator.error(mark_of(raw, "milestones"), "milestones", f"milestone id {milestone.id!r} is used twice")
+        seen.add(milestone.id)
 
 
 def _languages(raw, language: str, languages: list[str] | None, validator: Validator) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,9 @@ class Validator:
         hint = ""
         if spec.kind == "str" and isinstance(value, (bool, float, int)):
             hint = f' (YAML read it as {type(value).__name__} {value!r}; put it in quotes)'
-        self.error(mark, keypath, f"should be {_KIND_NAMES[spec.kind]}, got {value!r}{hint}")
+        self.error(mark, keypath, f"should be {_KIND_NAMES[spec.kind]}, got {_shown(value)}{hint}")
+        if spec.kind == "map":  # callers may still read every field
+            return {name: field.default for name, field in spec.fields.items()}
         return spec.default
 
     def _check_any(self, value, spec, keypath, mark):
@@ -70,7 +73,7 @@ class Validator:
         if not isinstance(value, str):
             return self._wrong_kind(value, spec, keypath, mark)
         if spec.choices and value not in spec.choices:
-            self.error(mark, keypath, f"{value!r} is not one of: {', '.join(spec.choices)}")
+            self.error(mark, keypath, f"{_shown(value)} is not one of: {', '.join(spec.choices)}")
             return spec.default
         return value
 
@@ -99,7 +102,15 @@ class Validator:
         if not isinstance(value, list):
             return self._wrong_kind(value, spec, keypath, mark)
         marks = getattr(value, "item_marks", [mark] * len(value))
-        return [self.check(item, spec.items, f"{keypath}[{i}]", marks[i]) for i, item in enumerate(value)]
+        checked = []
+        for i, item in enumerate(value):
+            if item is None:
+                self.error(marks[i], f"{keypath}[{i}]", "is an empty entry")
+                continue
+            result = self.check(item, spec.items, f"{keypath}[{i}]", marks[i])
+            if result is not None:  # a wrong entry is reported above and left out
+                checked.append(result)
+        return checked
 
     def _check_map(self, value, spec, keypath, mark):
         if not isinstance(value, dict):
@@ -120,6 +131,15 @@ class Validator:
             return self._wrong_kind(value, spec, keypath, mark)
         marks = value.value_marks if isinstance(value, LocatedDict) else {}
         return {key: self.check(item, spec.values, _join(keypath, key), marks.get(key, mark)) for key, item in value.items()}
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 80, 80, 4, 4, 2
+
+
+def _shown(value) -> str:
+    """A value as an error message shows it: short, however large the YAML made it (aliases)."""
+    return _SHORT.repr(value)
 
 
 def _join(keypath: str, key: str) -> str:

@@ -66,7 +66,16 @@ def _construct_sequence(loader: StrictLoader, node: yaml.SequenceNode) -> Locate
     return result
 
 
+def _construct_timestamp(loader: StrictLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:  # e.g. 2011-02-30
+        raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a real date ({exc})",
+                                                node.start_mark) from None
+
+
 StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
