@@ -22,8 +22,8 @@ DRIFT_THRESHOLD = 0.75
 
 def reference_id(block: dict) -> str | None:
     """The id of a `{{agreed:ID}}` paragraph, or None."""
-    if block["t"] not in ("Para", "Plain"):
-        return None
+    if block["t"] not in ("Para", "Plain") or any(i["t"] not in ("Str", "Space", "SoftBreak") for i in block["c"]):
+        return None  # quoted or code: shown as written
     match = REFERENCE.match(plain_text(block["c"]).strip())
     return match.group(1) if match else None
 
@@ -84,7 +84,7 @@ def agreed_findings(terminology: Terminology, blocks: list, runs: list[Run], loc
             known = ", ".join(sorted(terminology.agreed)) or "none defined"
             findings.append(make("agreed/unknown-block", "error",
                                  f"no agreed block {ident!r} in the terminology (known: {known})",
-                                 locate(_run_of(runs, blocks[index]), "{{agreed")))
+                                 _where(locate, runs, blocks[index])))
     candidates = [(b, b.text_in(language)) for b in terminology.agreed.values() if b.text_in(language)]
     for paragraph in _paragraphs(runs):
         text = " ".join(run.text for run in paragraph)
@@ -106,9 +106,10 @@ def _paragraphs(runs: list[Run]) -> list[list[Run]]:
     return list(grouped.values())
 
 
-def _run_of(runs: list[Run], block: dict) -> Run:
-    inlines = block["c"]
-    return next((run for run in runs if run.container is inlines), runs[0])
+def _where(locate: Locator, runs: list[Run], block: dict) -> str | None:
+    """Where a reference paragraph is, for a person looking for it."""
+    run = next((run for run in runs if run.container is block["c"]), None)
+    return locate(run, "{{agreed") if run else None
 
 
 def expand(texts: dict[str, str], blocks: list, asts: dict[str, list], path: str, locate: Locator) -> list[Change]:
@@ -118,7 +119,7 @@ def expand(texts: dict[str, str], blocks: list, asts: dict[str, list], path: str
     changes = []
     for index, ident in reversed(references(blocks)):
         if ident in asts:
-            where = locate(_run_of(runs, blocks[index]), "{{agreed")
+            where = _where(locate, runs, blocks[index])
             changes.append(Change(path, where, "{{agreed:%s}}" % ident, texts[ident]))
             blocks[index:index + 1] = [{"t": "Div", "c": [["", ["agreed"], [["agreed", ident]]], asts[ident]]}]
     return changes[::-1]

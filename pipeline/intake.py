@@ -101,6 +101,11 @@ def unusable(path: Path, fmt: str) -> str | None:
         return f"{size // 1_000_000} MB is too large for a draft; compress its pictures and send it again"
     if size == 0:
         return "the file is empty; send it again"
+    if fmt == "md":
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return "not UTF-8 text; save it as UTF-8 (in most editors: Save As › Encoding)"
     return None
 
 
@@ -109,7 +114,7 @@ def read_metadata(contribution: Contribution) -> tuple[Metadata, list[Finding]]:
     path = contribution.path
     try:
         if contribution.format == "md":
-            match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+            match = FRONT_MATTER.match(path.read_text(encoding="utf-8-sig"))
             # The leading newline stands for the opening '---', so YAML line numbers are the file's.
             raw, label = (parse_yaml("\n" + match.group(1), contribution.relpath) if match else None), contribution.relpath
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import subprocess
@@ -58,9 +59,13 @@ def write_from_ast(ast: dict, writer: str, args: list[str], cwd: Path | None = N
         raise JointreportError(f"pandoc could not write {writer}: {exc}") from None
 
 
-@functools.cache
 def markdown_blocks(text: str, verbatim: bool = False) -> list:
     """Blocks of a short Markdown text the project itself holds. `verbatim` keeps quotes and dashes as
-    typed (no smart typography), as agreed language must be."""
+    typed (no smart typography), as agreed language must be. A fresh copy each time: callers edit it."""
+    return copy.deepcopy(_markdown_blocks(text, verbatim))
+
+
+@functools.cache
+def _markdown_blocks(text: str, verbatim: bool) -> list:
     reader = "markdown-raw_html-raw_tex-raw_attribute" + ("-smart" if verbatim else "")
     return json.loads(run_pandoc(["-f", reader, "-t", "json"], stdin=text.encode()))["blocks"]

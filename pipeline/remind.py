@@ -31,6 +31,11 @@ def _line(row: SectionRow, as_of: dt.date) -> str:
     return f"  - {label}: {row.milestone.status} version due {row.due.strftime('%d %B %Y')} ({timing})"
 
 
+def _one_line(text: str) -> str:
+    """Header values may not break lines; a folded YAML title would."""
+    return " ".join(text.split())
+
+
 def reminder(project: Project, board: Board, due: AgencyDue) -> EmailMessage | None:
     agency = project.agencies[due.id]
     if not due.owes or not agency.contact_email:
@@ -40,10 +45,10 @@ def reminder(project: Project, board: Board, due: AgencyDue) -> EmailMessage | N
     upcoming = [rows[s] for s in due.owes if s not in due.overdue]
     message = EmailMessage()
     sender = project.reminders.get("from") or f"{project.coalition} editors <editors@localhost>"
-    message["From"] = sender
-    message["To"] = email.utils.formataddr((agency.contact_name, agency.contact_email))
+    message["From"] = _one_line(sender)
+    message["To"] = email.utils.formataddr((_one_line(agency.contact_name), _one_line(agency.contact_email)))
     subject = f"{project.title}: {len(due.owes)} section{'s' * (len(due.owes) != 1)} due"
-    message["Subject"] = subject + (f", {len(overdue)} overdue" if overdue else "")
+    message["Subject"] = _one_line(subject + (f", {len(overdue)} overdue" if overdue else ""))
     moment = dt.datetime.combine(board.as_of, dt.time(9, 0), tzinfo=dt.timezone.utc)
     message["Date"] = email.utils.format_datetime(moment)
     lines = [f"Dear {agency.contact_name or agency.short + ' focal point'},", "",

@@ -106,7 +106,10 @@ def statement_files(project: Project) -> dict[str, dict[str, Path]]:
 
 
 def _front(path: Path, label: str, spec: Field) -> tuple[dict, str, int]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise JointreportError(f"{label}: not UTF-8 text; save it as UTF-8") from None
     match = FRONT_MATTER.match(text)
     if not match:
         raise JointreportError(f"{label}: starts with no front matter (---, title, date, place, signatories, ---)")
@@ -188,6 +191,8 @@ def _render_body(project: Project, statement: Statement, body: str, lang: str) -
     except jinja2.TemplateError as exc:
         line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
         raise JointreportError(f"{statement.relpath}{line}: {exc.message or exc}") from None
+    except Exception as exc:  # noqa: BLE001 — whatever the template computes is the statement author's to fix
+        raise JointreportError(f"{statement.relpath}: the template failed: {type(exc).__name__}: {exc}") from None
 
 
 def ordered_signatories(statement: Statement) -> list[Signatory]:

@@ -146,7 +146,7 @@ class Locator:
     def __init__(self, path: Path | None, fmt: str):
         self.source = None
         if fmt == "md" and path is not None:
-            self.source = path.read_text(encoding="utf-8")
+            self.source = path.read_text(encoding="utf-8-sig", errors="replace")
 
     def __call__(self, run: Run, phrase: str) -> str:
         if self.source is not None:

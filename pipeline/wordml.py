@@ -9,6 +9,7 @@ from a zip whose sizes are checked first (zip bombs).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def _parse_member(archive: zipfile.ZipFile, name: str):
         data = archive.read(name)
     except KeyError:
         return None
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise DraftError(f"{name} inside the file is damaged; open it and save it again") from None
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -69,7 +72,7 @@ def tracked_changes(path: Path) -> tuple[dict[str, int], str | None]:
             if root is None:
                 continue
             found = [el for tag in REVISION_TAGS for el in root.iter(f"{{{W}}}{tag}")
-                     if el.getparent().tag != f"{{{W}}}rPr"]  # paragraph-mark markers ride along with real changes
+                     if el.getparent() is None or el.getparent().tag != f"{{{W}}}rPr"]  # paragraph-mark markers ride along
             if found and first is None and part == "word/document.xml":
                 first = paragraph_location(root, min(found, key=_document_order(root)))
             revisions.extend(found)
