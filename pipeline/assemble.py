@@ -27,7 +27,7 @@ from .pandoc import markdown_blocks
 from .terminology import Terminology, acronyms_used, harmonise
 from .textruns import Locator
 from .timeline import is_draft_report
-from .workplan import chart_png, period
+from .workplan import CHART_TEMPLATE, chart_png, period
 
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
 MAX_LEVEL = 6
@@ -209,7 +209,7 @@ class Assembler:
             return []
         agencies = self.project.agencies
         shorts = {key: agency.short for key, agency in agencies.items()}
-        chart = chart_png(activities, shorts, self.project.templates_dir, self.project.build_dir / ".cache")
+        chart = chart_png(activities, shorts, self.project.template(CHART_TEMPLATE), self.project.build_dir / ".cache")
         self.media[chart.name] = chart
         caption = self.say("workplan_caption")
         figure = {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(inlines(caption))]],

@@ -11,9 +11,11 @@ import datetime as dt
 from pathlib import Path
 
 import click
+import jinja2
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from .errors import JointreportError
 from .model import Project
 from .render import write_atomically
 from .timeline import MISSING, Board
@@ -24,7 +26,7 @@ TEMPLATE = "status.html.j2"
 
 def board_text(project: Project, board: Board) -> str:
     lines = [click.style(f"{project.title} — status on {board.as_of.isoformat()}", bold=True), ""]
-    rows = {row.section.id: row for row in board.rows}
+    rows = board.rows_by_id()
     width = max(len(f"{s.number} {s.title}") for s in project.sections.values()) if rows else 20
     width = min(width, 62)
     for part in project.parts:
@@ -89,18 +91,56 @@ def _timeline_svg_positions(board: Board, project: Project) -> dict:
     }
 
 
+def _view(project: Project, board: Board) -> dict:
+    """Everything the page shows, as plain strings, numbers, lists and dicts: a template (which a project
+    may replace) gets no object whose methods could reach the file system."""
+    rows = board.rows_by_id()
+    next_milestone = board.next_milestone
+
+    def row_view(row) -> dict:
+        section = row.section
+        return {
+            "id": section.id, "number": section.number, "title": section.title, "required": section.required,
+            "lead": project.agencies[section.lead].short, "status": row.status,
+            "due": row.due.isoformat() if row.due else "", "due_status": row.milestone.status if row.milestone else "",
+            "overdue": row.overdue, "days_late": row.days_late,
+            "days_left": (row.due - board.as_of).days if row.due else 0,
+        }
+
+    return {
+        "title": project.title, "coalition": project.coalition, "edition": project.edition,
+        "language": project.language, "as_of": board.as_of.isoformat(),
+        "has_milestones": bool(project.milestones),
+        "next": {"title": next_milestone.title, "status": next_milestone.status,
+                 "date": next_milestone.date.isoformat(), "days_left": (next_milestone.date - board.as_of).days,
+                 "blocking": list(board.blocking)} if next_milestone else None,
+        "timeline": _timeline_svg_positions(board, project),
+        "statuses": [MISSING, "draft", "final", "cleared"],
+        "parts": [{"title": f"Part {part.numeral}: {part.title}", "chapters": [
+            {"title": f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title,
+             "sections": [row_view(rows[s.id]) for s in chapter.sections]}
+            for chapter in part.chapters]} for part in project.parts],
+        "agencies": [{
+            "id": due.id, "short": project.agencies[due.id].short, "name": project.agencies[due.id].name,
+            "contact_name": project.agencies[due.id].contact_name,
+            "contact_email": project.agencies[due.id].contact_email,
+            "overdue": bool(due.overdue),
+            "owes": [dict(row_view(rows[s]), overdue=s in due.overdue) for s in due.owes],
+        } for due in board.agencies],
+    }
+
+
 def board_html(project: Project, board: Board) -> str:
     environment = SandboxedEnvironment(
         loader=FileSystemLoader(str(project.templates_dir)), autoescape=select_autoescape(default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
-    template = environment.get_template(TEMPLATE)
-    rows = {row.section.id: row for row in board.rows}
-    return template.render(
-        project=project, board=board, rows=rows, timeline=_timeline_svg_positions(board, project),
-        statuses=[MISSING, "draft", "final", "cleared"],
-        agencies=[(project.agencies[a.id], a) for a in board.agencies],
-    )
+    project.template(TEMPLATE)
+    try:
+        return environment.get_template(TEMPLATE).render(_view(project, board))
+    except jinja2.TemplateError as exc:
+        line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
+        raise JointreportError(f"templates/{TEMPLATE}{line}: {exc.message or exc}") from None
 
 
 def write_html(project: Project, board: Board, path: Path) -> Path:

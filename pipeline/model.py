@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import JointreportError
+
 if TYPE_CHECKING:
     from .terminology import Terminology
 
@@ -149,6 +151,14 @@ class Project:
     @property
     def templates_dir(self) -> Path:
         return self.root / "templates"
+
+    def template(self, name: str) -> Path:
+        """A file of the project's look (templates/…), which every build needs."""
+        path = self.templates_dir / name
+        if not path.is_file():
+            raise JointreportError(f"templates/{name} is missing: copy it from jointreport's example project "
+                                   "(the repository root) into this project's templates/ folder")
+        return path
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def reminder(project: Project, board: Board, due: AgencyDue) -> EmailMessage | N
     agency = project.agencies[due.id]
     if not due.owes or not agency.contact_email:
         return None
-    rows = {row.section.id: row for row in board.rows}
+    rows = board.rows_by_id()
     overdue = [rows[s] for s in due.owes if s in due.overdue]
     upcoming = [rows[s] for s in due.owes if s not in due.overdue]
     message = EmailMessage()

@@ -80,6 +80,9 @@ class Board:
     next_milestone: Milestone | None
     blocking: list[str]
 
+    def rows_by_id(self) -> dict[str, SectionRow]:
+        return {row.section.id: row for row in self.rows}
+
     def to_json(self) -> dict:
         next_milestone = None
         if self.next_milestone:

@@ -95,7 +95,7 @@ def period(activity: Activity) -> str:
     return start if start == end else f"{start} – {end}"
 
 
-def chart_png(activities: list[Activity], agency_names: dict[str, str], templates: Path, cache: Path) -> Path:
+def chart_png(activities: list[Activity], agency_names: dict[str, str], template_path: Path, cache: Path) -> Path:
     """The month-by-month chart as a PNG, cached by its content."""
     axis = months(activities)
     index = {month: i for i, month in enumerate(axis)}
@@ -106,7 +106,7 @@ def chart_png(activities: list[Activity], agency_names: dict[str, str], template
             "first": index[a.start], "last": index[a.end], "milestone": a.milestone,
         } for a in activities],
     }, ensure_ascii=False, sort_keys=True)
-    template = (templates / CHART_TEMPLATE).read_bytes()
+    template = template_path.read_bytes()
     digest = hashlib.sha256(template + data.encode()).hexdigest()[:20]
     target = cache / f"workplan-{digest}.png"
     if target.is_file():

@@ -107,3 +107,10 @@ def test_rebuilds_reuse_converted_drafts_and_give_the_same_text(fixture_project)
 def test_unknown_format_is_a_usage_error(fixture_project):
     run = jointreport("build", "--format", "html", "--project", str(fixture_project("minimal")))
     assert run.code == 2 and "--format" in run.stderr
+
+
+def test_the_same_drafts_give_the_same_pdf(fixture_project):
+    root = fixture_project("minimal")
+    first = (build(root, "--format", "pdf") / "a-minimal-joint-report.pdf").read_bytes()
+    second = (build(root, "--format", "pdf") / "a-minimal-joint-report.pdf").read_bytes()
+    assert first == second

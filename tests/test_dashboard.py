@@ -55,3 +55,12 @@ def test_dashboard_screenshot(dashboard, tmp_path):
                    profile=tmp_path / "profile")
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_a_project_template_cannot_reach_beyond_its_data(fixture_project):
+    """The dashboard template is the project's: it gets plain data, and the sandbox refuses the rest."""
+    root = fixture_project("minimal")
+    (root / "templates" / "status.html.j2").write_text("{{ title.__class__.__mro__ }}", encoding="utf-8")
+    run = jointreport("status", "--html", str(root / "build" / "status.html"), "--project", str(root))
+    assert run.code == 1 and "templates/status.html.j2" in run.stderr and "unsafe" in run.stderr
+    assert "Traceback" not in run.stderr

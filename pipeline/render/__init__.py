@@ -49,6 +49,19 @@ def restyle_divs(blocks: list, restyle: Callable[[str, list, list], list | dict 
     return walk(blocks, visit, "", {})
 
 
+def known_images(blocks: list, media: dict[str, Path]) -> list:
+    """Pictures the build holds (media/<name>) stay; any other reference becomes its description, since
+    neither renderer may read files from elsewhere."""
+
+    def visit(key, value, fmt, meta):
+        source = value[2][0] if key == "Image" else ""
+        if key == "Image" and not (source.startswith("media/") and source[len("media/"):] in media):
+            return {"t": "Emph", "c": value[1] or [{"t": "Str", "c": "[picture]"}]}
+        return None
+
+    return walk(blocks, visit, "", {})
+
+
 def pandoc_document(blocks: list) -> dict:
     return {"pandoc-api-version": PANDOC_API_VERSION, "meta": {}, "blocks": blocks}
 

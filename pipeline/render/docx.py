@@ -26,7 +26,7 @@ from .. import i18n
 from ..assemble import inlines
 from ..model import Document, Project
 from ..pandoc import write_from_ast
-from . import draft_mark, pandoc_document, restyle_divs, walk, write_atomically
+from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, write_atomically
 
 REFERENCE = "reference.docx"
 TEXT_WIDTH = Cm(16.3)  # A4 less the reference document's margins
@@ -149,8 +149,8 @@ def render_docx(document: Document, output: Path) -> Path:
 
 def to_docx(project: Project, blocks: list, media: dict[str, Path]) -> bytes:
     """pandoc's DOCX of `blocks`, in the project's Word styles."""
-    blocks = _embed_images(media, restyle_divs(blocks, _restyle))
-    reference = project.templates_dir / REFERENCE
+    blocks = _embed_images(media, restyle_divs(known_images(blocks, media), _restyle))
+    reference = project.template(REFERENCE)
     return write_from_ast(pandoc_document(blocks), "docx", [f"--reference-doc={reference}"])
 
 

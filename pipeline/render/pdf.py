@@ -20,7 +20,7 @@ from ..errors import JointreportError
 from ..fonts import font_dir
 from ..model import Document, Project
 from ..pandoc import write_from_ast
-from . import draft_mark, pandoc_document, restyle_divs, walk, write_atomically
+from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, write_atomically
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 WRAPPERS = {
@@ -75,11 +75,11 @@ def typeset(project: Project, template: str, blocks: list, media: dict[str, Path
             output: Path) -> Path:
     """Write `blocks` as Typst with pandoc, and compile them inside `template` from a fresh staging folder
     holding only the template, the body and the media."""
-    body = write_from_ast(pandoc_document(_for_typst(restyle_divs(blocks, _wrap))), "typst", [])
+    body = write_from_ast(pandoc_document(_for_typst(restyle_divs(known_images(blocks, media), _wrap))), "typst", [])
     module = Path(template).stem
     staging = Path(tempfile.mkdtemp(prefix="pdf-", dir=_staging_root(project.build_dir)))
     try:
-        shutil.copyfile(project.templates_dir / template, staging / template)
+        shutil.copyfile(project.template(template), staging / template)
         (staging / "body.typ").write_bytes(f'#import "{template}": *\n'.encode() + body)
         (staging / "main.typ").write_text(f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n',
                                           encoding="utf-8")
