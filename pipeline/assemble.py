@@ -24,8 +24,8 @@ from .intake import DraftCache, chapter_intro, chapter_intro_path
 from .model import Change, Chapter, Document, Draft, Heading, Part, Project, Section
 from .outline import drafts_in_order
 from .pandoc import markdown_blocks
-from .terminology import Terminology, acronyms_used, harmonise
-from .textruns import Locator
+from .terminology import acronyms_used, harmonise
+from .textruns import Locator, inlines
 from .timeline import is_draft_report
 from .workplan import CHART_TEMPLATE, chart_png, period
 
@@ -34,19 +34,6 @@ MAX_LEVEL = 6
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".emf", ".wmf", ".tif", ".tiff", ".bmp"}
 # Where each element keeps its Attr ([id, classes, key-values]) in pandoc's JSON.
 ATTR_INDEX = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Image": 0, "Link": 0, "Table": 0, "Figure": 0}
-DRAFT_MARK = "DRAFT – not for circulation"
-
-
-def inlines(text: str) -> list:
-    words = text.split()
-    result = []
-    for i, word in enumerate(words):
-        if i:
-            result.append(Space())
-        result.append(Str(word))
-    return result
-
-
 def anchor(*parts: str) -> str:
     """An identifier Word accepts as a bookmark name: letters, digits, underscores, ≤ 40 characters."""
     ident = re.sub(r"[^A-Za-z0-9_]", "_", "_".join(parts))
@@ -77,7 +64,7 @@ class Assembler:
         self.project = project
         self.drafts = drafts
         self.harmonize = harmonize
-        self.terminology = project.terminology or Terminology()
+        self.terminology = project.terminology
         self.cache = DraftCache.of(project)
         self.headings: list[Heading] = []
         self.media: dict[str, Path] = {}

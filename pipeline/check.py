@@ -12,7 +12,7 @@ from .languages import language_findings
 from .model import SEVERITIES, Contribution, Draft, Finding, Project
 from .outline import check_placement, check_word_budgets
 from .statement import check_statements
-from .terminology import AcronymState, Terminology, known_acronym_words
+from .terminology import AcronymState, known_acronym_words
 from .textruns import Locator
 from .timeline import timeline_findings
 from .wording import check_text, check_wording
@@ -73,7 +73,7 @@ def check_file(project: Project, path: Path) -> CheckResult:
         return CheckResult([contribution.finding("input/unreadable", "error", problem)], [])
     draft, findings = convert(contribution, DraftCache.of(project))
     if draft:
-        terminology = project.terminology or Terminology()
+        terminology = project.terminology
         state = AcronymState(known_acronym_words(terminology, [a.short for a in project.agencies.values()]))
         findings += check_text(terminology, draft.blocks, Locator(path, contribution.format),
                                project.language, state, contribution.finding)

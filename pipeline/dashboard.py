@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .errors import JointreportError
 from .model import Project
 from .render import write_atomically
-from .timeline import MISSING, Board
+from .timeline import MISSING, Board, next_month
 
 STATUS_COLOURS = {MISSING: "red", "draft": "yellow", "final": "green", "cleared": "blue"}
 TEMPLATE = "status.html.j2"
@@ -82,7 +82,7 @@ def _timeline_svg_positions(board: Board, project: Project) -> dict:
     while day <= end:
         if day >= start:
             months.append({"x": x(day), "label": day.strftime("%b %Y") if day.month == 1 or not months else day.strftime("%b")})
-        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        day = next_month(day)
     return {
         "milestones": [{"x": x(m.date), "title": m.title, "date": m.date.isoformat(), "status": m.status,
                         "past": m.date < board.as_of} for m in project.milestones],

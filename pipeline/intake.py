@@ -63,7 +63,7 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
             if IGNORED.search(path.name) or path.is_dir():
                 continue
             relpath = path.relative_to(project.root).as_posix()
-            section_id, lang, _ = split_name(path.name, project.language)
+            section_id, lang = split_name(path.name, project.language)
             contribution = Contribution(path, folder.name, section_id, path.suffix.lower().lstrip("."), relpath,
                                         lang=lang)
             problem = unusable(path, contribution.format) or _unknown_language(project, lang)
@@ -74,12 +74,10 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
     return contributions, findings
 
 
-def split_name(name: str, source_language: str) -> tuple[str, str, str]:
-    """'gender.fr.docx' → ('gender', 'fr', 'docx'); a name without a language is in the source language."""
+def split_name(name: str, source_language: str) -> tuple[str, str]:
+    """'gender.fr.docx' → ('gender', 'fr'); a name without a language is in the source language."""
     parts = name.split(".")
-    if len(parts) >= 3:
-        return parts[0], parts[-2], parts[-1]
-    return parts[0], source_language, parts[-1]
+    return parts[0], parts[-2] if len(parts) >= 3 else source_language
 
 
 def _unknown_language(project: Project, lang: str) -> str | None:

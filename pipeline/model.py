@@ -106,7 +106,7 @@ class Project:
     milestones: list[Milestone]
     parts: list[Part]
     slug: str = "report"
-    terminology: "Terminology | None" = None
+    terminology: "Terminology | None" = None  # load_project always sets one, empty when the project has none
     due_soon_days: int = 14
     reminders: dict = field(default_factory=dict)  # from, base_url
     workplan: list = field(default_factory=list)  # workplan.Activity, the optional joint workplan annex

@@ -22,7 +22,7 @@ from pandocfilters import BulletList, Para, Plain, Space
 
 from . import i18n
 from .agreed import expand
-from .assemble import inlines, styled
+from .assemble import styled
 from .errors import JointreportError
 from .intake import FRONT_MATTER
 from .languages import missing_translation, structure_mismatch
@@ -31,8 +31,8 @@ from .pandoc import markdown_blocks
 from .render.docx import render_statement_docx
 from .render.pdf import typeset
 from .schema import Field, Validator
-from .terminology import AcronymState, Terminology, known_acronym_words
-from .textruns import Locator
+from .terminology import AcronymState, known_acronym_words
+from .textruns import Locator, inlines
 from .wording import check_text
 from .yamlfile import YamlError, parse_yaml
 
@@ -175,7 +175,7 @@ def _render_body(project: Project, statement: Statement, body: str, lang: str) -
     """Jinja2 in its sandbox; `{{agreed:ID}}` paragraphs are left for the agreed-language step."""
     edition = project.in_language(lang)
     environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    agreed = (project.terminology or Terminology()).agreed_texts(lang)
+    agreed = project.terminology.agreed_texts(lang)
     context = {
         "report": {"title": edition.title, "subtitle": edition.subtitle, "coalition": edition.coalition,
                    "edition": edition.edition},
@@ -204,7 +204,7 @@ def ordered_signatories(statement: Statement) -> list[Signatory]:
 def statement_blocks(project: Project, statement: Statement) -> list:
     """The body as pandoc blocks, with the agreed language in place."""
     blocks = markdown_blocks(statement.body)
-    agreed = (project.terminology or Terminology()).agreed_texts(statement.lang)
+    agreed = project.terminology.agreed_texts(statement.lang)
     expand(agreed, blocks, {ident: markdown_blocks(text, verbatim=True) for ident, text in agreed.items()},
            statement.relpath,
            Locator(statement.path, "md"))
@@ -214,7 +214,7 @@ def statement_blocks(project: Project, statement: Statement) -> list:
 def check_statements(project: Project) -> list[Finding]:
     """Every statement in every language it exists in: signatories once, then each edition's text and
     its parity with the source."""
-    terminology = project.terminology or Terminology()
+    terminology = project.terminology
     known = known_acronym_words(terminology, [a.short for a in project.agencies.values()])
     findings = []
     for statement_id, files in statement_files(project).items():

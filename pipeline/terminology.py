@@ -238,9 +238,3 @@ def known_acronym_words(terminology: Terminology, agency_shorts: list[str]) -> s
     """Capitals the glossary itself sanctions: agencies' short names and parts of preferred terms ("UN Women")."""
     names = agency_shorts + [term.preferred for term in terminology.terms]
     return {m.group(1) for name in names for m in ACRONYM.finditer(name)}
-
-
-def glossary_rows(terminology: Terminology) -> list[tuple[str, str, str]]:
-    return [(t.preferred, ", ".join(t.reject), t.note) for t in terminology.terms]
-
-

@@ -42,10 +42,11 @@ class Run:
 
     def replace(self, new_text: str) -> None:
         """Rewrite the run in place; word boundaries become Space elements again."""
-        self.container[self.start:self.end] = to_inlines(new_text)
+        self.container[self.start:self.end] = inlines(new_text)
 
 
-def to_inlines(text: str) -> list:
+def inlines(text: str) -> list:
+    """Plain text as pandoc inlines: words (Str) and the spaces between them."""
     result = []
     for piece in re.split(r"(\s+)", text):
         if not piece:

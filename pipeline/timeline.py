@@ -19,15 +19,16 @@ from .model import Contribution, Finding, Milestone, Project, Section, status_ra
 MISSING = "missing"
 
 
+def agency_status(section: Section, agency: str, contributions: list[Contribution]) -> str:
+    """Where one agency's draft for a section stands; 'missing' until it arrives."""
+    mine = [c.meta.status for c in contributions if c.section_id == section.id and c.agency == agency]
+    return min(mine, key=status_rank) if mine else MISSING
+
+
 def section_status(section: Section, contributions: list[Contribution]) -> str:
     """The lowest status among the drafts the section waits for; 'missing' while one has not arrived."""
-    statuses = []
-    for agency in section.expected:
-        mine = [c.meta.status for c in contributions if c.section_id == section.id and c.agency == agency]
-        if not mine:
-            return MISSING
-        statuses.append(min(mine, key=status_rank))
-    return min(statuses, key=status_rank)
+    statuses = [agency_status(section, agency, contributions) for agency in section.expected]
+    return MISSING if MISSING in statuses else min(statuses, key=status_rank)
 
 
 def reached(status: str, wanted: str) -> bool:
@@ -43,6 +44,11 @@ def blockers(project: Project, contributions: list[Contribution], wanted: str) -
     """Required sections that have not reached `wanted`: what stops a release at that stage."""
     return [s for s in project.sections.values()
             if s.required and not reached(section_status(s, contributions), wanted)]
+
+
+def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after `day`'s."""
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def due_date(section: Section, milestone: Milestone) -> dt.date:
@@ -110,7 +116,7 @@ def board(project: Project, contributions: list[Contribution], as_of: dt.date) -
     upcoming = [m for m in project.milestones if m.date >= as_of]
     next_milestone = upcoming[0] if upcoming else None
     blocking = [s.id for s in blockers(project, contributions, next_milestone.status)] if next_milestone else []
-    return Board(as_of, rows, _agencies(project, contributions, rows, as_of), next_milestone, blocking)
+    return Board(as_of, rows, _agencies(project, contributions, rows), next_milestone, blocking)
 
 
 def _row(project: Project, section: Section, contributions: list[Contribution], as_of: dt.date,
@@ -125,8 +131,7 @@ def _row(project: Project, section: Section, contributions: list[Contribution], 
     return SectionRow(section, status, milestone, due, days_late, max(mine, default=None), overdue_for)
 
 
-def _agencies(project: Project, contributions: list[Contribution], rows: list[SectionRow],
-              as_of: dt.date) -> list[AgencyDue]:
+def _agencies(project: Project, contributions: list[Contribution], rows: list[SectionRow]) -> list[AgencyDue]:
     """What each agency owes next: its own draft is behind the section's next milestone."""
     result = []
     for agency in project.agencies:
@@ -135,9 +140,7 @@ def _agencies(project: Project, contributions: list[Contribution], rows: list[Se
             section = row.section
             if row.milestone is None or not section.required or agency not in section.expected:
                 continue
-            mine = [c.meta.status for c in contributions if c.section_id == section.id and c.agency == agency]
-            status = min(mine, key=status_rank) if mine else MISSING
-            if reached(status, row.milestone.status):
+            if reached(agency_status(section, agency, contributions), row.milestone.status):
                 continue
             owes.append(section.id)
             if row.overdue:

@@ -22,7 +22,7 @@ def check_text(terminology: Terminology, blocks: list, locate: Locator, language
 def check_wording(project: Project, drafts: list[Draft]) -> list[Finding]:
     """Each language's drafts chapter by chapter, in reading order: acronyms are introduced afresh in
     each chapter, and terms and agreed text apply in the language a draft is written in."""
-    terminology = project.terminology or Terminology()
+    terminology = project.terminology
     known = known_acronym_words(terminology, [a.short for a in project.agencies.values()])
     cache = DraftCache.of(project)
     findings = []

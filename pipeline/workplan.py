@@ -21,6 +21,7 @@ import typst
 from .errors import JointreportError
 from .fonts import font_dir
 from .schema import Field, Validator, mark_of
+from .timeline import next_month
 
 WORKPLAN_FILE = "workplan.yaml"
 CHART_TEMPLATE = "workplan.typ"
@@ -86,7 +87,7 @@ def months(activities: list[Activity]) -> list[dt.date]:
     result, day = [], first
     while day <= last:
         result.append(day)
-        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        day = next_month(day)
     return result
 
 

@@ -23,7 +23,7 @@ from lxml import etree
 from pandocfilters import Div, Para, RawBlock
 
 from .. import i18n
-from ..assemble import inlines
+from ..textruns import inlines
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, write_atomically

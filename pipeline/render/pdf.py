@@ -15,7 +15,7 @@ import typst
 from pandocfilters import Emph, RawBlock
 
 from .. import i18n
-from ..assemble import inlines
+from ..textruns import inlines
 from ..errors import JointreportError
 from ..fonts import font_dir
 from ..model import Document, Project
