@@ -22,7 +22,7 @@ from .wording import check_text, check_wording
 class CheckResult:
     findings: list[Finding]
     drafts: list[Draft]  # the drafts that have a place in the outline, ready to assemble
-    contributions: list[Contribution] = field(default_factory=list)  # those placed, readable or not
+    contributions: list[Contribution] = field(default_factory=list)  # placed source-language drafts, readable or not
 
     def summary(self) -> dict[str, int]:
         return {severity: sum(f.severity == severity for f in self.findings) for severity in SEVERITIES}
@@ -50,7 +50,7 @@ def check_project(project: Project, progress: Callable[[str], None] | None = Non
         + timeline_findings(project, originals, as_of or dt.date.today())
         + language_findings(project, usable, placed, strict=final_stage)
     )
-    return CheckResult(sorted(everything, key=Finding.sort_key), usable, placed)
+    return CheckResult(sorted(everything, key=Finding.sort_key), usable, originals)
 
 
 def placed_contributions(project: Project) -> list[Contribution]:
@@ -74,7 +74,7 @@ def check_file(project: Project, path: Path) -> CheckResult:
     draft, findings = convert(contribution, DraftCache.of(project))
     if draft:
         terminology = project.terminology
-        state = AcronymState(known_acronym_words(terminology, [a.short for a in project.agencies.values()]))
+        state = AcronymState(known_acronym_words(project))
         findings += check_text(terminology, draft.blocks, Locator(path, contribution.format),
                                project.language, state, contribution.finding)
     return CheckResult(sorted(findings, key=Finding.sort_key), [draft] if draft else [])

@@ -123,7 +123,7 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
         raise JointreportError(f"not building: {errors} error{'s' * (errors != 1)} (see above); "
                                "fix them, or build anyway with --force")
     if stage:
-        release_gate(project, [c for c in result.contributions if c.lang == project.source_language], stage)
+        release_gate(project, result.contributions, stage)
     for path in build_report(project, result, wanted, languages, harmonize, progress):
         click.echo(f"wrote {os.path.relpath(path)}")
     return 0

@@ -215,7 +215,7 @@ def check_statements(project: Project) -> list[Finding]:
     """Every statement in every language it exists in: signatories once, then each edition's text and
     its parity with the source."""
     terminology = project.terminology
-    known = known_acronym_words(terminology, [a.short for a in project.agencies.values()])
+    known = known_acronym_words(project)
     findings = []
     for statement_id, files in statement_files(project).items():
         source = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Change, Finding
+from .model import Change, Finding, Project
 from .schema import Field, Validator
 from .textruns import Locator, Run, text_runs
 
@@ -234,7 +234,7 @@ def acronyms_used(terminology: Terminology, blocks: list, lang: str, fallback: s
     return result
 
 
-def known_acronym_words(terminology: Terminology, agency_shorts: list[str]) -> set[str]:
-    """Capitals the glossary itself sanctions: agencies' short names and parts of preferred terms ("UN Women")."""
-    names = agency_shorts + [term.preferred for term in terminology.terms]
+def known_acronym_words(project: Project) -> set[str]:
+    """Capitals the project itself sanctions: agencies' short names and parts of preferred terms ("UN Women")."""
+    names = [a.short for a in project.agencies.values()] + [term.preferred for term in project.terminology.terms]
     return {m.group(1) for name in names for m in ACRONYM.finditer(name)}

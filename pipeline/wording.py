@@ -23,7 +23,7 @@ def check_wording(project: Project, drafts: list[Draft]) -> list[Finding]:
     """Each language's drafts chapter by chapter, in reading order: acronyms are introduced afresh in
     each chapter, and terms and agreed text apply in the language a draft is written in."""
     terminology = project.terminology
-    known = known_acronym_words(terminology, [a.short for a in project.agencies.values()])
+    known = known_acronym_words(project)
     cache = DraftCache.of(project)
     findings = []
     for lang in project.languages:
