@@ -11,8 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .model import Change, Finding
-from .terminology import Terminology
+from .model import Change
 from .textruns import Locator, Run, plain_text, text_runs
 
 REFERENCE = re.compile(r"^\{\{\s*agreed:\s*([\w.-]+)\s*\}\}$")
@@ -76,37 +75,15 @@ def drift(agreed: str, paragraph: str) -> tuple[str, str] | None:
     return (best, _diff(agreed, best)) if best else None
 
 
-def agreed_findings(terminology: Terminology, blocks: list, runs: list[Run], locate: Locator, language: str,
-                    make) -> list[Finding]:
-    findings = []
-    for index, ident in references(blocks):
-        if ident not in terminology.agreed:
-            known = ", ".join(sorted(terminology.agreed)) or "none defined"
-            findings.append(make("agreed/unknown-block", "error",
-                                 f"no agreed block {ident!r} in the terminology (known: {known})",
-                                 _where(locate, runs, blocks[index])))
-    candidates = [(b, b.text_in(language)) for b in terminology.agreed.values() if b.text_in(language)]
-    for paragraph in _paragraphs(runs):
-        text = " ".join(run.text for run in paragraph)
-        for block, agreed in candidates:
-            found = drift(agreed, text)
-            if found:
-                passage, diff = found
-                findings.append(make("agreed/drift", "warning",
-                                     f"close to agreed text '{block.id}' but not the same: {diff}; "
-                                     f"write {{{{agreed:{block.id}}}}} instead",
-                                     locate(paragraph[0], " ".join(passage.split()[:6]))))
-    return findings
-
-
-def _paragraphs(runs: list[Run]) -> list[list[Run]]:
+def paragraphs(runs: list[Run]) -> list[list[Run]]:
+    """Runs grouped by the paragraph (or footnote) they sit in."""
     grouped: dict[tuple[int, bool], list[Run]] = {}
     for run in runs:
         grouped.setdefault((run.paragraph, run.in_note), []).append(run)
     return list(grouped.values())
 
 
-def _where(locate: Locator, runs: list[Run], block: dict) -> str | None:
+def where(locate: Locator, runs: list[Run], block: dict) -> str | None:
     """Where a reference paragraph is, for a person looking for it."""
     run = next((run for run in runs if run.container is block["c"]), None)
     return locate(run, "{{agreed") if run else None
@@ -119,7 +96,7 @@ def expand(texts: dict[str, str], blocks: list, asts: dict[str, list], path: str
     changes = []
     for index, ident in reversed(references(blocks)):
         if ident in asts:
-            where = _where(locate, runs, blocks[index])
-            changes.append(Change(path, where, "{{agreed:%s}}" % ident, texts[ident]))
+            place = where(locate, runs, blocks[index])
+            changes.append(Change(path, place, "{{agreed:%s}}" % ident, texts[ident]))
             blocks[index:index + 1] = [{"t": "Div", "c": [["", ["agreed"], [["agreed", ident]]], asts[ident]]}]
     return changes[::-1]

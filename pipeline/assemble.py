@@ -1,4 +1,4 @@
-"""Assemble: merge the converted drafts into one pandoc AST along the outline.
+"""The assemble phase: merge the converted drafts into one pandoc AST along the outline.
 
 Each draft was converted alone (pandoc given several DOCX at once overwrites
 same-named media); here their ASTs are joined so that nothing collides:
@@ -10,62 +10,44 @@ section heading, images are renamed by content hash. Footnotes are inline
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandocfilters import BulletList, Div, Emph, Header, Para, Plain, Space, Str, Strong, stringify, walk
+from pandocfilters import BulletList, Emph, Header, Para, Plain, Space, Str, Strong, stringify, walk
 
 from . import i18n
 from .agreed import expand
+from .blocks import anchor, simple_table, styled
+from .files import media_name
 from .i18n import join_names, words
-from .intake import DraftCache, chapter_intro, chapter_intro_path
-from .model import Change, Chapter, Document, Draft, Heading, Part, Project, Section
-from .outline import drafts_in_order
+from .model import Activity, Change, Chapter, Document, Draft, Heading, Part, Project, Section, drafts_in_order
 from .pandoc import markdown_blocks
-from .terminology import acronyms_used, harmonise
+from .terms import acronyms_used, harmonise
 from .textruns import Locator, inlines
-from .timeline import is_draft_report
-from .workplan import CHART_TEMPLATE, chart_png, period
 
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
 MAX_LEVEL = 6
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".emf", ".wmf", ".tif", ".tiff", ".bmp"}
 # Where each element keeps its Attr ([id, classes, key-values]) in pandoc's JSON.
 ATTR_INDEX = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Image": 0, "Link": 0, "Table": 0, "Figure": 0}
-def anchor(*parts: str) -> str:
-    """An identifier Word accepts as a bookmark name: letters, digits, underscores, ≤ 40 characters."""
-    ident = re.sub(r"[^A-Za-z0-9_]", "_", "_".join(parts))
-    if not ident[:1].isalpha():
-        ident = "x" + ident
-    if len(ident) > 40:
-        ident = ident[:31] + "_" + hashlib.sha1(ident.encode()).hexdigest()[:8]
-    return ident
-
-
-def styled(style_class: str, blocks: list) -> dict:
-    """A block group carrying a semantic class; each renderer maps the class to its own styling."""
-    return Div(["", [style_class], []], blocks)
-
-
 @dataclass(frozen=True)
 class Origin:
     """The file a block list came from, for harmonisation records."""
 
     relpath: str
-    path: Path
-    format: str
+    source: str | None  # a Markdown file's text, so records can give its line
     lang: str  # the language the file is written in, which decides the terms that apply
 
 
 class Assembler:
-    def __init__(self, project: Project, drafts: list[Draft], harmonize: bool = True):
+    def __init__(self, project: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True):
         self.project = project
         self.drafts = drafts
+        self.intros = intros
+        self.is_draft = is_draft
         self.harmonize = harmonize
         self.terminology = project.terminology
-        self.cache = DraftCache.of(project)
         self.headings: list[Heading] = []
         self.media: dict[str, Path] = {}
         self.changes: list[Change] = []
@@ -87,7 +69,7 @@ class Assembler:
         blocks += self.workplan_annex() + self.annex()
         return Document(
             project=self.project, blocks=self.abbreviations(blocks) + blocks, headings=self.headings,
-            media=self.media, is_draft=is_draft_report(self.project, [d.contribution for d in self.drafts]), changes=self.changes,
+            media=self.media, is_draft=self.is_draft, changes=self.changes,
         )
 
     def abbreviations(self, blocks: list) -> list:
@@ -114,19 +96,18 @@ class Assembler:
     def chapter(self, chapter: Chapter) -> list:
         title = f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title
         blocks = [self.heading(2, title, anchor("ch", chapter.id), ["chapter"])]
-        intro = chapter_intro(self.project, chapter, self.cache)
+        intro = self.intros.get((chapter.id, self.project.language)) or self.intros.get(
+            (chapter.id, self.project.source_language))
         if intro:
-            intro_blocks, entry, path = intro
-            lang = self.project.language if path == chapter_intro_path(self.project, chapter) else self.project.source_language
-            origin = Origin(path.relative_to(self.project.root).as_posix(), path, "md", lang)
-            blocks.append(styled("chapter-intro", self.adopt(intro_blocks, entry, anchor("intro", chapter.id), 0, origin)))
+            origin = Origin(intro.relpath, intro.source, intro.lang)
+            blocks.append(styled("chapter-intro", self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0,
+                                                             origin)))
         for section in chapter.sections:
             blocks += self.section(section)
         return blocks
 
     def section(self, section: Section) -> list:
-        title = f"{section.number} {section.title}" if section.number else section.title
-        blocks = [self.heading(SECTION_LEVEL, title, anchor("sec", section.id), ["section"])]
+        blocks = [self.heading(SECTION_LEVEL, section.heading, anchor("sec", section.id), ["section"])]
         texts = drafts_in_order(section, self.drafts)
         agencies = self.project.agencies
         if not texts:
@@ -143,7 +124,7 @@ class Assembler:
                     self.say("contribution_from", name=agencies[draft.contribution.agency].name)))]))
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
-            origin = Origin(contribution.relpath, contribution.path, contribution.format, contribution.lang)
+            origin = Origin(contribution.relpath, draft.source, contribution.lang)
             blocks += self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
         return blocks
 
@@ -172,7 +153,7 @@ class Assembler:
             return None
 
         blocks = walk(blocks, fix, "", {})
-        locate = Locator(origin.path, origin.format)
+        locate = Locator(origin.source)
         if self.harmonize:
             self.changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang)
         self.changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
@@ -185,30 +166,24 @@ class Assembler:
         inside = media_root.resolve() in path.parents
         if not (inside and path.is_file() and path.suffix.lower() in IMAGE_TYPES):
             return Emph([Str("[image"), Space(), Str("not"), Space(), Str("embedded]")] + ([Space()] + alt if alt else []))
-        name = hashlib.sha256(path.read_bytes()).hexdigest()[:20] + path.suffix.lower()
+        name = media_name(path.read_bytes(), path.suffix)
         self.media[name] = path
         return {"t": "Image", "c": [attr, alt, [f"media/{name}", title]]}
 
     def workplan_annex(self) -> list:
-        """The joint workplan: a table of activities and the month-by-month chart."""
+        """The joint workplan: a table of activities, and a place for the month-by-month chart, which each
+        renderer draws (it is a picture made from the project's data, not a draft's)."""
         activities = self.project.workplan
         if not activities:
             return []
-        agencies = self.project.agencies
-        shorts = {key: agency.short for key, agency in agencies.items()}
-        chart = chart_png(activities, shorts, self.project.template(CHART_TEMPLATE), self.project.build_dir / ".cache")
-        self.media[chart.name] = chart
-        caption = self.say("workplan_caption")
-        figure = {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(inlines(caption))]],
-                                       [Plain([{"t": "Image", "c": [["", [], [["width", "100%"]]], inlines(caption),
-                                                                    [f"media/{chart.name}", ""]]}])]]}
+        shorts = {key: agency.short for key, agency in self.project.agencies.items()}
         rows = [(a.title, a.deliverable, ", ".join(shorts.get(x, x) for x in a.agencies), period(a))
                 for a in activities]
         return [
             self.heading(1, self.say("annex_workplan"), anchor("annex", "workplan"), ["part", "annex"]),
             Para(inlines(self.say("workplan_intro"))),
             simple_table(words(self.project.language, "workplan_columns"), rows, widths=(0.38, 0.27, 0.17, 0.18)),
-            figure,
+            styled("workplan-chart", [Plain(inlines(self.say("workplan_caption")))]),
         ]
 
     def annex(self) -> list:
@@ -222,7 +197,7 @@ class Assembler:
             items = []
             for section in (sections[s] for s in sections if s in mine):
                 role = self.say("lead") if section.lead == agency_id else self.say("contributor")
-                items.append([Plain(inlines(f"{section.number} {section.title} ({role})".strip()))])
+                items.append([Plain(inlines(f"{section.heading} ({role})"))])
             blocks.append(styled("annex-entry", [Para([Strong(inlines(f"{agency.name} ({agency.short})"))]),
                                                   BulletList(items)]))
         return blocks
@@ -244,21 +219,6 @@ def _drop_caption_label(caption: list) -> None:
             return
 
 
-def simple_table(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> dict:
-    """A plain pandoc Table: one header row, left-aligned columns of the given relative widths."""
-
-    def row(cells):
-        return [["", [], []], [[["", [], []], {"t": "AlignDefault"}, 1, 1, [Plain(inlines(cell))]] for cell in cells]]
-
-    columns = [[{"t": "AlignLeft"}, {"t": "ColWidth", "c": width}] for width in widths]
-    return {"t": "Table", "c": [
-        ["", [], []], [None, []], columns,
-        [["", [], []], [row(header)]],
-        [[["", [], []], 0, [], [row(r) for r in rows]]],
-        [["", [], []], []],
-    ]}
-
-
 def _headers(blocks: list) -> list:
     found = []
 
@@ -273,5 +233,11 @@ def _headers(blocks: list) -> list:
     return found
 
 
-def assemble(project: Project, drafts: list[Draft], harmonize: bool = True) -> Document:
-    return Assembler(project, drafts, harmonize).document()
+def period(activity: Activity) -> str:
+    start, end = activity.start.strftime("%b %Y"), activity.end.strftime("%b %Y")
+    return start if start == end else f"{start} – {end}"
+
+
+def assemble(edition: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True) -> Document:
+    """One language edition of the report: `drafts` and chapter `intros` merged along the outline."""
+    return Assembler(edition, drafts, intros, is_draft, harmonize).document()

@@ -1,9 +1,10 @@
-"""The `jointreport` command: only wiring; every stage lives in its own module."""
+"""The `jointreport` command: parses options, calls the recipe in build.py, prints. It holds no build rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
 import time
@@ -12,16 +13,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, build_report
-from .check import check_file, check_project, placed_contributions
-from .dashboard import board_text, write_html
-from .errors import JointreportError
-from .findings import as_json, as_text, glossary, summary_line
+from . import build as recipe
+from .errors import BuildRefused, JointreportError
+from .present import as_json, as_text, glossary, summary_line
 from .project import load_project
-from .remind import write_reminders
-from .statement import build_statement, statement_languages
-from .timeline import blockers, section_status
-from .timeline import board as timeline_board
+from .render.dashboard import board_text, write_html
+from .render.reminders import write_reminders
 
 EXIT_INTERNAL = 3
 
@@ -44,16 +41,23 @@ def _day(value) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-class Progress:
-    """Short progress lines on stderr, so stdout stays clean for --format json."""
+class ProgressHandler(logging.Handler):
+    """The recipe's phase messages as short progress lines on stderr, so stdout stays clean for json."""
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
+    def __init__(self):
+        super().__init__(logging.INFO)
         self.started = time.monotonic()
 
-    def __call__(self, message: str) -> None:
-        if self.enabled:
-            click.echo(click.style(f"[{time.monotonic() - self.started:5.1f}s] ", dim=True) + message, err=True)
+    def emit(self, record: logging.LogRecord) -> None:
+        elapsed = click.style(f"[{time.monotonic() - self.started:5.1f}s] ", dim=True)
+        click.echo(elapsed + record.getMessage(), err=True)
+
+
+def show_progress(enabled: bool) -> None:
+    logger = logging.getLogger("jointreport")
+    logger.handlers = [ProgressHandler()] if enabled else []
+    logger.setLevel(logging.INFO if enabled else logging.WARNING)
+    logger.propagate = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,16 +85,16 @@ def check(project_dir: Path, as_of, output_format: str) -> int:
 
     Exit status: 0 no errors, 1 errors found, 2 the project itself is broken.
     """
-    project = load_project(project_dir)
-    result = check_project(project, as_of=_day(as_of))
-    click.echo(as_json(result) if output_format == "json" else as_text(project, result))
+    result = recipe.check(project_dir, as_of=_day(as_of))
+    click.echo(as_json(result.findings) if output_format == "json"
+               else as_text(result.project, result.findings, len(result.drafts)))
     return 1 if result.has_errors else 0
 
 
 @cli.command(short_help="Check, then build the report (DOCX, PDF) into build/.")
 @project_option
 @as_of_option
-@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
+@click.option("--format", "formats", default=",".join(recipe.FORMATS), show_default=True, metavar="LIST",
               help="Comma-separated output formats: docx, pdf.")
 @click.option("--force", is_flag=True, help="Build even when the check finds errors (drafts with errors are still used).")
 @click.option("--harmonize/--no-harmonize", default=True, show_default=True,
@@ -108,23 +112,16 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
     Refuses when the check finds errors, unless --force. Outputs are replaced
     only when complete, and nothing under contributions/ is ever written.
     """
-    wanted = _formats(formats)
-    progress = Progress(not quiet)
-    project = load_project(project_dir)
-    languages = _languages(project, lang)
-    final = stage is not None and _stage_status(project, stage) != "draft"
-    progress(f"checking the drafts in {project.contributions_dir}")
-    result = check_project(project, progress=lambda path: progress(f"  read {path}"), as_of=_day(as_of),
-                           final_stage=final)
-    errors = result.summary()["error"]
-    click.echo(summary_line(result), err=True)
-    if errors and not force:
-        click.echo(as_text(project, result), err=True)
-        raise JointreportError(f"not building: {errors} error{'s' * (errors != 1)} (see above); "
-                               "fix them, or build anyway with --force")
-    if stage:
-        release_gate(project, result.contributions, stage)
-    for path in build_report(project, result, wanted, languages, harmonize, progress):
+    options = recipe.Options(_formats(formats), lang, force, stage, harmonize, _day(as_of))
+    show_progress(not quiet)
+    try:
+        result = recipe.build(project_dir, options)
+    except BuildRefused as refused:
+        if refused.findings:
+            click.echo(as_text(refused.project, refused.findings, 0), err=True)
+        raise
+    click.echo(summary_line(result.findings, len(result.drafts)), err=True)
+    for path in result.outputs:
         click.echo(f"wrote {os.path.relpath(path)}")
     return 0
 
@@ -142,48 +139,20 @@ def terms(project_dir: Path, loose_file: Path | None, output_format: str) -> int
     jointreport terms                      the terms, acronyms and agreed language
     jointreport terms --check my-draft.docx
     """
-    project = load_project(project_dir)
     if loose_file is None:
-        click.echo(glossary(project.terminology))
+        click.echo(glossary(load_project(project_dir).terminology))
         return 0
-    result = check_file(project, loose_file)
-    click.echo(as_json(result) if output_format == "json" else as_text(project, result))
+    result = recipe.check_loose_file(project_dir, loose_file)
+    click.echo(as_json(result.findings) if output_format == "json"
+               else as_text(result.project, result.findings, len(result.drafts)))
     return 1 if result.has_errors else 0
 
 
-def _formats(formats: str) -> list[str]:
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    if not wanted or any(f not in FORMATS for f in wanted):
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+def _formats(formats: str) -> tuple[str, ...]:
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not wanted or any(f not in recipe.FORMATS for f in wanted):
+        raise click.BadParameter(f"choose from {', '.join(recipe.FORMATS)}", param_hint="--format")
     return wanted
-
-
-def _languages(project, lang: str | None) -> list[str]:
-    if lang in (None, project.source_language):
-        return [project.source_language]
-    if lang == "all":
-        return project.languages
-    if lang not in project.languages:
-        raise click.BadParameter(f"choose one of {', '.join(project.languages)} or all (report.yaml's languages)",
-                                 param_hint="--lang")
-    return [lang]
-
-
-def _stage_status(project, stage: str) -> str:
-    milestones = {m.id: m for m in project.milestones}
-    if stage not in milestones:
-        raise click.BadParameter(f"choose a milestone of report.yaml: {', '.join(milestones)}", param_hint="--stage")
-    return milestones[stage].status
-
-
-def release_gate(project, contributions, stage: str) -> None:
-    wanted = _stage_status(project, stage)
-    late = blockers(project, contributions, wanted)
-    if late:
-        listing = "\n".join(f"  {s.number or '-':<5} {s.title} — {section_status(s, contributions)}, "
-                            f"lead {project.agencies[s.lead].short}" for s in late)
-        raise JointreportError(f"not releasing at stage {stage!r}: {len(late)} required section"
-                               f"{'s' * (len(late) != 1)} not yet {wanted}:\n{listing}")
 
 
 @cli.command(short_help="Who owes which section, what is late, what blocks the next milestone.")
@@ -194,8 +163,7 @@ def release_gate(project, contributions, stage: str) -> None:
               help="Also write the dashboard as one self-contained HTML page (e.g. build/status.html).")
 def status(project_dir: Path, as_of, output_format: str, html_path: Path | None) -> int:
     """Who owes which section, what is late, and what blocks the next milestone."""
-    project = load_project(project_dir)
-    board = timeline_board(project, placed_contributions(project), _day(as_of))
+    project, board = recipe.status(project_dir, _day(as_of))
     click.echo(json.dumps(board.to_json(), indent=2, ensure_ascii=False) if output_format == "json"
                else board_text(project, board))
     if html_path:
@@ -211,8 +179,7 @@ def status(project_dir: Path, as_of, output_format: str, html_path: Path | None)
               help="Folder for the .eml files  [default: build/reminders]")
 def remind(project_dir: Path, as_of, out: Path | None) -> int:
     """Write one reminder e-mail (.eml) per agency that owes something. Nothing is sent."""
-    project = load_project(project_dir)
-    board = timeline_board(project, placed_contributions(project), _day(as_of))
+    project, board = recipe.status(project_dir, _day(as_of))
     written, unreachable = write_reminders(project, board, out or project.build_dir / "reminders")
     for path in written:
         click.echo(f"wrote {os.path.relpath(path)}")
@@ -228,7 +195,7 @@ def remind(project_dir: Path, as_of, out: Path | None) -> int:
 @click.argument("statement_id", metavar="ID")
 @click.option("--lang", default="all", show_default=True, metavar="LANG|all",
               help="Language edition(s) to build; all = every language the statement exists in.")
-@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
+@click.option("--format", "formats", default=",".join(recipe.FORMATS), show_default=True, metavar="LIST",
               help="Comma-separated output formats: docx, pdf.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
 def statement(project_dir: Path, statement_id: str, lang: str, formats: str, quiet: bool) -> int:
@@ -238,13 +205,8 @@ def statement(project_dir: Path, statement_id: str, lang: str, formats: str, qui
     language is filled in verbatim in each language.
     """
     wanted = _formats(formats)
-    project = load_project(project_dir)
-    available = statement_languages(project, statement_id)
-    languages = available if lang == "all" else [lang]
-    if lang != "all" and lang not in project.languages:
-        raise click.BadParameter(f"choose one of {', '.join(project.languages)} or all", param_hint="--lang")
-    progress = Progress(not quiet)
-    for path in build_statement(project, statement_id, languages, wanted, progress):
+    show_progress(not quiet)
+    for path in recipe.build_statement(project_dir, statement_id, lang, wanted):
         click.echo(f"wrote {os.path.relpath(path)}")
     return 0
 

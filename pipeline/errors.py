@@ -26,3 +26,22 @@ class ProjectError(JointreportError):
 
 class DraftError(JointreportError):
     """One agency draft cannot be read; reported as a finding, never stops the others."""
+
+
+class OptionError(JointreportError):
+    """A command-line value the project cannot honour (a language or milestone it does not have)."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: str):
+        super().__init__(f"invalid value for {option}: {message}")
+
+
+class BuildRefused(JointreportError):
+    """The gate closed: errors without --force, or sections short of a release stage. Carries the
+    findings, so a face can show them before the reason."""
+
+    def __init__(self, message: str, project=None, findings: list | None = None):
+        super().__init__(message)
+        self.project = project
+        self.findings = findings or []

@@ -1,32 +1,44 @@
-"""Intake: find the agencies' drafts, read their metadata, convert each one alone to pandoc's AST.
+"""The read phase: every file the build uses, read once through one guard, converted once.
 
-Like Pelican's readers, one bad file becomes one finding and is skipped; it
-never stops the others. Converted drafts are cached by content hash, so a
-rebuild only converts what changed. Nothing under contributions/ is written.
+Agencies' drafts, the editors' chapter introductions and the joint
+statements all come in through `files.guarded_read`: a symbolic link, an
+empty or oversized file, a legacy encoding becomes one finding and is
+skipped; it never stops the others. Drafts are converted each on its own to
+pandoc's AST and cached by content hash, so a rebuild converts only what
+changed. When each draft arrived is asked of git once. Nothing under
+contributions/ is written.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 from pandocfilters import stringify, walk
 
 from . import wordml
+from .codes import finding
 from .errors import DraftError
-from .model import DRAFT_FORMATS, STATUSES, Chapter, Contribution, Draft, Finding, Metadata, Project
-from .pandoc import pandoc_version, read_to_ast
+from .files import Unreadable, decode_text, guarded_read
+from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contribution, Draft, Finding, Metadata,
+                    Place, Project, Sources, StatementFile)
+from .pandoc import pandoc_path, pandoc_version, read_to_ast
 from .schema import Field, Validator
-from .yamlfile import YamlError, parse_yaml, read_yaml
+from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
+
+log = logging.getLogger("jointreport.read")
 
 MAX_DRAFT_BYTES = 60_000_000
+MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 CACHE_FORMAT = "1"  # bump when the cached AST's shape changes
 READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute"}
 METADATA = Field("map", default={}, fields={
@@ -36,11 +48,31 @@ METADATA = Field("map", default={}, fields={
     "author": Field("str"),
     "title": Field("any"),  # agencies often leave a title in their front matter; the outline's title wins
 })
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 IGNORED = re.compile(r"^(\.|~\$|README)|\.(ya?ml|bak|tmp)$", re.I)
 
-Progress = Callable[[str], None]
+
+def read_project(project: Project, convert: bool = True) -> Sources:
+    """Every input of the project. Without `convert`, only what the status board needs: the drafts'
+    names, metadata and dates, which is instant."""
+    found, findings = discover(project)
+    sources = Sources([], findings=findings)
+    if convert:
+        sources.contributions, sources.drafts, findings = convert_all(project, found)
+        sources.findings += findings
+        sources.intros, findings = read_intros(project)
+        sources.findings += findings
+        sources.statements, findings = read_statements(project)
+        sources.findings += findings
+    else:
+        for contribution in found:
+            try:
+                contribution.meta, _ = read_metadata(contribution, _read_draft(contribution))
+            except Unreadable:
+                continue
+            sources.contributions.append(contribution)
+    sources.submitted = submission_dates(project, sources.contributions)
+    return sources
 
 
 def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
@@ -50,25 +82,25 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
     if not base.is_dir():
         return [], []
     for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        place = Place(f"contributions/{folder.name}/", agency=folder.name)
         if folder.is_symlink():
-            findings.append(Finding("input/unreadable", "error", f"contributions/{folder.name}/",
-                                    "is a symbolic link; put the agency's folder itself here", agency=folder.name))
+            findings.append(finding("input/unreadable", place, "is a symbolic link; put the agency's folder itself here"))
             continue
         if folder.name not in project.agencies:
-            findings.append(Finding("outline/unknown-agency", "error", f"contributions/{folder.name}/",
+            findings.append(finding("outline/unknown-agency", place,
                                     f"no agency {folder.name!r} in report.yaml; rename the folder to an agency id "
-                                    f"({', '.join(sorted(project.agencies))}) or add the agency", agency=folder.name))
+                                    f"({', '.join(sorted(project.agencies))}) or add the agency"))
             continue
         for path in sorted(folder.iterdir()):
-            if IGNORED.search(path.name) or path.is_dir():
+            if IGNORED.search(path.name) or (path.is_dir() and not path.is_symlink()):
                 continue
             relpath = path.relative_to(project.root).as_posix()
             section_id, lang = split_name(path.name, project.language)
             contribution = Contribution(path, folder.name, section_id, path.suffix.lower().lstrip("."), relpath,
                                         lang=lang)
-            problem = unusable(path, contribution.format) or _unknown_language(project, lang)
+            problem = unusable_name(contribution.format) or _unknown_language(project, lang)
             if problem:
-                findings.append(contribution.finding("input/unreadable", "error", problem))
+                findings.append(finding("input/unreadable", contribution.place, problem))
             else:
                 contributions.append(contribution)
     return contributions, findings
@@ -87,49 +119,46 @@ def _unknown_language(project: Project, lang: str) -> str | None:
             f"name a translation <section>.<language>.docx, or add the language to report.yaml")
 
 
-def unusable(path: Path, fmt: str) -> str | None:
-    if path.is_symlink():
-        return "is a symbolic link; put the file itself in the folder"
+def unusable_name(fmt: str) -> str | None:
+    """Why a file of this kind cannot be a draft, or None."""
     if fmt == "doc":
         return "old Word 97–2003 format (.doc); open it in Word and save it as .docx"
     if fmt not in DRAFT_FORMATS:
         return f"'.{fmt}' is not a draft format; send .docx, .odt or .md"
-    size = path.stat().st_size
-    if size > MAX_DRAFT_BYTES:
-        return f"{size // 1_000_000} MB is too large for a draft; compress its pictures and send it again"
-    if size == 0:
-        return "the file is empty; send it again"
-    if fmt == "md":
-        try:
-            path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            return "not UTF-8 text; save it as UTF-8 (in most editors: Save As › Encoding)"
     return None
 
 
-def read_metadata(contribution: Contribution) -> tuple[Metadata, list[Finding]]:
+def _read_draft(contribution: Contribution) -> bytes:
+    """The draft's bytes through the guard; Markdown must also be UTF-8 text."""
+    data = guarded_read(contribution.path, MAX_DRAFT_BYTES)
+    if contribution.format == "md":
+        decode_text(data)
+    return data
+
+
+def read_metadata(contribution: Contribution, data: bytes) -> tuple[Metadata, list[Finding]]:
     """Status, submission date, version and author: from Markdown front matter or a `<name>.yaml` sidecar."""
-    path = contribution.path
+    place = contribution.place
     try:
         if contribution.format == "md":
-            match = FRONT_MATTER.match(path.read_text(encoding="utf-8-sig"))
+            match = FRONT_MATTER.match(decode_text(data))
+            label = contribution.relpath
             # The leading newline stands for the opening '---', so YAML line numbers are the file's.
-            raw, label = (parse_yaml("\n" + match.group(1), contribution.relpath) if match else None), contribution.relpath
+            raw = parse_yaml("\n" + match.group(1), label) if match else None
         else:
-            sidecar = path.with_suffix(".yaml")
+            sidecar = contribution.path.with_suffix(".yaml")
             label = str(Path(contribution.relpath).with_name(sidecar.name))
-            raw = read_yaml(sidecar, label) if sidecar.is_file() and not sidecar.is_symlink() else None
-    except (YamlError, UnicodeDecodeError) as exc:
-        message = str(exc) if isinstance(exc, YamlError) else "not UTF-8 text; save it as UTF-8"
-        return Metadata(), [contribution.finding("input/bad-metadata", "error", f"{message}; status taken as draft")]
+            raw = read_yaml(sidecar, label) if sidecar.exists() or sidecar.is_symlink() else None
+    except (YamlError, Unreadable) as exc:
+        return Metadata(), [finding("input/bad-metadata", place, f"{exc}; status taken as draft")]
     validator = Validator(label)
     data = validator.check(raw if raw is not None else {}, METADATA)
-    findings = [contribution.finding("input/bad-metadata", "error", error) for error in validator.errors]
+    findings = [finding("input/bad-metadata", place, error) for error in validator.errors]
     return Metadata(data["status"], data["submitted"], data["version"], data["author"]), findings
 
 
 class DraftCache:
-    """Converted drafts under build/.cache/drafts/<content hash>/ (ast.json + media/)."""
+    """Converted files under build/.cache/drafts/<content hash>/ (ast.json + media/)."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -138,22 +167,19 @@ class DraftCache:
     def of(cls, project: Project) -> "DraftCache":
         return cls(project.build_dir / ".cache" / "drafts")
 
-    def entry(self, path: Path, fmt: str) -> Path:
-        digest = hashlib.sha256()
-        digest.update(f"{CACHE_FORMAT}|{pandoc_version()}|{fmt}|".encode())
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+    def entry(self, data: bytes, fmt: str) -> Path:
+        digest = hashlib.sha256(f"{CACHE_FORMAT}|{pandoc_version()}|{fmt}|".encode())
+        digest.update(data)
         return self.root / digest.hexdigest()[:32]
 
-    def convert(self, path: Path, fmt: str) -> tuple[list, Path]:
+    def convert(self, data: bytes, fmt: str) -> tuple[list, Path]:
         """Blocks of the converted file, and the cache entry its media paths are relative to."""
-        entry = self.entry(path, fmt)
+        entry = self.entry(data, fmt)
         if not (entry / "ast.json").is_file():
             self.root.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
             try:
-                ast = read_to_ast(path, READERS[fmt], scratch / "media")
+                ast = read_to_ast(data, READERS[fmt], scratch / "media")
                 _relative_media(ast, scratch)
                 (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
                 try:
@@ -182,75 +208,146 @@ def count_words(blocks: list) -> int:
     return len(WORD.findall(stringify(blocks)))
 
 
-def convert(contribution: Contribution, cache: DraftCache) -> tuple[Draft | None, list[Finding]]:
-    meta, findings = read_metadata(contribution)
+def read_and_convert(contribution: Contribution, cache: DraftCache) -> tuple[bool, Draft | None, list[Finding]]:
+    """Read one draft through the guard (False when it refuses the file), then convert it."""
+    try:
+        data = _read_draft(contribution)
+    except Unreadable as exc:
+        return False, None, [finding("input/unreadable", contribution.place, str(exc))]
+    return (True, *convert(contribution, data, cache))
+
+
+def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple[Draft | None, list[Finding]]:
+    """One draft's metadata, Word internals and pandoc AST."""
+    meta, findings = read_metadata(contribution, data)
     contribution.meta = meta
     try:
         changes = comments = {}
         location = None
         if contribution.format == "docx":
-            wordml.check_package(contribution.path, "word/document.xml", "Word .docx")
-            changes, location = wordml.tracked_changes(contribution.path)
-            comments = wordml.comments(contribution.path)
+            wordml.check_package(data, "word/document.xml", "Word .docx")
+            changes, location = wordml.tracked_changes(data)
+            comments = wordml.comments(data)
         elif contribution.format == "odt":
-            wordml.check_package(contribution.path, "content.xml", "OpenDocument .odt")
-        blocks, entry = cache.convert(contribution.path, contribution.format)
+            wordml.check_package(data, "content.xml", "OpenDocument .odt")
+        blocks, entry = cache.convert(data, contribution.format)
     except DraftError as exc:
-        return None, findings + [contribution.finding("input/unreadable", "error", str(exc))]
-    except UnicodeDecodeError:
-        return None, findings + [contribution.finding("input/unreadable", "error", "not UTF-8 text; save it as UTF-8")]
-    draft = Draft(contribution, blocks, entry, count_words(blocks), changes, comments)
-    findings += wordml_findings(draft, location)
+        return None, findings + [finding("input/unreadable", contribution.place, str(exc))]
+    source = decode_text(data) if contribution.format == "md" else None
+    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location)
     return draft, findings
 
 
-def wordml_findings(draft: Draft, location: str | None) -> list[Finding]:
-    findings = []
-    if draft.tracked_changes:
-        total = sum(draft.tracked_changes.values())
-        findings.append(draft.contribution.finding(
-            "docx/tracked-changes", "error",
-            f"{total} unaccepted tracked change{'s' * (total != 1)} by {_by_author(draft.tracked_changes)}; "
-            "accept or reject them in Word (Review › Accept/Reject) and send the file again", location))
-    if draft.comments:
-        total = sum(draft.comments.values())
-        findings.append(draft.contribution.finding(
-            "docx/comments", "warning",
-            f"{total} reviewer comment{'s' * (total != 1)} by {_by_author(draft.comments)}; "
-            "they are left out of the report: resolve and delete them"))
-    return findings
-
-
-def _by_author(counts: dict[str, int]) -> str:
-    return ", ".join(f"{author} ({n})" for author, n in counts.items())
-
-
-def chapter_intro_path(project: Project, chapter: Chapter, lang: str | None = None) -> Path | None:
-    """chapters/<id>.md, or its translation chapters/<id>.<lang>.md."""
-    lang = lang or project.language
-    name = f"{chapter.id}.md" if lang == project.source_language else f"{chapter.id}.{lang}.md"
-    path = project.root / "chapters" / name
-    return path if path.is_file() and not path.is_symlink() else None
-
-
-def chapter_intro(project: Project, chapter: Chapter, cache: DraftCache,
-                  lang: str | None = None) -> tuple[list, Path, Path] | None:
-    """The editors' introduction to a chapter in `lang` (default the project's), else in the source language:
-    its blocks, its cache entry and its file."""
-    path = chapter_intro_path(project, chapter, lang) or chapter_intro_path(project, chapter, project.source_language)
-    return (*cache.convert(path, "md"), path) if path else None
-
-
-def convert_all(project: Project, contributions: list[Contribution], progress: Progress | None = None,
-                workers: int = 4) -> tuple[list[Draft], list[Finding]]:
-    """Convert every draft (in parallel: pandoc runs are independent), in a stable order."""
+def convert_all(project: Project, contributions: list[Contribution],
+                workers: int = 4) -> tuple[list[Contribution], list[Draft], list[Finding]]:
+    """Read and convert every draft (in parallel: pandoc runs are independent), in a stable order: the
+    drafts the guard let in (converted or not), the converted ones, and what went wrong."""
     cache = DraftCache.of(project)
-    drafts, findings = [], []
+    pandoc_path(), pandoc_version()  # pypandoc's lookup is not thread-safe: resolve it before the threads
+    readable, drafts, findings = [], [], []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for contribution, (draft, found) in zip(contributions, pool.map(lambda c: convert(c, cache), contributions)):
-            if progress:
-                progress(contribution.relpath)
+        results = pool.map(lambda c: read_and_convert(c, cache), contributions)
+        for contribution, (let_in, draft, found) in zip(contributions, results):
+            log.info("read %s", contribution.relpath)
             findings.extend(found)
+            if let_in:
+                readable.append(contribution)
             if draft:
                 drafts.append(draft)
-    return drafts, findings
+    return readable, drafts, findings
+
+
+def read_loose(project: Project, path: Path) -> tuple[Draft | None, list[Finding]]:
+    """A draft that is not in the project yet (`terms --check FILE`), read like any other."""
+    contribution = Contribution(path, "", path.name.split(".")[0], path.suffix.lower().lstrip("."), path.as_posix())
+    problem = unusable_name(contribution.format)
+    if problem:
+        return None, [finding("input/unreadable", contribution.place, problem)]
+    _, draft, findings = read_and_convert(contribution, DraftCache.of(project))
+    return draft, findings
+
+
+def _read_text(path: Path, root: Path) -> tuple[str | None, Finding | None]:
+    """A Markdown file of the editors' (introduction or statement) through the guard."""
+    relpath = path.relative_to(root).as_posix()
+    try:
+        return decode_text(guarded_read(path, MAX_TEXT_BYTES)), None
+    except Unreadable as exc:
+        return None, finding("input/unreadable", Place(relpath), str(exc))
+
+
+def read_intros(project: Project) -> tuple[dict[tuple[str, str], ChapterIntro], list[Finding]]:
+    """chapters/<id>.md and its translations chapters/<id>.<lang>.md, converted."""
+    cache = DraftCache.of(project)
+    intros, findings = {}, []
+    for chapter in project.chapters:
+        for lang in project.languages:
+            name = f"{chapter.id}.md" if lang == project.source_language else f"{chapter.id}.{lang}.md"
+            path = project.root / "chapters" / name
+            if not (path.exists() or path.is_symlink()):
+                continue
+            text, problem = _read_text(path, project.root)
+            if problem:
+                findings.append(problem)
+                continue
+            try:
+                blocks, entry = cache.convert(text.encode("utf-8"), "md")
+            except DraftError as exc:
+                findings.append(finding("input/unreadable", Place(f"chapters/{name}"), str(exc)))
+                continue
+            intros[(chapter.id, lang)] = ChapterIntro(chapter.id, lang, f"chapters/{name}", blocks, entry, text)
+    return intros, findings
+
+
+def read_statements(project: Project) -> tuple[dict[str, dict[str, StatementFile]], list[Finding]]:
+    """statements/<id>[.<lang>].md: statement id → language → its text."""
+    folder = project.root / STATEMENTS_DIR
+    found: dict[str, dict[str, StatementFile]] = {}
+    findings = []
+    if not folder.is_dir() or folder.is_symlink():
+        return found, findings
+    for path in sorted(folder.glob("*.md")):
+        text, problem = _read_text(path, project.root)
+        if problem:
+            findings.append(problem)
+            continue
+        statement_id, lang = statement_name(path.name, project.source_language)
+        found.setdefault(statement_id, {})[lang] = StatementFile(statement_id, lang, path, text)
+    return found, findings
+
+
+def statement_name(name: str, source_language: str) -> tuple[str, str]:
+    """'note.fr.md' → ('note', 'fr'); a name without a language is in the source language."""
+    parts = name.split(".")
+    return parts[0], parts[1] if len(parts) == 3 else source_language
+
+
+def submission_dates(project: Project, contributions: list[Contribution]) -> dict[Path, dt.date]:
+    """When each draft arrived: its metadata says so, else its last commit in git, else its file time."""
+    committed = _git_dates(project.root) if contributions else {}
+    dates = {}
+    for c in contributions:
+        dates[c.path] = (c.meta.submitted or committed.get(c.relpath)
+                         or dt.date.fromtimestamp(c.path.lstat().st_mtime))
+    return dates
+
+
+def _git_dates(root: Path) -> dict[str, dt.date]:
+    """Last commit date of every file under contributions/, from one `git log` run."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=@%cs", "--name-only", "--relative", "--", "contributions"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if out.returncode != 0:
+        return {}
+    dates: dict[str, dt.date] = {}
+    current = None
+    for line in out.stdout.splitlines():
+        if line.startswith("@"):
+            current = dt.date.fromisoformat(line[1:])
+        elif line and current:
+            dates.setdefault(line, current)  # newest commit first
+    return dates

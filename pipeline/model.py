@@ -1,21 +1,23 @@
-"""The plain data that flows through the stages: intake → check → assemble → render."""
+"""The plain data that flows through the phases: load → read → check → gate → assemble → render.
+
+The project's own files (report, outline, terminology, workplan) become the
+dataclasses below when loaded; the phases after that only pass them on.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import JointreportError
-
-if TYPE_CHECKING:
-    from .terminology import Terminology
 
 STATUSES = ("draft", "final", "cleared")
 SEVERITIES = ("error", "warning", "info")
 DRAFT_FORMATS = ("docx", "odt", "md")
+STATEMENTS_DIR = "statements"
 
 
 def status_rank(status: str) -> int:
@@ -68,7 +70,13 @@ class Section:
 
     @property
     def label(self) -> str:
+        """How a message names the section: 1.2 'Title'."""
         return f"{self.number} {self.title!r}" if self.number else repr(self.title)
+
+    @property
+    def heading(self) -> str:
+        """How a report or an e-mail names the section: 1.2 Title."""
+        return f"{self.number} {self.title}" if self.number else self.title
 
     @property
     def agencies(self) -> list[str]:
@@ -94,6 +102,80 @@ class Part:
     titles: dict = field(default_factory=dict)
 
 
+SEPARATOR = r"[\s\-‐‑]+"  # "social-floor", "social floor" and "social\nfloor" are one variant
+INFLECTION = r"(?P<suffix>'s|’s|s'|s’|es|s)?"
+
+
+@dataclass(frozen=True)
+class Term:
+    """An agreed term and the variants drafts should no longer use."""
+
+    preferred: str
+    reject: tuple[str, ...]
+    note: str = ""
+    case_sensitive: bool = False
+    lang: str = "en"
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern:
+        """Any rejected variant, however it is hyphenated, inflected or broken over lines."""
+        return self._compile(sorted(self.reject, key=len, reverse=True))
+
+    @functools.cached_property
+    def preferred_pattern(self) -> re.Pattern:
+        """Where the preferred form already stands: a variant inside it ("Tanzania" in
+        "United Republic of Tanzania") is not a variant."""
+        return self._compile([self.preferred], flexible=False)
+
+    def _compile(self, phrases: list[str], flexible: bool = True) -> re.Pattern:
+        def phrase_pattern(phrase: str) -> str:
+            words = re.split(SEPARATOR, phrase.strip())
+            return SEPARATOR.join(map(re.escape, words)) if flexible else r"\s+".join(map(re.escape, phrase.split()))
+
+        body = "|".join(phrase_pattern(p) for p in phrases)
+        return re.compile(rf"(?<![\w\-‐‑])(?:{body}){INFLECTION}(?![\w\-‐‑])", 0 if self.case_sensitive else re.I)
+
+
+@dataclass(frozen=True)
+class AgreedBlock:
+    id: str
+    texts: dict  # language → the exact agreed text
+    lang: str  # the language it was agreed in
+
+    @property
+    def text(self) -> str:
+        return self.texts[self.lang]
+
+    def text_in(self, lang: str) -> str | None:
+        return self.texts.get(lang)
+
+
+@dataclass
+class Terminology:
+    terms: list[Term] = field(default_factory=list)
+    acronyms: dict[str, dict[str, str]] = field(default_factory=dict)  # acronym → language → expansion
+    agreed: dict[str, AgreedBlock] = field(default_factory=dict)
+
+    def agreed_texts(self, lang: str) -> dict[str, str]:
+        """Every agreed block in `lang`, or in the language it was agreed in where it has no translation."""
+        return {ident: block.text_in(lang) or block.text for ident, block in self.agreed.items()}
+
+    def expansion(self, acronym: str, lang: str) -> str | None:
+        return self.acronyms.get(acronym, {}).get(lang)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One line of the joint workplan annex."""
+
+    title: str
+    deliverable: str
+    agencies: tuple[str, ...]
+    start: dt.date  # first day of the first month
+    end: dt.date  # first day of the last month
+    milestone: str | None
+
+
 @dataclass
 class Project:
     root: Path
@@ -106,13 +188,14 @@ class Project:
     milestones: list[Milestone]
     parts: list[Part]
     slug: str = "report"
-    terminology: "Terminology | None" = None  # load_project always sets one, empty when the project has none
+    terminology: Terminology = field(default_factory=Terminology)
     due_soon_days: int = 14
     reminders: dict = field(default_factory=dict)  # from, base_url
-    workplan: list = field(default_factory=list)  # workplan.Activity, the optional joint workplan annex
+    workplan: list[Activity] = field(default_factory=list)  # the optional joint workplan annex
     date: dt.date | None = None  # publication date, shown on the cover
     languages: list[str] = field(default_factory=list)  # editions, the source language first
     texts: dict = field(default_factory=dict)  # title, subtitle, coalition, edition: language → text
+    severities: dict[str, str] = field(default_factory=dict)  # report.yaml's findings: code → severity or off
 
     @property
     def source_language(self) -> str:
@@ -181,17 +264,9 @@ class Contribution:
     meta: Metadata = field(default_factory=Metadata)
     lang: str = ""  # the language the draft is written in; set at discovery
 
-    def finding(self, code: str, severity: str, message: str, location: str | None = None) -> "Finding":
-        return Finding(code, severity, self.relpath, message, section=self.section_id, agency=self.agency, location=location)
-
-
-def file_finding(path: str):
-    """A finding factory for a file that is not an agency's draft (an editors' chapter introduction)."""
-
-    def make(code: str, severity: str, message: str, location: str | None = None) -> "Finding":
-        return Finding(code, severity, path, message, location=location)
-
-    return make
+    @property
+    def place(self) -> "Place":
+        return Place(self.relpath, self.section_id, self.agency)
 
 
 @dataclass
@@ -202,8 +277,25 @@ class Draft:
     blocks: list
     media_dir: Path
     words: int
+    source: str | None = None  # a Markdown draft's text, to point at its lines
     tracked_changes: dict[str, int] = field(default_factory=dict)
     comments: dict[str, int] = field(default_factory=dict)
+    first_change: str | None = None  # where the first tracked change is, for a person to find it
+
+
+def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
+    """The section's drafts in reading order: the lead's first, then the contributors' in outline order."""
+    mine = [d for d in drafts if d.contribution.section_id == section.id and d.contribution.agency in section.agencies]
+    return sorted(mine, key=lambda d: section.agencies.index(d.contribution.agency))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a finding belongs: the file a person opens, and the section and agency it concerns."""
+
+    path: str
+    section: str | None = None
+    agency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,3 +351,49 @@ class Document:
     media: dict[str, Path]
     is_draft: bool
     changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatementFile:
+    """One language edition of a joint statement as intake read it: statements/<id>[.<lang>].md."""
+
+    id: str
+    lang: str
+    path: Path
+    text: str
+
+    @property
+    def relpath(self) -> str:
+        return f"{STATEMENTS_DIR}/{self.path.name}"
+
+    @property
+    def place(self) -> Place:
+        return Place(self.relpath)
+
+
+@dataclass
+class ChapterIntro:
+    """The editors' introduction to a chapter in one language: chapters/<id>[.<lang>].md, converted."""
+
+    chapter_id: str
+    lang: str
+    relpath: str
+    blocks: list
+    media_dir: Path
+    source: str
+
+    @property
+    def place(self) -> Place:
+        return Place(self.relpath)
+
+
+@dataclass
+class Sources:
+    """Everything the read phase found, for the checks, the assembly and the status board."""
+
+    contributions: list[Contribution]  # every draft file with a usable name, metadata read
+    drafts: list[Draft] = field(default_factory=list)  # those that converted
+    intros: dict[tuple[str, str], ChapterIntro] = field(default_factory=dict)  # (chapter id, language) →
+    statements: dict[str, dict[str, StatementFile]] = field(default_factory=dict)  # id → language →
+    submitted: dict[Path, dt.date] = field(default_factory=dict)  # draft path → when it arrived
+    findings: list[Finding] = field(default_factory=list)  # what could not be read, and why

@@ -46,9 +46,10 @@ class PandocFailed(DraftError):
     pass
 
 
-def read_to_ast(path: Path, reader: str, media_dir: Path) -> dict:
-    """Convert one draft to pandoc's JSON AST, extracting its embedded media into `media_dir`."""
-    out = run_pandoc([str(path), "-f", reader, "-t", "json", f"--extract-media={media_dir}"])
+def read_to_ast(data: bytes, reader: str, media_dir: Path) -> dict:
+    """Convert one draft (its bytes, as intake read them) to pandoc's JSON AST, extracting its embedded
+    media into `media_dir`."""
+    out = run_pandoc(["-f", reader, "-t", "json", f"--extract-media={media_dir}"], stdin=data)
     return json.loads(out)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 TEXT_BLOCKS = ("Para", "Plain", "Header")
 WORD_LIKE = ("Str", "Space", "SoftBreak")
@@ -142,12 +141,11 @@ def text_runs(blocks: list) -> list[Run]:
 
 
 class Locator:
-    """Turns a run into a place a person can find: a line in Markdown, a paragraph in Word."""
+    """Turns a run into a place a person can find: a line in Markdown (given its `source` text),
+    a paragraph in Word."""
 
-    def __init__(self, path: Path | None, fmt: str):
-        self.source = None
-        if fmt == "md" and path is not None:
-            self.source = path.read_text(encoding="utf-8-sig", errors="replace")
+    def __init__(self, source: str | None = None):
+        self.source = source
 
     def __call__(self, run: Run, phrase: str) -> str:
         if self.source is not None:

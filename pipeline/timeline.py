@@ -10,11 +10,10 @@ given day (`--as-of`), so past and future states can be seen and tested.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Contribution, Finding, Milestone, Project, Section, status_rank
+from .model import Contribution, Milestone, Project, Section, status_rank
 
 MISSING = "missing"
 
@@ -110,9 +109,10 @@ class Board:
         }
 
 
-def board(project: Project, contributions: list[Contribution], as_of: dt.date) -> Board:
-    dates = submission_dates(project, contributions)
-    rows = [_row(project, section, contributions, as_of, dates) for section in project.sections.values()]
+def board(project: Project, contributions: list[Contribution], submitted: dict[Path, dt.date],
+          as_of: dt.date) -> Board:
+    """The whole road on one day: each section's row, what each agency owes, what blocks the next milestone."""
+    rows = [_row(project, section, contributions, as_of, submitted) for section in project.sections.values()]
     upcoming = [m for m in project.milestones if m.date >= as_of]
     next_milestone = upcoming[0] if upcoming else None
     blocking = [s.id for s in blockers(project, contributions, next_milestone.status)] if next_milestone else []
@@ -148,61 +148,3 @@ def _agencies(project: Project, contributions: list[Contribution], rows: list[Se
             next_due = min(filter(None, (next_due, row.due)))
         result.append(AgencyDue(agency, owes, overdue, next_due))
     return result
-
-
-def submission_dates(project: Project, contributions: list[Contribution]) -> dict[Path, dt.date]:
-    """When each draft arrived: its metadata says so, else its last commit in git, else its file time."""
-    committed = _git_dates(project.root)
-    dates = {}
-    for c in contributions:
-        dates[c.path] = (c.meta.submitted or committed.get(c.relpath)
-                         or dt.date.fromtimestamp(c.path.stat().st_mtime))
-    return dates
-
-
-def _git_dates(root: Path) -> dict[str, dt.date]:
-    """Last commit date of every file under contributions/, from one `git log` run."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=@%cs", "--name-only", "--relative", "--", "contributions"],
-            capture_output=True, text=True, timeout=30, check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return {}
-    if out.returncode != 0:
-        return {}
-    dates: dict[str, dt.date] = {}
-    current = None
-    for line in out.stdout.splitlines():
-        if line.startswith("@"):
-            current = dt.date.fromisoformat(line[1:])
-        elif line and current:
-            dates.setdefault(line, current)  # newest commit first
-    return dates
-
-
-def timeline_findings(project: Project, contributions: list[Contribution], as_of: dt.date) -> list[Finding]:
-    """timeline/overdue for required sections past due, timeline/due-soon for what falls due shortly."""
-    findings = []
-    for row in board(project, contributions, as_of).rows:
-        section = row.section
-        path = _path_of(section, contributions)
-        for milestone in row.overdue_for:
-            late = (as_of - due_date(section, milestone)).days
-            findings.append(Finding(
-                "timeline/overdue", "error", path,
-                f"section {section.label} is {row.status}, but had to be {milestone.status} for "
-                f"'{milestone.title}' by {due_date(section, milestone).isoformat()} ({late} days late)",
-                section=section.id, agency=section.lead))
-        if section.required and row.due and not row.overdue and 0 <= (row.due - as_of).days <= project.due_soon_days:
-            findings.append(Finding(
-                "timeline/due-soon", "info", path,
-                f"section {section.label} must be {row.milestone.status} for '{row.milestone.title}' "
-                f"by {row.due.isoformat()} ({(row.due - as_of).days} days left)",
-                section=section.id, agency=section.lead))
-    return findings
-
-
-def _path_of(section: Section, contributions: list[Contribution]) -> str:
-    lead = [c for c in contributions if c.section_id == section.id and c.agency == section.lead]
-    return lead[0].relpath if lead else f"contributions/{section.lead}/"

@@ -8,10 +8,10 @@ from a zip whose sizes are checked first (zip bombs).
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from collections import Counter
-from pathlib import Path
 
 from lxml import etree
 
@@ -28,10 +28,10 @@ PARTS_WITH_TEXT = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def check_package(path: Path, required_member: str, kind: str) -> None:
+def check_package(data: bytes, required_member: str, kind: str) -> None:
     """Refuse archives that are not the claimed kind, or that unpack to far more than they weigh."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         raise DraftError(f"not a {kind} file (damaged, or another format renamed); open it and save it again as {kind}") from None
@@ -63,10 +63,10 @@ def _authors(elements) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def tracked_changes(path: Path) -> tuple[dict[str, int], str | None]:
+def tracked_changes(data: bytes) -> tuple[dict[str, int], str | None]:
     """Tracked revisions per author, and where the first one is (paragraph number and first words)."""
     revisions, first = [], None
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for part in PARTS_WITH_TEXT:
             root = _parse_member(archive, part)
             if root is None:
@@ -79,8 +79,8 @@ def tracked_changes(path: Path) -> tuple[dict[str, int], str | None]:
     return _authors(revisions), first
 
 
-def comments(path: Path) -> dict[str, int]:
-    with zipfile.ZipFile(path) as archive:
+def comments(data: bytes) -> dict[str, int]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = _parse_member(archive, "word/comments.xml")
     return {} if root is None else _authors(root.iter(f"{{{W}}}comment"))
 

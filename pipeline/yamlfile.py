@@ -14,7 +14,11 @@ from pathlib import Path
 
 import yaml
 
+from .files import Unreadable, decode_text, guarded_read
+
 MAX_YAML_BYTES = 1_000_000
+# Front matter at the top of a Markdown file: --- YAML --- (or ...).
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 class LocatedDict(dict):
@@ -100,10 +104,8 @@ def parse_yaml(text: str, label: str):
 
 
 def read_yaml(path: Path, label: str):
-    if path.stat().st_size > MAX_YAML_BYTES:
-        raise YamlError(f"{label}: larger than {MAX_YAML_BYTES // 1000} kB; is this really a project file?")
+    """A project file, read through the one guard every input passes."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise YamlError(f"{label}: not UTF-8 text; save it as UTF-8") from None
-    return parse_yaml(text, label)
+        return parse_yaml(decode_text(guarded_read(path, MAX_YAML_BYTES)), label)
+    except Unreadable as exc:
+        raise YamlError(f"{label}: {exc}") from None

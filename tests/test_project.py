@@ -74,7 +74,7 @@ def test_an_internal_bug_exits_3_without_a_traceback(monkeypatch, capsys):
     def broken(_):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(cli, "load_project", broken)
+    monkeypatch.setattr("pipeline.build.load_project", broken)
     monkeypatch.setattr("sys.argv", ["jointreport", "check"])
     monkeypatch.delenv("JOINTREPORT_DEBUG", raising=False)
     with pytest.raises(SystemExit) as stop:

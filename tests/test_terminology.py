@@ -10,7 +10,7 @@ import pypandoc
 import pytest
 
 from pipeline.project import load_project
-from pipeline.terminology import replacements
+from pipeline.terms import replacements
 from pipeline.textruns import text_runs
 
 from .conftest import REPO, jointreport

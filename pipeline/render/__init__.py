@@ -1,41 +1,18 @@
-"""Renderers turn an assembled `Document` into files; each maps the assembler's semantic classes to its own look."""
+"""The render phase: renderers turn an assembled `Document` into files; each maps the assembler's
+semantic classes to its own look. They know nothing of checks or of how drafts were read."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
-from pandocfilters import walk
+from pandocfilters import Plain, walk
 
 from .. import i18n
 from ..model import Document
+from .workplan import chart_png
 
 PANDOC_API_VERSION = [1, 23, 1]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-FILE_MODE = 0o666 & ~_umask()  # what a plain open() would give; mkstemp's 0600 would hide outputs from others
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` in one step, so a failed build leaves the previous output intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, FILE_MODE)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def restyle_divs(blocks: list, restyle: Callable[[str, list, list], list | dict | None]) -> list:
@@ -68,3 +45,19 @@ def pandoc_document(blocks: list) -> dict:
 
 def draft_mark(document: Document) -> str:
     return i18n.text(document.project.language, "draft_mark") if document.is_draft else ""
+
+
+def with_workplan_chart(document: Document) -> tuple[list, dict[str, Path]]:
+    """The document's blocks and media, with the workplan chart drawn where the assembly left its place."""
+    media = dict(document.media)
+
+    def draw(style_class: str, attr: list, blocks: list):
+        if style_class != "workplan-chart":
+            return None
+        chart = chart_png(document.project)
+        media[chart.name] = chart
+        caption = blocks[0]["c"]
+        image = {"t": "Image", "c": [["", [], [["width", "100%"]]], caption, [f"media/{chart.name}", ""]]}
+        return {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(caption)]], [Plain([image])]]}
+
+    return restyle_divs(document.blocks, draw), media

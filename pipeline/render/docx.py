@@ -23,10 +23,11 @@ from lxml import etree
 from pandocfilters import Div, Para, RawBlock
 
 from .. import i18n
-from ..textruns import inlines
 from ..model import Document, Project
 from ..pandoc import write_from_ast
-from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, write_atomically
+from ..textruns import inlines
+from ..files import write_atomically
+from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
 
 REFERENCE = "reference.docx"
 TEXT_WIDTH = Cm(16.3)  # A4 less the reference document's margins
@@ -142,8 +143,8 @@ def front_matter(document: Document) -> list:
 
 
 def render_docx(document: Document, output: Path) -> Path:
-    blocks = front_matter(document) + document.blocks
-    write_atomically(output, finish(document, to_docx(document.project, blocks, document.media)))
+    blocks, media = with_workplan_chart(document)
+    write_atomically(output, finish(document, to_docx(document.project, front_matter(document) + blocks, media)))
     return output
 
 

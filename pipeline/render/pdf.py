@@ -7,20 +7,17 @@ and the report's images — never the project or the drafts themselves.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
-import typst
 from pandocfilters import Emph, RawBlock
 
 from .. import i18n
-from ..textruns import inlines
-from ..errors import JointreportError
-from ..fonts import font_dir
+from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
-from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, write_atomically
+from ..textruns import inlines
+from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
+from .typst import compile_staged
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 WRAPPERS = {
@@ -68,38 +65,19 @@ def render_pdf(document: Document, output: Path) -> Path:
         "date": i18n.long_date(project.date, project.language) if project.date else "",
         "agencies": " · ".join(a.short for a in project.agencies.values()),
     }
-    return typeset(project, TEMPLATE, document.blocks, document.media, inputs, output)
+    blocks, media = with_workplan_chart(document)
+    return typeset(project, TEMPLATE, blocks, media, inputs, output)
 
 
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
             output: Path) -> Path:
-    """Write `blocks` as Typst with pandoc, and compile them inside `template` from a fresh staging folder
-    holding only the template, the body and the media."""
+    """Write `blocks` as Typst with pandoc, and compile them inside the project's `template`."""
     body = write_from_ast(pandoc_document(_for_typst(restyle_divs(known_images(blocks, media), _wrap))), "typst", [])
     module = Path(template).stem
-    staging = Path(tempfile.mkdtemp(prefix="pdf-", dir=_staging_root(project.build_dir)))
-    try:
-        shutil.copyfile(project.template(template), staging / template)
-        (staging / "body.typ").write_bytes(f'#import "{template}": *\n'.encode() + body)
-        (staging / "main.typ").write_text(f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n',
-                                          encoding="utf-8")
-        (staging / "media").mkdir()
-        for name, source in media.items():
-            shutil.copyfile(source, staging / "media" / name)
-        try:
-            pdf = typst.compile(
-                str(staging / "main.typ"), root=str(staging), font_paths=[str(font_dir())],
-                ignore_system_fonts=True, sys_inputs=inputs,
-            )
-        except typst.TypstError as exc:
-            raise JointreportError(f"the PDF could not be typeset:\n{exc.diagnostic or exc.message}") from None
-        write_atomically(output, pdf)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    files = {
+        template: project.template(template).read_bytes(),
+        "body.typ": f'#import "{template}": *\n'.encode() + body,
+        "main.typ": f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n'.encode(),
+    }
+    write_atomically(output, compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF"))
     return output
-
-
-def _staging_root(build_dir: Path) -> Path:
-    root = build_dir / ".staging"
-    root.mkdir(parents=True, exist_ok=True)
-    return root

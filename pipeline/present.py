@@ -1,4 +1,4 @@
-"""Findings as people and scripts read them: grouped coloured text, or stable JSON."""
+"""Findings as people and scripts read them (grouped coloured text, or stable JSON), and the glossary."""
 
 from __future__ import annotations
 
@@ -8,29 +8,29 @@ from itertools import groupby
 
 import click
 
-from .check import CheckResult
-from .model import Project
-from .terminology import Terminology
+from .model import SEVERITIES, Finding, Project, Terminology
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def as_json(result: CheckResult) -> str:
-    payload = {"findings": [f.to_json() for f in result.findings], "summary": result.summary()}
+def summary(findings: list[Finding]) -> dict[str, int]:
+    return {severity: sum(f.severity == severity for f in findings) for severity in SEVERITIES}
+
+
+def as_json(findings: list[Finding]) -> str:
+    payload = {"findings": [f.to_json() for f in findings], "summary": summary(findings)}
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
-def summary_line(result: CheckResult) -> str:
-    counts = result.summary()
-    parts = [f"{n} {severity}{'s' * (n != 1 and severity != 'info')}" for severity, n in counts.items()]
-    drafts = len(result.drafts)
+def summary_line(findings: list[Finding], drafts: int) -> str:
+    parts = [f"{n} {severity}{'s' * (n != 1 and severity != 'info')}" for severity, n in summary(findings).items()]
     return f"{', '.join(parts)} — {drafts} draft{'s' * (drafts != 1)} ready to assemble"
 
 
-def as_text(project: Project, result: CheckResult) -> str:
+def as_text(project: Project, findings: list[Finding], drafts: int) -> str:
     """Grouped by agency, then file: what a focal point forwards to the colleague who must fix it."""
     lines = []
-    for agency_id, by_agency in groupby(result.findings, key=lambda f: f.agency or ""):
+    for agency_id, by_agency in groupby(findings, key=lambda f: f.agency or ""):
         agency = project.agencies.get(agency_id)
         if agency_id:  # a loose file checked with `terms --check` belongs to no agency yet
             lines.append(click.style(f"{agency.short} — {agency.name}" if agency else agency_id, bold=True))
@@ -41,10 +41,10 @@ def as_text(project: Project, result: CheckResult) -> str:
                 where = f"{finding.location}: " if finding.location else ""
                 lines.append(f"    {severity} {finding.code:<28} {where}{finding.message}")
         lines.append("")
-    codes = Counter(f.code for f in result.findings)
+    codes = Counter(f.code for f in findings)
     if len(codes) > 1:
         lines.append("By code: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))
-    lines.append(summary_line(result))
+    lines.append(summary_line(findings, drafts))
     return "\n".join(lines)
 
 

@@ -1,12 +1,12 @@
-"""The agreed outline: parts → chapters → sections, and the checks drafts must pass against it."""
+"""chapters/outline.yaml: parts → chapters → sections, numbered, with their agencies, budgets and deadlines."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from .model import Chapter, Contribution, Draft, Finding, Milestone, Part, Project, Section, pick
-from .schema import Field, Validator, mark_of
+from ..model import Chapter, Milestone, Part, Section, pick
+from ..schema import Field, Validator, mark_of
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -107,74 +107,3 @@ def build_outline(raw, agencies: set[str], milestones: list[Milestone], language
         parts.append(Part(part["id"], pick(part["title"] or {}, language, language),
                           ROMAN[p] if p < len(ROMAN) else str(p + 1), chapters, part["title"] or {}))
     return parts
-
-
-def check_placement(project: Project, contributions: list[Contribution]) -> tuple[list[Finding], list[Contribution]]:
-    """Findings about where drafts sit in the outline, and the drafts that may be assembled."""
-    sections = project.sections
-    findings: list[Finding] = []
-    placed: dict[tuple[str, str], Contribution] = {}
-    for contribution in sorted(contributions, key=lambda c: c.relpath):
-        section = sections.get(contribution.section_id)
-        finding = _placement_problem(project, section, contribution)
-        if finding:
-            findings.append(finding)
-            continue
-        key = (contribution.agency, contribution.section_id, contribution.lang)
-        if key in placed:
-            findings.append(contribution.finding("outline/duplicate-contribution", "error",
-                                     f"{contribution.agency} sent two drafts for {contribution.section_id!r} "
-                                     f"({placed[key].relpath} is used); remove one of them"))
-            continue
-        placed[key] = contribution
-    present = {section_id for _, section_id, lang in placed if lang == project.source_language}
-    for section in sections.values():
-        if section.required and section.id not in present:
-            findings.append(Finding(
-                "outline/missing-section", "error", f"contributions/{section.lead}/",
-                f"no draft yet for required section {section.label}: "
-                f"expected contributions/{section.lead}/{section.id}.docx (or .md, .odt)",
-                section=section.id, agency=section.lead,
-            ))
-    return findings, list(placed.values())
-
-
-def _placement_problem(project: Project, section: Section | None, contribution: Contribution) -> Finding | None:
-    if section is None:
-        known = ", ".join(sorted(project.sections))
-        return contribution.finding("outline/unknown-section", "error",
-                        f"no section {contribution.section_id!r} in chapters/outline.yaml; rename the file to one of: {known}")
-    if contribution.agency not in section.agencies:
-        return contribution.finding("outline/unassigned-agency", "error",
-                        f"{project.agencies[contribution.agency].short} is not lead or contributor of section "
-                        f"{section.label}; left out of the build until "
-                        f"chapters/outline.yaml lists {contribution.agency!r} under its contributors")
-    return None
-
-
-def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
-    """The section's drafts in reading order: the lead's first, then the contributors' in outline order."""
-    mine = [d for d in drafts if d.contribution.section_id == section.id and d.contribution.agency in section.agencies]
-    return sorted(mine, key=lambda d: section.agencies.index(d.contribution.agency))
-
-
-def check_word_budgets(project: Project, drafts: list[Draft]) -> list[Finding]:
-    """A section's budget covers all its agencies' texts together; the finding goes on the lead's draft."""
-    findings = []
-    for section in project.sections.values():
-        texts = drafts_in_order(section, drafts)
-        if not section.words or not texts:
-            continue
-        low, high = section.words
-        total = sum(d.words for d in texts)
-        shares = "" if len(texts) == 1 else " (" + ", ".join(
-            f"{project.agencies[d.contribution.agency].short} {d.words}" for d in texts) + ")"
-        if total > high:
-            findings.append(texts[0].contribution.finding(
-                "outline/over-budget", "warning",
-                f"section {section.label} has {total} words{shares}, budget {low}–{high}: cut about {total - high}"))
-        elif total < low:
-            findings.append(texts[0].contribution.finding(
-                "outline/under-budget", "warning",
-                f"section {section.label} has {total} words{shares}, budget {low}–{high}: about {low - total} short"))
-    return findings

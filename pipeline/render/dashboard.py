@@ -11,14 +11,11 @@ import datetime as dt
 from pathlib import Path
 
 import click
-import jinja2
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import JointreportError
-from .model import Project
-from .render import write_atomically
-from .timeline import MISSING, Board, next_month
+from .. import templating
+from ..files import write_atomically
+from ..model import Project
+from ..timeline import MISSING, Board, next_month
 
 STATUS_COLOURS = {MISSING: "red", "draft": "yellow", "final": "green", "cleared": "blue"}
 TEMPLATE = "status.html.j2"
@@ -27,7 +24,7 @@ TEMPLATE = "status.html.j2"
 def board_text(project: Project, board: Board) -> str:
     lines = [click.style(f"{project.title} — status on {board.as_of.isoformat()}", bold=True), ""]
     rows = board.rows_by_id()
-    width = max(len(f"{s.number} {s.title}") for s in project.sections.values()) if rows else 20
+    width = max(len(s.heading) for s in project.sections.values()) if rows else 20
     width = min(width, 62)
     for part in project.parts:
         lines.append(click.style(f"Part {part.numeral}: {part.title}", bold=True))
@@ -35,7 +32,7 @@ def board_text(project: Project, board: Board) -> str:
             lines.append(f"  {chapter.number + '. ' if chapter.number else ''}{chapter.title}")
             for section in chapter.sections:
                 row = rows[section.id]
-                label = f"{section.number} {section.title}".strip()
+                label = section.heading
                 label = label if len(label) <= width else label[: width - 1] + "…"
                 status = click.style(f"{row.status:<8}", fg=STATUS_COLOURS[row.status])
                 if row.due is None:
@@ -131,16 +128,9 @@ def _view(project: Project, board: Board) -> dict:
 
 
 def board_html(project: Project, board: Board) -> str:
-    environment = SandboxedEnvironment(
-        loader=FileSystemLoader(str(project.templates_dir)), autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-    )
-    project.template(TEMPLATE)
-    try:
-        return environment.get_template(TEMPLATE).render(_view(project, board))
-    except jinja2.TemplateError as exc:
-        line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
-        raise JointreportError(f"templates/{TEMPLATE}{line}: {exc.message or exc}") from None
+    folder = project.template(TEMPLATE).parent
+    return templating.render(templating.sandbox(folder, html=True), f"templates/{TEMPLATE}", _view(project, board),
+                             name=TEMPLATE)
 
 
 def write_html(project: Project, board: Board, path: Path) -> Path:

@@ -1,17 +1,22 @@
-"""Load a report project (report.yaml + chapters/outline.yaml) into a `Project`, or say everything wrong with it."""
+"""The load phase: the project's own files (report.yaml, the outline, the terminology, the workplan)
+become a `Project`, or every problem with them is reported at once, with file:line:col.
+
+Loading knows nothing of checks: the checks import the dataclasses made here.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from .errors import ProjectError
-from .model import STATUSES, Agency, Milestone, Project, pick
+from ..codes import CODES, OFF
+from ..errors import ProjectError
+from ..model import SEVERITIES, STATUSES, Agency, Milestone, Project, Terminology, pick
+from ..schema import Field, Validator, mark_of
+from ..yamlfile import YamlError, read_yaml
 from .outline import ID_PATTERN, build_outline
-from .schema import Field, Validator, mark_of
-from .terminology import Terminology, build_terminology
+from .terminology import build_terminology
 from .workplan import WORKPLAN_FILE, build_workplan
-from .yamlfile import YamlError, read_yaml
 
 REPORT_FILE = "report.yaml"
 OUTLINE_FILE = "chapters/outline.yaml"
@@ -47,6 +52,7 @@ REPORT = Field("map", required=True, fields={
         "from": Field("str", default=""),
         "base_url": Field("str", default=""),
     }),
+    "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF))),
 })
 
 
@@ -69,6 +75,7 @@ def load_project(root: Path) -> Project:
     milestones = sorted((Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]),
                         key=lambda m: m.date)
     _unique_milestones(raw_report, milestones, report_check)
+    severities = _severities(raw_report, report.get("findings") or {}, report_check)
     if report.get("slug") and not ID_PATTERN.match(report["slug"]):
         report_check.error(mark_of(raw_report, "slug"), "slug",
                            "the output file name must be lower-case letters, digits and hyphens")
@@ -96,8 +103,18 @@ def load_project(root: Path) -> Project:
         root=root, **plain, language=language, languages=languages, texts=texts, agencies=agencies,
         slug=report["slug"] or _slugify(plain["title"]), terminology=terminology, date=report["date"],
         due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, workplan=workplan,
-        milestones=milestones, parts=parts,
+        milestones=milestones, parts=parts, severities=severities,
     )
+
+
+def _severities(raw, settings: dict, validator: Validator) -> dict[str, str]:
+    """report.yaml's `findings:` (code → error, warning, info or off), for codes jointreport knows."""
+    for code in settings:
+        if code not in CODES:
+            close = [c for c in CODES if c.split("/")[-1] == code.split("/")[-1]]
+            hint = f" (did you mean {close[0]!r}?)" if close else " (the README lists every code)"
+            validator.error(mark_of(raw, "findings", code), f"findings.{code}", f"no such finding code{hint}")
+    return {code: severity for code, severity in settings.items() if code in CODES and severity}
 
 
 def _terminology(root: Path, report: dict, validator: Validator, problems: list[str]) -> Terminology:

@@ -13,9 +13,9 @@ import email.utils
 from email.message import EmailMessage
 from pathlib import Path
 
-from .model import Agency, Project
-from .render import write_atomically
-from .timeline import AgencyDue, Board, SectionRow
+from ..files import write_atomically
+from ..model import Agency, Project
+from ..timeline import AgencyDue, Board, SectionRow
 
 
 def _link(project: Project, agency: Agency) -> str:
@@ -27,8 +27,7 @@ def _link(project: Project, agency: Agency) -> str:
 def _line(row: SectionRow, as_of: dt.date) -> str:
     section = row.section
     timing = (f"{row.days_late} days late" if row.overdue else f"{(row.due - as_of).days} days left")
-    label = f"{section.number} {section.title}".strip()
-    return f"  - {label}: {row.milestone.status} version due {row.due.strftime('%d %B %Y')} ({timing})"
+    return f"  - {section.heading}: {row.milestone.status} version due {row.due.strftime('%d %B %Y')} ({timing})"
 
 
 def _one_line(text: str) -> str:

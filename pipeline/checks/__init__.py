@@ -1,0 +1,61 @@
+"""The check phase: pure functions from what was read to findings, sorted the same way every time.
+
+Nothing here reads a file, runs a converter or prints: everything comes in
+`Sources`, everything goes out as `Finding`s (Vale-style codes, declared
+once in `codes.py`), with the project's own severities applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from ..codes import with_severities
+from ..model import Contribution, Draft, Finding, Project, Sources
+from ..terms import known_acronym_words
+from ..textruns import Locator
+from .languages import language_findings
+from .outline import check_placement, check_word_budgets
+from .schedule import timeline_findings
+from .statements import check_statements
+from .word import word_findings
+from .wording import AcronymState, check_text, check_wording
+
+FINAL_STAGE_ERRORS = ("lang/missing-translation",)  # what a release cannot carry, whatever its usual severity
+
+
+@dataclass
+class Checked:
+    findings: list[Finding]
+    drafts: list[Draft]  # converted drafts that have their place in the outline: what may be assembled
+    originals: list[Contribution]  # source-language drafts in their place, readable or not: the timeline's view
+
+
+def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool = False) -> Checked:
+    """Every finding about every input. At a final stage (`build --stage final`), a missing translation
+    is an error, not a warning."""
+    placement, placed = check_placement(project, sources.contributions)
+    paths = {c.path for c in placed}
+    usable = [d for d in sources.drafts if d.contribution.path in paths]
+    source = project.source_language
+    originals = [c for c in placed if c.lang == source]
+    findings = (
+        sources.findings + placement
+        + [f for draft in sources.drafts for f in word_findings(draft)]
+        + check_statements(project, sources.statements)
+        + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
+        + check_wording(project, usable, sources.intros)
+        + timeline_findings(project, originals, sources.submitted, as_of)
+        + language_findings(project, usable, placed, sources.intros, sources.submitted)
+    )
+    findings = with_severities(findings, project.severities)
+    if final_stage:
+        findings = [replace(f, severity="error") if f.code in FINAL_STAGE_ERRORS else f for f in findings]
+    return Checked(sorted(findings, key=Finding.sort_key), usable, originals)
+
+
+def check_loose(project: Project, draft: Draft) -> list[Finding]:
+    """A draft that is not in the project yet: its Word hygiene and wording, in the project's language."""
+    return with_severities(word_findings(draft) + check_text(
+        project.terminology, draft.blocks, Locator(draft.source), project.language,
+        AcronymState(known_acronym_words(project)), draft.contribution.place), project.severities)

@@ -1,0 +1,69 @@
+"""Drafts against the agreed outline: is each one in its place, and does each section keep its budget."""
+
+from __future__ import annotations
+
+from ..codes import finding
+from ..model import Contribution, Draft, Finding, Place, Project, Section, drafts_in_order
+
+
+def check_placement(project: Project, contributions: list[Contribution]) -> tuple[list[Finding], list[Contribution]]:
+    """Findings about where drafts sit in the outline, and the drafts that may be assembled."""
+    sections = project.sections
+    findings: list[Finding] = []
+    placed: dict[tuple[str, str], Contribution] = {}
+    for contribution in sorted(contributions, key=lambda c: c.relpath):
+        section = sections.get(contribution.section_id)
+        problem = _placement_problem(project, section, contribution)
+        if problem:
+            findings.append(problem)
+            continue
+        key = (contribution.agency, contribution.section_id, contribution.lang)
+        if key in placed:
+            findings.append(finding("outline/duplicate-contribution", contribution.place,
+                                    f"{contribution.agency} sent two drafts for {contribution.section_id!r} "
+                                    f"({placed[key].relpath} is used); remove one of them"))
+            continue
+        placed[key] = contribution
+    present = {section_id for _, section_id, lang in placed if lang == project.source_language}
+    for section in sections.values():
+        if section.required and section.id not in present:
+            findings.append(finding(
+                "outline/missing-section", Place(f"contributions/{section.lead}/", section.id, section.lead),
+                f"no draft yet for required section {section.label}: "
+                f"expected contributions/{section.lead}/{section.id}.docx (or .md, .odt)"))
+    return findings, list(placed.values())
+
+
+def _placement_problem(project: Project, section: Section | None, contribution: Contribution) -> Finding | None:
+    if section is None:
+        known = ", ".join(sorted(project.sections))
+        return finding("outline/unknown-section", contribution.place,
+                       f"no section {contribution.section_id!r} in chapters/outline.yaml; rename the file to one of: {known}")
+    if contribution.agency not in section.agencies:
+        return finding("outline/unassigned-agency", contribution.place,
+                       f"{project.agencies[contribution.agency].short} is not lead or contributor of section "
+                       f"{section.label}; left out of the build until "
+                       f"chapters/outline.yaml lists {contribution.agency!r} under its contributors")
+    return None
+
+
+def check_word_budgets(project: Project, drafts: list[Draft]) -> list[Finding]:
+    """A section's budget covers all its agencies' texts together; the finding goes on the lead's draft."""
+    findings = []
+    for section in project.sections.values():
+        texts = drafts_in_order(section, drafts)
+        if not section.words or not texts:
+            continue
+        low, high = section.words
+        total = sum(d.words for d in texts)
+        shares = "" if len(texts) == 1 else " (" + ", ".join(
+            f"{project.agencies[d.contribution.agency].short} {d.words}" for d in texts) + ")"
+        if total > high:
+            findings.append(finding(
+                "outline/over-budget", texts[0].contribution.place,
+                f"section {section.label} has {total} words{shares}, budget {low}–{high}: cut about {total - high}"))
+        elif total < low:
+            findings.append(finding(
+                "outline/under-budget", texts[0].contribution.place,
+                f"section {section.label} has {total} words{shares}, budget {low}–{high}: about {low - total} short"))
+    return findings

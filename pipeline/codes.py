@@ -1,0 +1,94 @@
+"""Every finding code, declared once with its default severity and what it means, as Vale declares rules.
+
+Codes are an interface (editors filter on them, CI scripts count them): add
+new ones, never rename. A project may set a code's severity, or turn it off,
+in report.yaml (`findings: {terms/acronym-unknown: off}`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .model import SEVERITIES, Finding, Place
+
+OFF = "off"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    meaning: str
+    note: str = ""  # when the severity changes on its own, e.g. at a final stage
+
+
+CODES: dict[str, Code] = {c.code: c for c in (
+    Code("outline/unknown-section", "error", "the file name is not a section id of the outline"),
+    Code("outline/unassigned-agency", "error",
+         "the agency is neither lead nor contributor of that section (draft left out)"),
+    Code("outline/missing-section", "error", "a required section has no draft"),
+    Code("outline/duplicate-contribution", "error", "one agency sent two files for one section"),
+    Code("outline/unknown-agency", "error", "a folder under `contributions/` is not an agency of `report.yaml`"),
+    Code("outline/over-budget", "warning",
+         "the section's words (all agencies together) are above `words: [min, max]`"),
+    Code("outline/under-budget", "warning",
+         "the section's words (all agencies together) are below `words: [min, max]`"),
+    Code("docx/tracked-changes", "error",
+         "unaccepted tracked changes, with count, authors and where the first one is"),
+    Code("docx/comments", "warning", "reviewer comments, with count and authors"),
+    Code("input/unreadable", "error",
+         "a draft, chapter introduction or statement that cannot be read: corrupt, renamed, legacy `.doc`, "
+         "not a draft format, too large, a zip bomb, not UTF-8, a symbolic link"),
+    Code("input/bad-metadata", "error", "front matter or sidecar with a wrong value, with file:line:col"),
+    Code("terms/rejected", "warning", "a rejected variant of an agreed term, with the preferred form to write"),
+    Code("terms/acronym-first-use", "warning",
+         "an acronym's first use in a chapter is not \"expansion (ACRONYM)\""),
+    Code("terms/acronym-unknown", "info",
+         "an all-capitals word that is neither in the glossary nor an agency's short name"),
+    Code("agreed/unknown-block", "error", "`{{agreed:ID}}` names no agreed block"),
+    Code("agreed/drift", "warning",
+         "a paraphrase of agreed language, with a word-level diff (`[-removed-] {+added+}`)"),
+    Code("timeline/overdue", "error",
+         "a required section is past due for a milestone whose status it has not reached"),
+    Code("timeline/due-soon", "info", "a required section falls due within `due_soon_days` (default 14)"),
+    Code("lang/missing-translation", "warning",
+         "a draft, chapter introduction or statement has no translation in one of the `languages`; "
+         "that edition uses the source text", note="error at a final `--stage`"),
+    Code("lang/structure-mismatch", "warning",
+         "a translation's headings, tables, figures, footnotes or agreed blocks do not add up to its source's"),
+    Code("lang/stale-translation", "warning",
+         "the source changed after the translation was made (by `version`, else by date)"),
+    Code("statement/pending-signatory", "info", "an organisation has not yet endorsed the statement (it is left off)"),
+    Code("statement/declined-signatory", "info", "an organisation declined the statement (it is left off)"),
+    Code("statement/unendorsed-mention", "warning",
+         "the statement's text names an organisation that has not endorsed it"),
+    Code("statement/unreadable", "error", "a statement's front matter or template is broken"),
+)}
+
+
+def finding(code: str, place: Place, message: str, location: str | None = None,
+            severity: str | None = None) -> Finding:
+    """The one way findings are made: the code must be declared above, and brings its severity."""
+    declared = CODES[code]
+    return Finding(code, severity or declared.severity, place.path, message, section=place.section,
+                   agency=place.agency, location=location)
+
+
+def with_severities(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:
+    """Apply a project's `findings:` settings: another severity for a code, or `off` to drop it."""
+    result = []
+    for item in findings:
+        wanted = overrides.get(item.code)
+        if wanted == OFF:
+            continue
+        result.append(replace(item, severity=wanted) if wanted in SEVERITIES else item)
+    return result
+
+
+def codes_table() -> str:
+    """The README's table of finding codes, generated from the registry so the two cannot drift."""
+    rows = ["| code | severity | what it means |", "|---|---|---|"]
+    for code in CODES.values():
+        severity = f"{code.severity} ({code.note})" if code.note else code.severity
+        rows.append(f"| `{code.code}` | {severity} | {code.meaning} |")
+    return "\n".join(rows)

@@ -1,0 +1,35 @@
+"""terminology.yaml: the agreed terms with their rejected variants, the acronyms, and the agreed blocks."""
+
+from __future__ import annotations
+
+from ..model import AgreedBlock, Term, Terminology
+from ..schema import Field, Validator
+
+TERM = Field("map", fields={
+    "preferred": Field("str", required=True),
+    "reject": Field("list", default=[], items=Field("str", required=True)),
+    "note": Field("str", default=""),
+    "case": Field("str", default="insensitive", choices=("sensitive", "insensitive")),
+    "lang": Field("str"),
+})
+AGREED = Field("map", fields={"text": Field("text", required=True), "lang": Field("str")})
+TERMINOLOGY = Field("map", default={}, fields={
+    "terms": Field("list", default=[], items=TERM),
+    "acronyms": Field("dict", default={}, values=Field("text", required=True)),
+    "agreed": Field("dict", default={}, values=AGREED),
+})
+
+
+def build_terminology(data, language: str, validator: Validator) -> Terminology:
+    data = validator.check(data if data is not None else {}, TERMINOLOGY) or {}
+    terms = [Term(t["preferred"], tuple(t["reject"]), t["note"], t["case"] == "sensitive", t["lang"] or language)
+             for t in data.get("terms") or [] if t and t["preferred"]]
+    agreed = {}
+    for key, block in (data.get("agreed") or {}).items():
+        if block and block["text"]:
+            lang = block["lang"] or language
+            texts = {(code or lang): " ".join(text.split()) for code, text in block["text"].items()}
+            agreed[key] = AgreedBlock(key, texts, lang if lang in texts else next(iter(texts)))
+    acronyms = {acronym: {(code or language): text for code, text in texts.items()}
+                for acronym, texts in (data.get("acronyms") or {}).items() if texts}
+    return Terminology(terms, acronyms, agreed)

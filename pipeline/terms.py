@@ -1,0 +1,107 @@
+"""Agreed terms and acronyms found in running text: what the checks report and the assembly harmonises.
+
+Coalitions agree a terminology so the report speaks with one voice. Drafts
+are checked against it (findings), and the assembled report — never the
+agencies' files — is harmonised: rejected variants become the preferred
+term, with the plural and a sentence-initial capital kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import INFLECTION, SEPARATOR, Change, Project, Term, Terminology
+from .textruns import Locator, Run, text_runs
+
+ACRONYM = re.compile(r"(?<![\w\-‐‑])([A-Z][A-Z0-9&]*[A-Z])(?P<plural>s)?(?![\w\-‐‑])")
+ROMAN_NUMERAL = re.compile(r"^[IVXLCDM]+$")
+
+
+@dataclass(frozen=True)
+class Replacement:
+    start: int
+    end: int
+    before: str
+    after: str
+    term: Term
+
+
+def replacements(terminology: Terminology, run: Run, language: str) -> list[Replacement]:
+    """Rejected variants in a run's prose, with what each should become; no overlaps."""
+    found: list[Replacement] = []
+    spans = run.prose_spans()
+    for term in terminology.terms:
+        if term.lang != language or not term.reject:
+            continue
+        matches = list(term.pattern.finditer(run.text))
+        protected = [m.span() for m in term.preferred_pattern.finditer(run.text)] if matches else []
+        for match in matches:
+            if not any(a <= match.start() and match.end() <= b for a, b in spans):
+                continue
+            if any(a < match.end() and match.start() < b for a, b in protected):
+                continue
+            suffix = match.group("suffix") or ""
+            stem = match.group(0)[: len(match.group(0)) - len(suffix)]
+            if stem == term.preferred or (not term.case_sensitive and stem.lower() == term.preferred.lower()):
+                continue  # the preferred form itself, once separators and (where allowed) case are relaxed
+            after = term.preferred + suffix
+            if stem[:1].isupper() and after[:1].islower() and _starts_sentence(run.text, match.start()):
+                after = after[0].upper() + after[1:]
+            found.append(Replacement(match.start(), match.end(), match.group(0), after, term))
+    found.sort(key=lambda r: (r.start, -r.end))
+    kept, reach = [], -1
+    for replacement in found:
+        if replacement.start >= reach:
+            kept.append(replacement)
+            reach = replacement.end
+    return kept
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?:;“\"(—–"
+
+
+def harmonise(terminology: Terminology, blocks: list, locate: Locator, path: str, language: str) -> list[Change]:
+    """Replace rejected variants in `blocks` in place; return every change made, in reading order."""
+    changes = []
+    for run in reversed(text_runs(blocks)):  # right to left: earlier runs keep their indexes
+        found = replacements(terminology, run, language)
+        if not found:
+            continue
+        text = run.text
+        for r in reversed(found):
+            text = text[: r.start] + r.after + text[r.end:]
+        changes += [Change(path, locate(run, r.before), r.before, r.after) for r in reversed(found)]
+        run.replace(text)
+    return changes[::-1]
+
+
+def introduced(text: str, match: re.Match, expansion: str) -> bool:
+    """True when the acronym sits in parentheses right after its expansion."""
+    opening = text[: match.start()]
+    if not opening.endswith("(") or not text[match.end():].startswith(")"):
+        return False
+    words = re.split(SEPARATOR, expansion.strip())
+    pattern = SEPARATOR.join(re.escape(w) for w in words) + INFLECTION + r"\s*\($"
+    return re.search(pattern, opening, re.I) is not None
+
+
+def acronyms_used(terminology: Terminology, blocks: list, lang: str, fallback: str) -> dict[str, str]:
+    """The glossary's acronyms that appear in `blocks`, with their expansion in `lang` (else `fallback`)."""
+    used = set()
+    for run in text_runs(blocks):
+        used |= {m.group(1) for m in ACRONYM.finditer(run.text) if m.group(1) in terminology.acronyms}
+    result = {}
+    for acronym in sorted(used):
+        expansion = terminology.expansion(acronym, lang) or terminology.expansion(acronym, fallback)
+        if expansion:
+            result[acronym] = expansion
+    return result
+
+
+def known_acronym_words(project: Project) -> set[str]:
+    """Capitals the project itself sanctions: agencies' short names and parts of preferred terms ("UN Women")."""
+    names = [a.short for a in project.agencies.values()] + [term.preferred for term in project.terminology.terms]
+    return {m.group(1) for name in names for m in ACRONYM.finditer(name)}
