@@ -14,14 +14,36 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandocfilters import BulletList, Emph, Header, Para, Plain, Space, Str, Strong, stringify, walk
+from pandocfilters import (
+    BulletList,
+    Emph,
+    Header,
+    Para,
+    Plain,
+    Space,
+    Str,
+    Strong,
+    stringify,
+    walk,
+)
 
 from . import i18n
 from .agreed import expand
 from .blocks import anchor, simple_table, styled
 from .files import media_name
 from .i18n import join_names, words
-from .model import Activity, Change, Chapter, Document, Draft, Heading, Part, Project, Section, drafts_in_order
+from .model import (
+    Activity,
+    Change,
+    Chapter,
+    Document,
+    Draft,
+    Heading,
+    Part,
+    Project,
+    Section,
+    drafts_in_order,
+)
 from .pandoc import markdown_blocks
 from .terms import acronyms_used, harmonise
 from .textruns import Locator, inlines

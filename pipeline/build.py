@@ -28,11 +28,10 @@ from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
 from .intake import Sources, read_loose, read_project, read_statements
-from .model import Contribution, Document, Draft, Finding, Project
+from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Project
 from .project import load_project
 from .render.docx import render_docx, render_statement_docx
 from .render.pdf import render_pdf, typeset
-from .model import STATEMENTS_DIR
 from .statement import load_statement, statement_document
 from .timeline import Board, board, is_draft_report
 

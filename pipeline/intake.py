@@ -29,8 +29,20 @@ from . import wordml
 from .codes import finding
 from .errors import DraftError
 from .files import Unreadable, decode_text, guarded_read
-from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contribution, Draft, Finding, Metadata,
-                    Place, Project, Sources, StatementFile)
+from .model import (
+    DRAFT_FORMATS,
+    STATEMENTS_DIR,
+    STATUSES,
+    ChapterIntro,
+    Contribution,
+    Draft,
+    Finding,
+    Metadata,
+    Place,
+    Project,
+    Sources,
+    StatementFile,
+)
 from .pandoc import pandoc_path, pandoc_version, read_to_ast
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
@@ -248,7 +260,7 @@ def convert_all(project: Project, contributions: list[Contribution],
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda c: read_and_convert(c, cache), contributions)
         for contribution, (let_in, draft, found) in zip(contributions, results):
-            log.info("read %s", contribution.relpath)
+            log.info("  %s", contribution.relpath)
             findings.extend(found)
             if let_in:
                 readable.append(contribution)

@@ -31,14 +31,13 @@ def main() -> None:
 
 def terminology_only(root: Path, repeat: int = 5) -> None:
     """The terminology, acronym and agreed-language checks alone, drafts already converted."""
-    from pipeline.check import check_project, check_wording
-    from pipeline.project import load_project
+    from pipeline.build import check
+    from pipeline.checks.wording import check_wording
 
-    project = load_project(root)
-    drafts = check_project(project).drafts
+    checked = check(root)
     started = time.perf_counter()
     for _ in range(repeat):
-        check_wording(project, drafts)
+        check_wording(checked.project, checked.drafts, checked.sources.intros)
     print(f"{'terminology checks, warm':<28} {(time.perf_counter() - started) / repeat:6.2f} s")
 
 

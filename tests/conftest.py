@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -25,6 +27,14 @@ class Run:
 
     def json(self):
         return json.loads(self.stdout)
+
+
+def needs_client(*names: str):
+    """Skip a test whose real client (LibreOffice, Chromium) is missing on a developer's machine; in CI
+    (CI=true, where .ci/run installs them) it runs and fails instead, so a green CI means it ran."""
+    missing = not any(shutil.which(name) for name in names)
+    return pytest.mark.skipif(missing and not os.environ.get("CI"),
+                              reason=f"{names[0]} is not installed (.ci/run installs it)")
 
 
 def jointreport(*args: str, cwd: Path | None = None) -> Run:
@@ -76,3 +86,18 @@ def example_build(tmp_path_factory) -> ExampleBuild:
     assert run.code == 0, run.stderr
     return ExampleBuild(root, run, root / "build" / "spf-flagship-report.docx",
                         root / "build" / "spf-flagship-report.pdf", before)
+
+
+def edit_yaml(path: Path, change) -> None:
+    """Edit a fixture's YAML as data: `change(data)` mutates it, and a key it expects but does not find
+    fails the test (KeyError) instead of silently leaving the file as it was."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Replace text that must occur exactly once in a fixture file; fails loudly when the anchor is gone."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name}: expected {old!r} exactly once, found {text.count(old)}"
+    path.write_text(text.replace(old, new), encoding="utf-8")

@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 
-from .conftest import REPO, jointreport
+from .conftest import REPO, jointreport, needs_client
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs Debian's chromium)")
+needs_chromium = needs_client("chromium", "chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

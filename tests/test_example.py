@@ -9,12 +9,11 @@ import zipfile
 
 import docx
 import pypandoc
-import pytest
 from pypdf import PdfReader
 
 from pipeline.project import load_project
 
-from .conftest import REPO, jointreport
+from .conftest import REPO, jointreport, needs_client
 
 PLANTED_ERRORS = {
     ("docx/tracked-changes", "contributions/ilo/fiscal-space.docx"),
@@ -159,8 +158,7 @@ def test_pdf_has_the_structure_of_the_report(example_build):
     assert "Contents" in pages[1]
 
 
-@pytest.mark.skipif(subprocess.run(["which", "soffice"], capture_output=True).returncode != 0,
-                    reason="LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+@needs_client("soffice")
 def test_docx_opens_in_libreoffice(example_build, tmp_path):
     proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(example_build.docx)],

@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import docx
 import pytest
 from pypdf import PdfReader
 
-from .conftest import jointreport
+from .conftest import edit_yaml, jointreport, replace_once
 
 
 @pytest.fixture
 def bilingual(fixture_project):
     """The minimal project in English and French, with translations that drift from their sources."""
     root = fixture_project("minimal")
-    report = root / "report.yaml"
-    report.write_text(report.read_text().replace("title: A Minimal Joint Report", """\
-title: {en: A Minimal Joint Report, fr: Un rapport conjoint minimal}
-languages: [en, fr]
-date: 2011-09-15""").replace("subtitle: Two agencies, two sections", "subtitle: {en: Two agencies, fr: Deux organisations}"))
-    outline = root / "chapters" / "outline.yaml"
-    outline.write_text(outline.read_text()
-                       .replace("title: Findings", "title: {en: Findings, fr: Constats}")
-                       .replace("title: Alpha section", "title: {en: Alpha section, fr: Section alpha}"))
+
+    def bilingual_report(data):
+        data.update(title={"en": data["title"], "fr": "Un rapport conjoint minimal"}, languages=["en", "fr"],
+                    date=dt.date(2011, 9, 15), subtitle={"en": "Two agencies", "fr": "Deux organisations"})
+
+    def french_titles(data):
+        part = data["parts"][0]
+        part["title"] = {"en": part["title"], "fr": "Constats"}
+        alpha = part["chapters"][0]["sections"][0]
+        alpha["title"] = {"en": alpha["title"], "fr": "Section alpha"}
+
+    edit_yaml(root / "report.yaml", bilingual_report)
+    edit_yaml(root / "chapters" / "outline.yaml", french_titles)
     drafts = root / "contributions"
     (drafts / "north" / "alpha.fr.md").write_text(  # the footnote was lost in translation
         "---\nstatus: final\n---\n\n# Titre du nord {#shared-id}\n\nTexte du nord, sans note.\n")
-    south = drafts / "south" / "alpha.md"
-    south.write_text(south.read_text().replace("status: final", 'status: final\nversion: "0.2"'))
+    replace_once(drafts / "south" / "alpha.md", "status: final", 'status: final\nversion: "0.2"')
     (drafts / "south" / "alpha.fr.md").write_text(  # made from an older version
         '---\nstatus: final\nversion: "0.1"\n---\n\n### Titre du sud {#shared-id}\n\nTexte du sud.[^1]\n\n[^1]: Note du sud.\n')
     (drafts / "south" / "beta.md").write_text("---\nstatus: draft\n---\n\nBeta text, still a draft.\n")

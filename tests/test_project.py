@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import jointreport
+from .conftest import jointreport, replace_once
 
 
 def write(root, name, text):
@@ -37,8 +37,7 @@ agencies:
 milestones:
   - {id: final, title: Final, date: someday, status: published}
 """)
-    outline = (root / "chapters" / "outline.yaml").read_text().replace("contributors: [south]", "contributors: [south, west]")
-    write(root / "chapters", "outline.yaml", outline)
+    replace_once(root / "chapters" / "outline.yaml", "contributors: [south]", "contributors: [south, west]")
     run = jointreport("check", "--project", str(root))
     assert run.code == 2
     errors = run.stderr

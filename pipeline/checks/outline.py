@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ..codes import finding
-from ..model import Contribution, Draft, Finding, Place, Project, Section, drafts_in_order
+from ..model import (
+    Contribution,
+    Draft,
+    Finding,
+    Place,
+    Project,
+    Section,
+    drafts_in_order,
+)
 
 
 def check_placement(project: Project, contributions: list[Contribution]) -> tuple[list[Finding], list[Contribution]]:

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from ..agreed import drift, paragraphs, references, where
 from ..codes import finding
 from ..model import Draft, Finding, Place, Project, Terminology, drafts_in_order
-from ..terms import ACRONYM, ROMAN_NUMERAL, introduced, known_acronym_words, replacements
+from ..terms import (
+    ACRONYM,
+    ROMAN_NUMERAL,
+    introduced,
+    known_acronym_words,
+    replacements,
+)
 from ..textruns import Locator, Run, text_runs
 
 

@@ -6,6 +6,7 @@ Loading knows nothing of checks: the checks import the dataclasses made here.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def _severities(raw, settings: dict, validator: Validator) -> dict[str, str]:
     """report.yaml's `findings:` (code → error, warning, info or off), for codes jointreport knows."""
     for code in settings:
         if code not in CODES:
-            close = [c for c in CODES if c.split("/")[-1] == code.split("/")[-1]]
+            close = difflib.get_close_matches(code, CODES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else " (the README lists every code)"
             validator.error(mark_of(raw, "findings", code), f"findings.{code}", f"no such finding code{hint}")
     return {code: severity for code, severity in settings.items() if code in CODES and severity}

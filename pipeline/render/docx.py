@@ -23,10 +23,10 @@ from lxml import etree
 from pandocfilters import Div, Para, RawBlock
 
 from .. import i18n
+from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from ..files import write_atomically
 from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
 
 REFERENCE = "reference.docx"

@@ -1,0 +1,120 @@
+"""The shape of the code that the brief asks for, checked so it cannot drift: phases that meet only in
+build.py, no import circles, finding codes declared once and documented as declared."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from pipeline.codes import CODES, codes_table
+
+from .conftest import REPO
+
+PACKAGE = REPO / "pipeline"
+# Each phase of the build and the modules that make it up; everything else in pipeline/ is either a
+# shared library (imports no phase) or a face (build.py, the recipe; cli.py and present.py).
+PHASES = {
+    "load": ("pipeline.project",),
+    "read": ("pipeline.intake",),
+    "check": ("pipeline.checks",),
+    "gate": ("pipeline.gate",),
+    "assemble": ("pipeline.assemble",),
+    "render": ("pipeline.render",),
+}
+FACES = ("pipeline.build", "pipeline.cli", "pipeline.present", "pipeline.__main__")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """The pipeline modules a file imports (relative imports resolved)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            if target.startswith("pipeline"):
+                found.add(target)
+                # `from . import i18n` names modules, not attributes
+                found |= {f"{target}.{alias.name}" for alias in node.names
+                          if (PACKAGE.parent / f"{target}.{alias.name}".replace(".", "/")).with_suffix(".py").exists()
+                          or (PACKAGE.parent / f"{target}.{alias.name}".replace(".", "/")).is_dir()}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("pipeline")}
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    return {name: {m for m in imports_of(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def phase_of(module: str) -> str | None:
+    for phase, prefixes in PHASES.items():
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return phase
+    return None
+
+
+def test_no_phase_imports_another_and_libraries_import_no_phase():
+    wrong = []
+    for module, targets in graph().items():
+        if module in FACES:
+            continue
+        mine = phase_of(module)
+        for target in targets:
+            theirs = phase_of(target)
+            if theirs is not None and theirs != mine:
+                wrong.append(f"{module} ({mine or 'library'}) imports {target} ({theirs})")
+    assert wrong == []
+
+
+def test_no_import_circles():
+    edges = graph()
+    circles = []
+
+    def visit(module, trail):
+        for target in sorted(edges[module]):
+            if target in trail:
+                circles.append(" → ".join(trail[trail.index(target):] + [target]))
+            elif target not in done:
+                visit(target, trail + [target])
+        done.add(module)
+
+    done: set[str] = set()
+    for module in sorted(edges):
+        if module not in done:
+            visit(module, [module])
+    # a package's __init__ importing its own submodules is not a circle unless they import it back
+    assert circles == []
+
+
+def test_the_cli_holds_no_build_rule():
+    """The CLI reaches the phases only through the recipe (and the board's text view)."""
+    direct = {t for t in graph()["pipeline.cli"] if phase_of(t) in ("read", "check", "gate", "assemble")}
+    assert direct == set()
+
+
+def test_every_code_used_is_declared_and_every_declared_code_is_used():
+    made, mentioned = set(), set()
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "codes.py":  # the declarations themselves
+            continue
+        text = path.read_text(encoding="utf-8")
+        made |= set(re.findall(r"""finding\(\s*["']([a-z]+/[a-z-]+)["']""", text))
+        mentioned |= set(re.findall(r"""["']([a-z]+/[a-z-]+)["']""", text))
+    assert made - set(CODES) == set()
+    assert set(CODES) - mentioned == set()
+
+
+def test_the_readme_table_is_the_registry():
+    assert codes_table() in (REPO / "README.md").read_text(encoding="utf-8")
