@@ -25,8 +25,9 @@ report: $(STAMP)
 	$(BIN)/jointreport build --force --lang all
 	$(BIN)/jointreport statement spf-coalition
 
+# The example's planted problems are errors (exit 1): show them without failing make; 2 and 3 still fail.
 check: $(STAMP)
-	$(BIN)/jointreport check --as-of $(EXAMPLE_DAY)
+	$(BIN)/jointreport check --as-of $(EXAMPLE_DAY) || [ $$? -eq 1 ]
 
 status: $(STAMP)
 	$(BIN)/jointreport status --as-of $(EXAMPLE_DAY) --html build/status.html

@@ -12,22 +12,30 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, scaffold
 from . import build as recipe
 from .errors import BuildRefused, JointreportError
-from .present import as_json, as_text, glossary, summary_line
+from .model import SEVERITIES
+from .present import as_csv, as_github, as_json, as_text, glossary, summary_line
 from .project import load_project
 from .render.dashboard import board_text, write_html
 from .render.reminders import write_reminders
+from .schema import json_schema
 
 EXIT_INTERNAL = 3
 
 
+PROJECT_HELP = "Folder of the report project (the one holding report.yaml)  [default: the current folder]"
+
+
+def _project(ctx: click.Context, param, value: Path | None) -> Path:
+    """--project given after the command, else before it (`jointreport -p DIR check`), else here."""
+    return value or ctx.find_root().params.get("project_dir") or Path(".")
+
+
 def project_option(command):
-    return click.option(
-        "--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-        show_default=True, help="Folder of the report project (the one holding report.yaml).",
-    )(command)
+    return click.option("--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, callback=_project, help=PROJECT_HELP)(command)
 
 
 def as_of_option(command):
@@ -62,7 +70,9 @@ def show_progress(enabled: bool) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jointreport")
-def cli():
+@click.option("--project", "-p", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=PROJECT_HELP)
+def cli(project_dir: Path | None):
     """Assemble a coalition's joint report from the drafts its agencies send.
 
     Agencies drop drafts (.docx, .odt or .md) into contributions/<agency>/,
@@ -71,24 +81,44 @@ def cli():
     `status` shows who owes what by when.
 
     Run a command with --help for its options; every command takes
-    --project DIR (default: the current folder).
+    --project DIR (default: the current folder), before or after its name.
+    Start a new report with `jointreport init DIR`.
     """
 
 
 @cli.command(short_help="Report everything wrong with every draft.")
 @project_option
 @as_of_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people (grouped by agency), json for scripts and CI.")
-def check(project_dir: Path, as_of, output_format: str) -> int:
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "github"]), default="text",
+              show_default=True, help="text for people (grouped by agency); json for scripts; csv for spreadsheets; "
+                                      "github for annotations in GitHub Actions.")
+@click.option("--agency", "agencies", multiple=True, metavar="ID",
+              help="Only this agency's findings (repeat for several).")
+@click.option("--severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
+              help="The least severity shown: error shows errors only.")
+def check(project_dir: Path, as_of, output_format: str, agencies: tuple[str, ...], severity: str) -> int:
     """Check every draft against the outline, the timeline and the agreed terminology.
 
-    Exit status: 0 no errors, 1 errors found, 2 the project itself is broken.
+    Exit status: 0 no errors among the findings shown, 1 errors found,
+    2 the project itself is broken.
     """
     result = recipe.check(project_dir, as_of=_day(as_of))
-    click.echo(as_json(result.findings) if output_format == "json"
-               else as_text(result.project, result.findings, len(result.drafts)))
-    return 1 if result.has_errors else 0
+    unknown = [a for a in agencies if a not in result.project.agencies]
+    if unknown:
+        raise click.BadParameter(f"no agency {unknown[0]!r} in report.yaml (agencies: "
+                                 f"{', '.join(result.project.agencies)})", param_hint="--agency")
+    shown = [f for f in result.findings if (not agencies or f.agency in agencies)
+             and SEVERITIES.index(f.severity) <= SEVERITIES.index(severity)]
+    click.echo(FORMATTERS[output_format](result.project, shown, len(result.drafts)))
+    return 1 if any(f.severity == "error" for f in shown) else 0
+
+
+FORMATTERS = {
+    "text": as_text,
+    "json": lambda project, findings, drafts: as_json(findings),
+    "csv": lambda project, findings, drafts: as_csv(findings).rstrip("\n"),
+    "github": lambda project, findings, drafts: as_github(findings),
+}
 
 
 @cli.command(short_help="Check, then build the report (DOCX, PDF) into build/.")
@@ -208,6 +238,63 @@ def statement(project_dir: Path, statement_id: str, lang: str, formats: str, qui
     show_progress(not quiet)
     for path in recipe.build_statement(project_dir, statement_id, lang, wanted):
         click.echo(f"wrote {os.path.relpath(path)}")
+    return 0
+
+
+@cli.command(short_help="Start a new report project in a folder.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--title", help="The report's title.")
+@click.option("--coalition", help="Who publishes it  [default: asked, or the title]")
+@click.option("--language", "languages", multiple=True, metavar="CODE",
+              help="A language edition (en, fr, es…); the first is the drafts' language. Repeat for several.")
+@click.option("--agency", "agencies", multiple=True, metavar="ID=NAME[|SHORT|E-MAIL]",
+              help='An agency, e.g. --agency ilo="International Labour Organization". Repeat for each.')
+@click.option("--milestone", "milestones", multiple=True, metavar="ID=YYYY-MM-DD[:STATUS]",
+              help="A milestone, e.g. --milestone launch=2026-09-15:cleared  [default: three, two months apart]")
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: use the flags and defaults (for scripts).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in FOLDER.")
+def init(folder: Path, title, coalition, languages, agencies, milestones, yes: bool, force: bool) -> int:
+    """Write a new report project into FOLDER: report.yaml, an outline with one
+    chapter per agency, a terminology, a README for focal points, JSON
+    Schemas for editors, CI for GitHub and GitLab. Asks what the flags do
+    not say, unless --yes.
+
+    \b
+    jointreport init newreport --title "State of Social Justice" \\
+        --agency ilo="International Labour Organization" \\
+        --agency who="World Health Organization" --language en --yes
+    """
+    ask = not yes and sys.stdin.isatty()
+    if not title:
+        title = click.prompt("Title of the report") if ask else None
+    if not title:
+        raise click.BadParameter("give the report's title (or run without --yes to be asked)", param_hint="--title")
+    coalition = coalition or (click.prompt("Coalition publishing it", default=title) if ask else title)
+    languages = list(languages) or (click.prompt("Languages, the drafts' first", default="en").split() if ask
+                                    else ["en"])
+    parsed = [scaffold.parse_agency(text) for text in agencies]
+    while ask and (not parsed or click.confirm("Add another agency?", default=False)):
+        parsed.append(scaffold.parse_agency(click.prompt("Agency as id=Full name (e.g. ilo=International Labour "
+                                                         "Organization)")))
+    if not parsed:
+        raise click.BadParameter('name at least one agency: --agency ilo="International Labour Organization"',
+                                 param_hint="--agency")
+    plan = [scaffold.parse_milestone(text) for text in milestones] or scaffold.default_milestones(dt.date.today())
+    new = scaffold.NewProject(title, coalition, languages, parsed, plan)
+    written = scaffold.write_project(folder, new, force)
+    for path in written:
+        click.echo(f"wrote {os.path.relpath(path)}")
+    click.echo(f"\nNext: agencies put drafts in {os.path.relpath(folder / 'contributions')}/<agency>/; "
+               f"then `jointreport -p {os.path.relpath(folder)} check` and `build`.")
+    return 0
+
+
+@cli.command(short_help="Print the JSON Schema of a project file (for editors' completion).")
+@click.argument("name", type=click.Choice(sorted(scaffold.SCHEMAS)), default="report")
+def schema(name: str) -> int:
+    """Print the JSON Schema of report.yaml, chapters/outline.yaml, terminology.yaml or workplan.yaml,
+    generated from the same declaration jointreport checks the files with."""
+    click.echo(json.dumps(json_schema(scaffold.SCHEMAS[name], f"jointreport {name}"), indent=2, ensure_ascii=False))
     return 0
 
 

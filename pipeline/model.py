@@ -39,6 +39,12 @@ class Agency:
     short: str
     contact_name: str = ""
     contact_email: str = ""
+    names: dict = field(default_factory=dict, compare=False)  # language → name, from report.yaml
+    shorts: dict = field(default_factory=dict, compare=False)  # language → short name
+
+    def in_language(self, lang: str, fallback: str) -> "Agency":
+        return replace(self, name=pick(self.names, lang, fallback) or self.name,
+                       short=pick(self.shorts, lang, fallback) or self.short)
 
 
 @dataclass(frozen=True)
@@ -213,7 +219,8 @@ class Project:
         parts = [replace(local(p), chapters=[replace(local(c), sections=[local(s) for s in c.sections])
                                              for c in p.chapters]) for p in self.parts]
         texts = {key: pick(value, lang, source) for key, value in self.texts.items()}
-        return replace(self, parts=parts, language=lang, **texts)
+        agencies = {key: agency.in_language(lang, source) for key, agency in self.agencies.items()}
+        return replace(self, parts=parts, language=lang, agencies=agencies, **texts)
 
     @property
     def chapters(self) -> list[Chapter]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from collections import Counter
 from itertools import groupby
 
@@ -11,6 +14,9 @@ import click
 from .model import SEVERITIES, Finding, Project, Terminology
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+SUMMARISED = "lang/missing-translation"
+MISSING_LANGUAGE = re.compile(r"^no (\S+) translation")
+LINE = re.compile(r"^line (\d+)$")
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:
@@ -28,24 +34,74 @@ def summary_line(findings: list[Finding], drafts: int) -> str:
 
 
 def as_text(project: Project, findings: list[Finding], drafts: int) -> str:
-    """Grouped by agency, then file: what a focal point forwards to the colleague who must fix it."""
+    """Grouped by agency, then file: what a focal point forwards to the colleague who must fix it.
+    Missing translations, which can be many, are one line per agency and language."""
     lines = []
     for agency_id, by_agency in groupby(findings, key=lambda f: f.agency or ""):
         agency = project.agencies.get(agency_id)
         if agency_id:  # a loose file checked with `terms --check` belongs to no agency yet
             lines.append(click.style(f"{agency.short} — {agency.name}" if agency else agency_id, bold=True))
-        for path, by_file in groupby(by_agency, key=lambda f: f.path):
+        by_agency = list(by_agency)
+        untranslated = [f for f in by_agency if f.code == SUMMARISED]
+        for path, by_file in groupby((f for f in by_agency if f.code != SUMMARISED), key=lambda f: f.path):
             lines.append(f"  {path}")
-            for finding in by_file:
-                severity = click.style(f"{finding.severity:<7}", fg=COLOURS[finding.severity])
-                where = f"{finding.location}: " if finding.location else ""
-                lines.append(f"    {severity} {finding.code:<28} {where}{finding.message}")
+            lines += [f"    {_line(finding)}" for finding in by_file]
+        lines += [f"  {line}" for line in _untranslated(untranslated)]
         lines.append("")
     codes = Counter(f.code for f in findings)
     if len(codes) > 1:
         lines.append("By code: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))
     lines.append(summary_line(findings, drafts))
     return "\n".join(lines)
+
+
+def _line(finding: Finding, message: str | None = None) -> str:
+    severity = click.style(f"{finding.severity:<7}", fg=COLOURS[finding.severity])
+    where = f"{finding.location}: " if finding.location else ""
+    return f"{severity} {finding.code:<28} {where}{message or finding.message}"
+
+
+def _untranslated(findings: list[Finding]) -> list[str]:
+    """'no fr translation for 12 files (a.docx, b.md, …)': one line per language."""
+    by_language: dict[str, list[Finding]] = {}
+    for item in findings:
+        match = MISSING_LANGUAGE.match(item.message)
+        by_language.setdefault(match.group(1) if match else "", []).append(item)
+    lines = []
+    for lang, items in sorted(by_language.items()):
+        names = [item.path.rsplit("/", 1)[-1] for item in items]
+        shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        count = f"{len(items)} file{'s' * (len(items) != 1)}"
+        lines.append(_line(items[0], f"no {lang} translation for {count} ({shown}): the {lang} edition uses "
+                                     "the source text (check --format json lists each)"))
+    return lines
+
+
+def as_csv(findings: list[Finding]) -> str:
+    """One row per finding, the JSON keys as columns: for the coordinators' spreadsheets."""
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=list(Finding.__dataclass_fields__), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(f.to_json() for f in findings)
+    return table.getvalue()
+
+
+def as_github(findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands, so findings show as annotations on the files in a pull request."""
+    lines = []
+    for item in findings:
+        level = {"error": "error", "warning": "warning"}.get(item.severity, "notice")
+        line = LINE.match(item.location or "")
+        place = f"file={_escape(item.path, True)}" + (f",line={line.group(1)}" if line else "")
+        where = f"{item.location}: " if item.location and not line else ""
+        lines.append(f"::{level} {place},title={_escape(item.code, True)}::{_escape(where + item.message)}")
+    return "\n".join(lines)
+
+
+def _escape(text: str, in_property: bool = False) -> str:
+    """GitHub's escaping for workflow command values (and for properties, also ':' and ',')."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
 
 
 def glossary(terminology: Terminology) -> str:

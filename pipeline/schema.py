@@ -24,6 +24,7 @@ class Field:
     items: "Field | None" = None  # list: shape of each item
     fields: "dict[str, Field] | None" = None  # map: fixed keys
     values: "Field | None" = None  # dict: free keys, shape of each value
+    help: str = ""  # what the key is for, shown by editors and in the README's reference
 
 
 _KIND_NAMES = {
@@ -49,11 +50,15 @@ class Validator:
         where = position(self.label, mark)
         self.errors.append(f"{where}: {keypath}: {message}" if keypath else f"{where}: {message}")
 
-    def check(self, value, spec: Field, keypath: str = "", mark=None):
+    def check(self, value, spec: Field, keypath: str = "", mark=None, source: str | None = None):
+        """`source` is the text a person typed for a plain scalar: where text is expected, `2025` or
+        `1.10` are read as they were written, not as the number YAML made of them."""
         if value is None:
             if spec.required:
                 self.error(mark, keypath, "is required")
             return spec.default
+        if spec.kind in ("str", "text") and source is not None and isinstance(value, (int, float, dt.date)):
+            value = source
         checker = getattr(self, f"_check_{spec.kind}")
         return checker(value, spec, keypath, getattr(value, "mark", None) or mark)
 
@@ -81,8 +86,12 @@ class Validator:
         """Localised text: always returned as {language: text}; '' holds a text given without a language."""
         if isinstance(value, str):
             return {"": value}
-        if isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            return dict(value)
+        if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+            texts = getattr(value, "value_texts", {})
+            value = {k: texts.get(k) if isinstance(v, (int, float, dt.date)) and texts.get(k) else v
+                     for k, v in value.items()}
+            if all(isinstance(v, str) for v in value.values()):
+                return value
         return self._wrong_kind(value, spec, keypath, mark)
 
     def _check_int(self, value, spec, keypath, mark):
@@ -102,12 +111,13 @@ class Validator:
         if not isinstance(value, list):
             return self._wrong_kind(value, spec, keypath, mark)
         marks = getattr(value, "item_marks", [mark] * len(value))
+        texts = getattr(value, "item_texts", [None] * len(value))
         checked = []
         for i, item in enumerate(value):
             if item is None:
                 self.error(marks[i], f"{keypath}[{i}]", "is an empty entry")
                 continue
-            result = self.check(item, spec.items, f"{keypath}[{i}]", marks[i])
+            result = self.check(item, spec.items, f"{keypath}[{i}]", marks[i], texts[i])
             if result is not None:  # a wrong entry is reported above and left out
                 checked.append(result)
         return checked
@@ -115,22 +125,23 @@ class Validator:
     def _check_map(self, value, spec, keypath, mark):
         if not isinstance(value, dict):
             return self._wrong_kind(value, spec, keypath, mark)
-        marks = value.value_marks if isinstance(value, LocatedDict) else {}
+        marks, texts = (value.value_marks, value.value_texts) if isinstance(value, LocatedDict) else ({}, {})
         for key in value:
             if key not in spec.fields:
                 close = difflib.get_close_matches(key, spec.fields, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(spec.fields)})"
                 self.error(marks.get(key, mark), _join(keypath, key), f"unknown key{hint}")
         return {
-            name: self.check(value.get(name), field_spec, _join(keypath, name), marks.get(name, mark))
+            name: self.check(value.get(name), field_spec, _join(keypath, name), marks.get(name, mark), texts.get(name))
             for name, field_spec in spec.fields.items()
         }
 
     def _check_dict(self, value, spec, keypath, mark):
         if not isinstance(value, dict):
             return self._wrong_kind(value, spec, keypath, mark)
-        marks = value.value_marks if isinstance(value, LocatedDict) else {}
-        return {key: self.check(item, spec.values, _join(keypath, key), marks.get(key, mark)) for key, item in value.items()}
+        marks, texts = (value.value_marks, value.value_texts) if isinstance(value, LocatedDict) else ({}, {})
+        return {key: self.check(item, spec.values, _join(keypath, key), marks.get(key, mark), texts.get(key))
+                for key, item in value.items()}
 
 
 _SHORT = reprlib.Repr()
@@ -157,3 +168,38 @@ def mark_of(data, *path):
         else:
             break
     return mark
+
+
+def json_schema(spec: Field, title: str | None = None) -> dict:
+    """The same shape as a JSON Schema, so editors (VS Code's YAML extension) complete and check the file
+    as it is typed; generated from the one declaration the loader uses, so the two cannot disagree."""
+    schema: dict[str, Any]
+    if spec.kind == "str":  # a number is read as the text it was written as
+        schema = {"type": "string", "enum": list(spec.choices)} if spec.choices else {"type": ["string", "number"]}
+    elif spec.kind == "text":
+        schema = {"anyOf": [{"type": ["string", "number"]},
+                            {"type": "object", "additionalProperties": {"type": "string"},
+                             "description": "one text per language code, e.g. {en: …, fr: …}"}]}
+    elif spec.kind == "int":
+        schema = {"type": "integer"}
+    elif spec.kind == "bool":
+        schema = {"type": "boolean"}
+    elif spec.kind == "date":
+        schema = {"type": "string", "format": "date"}
+    elif spec.kind == "list":
+        schema = {"type": "array", "items": json_schema(spec.items)}
+    elif spec.kind == "map":
+        schema = {"type": "object", "additionalProperties": False,
+                  "properties": {name: json_schema(field) for name, field in spec.fields.items()}}
+        required = [name for name, field in spec.fields.items() if field.required]
+        if required:
+            schema["required"] = required
+    elif spec.kind == "dict":
+        schema = {"type": "object", "additionalProperties": json_schema(spec.values)}
+    else:
+        schema = {}
+    if spec.help:
+        schema["description"] = spec.help
+    if title:
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
+    return schema

@@ -21,7 +21,7 @@ from .agreed import expand
 from .blocks import styled
 from .errors import JointreportError
 from .files import Unreadable, guarded_read, media_name
-from .model import STATEMENTS_DIR, Place, Project, StatementFile
+from .model import STATEMENTS_DIR, Place, Project, StatementFile, pick
 from .pandoc import markdown_blocks
 from .schema import Field, Validator
 from .textruns import Locator, inlines
@@ -100,7 +100,8 @@ def _front(text: str, label: str, spec: Field) -> tuple[dict, str, int]:
 
 
 def _signatories(project: Project, items: list[dict], label: str, folder: Path) -> list[Signatory]:
-    """Each signatory by agency id or as an outside organisation, with its logo checked to be in the project."""
+    """Each signatory by agency id or as an outside organisation (whose name and short name may be given
+    per language), in `project`'s language, with its logo checked to be in the project."""
     result = []
     for item in items:
         agency = item["agency"]
@@ -109,8 +110,9 @@ def _signatories(project: Project, items: list[dict], label: str, folder: Path) 
                 raise JointreportError(f"{label}: signatory {agency!r} is not an agency of report.yaml "
                                        "(give an outside organisation as {name: …, short: …})")
             name, short = project.agencies[agency].name, project.agencies[agency].short
-        elif isinstance(agency, dict) and isinstance(agency.get("name"), str):
-            name, short = agency["name"], str(agency.get("short") or "")
+        elif isinstance(agency, dict) and _localised(agency.get("name")):
+            name = pick(_localised(agency["name"]), project.language, project.source_language)
+            short = pick(_localised(agency.get("short") or ""), project.language, project.source_language)
         else:
             raise JointreportError(f"{label}: a signatory's agency is an agency id or {{name: …, short: …}}")
         logo = None
@@ -122,12 +124,21 @@ def _signatories(project: Project, items: list[dict], label: str, folder: Path) 
     return result
 
 
+def _localised(value) -> dict:
+    """A name given as text, or as one text per language ({en: …, fr: …}); {} when it is neither."""
+    if isinstance(value, str):
+        return {"": value}
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return value
+    return {}
+
+
 def load_statement(project: Project, files: dict[str, StatementFile], lang: str) -> Statement:
     """One language edition: signatories from the source file, title, place and text from the edition's
     own file (else the source's), the body rendered by Jinja in its sandbox."""
     source = files.get(project.source_language) or next(iter(files.values()))
     data, body, body_line = _front(source.text, source.relpath, FRONT)
-    signatories = _signatories(project, data["signatories"], source.relpath, source.path.parent)
+    signatories = _signatories(project.in_language(lang), data["signatories"], source.relpath, source.path.parent)
     edition = files.get(lang, source)
     title, city = data["title"], data["place"]
     if edition is not source:

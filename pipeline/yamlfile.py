@@ -22,15 +22,23 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?
 
 
 class LocatedDict(dict):
-    """A mapping that remembers the position of its values."""
+    """A mapping that remembers the position of its values, and the source text of its plain scalars
+    (so `edition: 2025` can be read as the text "2025" where a text is expected)."""
 
     mark = None
     value_marks: dict
+    value_texts: dict
 
 
 class LocatedList(list):
     mark = None
     item_marks: list
+    item_texts: list
+
+
+def _source_text(node: yaml.Node) -> str | None:
+    """What a person typed for an unquoted scalar, before YAML made it a number, date or boolean."""
+    return node.value if isinstance(node, yaml.ScalarNode) and node.style is None else None
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -49,7 +57,7 @@ StrictLoader.add_implicit_resolver(
 def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> LocatedDict:
     loader.flatten_mapping(node)
     result = LocatedDict()
-    result.mark, result.value_marks = node.start_mark, {}
+    result.mark, result.value_marks, result.value_texts = node.start_mark, {}, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int)):
@@ -61,12 +69,14 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> LocatedD
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.value_marks[key] = value_node.start_mark
+        result.value_texts[key] = _source_text(value_node)
     return result
 
 
 def _construct_sequence(loader: StrictLoader, node: yaml.SequenceNode) -> LocatedList:
     result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
     result.mark, result.item_marks = node.start_mark, [child.start_mark for child in node.value]
+    result.item_texts = [_source_text(child) for child in node.value]
     return result
 
 
@@ -98,6 +108,9 @@ def parse_yaml(text: str, label: str):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            problem += f" (the unfinished part starts at line {start.line + 1}, column {start.column + 1})"
         raise YamlError(f"{position(label, mark)}: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"{label}: {exc}") from None

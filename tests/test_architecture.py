@@ -13,7 +13,7 @@ from .conftest import REPO
 
 PACKAGE = REPO / "pipeline"
 # Each phase of the build and the modules that make it up; everything else in pipeline/ is either a
-# shared library (imports no phase) or a face (build.py, the recipe; cli.py and present.py).
+# shared library (imports no phase) or a face (build.py, the recipe; cli.py, present.py, scaffold.py).
 PHASES = {
     "load": ("pipeline.project",),
     "read": ("pipeline.intake",),
@@ -22,7 +22,7 @@ PHASES = {
     "assemble": ("pipeline.assemble",),
     "render": ("pipeline.render",),
 }
-FACES = ("pipeline.build", "pipeline.cli", "pipeline.present", "pipeline.__main__")
+FACES = ("pipeline.build", "pipeline.cli", "pipeline.present", "pipeline.scaffold", "pipeline.__main__")
 
 
 def module_name(path: Path) -> str:

@@ -70,7 +70,8 @@ def test_messages_say_what_to_do(checks):
     assert "80 words" in budget["message"] and "10–40" in budget["message"]
     metadata = [f["message"] for f in findings if f["code"] == "input/bad-metadata"]
     assert any("'finished' is not one of: draft, final, cleared" in m for m in metadata)
-    assert any("put it in quotes" in m and "meta.md:3:" in m for m in metadata)
+    assert any("submitted: should be a date (YYYY-MM-DD), got 'next week'" in m and "meta.md:3:" in m
+               for m in metadata)
 
 
 def test_a_bad_draft_does_not_stop_the_others(checks):

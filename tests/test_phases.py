@@ -15,7 +15,7 @@ from pipeline.errors import BuildRefused, ProjectError
 from pipeline.intake import read_project
 from pipeline.project import load_project
 
-from .conftest import edit_yaml, jointreport
+from .conftest import edit_yaml, jointreport, replace_once
 
 DAY = dt.date(2011, 5, 1)
 
@@ -129,3 +129,33 @@ def test_git_is_asked_once_per_command(fixture_project, monkeypatch):
     calls.clear()
     recipe.status(root, DAY)
     assert len(calls) == 1
+
+
+def test_values_are_read_as_people_wrote_them(fixture_project):
+    """`edition: 2025` is the text "2025", `version: 1.10` stays "1.10", a part needs no id."""
+    root = fixture_project("minimal")
+    with open(root / "report.yaml", "a", encoding="utf-8") as report:
+        report.write("languages: [en, fr]\n")
+    replace_once(root / "report.yaml", "edition: Test edition", "edition: 2025")
+    replace_once(root / "report.yaml", "south: {name: Southern Agency, short: SA}",
+                 "south: {name: {en: Southern Agency, fr: Agence du Sud}, short: {en: SA, fr: ADS}}")
+    replace_once(root / "chapters" / "outline.yaml", "  - id: only\n    title: Findings", "  - title: Findings")
+    replace_once(root / "contributions" / "south" / "alpha.md", "status: final", "status: final\nversion: 1.10")
+    project = load_project(root)
+    assert project.edition == "2025" and project.parts[0].id == "part-1"
+    assert (project.agencies["south"].name, project.in_language("fr").agencies["south"].name) == (
+        "Southern Agency", "Agence du Sud")
+    south = next(c for c in read_project(project, convert=False).contributions
+                 if c.relpath == "contributions/south/alpha.md")
+    assert south.meta.version == "1.10"
+
+
+def test_each_problem_is_reported_once(fixture_project):
+    root = fixture_project("minimal")
+    replace_once(root / "chapters" / "outline.yaml", "      - id: first\n", "      - title_: x\n")
+    with pytest.raises(ProjectError) as error:
+        load_project(root)
+    assert [p for p in error.value.problems if "chapters[0]" in p or "id" in p] == [
+        "chapters/outline.yaml:5:17: parts[0].chapters[0].title_: unknown key (did you mean 'title'?)",
+        "chapters/outline.yaml:5:9: parts[0].chapters[0].id: is required",
+    ]

@@ -24,36 +24,43 @@ OUTLINE_FILE = "chapters/outline.yaml"
 TERMINOLOGY_FILE = "terminology.yaml"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
-AGENCY = Field("map", required=True, fields={
-    "name": Field("str", required=True),
-    "short": Field("str", required=True),
-    "contact": Field("map", default={}, fields={"name": Field("str", default=""), "email": Field("str", default="")}),
+AGENCY = Field("map", required=True, help="One agency of the coalition; its id names its folder under contributions/.",
+               fields={
+    "name": Field("text", required=True, help="Full name, or one per language ({en: …, fr: …})."),
+    "short": Field("text", required=True, help="Short name or acronym used in attributions (ILO, UN Women)."),
+    "contact": Field("map", default={}, help="The agency's focal point, for reminders.", fields={
+        "name": Field("str", default="", help="The focal point's name."),
+        "email": Field("str", default="", help="Where reminders go."),
+    }),
 })
-MILESTONE = Field("map", fields={
-    "id": Field("str", required=True),
-    "title": Field("str", required=True),
-    "date": Field("date", required=True),
-    "status": Field("str", required=True, choices=STATUSES),
+MILESTONE = Field("map", help="A step on the road to launch, and the status every required section needs by then.",
+                  fields={
+    "id": Field("str", required=True, help="Short id, used by --stage and in the outline's due: map."),
+    "title": Field("str", required=True, help="What people call it (\"First full draft\")."),
+    "date": Field("date", required=True, help="The deadline, YYYY-MM-DD."),
+    "status": Field("str", required=True, choices=STATUSES, help="The least status sections need by the date."),
 })
 LOCALISED = ("title", "subtitle", "coalition", "edition")
 REPORT = Field("map", required=True, fields={
-    "title": Field("text", required=True),
-    "subtitle": Field("text", default={}),
-    "coalition": Field("text", required=True),
-    "edition": Field("text", default={}),
-    "date": Field("date"),
-    "slug": Field("str"),
-    "terminology": Field("str"),
-    "language": Field("str", default="en"),
-    "languages": Field("list", items=Field("str", required=True)),
-    "agencies": Field("dict", required=True, values=AGENCY),
-    "milestones": Field("list", default=[], items=MILESTONE),
-    "due_soon_days": Field("int", default=14),
-    "reminders": Field("map", default={}, fields={
-        "from": Field("str", default=""),
-        "base_url": Field("str", default=""),
+    "title": Field("text", required=True, help="The report's title, or one per language."),
+    "subtitle": Field("text", default={}, help="Shown under the title on the cover."),
+    "coalition": Field("text", required=True, help="Who publishes the report; on the cover and in footers."),
+    "edition": Field("text", default={}, help="E.g. \"First edition\" or 2025."),
+    "date": Field("date", help="Publication date on the cover."),
+    "slug": Field("str", help="Output file name (build/<slug>.docx); made from the title when absent."),
+    "terminology": Field("str", help="The terminology file, if not terminology.yaml."),
+    "language": Field("str", default="en", help="The language drafts are written in (en, fr, es…)."),
+    "languages": Field("list", items=Field("str", required=True),
+                       help="Language editions to build, the source language first."),
+    "agencies": Field("dict", required=True, values=AGENCY, help="The coalition's agencies, by id."),
+    "milestones": Field("list", default=[], items=MILESTONE, help="The drafting timeline."),
+    "due_soon_days": Field("int", default=14, help="How many days ahead timeline/due-soon warns."),
+    "reminders": Field("map", default={}, help="How reminder e-mails are sent.", fields={
+        "from": Field("str", default="", help="Sender of reminder e-mails."),
+        "base_url": Field("str", default="", help="Where focal points upload drafts, linked in reminders."),
     }),
-    "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF))),
+    "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
+                      help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
 
 
@@ -72,7 +79,8 @@ def load_project(root: Path) -> Project:
 
     report_check = Validator(REPORT_FILE)
     report = report_check.check(raw_report, REPORT) or {}
-    agencies = _agencies(raw_report, report.get("agencies") or {}, report_check)
+    language = report.get("language") or "en"
+    agencies = _agencies(raw_report, report.get("agencies") or {}, language, report_check)
     milestones = sorted((Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]),
                         key=lambda m: m.date)
     _unique_milestones(raw_report, milestones, report_check)
@@ -83,7 +91,6 @@ def load_project(root: Path) -> Project:
         report["slug"] = None
 
     outline_check = Validator(OUTLINE_FILE)
-    language = report.get("language") or "en"
     languages = _languages(raw_report, language, report.get("languages"), report_check)
     parts = build_outline(raw_outline, set(agencies), milestones, language, outline_check)
 
@@ -161,7 +168,7 @@ def _read(path: Path, label: str, problems: list[str]):
         return None
 
 
-def _agencies(raw, agencies: dict, validator: Validator) -> dict[str, Agency]:
+def _agencies(raw, agencies: dict, language: str, validator: Validator) -> dict[str, Agency]:
     result = {}
     for agency_id, entry in agencies.items():
         if not ID_PATTERN.match(agency_id):
@@ -170,8 +177,9 @@ def _agencies(raw, agencies: dict, validator: Validator) -> dict[str, Agency]:
             continue
         if entry:
             contact = entry["contact"] or {}
-            result[agency_id] = Agency(agency_id, entry["name"], entry["short"],
-                                       contact.get("name", ""), contact.get("email", ""))
+            names, shorts = entry["name"] or {}, entry["short"] or {}
+            result[agency_id] = Agency(agency_id, pick(names, language, language), pick(shorts, language, language),
+                                       contact.get("name", ""), contact.get("email", ""), names, shorts)
     return result
 
 

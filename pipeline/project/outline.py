@@ -12,24 +12,27 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 SECTION = Field("map", fields={
-    "id": Field("str", required=True),
-    "title": Field("text", required=True),
-    "lead": Field("str", required=True),
-    "contributors": Field("list", default=[], items=Field("str", required=True)),
-    "words": Field("list", items=Field("int", required=True)),
-    "required": Field("bool", default=True),
-    "contributors_required": Field("bool", default=False),
-    "due": Field("any"),  # a date, or {milestone id: date}; checked against report.yaml's milestones
+    "id": Field("str", required=True, help="Names the drafts: contributions/<agency>/<id>.docx."),
+    "title": Field("text", required=True, help="The section's title, or one per language."),
+    "lead": Field("str", required=True, help="The agency id that leads the section."),
+    "contributors": Field("list", default=[], items=Field("str", required=True),
+                          help="Other agencies that send text for it."),
+    "words": Field("list", items=Field("int", required=True), help="Word budget [min, max], all agencies together."),
+    "required": Field("bool", default=True, help="false: the report can go out without it."),
+    "contributors_required": Field("bool", default=False,
+                                   help="true: the section also waits for its contributors' drafts."),
+    "due": Field("any", help="The section's own deadline: a date (moves the first milestone) or "
+                             "{milestone id: date}."),
 })
 CHAPTER = Field("map", fields={
-    "id": Field("str", required=True),
-    "title": Field("text", required=True),
-    "numbered": Field("bool", default=True),
+    "id": Field("str", required=True, help="Names the editors' introduction chapters/<id>.md."),
+    "title": Field("text", required=True, help="The chapter's title, or one per language."),
+    "numbered": Field("bool", default=True, help="false for a foreword or an unnumbered chapter."),
     "sections": Field("list", required=True, items=SECTION),
 })
 PART = Field("map", fields={
-    "id": Field("str", required=True),
-    "title": Field("text", required=True),
+    "id": Field("str", help="Optional: a part without one is part-1, part-2… by its position."),
+    "title": Field("text", required=True, help="The part's title, or one per language."),
     "chapters": Field("list", required=True, items=CHAPTER),
 })
 OUTLINE = Field("map", required=True, fields={"parts": Field("list", required=True, items=PART)})
@@ -62,9 +65,11 @@ def build_outline(raw, agencies: set[str], milestones: list[Milestone], language
     seen: set[tuple[str, str]] = set()
     parts, chapter_number = [], 0
 
-    def claim(kind: str, ident: str, *path) -> None:
+    def claim(kind: str, ident: str | None, *path) -> None:
         mark = mark_of(raw, *path)
-        if not ID_PATTERN.match(ident or ""):
+        if ident is None:
+            return  # a missing id is reported once, as required
+        if not ID_PATTERN.match(ident):
             validator.error(mark, "id", f"{kind} id {ident!r} must be lower-case letters, digits and hyphens")
         elif (kind, ident) in seen:
             validator.error(mark, "id", f"{kind} id {ident!r} is used twice")
@@ -72,6 +77,7 @@ def build_outline(raw, agencies: set[str], milestones: list[Milestone], language
             seen.add((kind, ident))
 
     for p, part in enumerate(data["parts"]):
+        part["id"] = part["id"] or f"part-{p + 1}"
         claim("part", part["id"], "parts", p, "id")
         chapters = []
         for c, chapter in enumerate(part["chapters"] or []):
