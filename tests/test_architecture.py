@@ -118,3 +118,9 @@ def test_every_code_used_is_declared_and_every_declared_code_is_used():
 
 def test_the_readme_table_is_the_registry():
     assert codes_table() in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_reference_of_project_keys_is_the_declaration():
+    from pipeline.scaffold import keys_reference
+
+    assert keys_reference() in (REPO / "README.md").read_text(encoding="utf-8")

@@ -28,14 +28,16 @@ CHAPTER = Field("map", fields={
     "id": Field("str", required=True, help="Names the editors' introduction chapters/<id>.md."),
     "title": Field("text", required=True, help="The chapter's title, or one per language."),
     "numbered": Field("bool", default=True, help="false for a foreword or an unnumbered chapter."),
-    "sections": Field("list", required=True, items=SECTION),
+    "sections": Field("list", required=True, items=SECTION, help="The chapter's sections, in reading order."),
 })
 PART = Field("map", fields={
     "id": Field("str", help="Optional: a part without one is part-1, part-2… by its position."),
     "title": Field("text", required=True, help="The part's title, or one per language."),
-    "chapters": Field("list", required=True, items=CHAPTER),
+    "chapters": Field("list", required=True, items=CHAPTER, help="The part's chapters, in reading order."),
 })
-OUTLINE = Field("map", required=True, fields={"parts": Field("list", required=True, items=PART)})
+OUTLINE = Field("map", required=True, fields={
+    "parts": Field("list", required=True, items=PART, help="The report's parts, in reading order."),
+})
 
 
 def _due(value, milestones: list[Milestone], mark, validator: Validator) -> dict[str, dt.date]:

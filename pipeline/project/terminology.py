@@ -6,17 +6,24 @@ from ..model import AgreedBlock, Term, Terminology
 from ..schema import Field, Validator
 
 TERM = Field("map", fields={
-    "preferred": Field("str", required=True),
-    "reject": Field("list", default=[], items=Field("str", required=True)),
-    "note": Field("str", default=""),
-    "case": Field("str", default="insensitive", choices=("sensitive", "insensitive")),
-    "lang": Field("str"),
+    "preferred": Field("str", required=True, help="The agreed term, as the report writes it."),
+    "reject": Field("list", default=[], items=Field("str", required=True),
+                    help="Variants drafts should no longer use; the built report replaces them."),
+    "note": Field("str", default="", help="Why, shown with the finding."),
+    "case": Field("str", default="insensitive", choices=("sensitive", "insensitive"),
+                  help="sensitive: only the exact capitals are a variant."),
+    "lang": Field("str", help="The language the term belongs to (default: the drafts' language)."),
 })
-AGREED = Field("map", fields={"text": Field("text", required=True), "lang": Field("str")})
+AGREED = Field("map", fields={
+    "text": Field("text", required=True, help="The exact agreed words, or one text per language."),
+    "lang": Field("str", help="The language it was agreed in (default: the drafts' language)."),
+})
 TERMINOLOGY = Field("map", default={}, fields={
-    "terms": Field("list", default=[], items=TERM),
-    "acronyms": Field("dict", default={}, values=Field("text", required=True)),
-    "agreed": Field("dict", default={}, values=AGREED),
+    "terms": Field("list", default=[], items=TERM, help="Agreed terms and their rejected variants."),
+    "acronyms": Field("dict", default={}, values=Field("text", required=True),
+                      help="ACRONYM: expansion (or one per language); first use in each chapter must spell it out."),
+    "agreed": Field("dict", default={}, values=AGREED,
+                    help="Agreed blocks by id; a draft includes one with a paragraph {{agreed:ID}}."),
 })
 
 

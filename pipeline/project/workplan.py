@@ -12,14 +12,16 @@ WORKPLAN_FILE = "workplan.yaml"
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 ACTIVITY = Field("map", fields={
-    "title": Field("str", required=True),
-    "deliverable": Field("str", default=""),
-    "agencies": Field("list", default=[], items=Field("str", required=True)),
-    "start": Field("any", required=True),
-    "end": Field("any", required=True),
-    "milestone": Field("str"),
+    "title": Field("str", required=True, help="What the partners do together."),
+    "deliverable": Field("str", default="", help="What comes out of it."),
+    "agencies": Field("list", default=[], items=Field("str", required=True), help="Agency ids taking part."),
+    "start": Field("any", required=True, help="First month, YYYY-MM."),
+    "end": Field("any", required=True, help="Last month, YYYY-MM."),
+    "milestone": Field("str", help="The milestone id it leads to (drawn darker in the chart)."),
 })
-WORKPLAN = Field("map", default={}, fields={"activities": Field("list", default=[], items=ACTIVITY)})
+WORKPLAN = Field("map", default={}, fields={
+    "activities": Field("list", default=[], items=ACTIVITY, help="The joint workplan, annexed to the report."),
+})
 
 
 def _month(value, mark, keypath: str, validator: Validator) -> dt.date | None:
