@@ -27,11 +27,13 @@ from .checks.outline import check_placement
 from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
+from .mail import Delivery, send_all, smtp_settings
 from .intake import Sources, read_loose, read_project, read_statements
 from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Project
 from .project import load_project
 from .render.docx import render_docx, render_statement_docx
 from .render.pdf import render_pdf, typeset
+from .render.reminders import reminders, write_reminders
 from .statement import load_statement, statement_document
 from .timeline import Board, board, is_draft_report
 
@@ -138,6 +140,31 @@ def status(root: Path, as_of: dt.date | None = None) -> tuple[Project, Board]:
     _, placed = check_placement(project, sources.contributions)
     originals = [c for c in placed if c.lang == project.source_language]
     return project, board(project, originals, sources.submitted, as_of or dt.date.today())
+
+
+@dataclass
+class Reminders:
+    project: Project
+    written: list[Path]  # .eml files, when not sent
+    delivery: Delivery | None  # what was sent, skipped, refused, when sent
+    unreachable: list[str]  # agencies that owe something and have no contact e-mail
+
+
+def remind(root: Path, as_of: dt.date | None = None, out: Path | None = None, send: bool = False,
+           again: bool = False, smtp_host: str | None = None, smtp_port: int | None = None) -> Reminders:
+    """One digest per agency contact — what is overdue or due soon, what to fix in its drafts — written as
+    .eml files, or sent through SMTP (each digest at most once a day unless `again`)."""
+    day = as_of or dt.date.today()
+    checked = check(root, day)
+    project = checked.project
+    timeline = board(project, checked.originals, checked.sources.submitted, day)
+    messages, unreachable = reminders(project, timeline, checked.findings)
+    if not send:
+        return Reminders(project, write_reminders(messages, day, out or project.build_dir / "reminders"), None,
+                         unreachable)
+    settings = smtp_settings(project.smtp, smtp_host, smtp_port)
+    log = project.build_dir / "reminders" / "sent.jsonl"
+    return Reminders(project, [], send_all(messages, settings, log, day, again), unreachable)
 
 
 def build_statement(root: Path, statement_id: str, lang: str = "all", formats: tuple[str, ...] = FORMATS) -> list[Path]:

@@ -16,10 +16,10 @@ from . import __version__, scaffold
 from . import build as recipe
 from .errors import BuildRefused, JointreportError
 from .model import SEVERITIES
-from .present import as_csv, as_github, as_json, as_text, glossary, summary_line
+from .files import write_atomically
+from .present import as_csv, as_github, as_json, as_text, as_xlsx, glossary, summary_line
 from .project import load_project
 from .render.dashboard import board_text, write_html
-from .render.reminders import write_reminders
 from .schema import json_schema
 
 EXIT_INTERNAL = 3
@@ -89,14 +89,18 @@ def cli(project_dir: Path | None):
 @cli.command(short_help="Report everything wrong with every draft.")
 @project_option
 @as_of_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "github"]), default="text",
-              show_default=True, help="text for people (grouped by agency); json for scripts; csv for spreadsheets; "
-                                      "github for annotations in GitHub Actions.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv", "github", "xlsx"]),
+              default="text", show_default=True,
+              help="text for people (grouped by agency); json for scripts; csv or xlsx (one sheet per agency, "
+                   "with --out) for spreadsheets; github for annotations in GitHub Actions.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the findings to this file instead of the screen (needed for xlsx).")
 @click.option("--agency", "agencies", multiple=True, metavar="ID",
               help="Only this agency's findings (repeat for several).")
 @click.option("--severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
               help="The least severity shown: error shows errors only.")
-def check(project_dir: Path, as_of, output_format: str, agencies: tuple[str, ...], severity: str) -> int:
+def check(project_dir: Path, as_of, output_format: str, out: Path | None, agencies: tuple[str, ...],
+          severity: str) -> int:
     """Check every draft against the outline, the timeline and the agreed terminology.
 
     Exit status: 0 no errors among the findings shown, 1 errors found,
@@ -109,7 +113,15 @@ def check(project_dir: Path, as_of, output_format: str, agencies: tuple[str, ...
                                  f"{', '.join(result.project.agencies)})", param_hint="--agency")
     shown = [f for f in result.findings if (not agencies or f.agency in agencies)
              and SEVERITIES.index(f.severity) <= SEVERITIES.index(severity)]
-    click.echo(FORMATTERS[output_format](result.project, shown, len(result.drafts)))
+    if output_format == "xlsx" and out is None:
+        raise click.BadParameter("a spreadsheet needs a file: --out findings.xlsx", param_hint="--out")
+    if out:
+        data = as_xlsx(result.project, shown) if output_format == "xlsx" else \
+            (FORMATTERS[output_format](result.project, shown, len(result.drafts)) + "\n").encode("utf-8")
+        write_atomically(out, data)
+        click.echo(f"wrote {os.path.relpath(out)}: {summary_line(shown, len(result.drafts))}", err=True)
+    else:
+        click.echo(FORMATTERS[output_format](result.project, shown, len(result.drafts)))
     return 1 if any(f.severity == "error" for f in shown) else 0
 
 
@@ -202,22 +214,39 @@ def status(project_dir: Path, as_of, output_format: str, html_path: Path | None)
     return 0
 
 
-@cli.command(short_help="Write reminder e-mails (.eml) to agencies that owe something.")
+@cli.command(short_help="Remind agencies what they owe and what to fix: .eml files, or sent (--send).")
 @project_option
 @as_of_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the .eml files  [default: build/reminders]")
-def remind(project_dir: Path, as_of, out: Path | None) -> int:
-    """Write one reminder e-mail (.eml) per agency that owes something. Nothing is sent."""
-    project, board = recipe.status(project_dir, _day(as_of))
-    written, unreachable = write_reminders(project, board, out or project.build_dir / "reminders")
-    for path in written:
+@click.option("--send", is_flag=True, help="Send the digests through SMTP instead of writing .eml files.")
+@click.option("--again", is_flag=True, help="With --send: send a digest again even if it went out today.")
+@click.option("--smtp-host", metavar="HOST", help="SMTP server  [default: JOINTREPORT_SMTP_HOST, else report.yaml]")
+@click.option("--smtp-port", type=int, metavar="PORT", help="SMTP port  [default: JOINTREPORT_SMTP_PORT, "
+                                                            "else report.yaml, else 25]")
+def remind(project_dir: Path, as_of, out: Path | None, send: bool, again: bool, smtp_host: str | None,
+           smtp_port: int | None) -> int:
+    """One digest per agency contact: what is overdue or due soon, and what to
+    fix in the drafts it sent. Written as .eml files to review, unless --send.
+
+    The SMTP password comes only from JOINTREPORT_SMTP_PASSWORD.
+    """
+    result = recipe.remind(project_dir, _day(as_of), out, send, again, smtp_host, smtp_port)
+    for path in result.written:
         click.echo(f"wrote {os.path.relpath(path)}")
-    for agency in unreachable:
+    delivery = result.delivery
+    if delivery:
+        for agency in delivery.sent:
+            click.echo(f"sent the digest to {result.project.agencies[agency].contact_email} ({agency})")
+        for agency in delivery.skipped:
+            click.echo(f"not sent to {agency}: the same digest went out today (--again to send it anyway)")
+        for agency, why in delivery.failed.items():
+            click.echo(click.style("error: ", fg="red", bold=True) + f"not delivered to {agency}: {why}", err=True)
+    for agency in result.unreachable:
         click.echo(f"no reminder for {agency}: report.yaml gives no contact e-mail", err=True)
-    if not written and not unreachable:
+    if not result.written and not delivery and not result.unreachable:
         click.echo("nobody owes anything: no reminders to write")
-    return 0
+    return 1 if delivery and delivery.failed else 0
 
 
 @cli.command(short_help="Build a joint statement (DOCX, PDF) in each of its languages.")

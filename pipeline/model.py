@@ -197,6 +197,7 @@ class Project:
     terminology: Terminology = field(default_factory=Terminology)
     due_soon_days: int = 14
     reminders: dict = field(default_factory=dict)  # from, base_url
+    smtp: dict = field(default_factory=dict)  # host, port, user, tls: where `remind --send` sends
     workplan: list[Activity] = field(default_factory=list)  # the optional joint workplan annex
     date: dt.date | None = None  # publication date, shown on the cover
     languages: list[str] = field(default_factory=list)  # editions, the source language first

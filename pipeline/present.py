@@ -12,6 +12,7 @@ from itertools import groupby
 import click
 
 from .model import SEVERITIES, Finding, Project, Terminology
+from .spreadsheet import workbook
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SUMMARISED = "lang/missing-translation"
@@ -84,6 +85,26 @@ def as_csv(findings: list[Finding]) -> str:
     writer.writeheader()
     writer.writerows(f.to_json() for f in findings)
     return table.getvalue()
+
+
+def as_xlsx(project: Project, findings: list[Finding]) -> bytes:
+    """A summary sheet (counts per agency and severity), then one sheet of findings per agency."""
+    columns = list(Finding.__dataclass_fields__)
+    by_agency: dict[str, list[Finding]] = {}
+    for item in findings:
+        by_agency.setdefault(item.agency or "project", []).append(item)
+    summary_rows = []
+    for agency_id, items in by_agency.items():
+        agency = project.agencies.get(agency_id)
+        counts = summary(items)
+        summary_rows.append([agency.short if agency else agency_id,
+                             agency.name if agency else "chapter introductions and statements",
+                             counts["error"], counts["warning"], counts["info"]])
+    sheets = {"Summary": (["agency", "name", "errors", "warnings", "info"], summary_rows)}
+    for agency_id, items in by_agency.items():
+        agency = project.agencies.get(agency_id)
+        sheets[agency.short if agency else agency_id] = (columns, [[f.to_json()[c] for c in columns] for f in items])
+    return workbook(sheets, widths={"message": 80, "path": 40, "location": 36})
 
 
 def as_github(findings: list[Finding]) -> str:

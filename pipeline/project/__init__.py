@@ -59,6 +59,14 @@ REPORT = Field("map", required=True, fields={
         "from": Field("str", default="", help="Sender of reminder e-mails."),
         "base_url": Field("str", default="", help="Where focal points upload drafts, linked in reminders."),
     }),
+    "smtp": Field("map", default={}, help="The mail server `remind --send` uses (the password only from the "
+                                          "JOINTREPORT_SMTP_PASSWORD environment variable).", fields={
+        "host": Field("str", default="", help="The SMTP server's name."),
+        "port": Field("int", default=25, help="Its port (587 for submission with STARTTLS)."),
+        "user": Field("str", default="", help="The account to log in as."),
+        "tls": Field("str", default="auto", choices=("auto", "required", "off"),
+                     help="auto: STARTTLS when the server offers it; required: never send without it."),
+    }),
     "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
                       help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
@@ -110,7 +118,8 @@ def load_project(root: Path) -> Project:
     return Project(
         root=root, **plain, language=language, languages=languages, texts=texts, agencies=agencies,
         slug=report["slug"] or _slugify(plain["title"]), terminology=terminology, date=report["date"],
-        due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, workplan=workplan,
+        due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, smtp=report["smtp"] or {},
+        workplan=workplan,
         milestones=milestones, parts=parts, severities=severities,
     )
 

@@ -2,8 +2,9 @@
 
 Coalition partners asked for "light e-mails with links rather than
 attachments", so each message lists what is overdue and what is due next,
-with dates and links, and carries no attachment. Nothing is sent: the
-messages are written as .eml files for the editor to review and send.
+with dates and links, and what to fix in the drafts the agency sent; it
+carries no attachment. The messages are written as .eml files for the editor
+to review, or sent through SMTP (`mail.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..files import write_atomically
-from ..model import Agency, Project
+from ..model import Agency, Finding, Project
 from ..timeline import AgencyDue, Board, SectionRow
 
 
@@ -35,9 +36,26 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def reminder(project: Project, board: Board, due: AgencyDue) -> EmailMessage | None:
+def _open_findings(findings: list[Finding]) -> list[str]:
+    """What to fix in the agency's drafts: per file, each kind of problem with its count and first place."""
+    lines = []
+    for path in dict.fromkeys(f.path for f in findings):
+        mine = [f for f in findings if f.path == path]
+        lines.append(f"  - {path}:")
+        for code in dict.fromkeys(f.code for f in mine):
+            same = [f for f in mine if f.code == code]
+            where = f" (first at {same[0].location})" if same[0].location else ""
+            more = f"{len(same)} × " if len(same) > 1 else ""
+            lines.append(f"      {more}{same[0].message}{where}")
+    return lines
+
+
+def reminder(project: Project, board: Board, due: AgencyDue, findings: list[Finding] | None = None) -> EmailMessage | None:
+    """One digest for an agency's focal point: what is overdue or due soon, and what to fix in its drafts
+    (errors and warnings of the check); None when there is nothing to say or nobody to say it to."""
     agency = project.agencies[due.id]
-    if not due.owes or not agency.contact_email:
+    to_fix = [f for f in findings or [] if f.agency == due.id and f.severity in ("error", "warning")]
+    if not (due.owes or to_fix) or not agency.contact_email:
         return None
     rows = board.rows_by_id()
     overdue = [rows[s] for s in due.owes if s in due.overdue]
@@ -46,7 +64,8 @@ def reminder(project: Project, board: Board, due: AgencyDue) -> EmailMessage | N
     sender = project.reminders.get("from") or f"{project.coalition} editors <editors@localhost>"
     message["From"] = _one_line(sender)
     message["To"] = email.utils.formataddr((_one_line(agency.contact_name), _one_line(agency.contact_email)))
-    subject = f"{project.title}: {len(due.owes)} section{'s' * (len(due.owes) != 1)} due"
+    subject = f"{project.title}: {len(due.owes)} section{'s' * (len(due.owes) != 1)} due" if due.owes \
+        else f"{project.title}: {len(to_fix)} point{'s' * (len(to_fix) != 1)} to fix in your drafts"
     message["Subject"] = _one_line(subject + (f", {len(overdue)} overdue" if overdue else ""))
     moment = dt.datetime.combine(board.as_of, dt.time(9, 0), tzinfo=dt.timezone.utc)
     message["Date"] = email.utils.format_datetime(moment)
@@ -57,8 +76,11 @@ def reminder(project: Project, board: Board, due: AgencyDue) -> EmailMessage | N
         lines += ["Overdue:"] + [_line(row, board.as_of) for row in overdue] + [""]
     if upcoming:
         lines += ["Coming up:"] + [_line(row, board.as_of) for row in upcoming] + [""]
+    if to_fix:
+        lines += ["To fix in the drafts you sent:"] + _open_findings(to_fix) + [""]
+    example = due.owes[0] if due.owes else to_fix[0].section or "the-section-id"
     lines += [f"Please put the files in {_link(project, agency)}, named after the section "
-              f"(for example {due.owes[0]}.docx)."]
+              f"(for example {example}.docx)."]
     if board.next_milestone:
         m = board.next_milestone
         lines.append(f"Next milestone for the whole report: {m.title}, {m.date.strftime('%d %B %Y')}.")
@@ -67,16 +89,23 @@ def reminder(project: Project, board: Board, due: AgencyDue) -> EmailMessage | N
     return message
 
 
-def write_reminders(project: Project, board: Board, out: Path) -> tuple[list[Path], list[str]]:
-    """The .eml files written, and the agencies that owe something but have no contact e-mail."""
-    written, unreachable = [], []
+def reminders(project: Project, board: Board, findings: list[Finding]) -> tuple[dict[str, EmailMessage], list[str]]:
+    """agency id → its digest, and the agencies that owe something but have no contact e-mail."""
+    messages, unreachable = {}, []
     for due in board.agencies:
-        message = reminder(project, board, due)
-        if message is None:
-            if due.owes:
-                unreachable.append(due.id)
-            continue
-        path = out / f"{board.as_of.isoformat()}-{due.id}.eml"
+        message = reminder(project, board, due, findings)
+        if message is not None:
+            messages[due.id] = message
+        elif due.owes and not project.agencies[due.id].contact_email:
+            unreachable.append(due.id)
+    return messages, unreachable
+
+
+def write_reminders(messages: dict[str, EmailMessage], as_of: dt.date, out: Path) -> list[Path]:
+    """Each digest as an .eml file for the editor to review and send by hand."""
+    written = []
+    for agency_id, message in messages.items():
+        path = out / f"{as_of.isoformat()}-{agency_id}.eml"
         write_atomically(path, bytes(message))
         written.append(path)
-    return written, unreachable
+    return written

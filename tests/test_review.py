@@ -1,0 +1,129 @@
+"""Review rounds: findings for coordinators' spreadsheets, and reminder digests actually sent."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from openpyxl import load_workbook
+
+from .conftest import jointreport
+from .docxfactory import make_docx
+
+DAY = "2024-05-01"
+
+
+class Inbox:
+    """An SMTP server on 127.0.0.1 that keeps what it is sent, and refuses one address."""
+
+    def __init__(self, refuse: str = ""):
+        self.messages = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp():
+    servers = []
+
+    def start(refuse: str = "") -> tuple[Inbox, int]:
+        inbox = Inbox(refuse)
+        with socket.socket() as probe:  # a free port on the loopback
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        servers.append(controller)
+        return inbox, port
+
+    yield start
+    for controller in servers:
+        controller.stop()
+
+
+@pytest.fixture
+def timeline(fixture_project):
+    root = fixture_project("timeline")
+    make_docx(root / "contributions" / "north" / "s4.docx", ["North's optional extra.", "Second paragraph."],
+              insertions=[(1, "K. Tanaka", "and more")])
+    return root
+
+
+def send(root, port, *more):
+    return jointreport("remind", "--send", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--as-of", DAY,
+                       *more, "--project", str(root))
+
+
+def test_digests_are_sent_once_a_day_with_what_to_fix(timeline, smtp):
+    inbox, port = smtp()
+    run = send(timeline, port)
+    assert run.code == 0, run.stderr
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "Eve East <eve@east.example>", "Nora North <nora@north.example>", "Sam South <sam@south.example>"]
+    north = next(m for m in inbox.messages if "nora" in m["To"]).get_content()
+    assert "To fix in the drafts you sent:" in north and "contributions/north/s4.docx" in north
+    assert "1 unaccepted tracked change by K. Tanaka (1)" in north
+    assert "no reminder for west" in run.stderr
+    again = send(timeline, port)
+    assert again.code == 0 and len(inbox.messages) == 3
+    assert "the same digest went out today" in again.stdout
+    forced = send(timeline, port, "--again")
+    assert forced.code == 0 and len(inbox.messages) == 6
+
+
+def test_one_refused_recipient_does_not_stop_the_others(timeline, smtp):
+    inbox, port = smtp(refuse="sam@south.example")
+    run = send(timeline, port)
+    assert run.code == 1
+    assert [line for line in run.stderr.splitlines() if line.startswith("error:")] == [
+        "error: not delivered to south: sam@south.example: 550 5.1.1 mailbox unavailable"]
+    assert sorted(m["To"] for m in inbox.messages) == ["Eve East <eve@east.example>", "Nora North <nora@north.example>"]
+
+
+def test_a_required_tls_is_never_skipped(timeline, smtp):
+    inbox, port = smtp()
+    with open(timeline / "report.yaml", "a", encoding="utf-8") as report:
+        report.write("smtp: {tls: required}\n")
+    run = send(timeline, port)
+    assert run.code == 1 and "offers no STARTTLS" in run.stderr and "nothing was sent" in run.stderr
+    assert inbox.messages == []
+
+
+def test_without_send_the_digests_are_files(timeline, tmp_path):
+    run = jointreport("remind", "--as-of", DAY, "--out", str(tmp_path / "out"), "--project", str(timeline))
+    assert run.code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        f"{DAY}-east.eml", f"{DAY}-north.eml", f"{DAY}-south.eml"]
+
+
+def test_findings_as_csv_and_a_workbook_per_agency(timeline, tmp_path):
+    findings = jointreport("check", "--format", "json", "--as-of", DAY, "--project", str(timeline)).json()["findings"]
+    rows = jointreport("check", "--format", "csv", "--as-of", DAY, "--project", str(timeline)).stdout.splitlines()
+    assert len(rows) == len(findings) + 1
+    out = tmp_path / "findings.xlsx"
+    run = jointreport("check", "--format", "xlsx", "--out", str(out), "--as-of", DAY, "--project", str(timeline))
+    assert run.code == 1 and out.is_file()
+    book = load_workbook(out)
+    agencies = sorted({f["agency"] for f in findings})
+    shorts = {"east": "EA", "north": "NA", "south": "SA", "west": "WA"}
+    assert book.sheetnames == ["Summary"] + [shorts[a] for a in agencies]
+    summary = {row[0]: row[2:] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    north = [f for f in findings if f["agency"] == "north"]
+    assert summary["NA"] == (sum(f["severity"] == "error" for f in north), sum(f["severity"] == "warning" for f in north),
+                             sum(f["severity"] == "info" for f in north))
+    sheet = book["NA"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert [c.value for c in sheet[1]] == ["code", "severity", "path", "message", "section", "agency", "location"]
+    assert sheet.max_row == len(north) + 1
