@@ -28,7 +28,7 @@ from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
 from .mail import Delivery, send_all, smtp_settings
-from .intake import Sources, read_loose, read_project, read_statements
+from .intake import Sources, read_loose, read_project, read_responses, read_statements
 from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Project
 from .project import load_project
 from .render.docx import render_docx, render_statement_docx
@@ -110,18 +110,41 @@ def build(root: Path, options: Options = Options()) -> Build:
     return result
 
 
-def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, lang: str | None = None) -> Build:
+def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, lang: str | None = None,
+          responses: Path | None = None) -> Build:
     """Everything wrong with every draft: the build's first three phases; nothing is written but the cache.
-    `stage` and `lang` are the build's, checked before any draft is read."""
+    `stage` and `lang` are the build's, checked before any draft is read; `responses` is a filled-in
+    comment–response matrix to hold the drafts' comments against."""
     with phase(Phase.LOAD, f"the project in {root}"):
         project = load_project(root)
         languages = editions(project, lang)
         final = is_final(project, stage)
     with phase(Phase.READ, f"the drafts in {project.contributions_dir}"):
         sources = read_project(project)
+        if responses:
+            sources.responses, problems = read_responses(responses)
+            sources.findings += problems
     with phase(Phase.CHECK, f"{len(sources.drafts)} drafts"):
         checked = check_phase(project, sources, as_of or dt.date.today(), final)
     return Build(project, sources, checked.findings, checked.drafts, checked.originals, languages)
+
+
+MATRIX_COLUMNS = ["id", "section", "agency", "file", "paragraph", "commented words", "author", "date", "comment",
+                  "replies to", "response", "action"]
+
+
+def comment_matrix(root: Path) -> tuple[Project, list[list[str]]]:
+    """Every reviewer comment and reply in every draft in its place, one row each, with empty response and
+    action columns for the lead authors to fill in (the IPCC review model)."""
+    result = check(root)
+    rows = []
+    for draft in result.drafts:
+        contribution = draft.contribution
+        for comment in draft.threads:
+            rows.append([comment.id, contribution.section_id, contribution.agency, contribution.relpath,
+                         comment.location, comment.anchored_to, comment.author, comment.date, comment.text,
+                         comment.reply_to, "", ""])
+    return result.project, rows
 
 
 def check_loose_file(root: Path, path: Path) -> Build:

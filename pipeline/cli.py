@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -21,6 +23,7 @@ from .present import as_csv, as_github, as_json, as_text, as_xlsx, glossary, sum
 from .project import load_project
 from .render.dashboard import board_text, write_html
 from .schema import json_schema
+from .spreadsheet import workbook
 
 EXIT_INTERNAL = 3
 
@@ -99,14 +102,19 @@ def cli(project_dir: Path | None):
               help="Only this agency's findings (repeat for several).")
 @click.option("--severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
               help="The least severity shown: error shows errors only.")
+@click.option("--stage", metavar="MILESTONE",
+              help="Judge as for a release at this milestone: what a final text cannot carry is an error.")
+@click.option("--responses", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A filled-in comment–response matrix (from `jointreport comments`): report comments left "
+                   "unanswered.")
 def check(project_dir: Path, as_of, output_format: str, out: Path | None, agencies: tuple[str, ...],
-          severity: str) -> int:
+          severity: str, stage: str | None, responses: Path | None) -> int:
     """Check every draft against the outline, the timeline and the agreed terminology.
 
     Exit status: 0 no errors among the findings shown, 1 errors found,
     2 the project itself is broken.
     """
-    result = recipe.check(project_dir, as_of=_day(as_of))
+    result = recipe.check(project_dir, as_of=_day(as_of), stage=stage, responses=responses)
     unknown = [a for a in agencies if a not in result.project.agencies]
     if unknown:
         raise click.BadParameter(f"no agency {unknown[0]!r} in report.yaml (agencies: "
@@ -267,6 +275,36 @@ def statement(project_dir: Path, statement_id: str, lang: str, formats: str, qui
     show_progress(not quiet)
     for path in recipe.build_statement(project_dir, statement_id, lang, wanted):
         click.echo(f"wrote {os.path.relpath(path)}")
+    return 0
+
+
+@cli.command(short_help="The comment–response matrix: every reviewer comment, for lead authors to answer.")
+@project_option
+@click.option("--format", "output_format", type=click.Choice(["xlsx", "csv"]), default=None,
+              help="xlsx or csv  [default: from --out's extension]")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write, e.g. build/comments.xlsx.")
+def comments(project_dir: Path, output_format: str | None, out: Path) -> int:
+    """List every comment and reply in every draft — section, agency, file,
+    paragraph, the words commented on, author, date, text, the comment it
+    replies to — with empty response and action columns. Fill them in and
+    give the file back with `check --responses FILE` (at `--stage final`,
+    every comment needs an answer).
+    """
+    kind = output_format or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
+    project, rows = recipe.comment_matrix(project_dir)
+    if kind == "csv":
+        table = io.StringIO()
+        writer = csv.writer(table, lineterminator="\n")
+        writer.writerows([recipe.MATRIX_COLUMNS, *rows])
+        data = table.getvalue().encode("utf-8")
+    else:
+        data = workbook({"Comments": (recipe.MATRIX_COLUMNS, rows)},
+                        widths={"comment": 60, "commented words": 40, "response": 60, "paragraph": 36},
+                        choices={"action": ["accepted", "rejected", "noted"]})
+    write_atomically(out, data)
+    click.echo(f"wrote {os.path.relpath(out)}: {len(rows)} comment{'s' * (len(rows) != 1)} from "
+               f"{len({r[3] for r in rows})} draft{'s' * (len({r[3] for r in rows}) != 1)}")
     return 0
 
 

@@ -63,6 +63,12 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("statement/unendorsed-mention", "warning",
          "the statement's text names an organisation that has not endorsed it"),
     Code("statement/unreadable", "error", "a statement's front matter or template is broken"),
+    # issue 13: review rounds
+    Code("review/unanswered-comment", "warning",
+         "a reviewer's comment has no response in the comment–response matrix given with `--responses`",
+         note="error at a final `--stage`"),
+    Code("review/orphan-response", "info", "the matrix answers a comment that is no longer in any draft"),
+    Code("review/unreadable-responses", "error", "the `--responses` file cannot be read (not CSV or XLSX, no id column)"),
 )}
 
 

@@ -11,8 +11,10 @@ contributions/ is written.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import os
@@ -26,25 +28,15 @@ from pathlib import Path
 from pandocfilters import stringify, walk
 
 from . import wordml
+from .comments import docx_comments, odt_comments
 from .codes import finding
 from .errors import DraftError
 from .files import Unreadable, decode_text, guarded_read
-from .model import (
-    DRAFT_FORMATS,
-    STATEMENTS_DIR,
-    STATUSES,
-    ChapterIntro,
-    Contribution,
-    Draft,
-    Finding,
-    Metadata,
-    Place,
-    Project,
-    Sources,
-    StatementFile,
-)
+from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contribution, Draft, Finding, Metadata,
+                    Place, Project, Responses, Sources, StatementFile)
 from .pandoc import pandoc_path, pandoc_version, read_to_ast
 from .schema import Field, Validator
+from .spreadsheet import read_rows
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 
 log = logging.getLogger("jointreport.read")
@@ -236,17 +228,20 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     try:
         changes = comments = {}
         location = None
+        threads = []
         if contribution.format == "docx":
             wordml.check_package(data, "word/document.xml", "Word .docx")
             changes, location = wordml.tracked_changes(data)
             comments = wordml.comments(data)
+            threads = docx_comments(data, contribution.relpath)
         elif contribution.format == "odt":
             wordml.check_package(data, "content.xml", "OpenDocument .odt")
+            threads = odt_comments(data, contribution.relpath)
         blocks, entry = cache.convert(data, contribution.format)
     except DraftError as exc:
         return None, findings + [finding("input/unreadable", contribution.place, str(exc))]
     source = decode_text(data) if contribution.format == "md" else None
-    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location)
+    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location, threads)
     return draft, findings
 
 
@@ -277,6 +272,33 @@ def read_loose(project: Project, path: Path) -> tuple[Draft | None, list[Finding
         return None, [finding("input/unreadable", contribution.place, problem)]
     _, draft, findings = read_and_convert(contribution, DraftCache.of(project))
     return draft, findings
+
+
+MAX_MATRIX_BYTES = 20_000_000
+
+
+def read_responses(path: Path) -> tuple[Responses | None, list[Finding]]:
+    """A comment–response matrix filled in by the lead authors (.xlsx as `comments` wrote it, or .csv)."""
+    place = Place(path.as_posix())
+    try:
+        data = guarded_read(path, MAX_MATRIX_BYTES)
+        if path.suffix.lower() == ".csv":
+            rows = [{(k or "").strip().lower(): v or "" for k, v in row.items()}
+                    for row in csv.DictReader(io.StringIO(decode_text(data)))]
+        else:
+            rows = read_rows(data)
+    except Unreadable as exc:
+        return None, [finding("review/unreadable-responses", place, str(exc))]
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a file that is no workbook
+        return None, [finding("review/unreadable-responses", place,
+                              f"not a spreadsheet jointreport can read ({type(exc).__name__}); "
+                              "save it as .xlsx or .csv")]
+    if rows and "id" not in rows[0]:
+        return None, [finding("review/unreadable-responses", place,
+                              "has no 'id' column; fill in the matrix `jointreport comments` wrote")]
+    answers = {row["id"].strip(): (row.get("response", "").strip(), row.get("action", "").strip())
+               for row in rows if row.get("id", "").strip()}
+    return Responses(path.as_posix(), answers), []
 
 
 def _read_text(path: Path, root: Path) -> tuple[str | None, Finding | None]:

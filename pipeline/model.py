@@ -278,6 +278,27 @@ class Contribution:
 
 
 @dataclass
+class Comment:
+    """A reviewer's comment in a draft, for the comment–response matrix."""
+
+    id: str  # stable: made from the file, author, date and text
+    author: str
+    date: str  # YYYY-MM-DD, or "" when the file gives none
+    text: str
+    location: str  # 'paragraph N ("first words…")'
+    anchored_to: str  # the words the comment is attached to
+    reply_to: str = ""  # the id of the comment it answers
+
+
+@dataclass
+class Responses:
+    """A filled-in comment–response matrix: comment id → (response, action)."""
+
+    label: str  # the file, as a person named it
+    answers: dict[str, tuple[str, str]]
+
+
+@dataclass
 class Draft:
     """A contribution converted to pandoc's AST (blocks), with its media on disk."""
 
@@ -289,6 +310,7 @@ class Draft:
     tracked_changes: dict[str, int] = field(default_factory=dict)
     comments: dict[str, int] = field(default_factory=dict)
     first_change: str | None = None  # where the first tracked change is, for a person to find it
+    threads: list[Comment] = field(default_factory=list)  # reviewers' comments and replies, in order
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
@@ -405,3 +427,4 @@ class Sources:
     statements: dict[str, dict[str, StatementFile]] = field(default_factory=dict)  # id → language →
     submitted: dict[Path, dt.date] = field(default_factory=dict)  # draft path → when it arrived
     findings: list[Finding] = field(default_factory=list)  # what could not be read, and why
+    responses: "Responses | None" = None  # a filled-in comment–response matrix, when one is given

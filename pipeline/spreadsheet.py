@@ -8,14 +8,17 @@ import re
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 HEADER_FILL = PatternFill("solid", fgColor="1B365D")
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an XLSX cell may not hold
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
-def workbook(sheets: dict[str, tuple[list[str], list[list]]], widths: dict[str, int] | None = None) -> bytes:
-    """One sheet per entry: name → (header, rows). Column widths by header name, else by content."""
+def workbook(sheets: dict[str, tuple[list[str], list[list]]], widths: dict[str, int] | None = None,
+             choices: dict[str, list[str]] | None = None) -> bytes:
+    """One sheet per entry: name → (header, rows). Column widths by header name, else by content; a column
+    named in `choices` offers those values in a drop-down."""
     book = Workbook()
     book.remove(book.active)
     for name, (header, rows) in sheets.items():
@@ -33,6 +36,12 @@ def workbook(sheets: dict[str, tuple[list[str], list[list]]], widths: dict[str, 
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for column, title in enumerate(header, start=1):
+            if title in (choices or {}):
+                letter = get_column_letter(column)
+                rule = DataValidation(type="list", formula1='"' + ",".join(choices[title]) + '"', allow_blank=True)
+                sheet.add_data_validation(rule)
+                rule.add(f"{letter}2:{letter}{max(2, len(rows) + 1)}")
         sheet.freeze_panes = "A2"
         if rows:
             sheet.auto_filter.ref = sheet.dimensions

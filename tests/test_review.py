@@ -127,3 +127,58 @@ def test_findings_as_csv_and_a_workbook_per_agency(timeline, tmp_path):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert [c.value for c in sheet[1]] == ["code", "severity", "path", "message", "section", "agency", "location"]
     assert sheet.max_row == len(north) + 1
+
+
+@pytest.fixture
+def reviewed(fixture_project):
+    """A Word draft with two reviewer comments and a lead author's threaded reply to the first."""
+    root = fixture_project("minimal")
+    (root / "contributions" / "south" / "beta.md").unlink()
+    make_docx(root / "contributions" / "south" / "beta.docx",
+              ["Costs were estimated for three scenarios.", "Coverage rose to 40 per cent."],
+              comments=[(0, "Astrid W.", "Which three scenarios?"), (1, "Pension Watch", "Source for 40 per cent?")],
+              replies=[(0, "Sam South", "Low, medium and high; see the annex.")])
+    (root / "contributions" / "south" / "beta.yaml").write_text("status: final\n")
+    return root
+
+
+def test_the_matrix_lists_every_comment_and_reply(reviewed, tmp_path):
+    out = tmp_path / "matrix.xlsx"
+    run = jointreport("comments", "--out", str(out), "--project", str(reviewed))
+    assert run.code == 0, run.stderr
+    assert "3 comments from 1 draft" in run.stdout
+    sheet = load_workbook(out)["Comments"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [(r["author"], r["comment"]) for r in rows] == [
+        ("Astrid W.", "Which three scenarios?"), ("Pension Watch", "Source for 40 per cent?"),
+        ("Sam South", "Low, medium and high; see the annex.")]
+    assert rows[2]["replies to"] == rows[0]["id"] and rows[0]["replies to"] is None
+    assert rows[0]["commented words"] == "Costs were estimated for three scenarios."
+    assert rows[1]["paragraph"].startswith('paragraph 2 ("Coverage rose to 40')
+    assert (rows[0]["section"], rows[0]["agency"], rows[0]["file"]) == ("beta", "south", "contributions/south/beta.docx")
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and header[-2:] == ["response", "action"]
+
+
+def test_filled_responses_leave_exactly_the_unanswered_comment(reviewed, tmp_path):
+    out = tmp_path / "matrix.xlsx"
+    jointreport("comments", "--out", str(out), "--project", str(reviewed))
+    book = load_workbook(out)
+    sheet = book["Comments"]
+    header = [c.value for c in sheet[1]]
+    response, action = header.index("response") + 1, header.index("action") + 1
+    sheet.cell(row=2, column=response, value="Named in the text now.")
+    sheet.cell(row=4, column=action, value="noted")
+    sheet.append(["C-0000000000"] + [""] * (len(header) - 2) + ["accepted"])  # its comment is gone
+    book.save(out)
+
+    def review(*more):
+        run = jointreport("check", "--format", "json", "--responses", str(out), *more, "--project", str(reviewed))
+        return sorted((f["code"], f["severity"]) for f in run.json()["findings"] if f["code"].startswith("review/")), run
+
+    found, run = review("--stage", "final")
+    assert found == [("review/orphan-response", "info"), ("review/unanswered-comment", "error")]
+    unanswered = next(f for f in run.json()["findings"] if f["code"] == "review/unanswered-comment")
+    assert "Pension Watch" in unanswered["message"] and unanswered["path"] == "contributions/south/beta.docx"
+    found, _ = review()
+    assert found == [("review/orphan-response", "info"), ("review/unanswered-comment", "warning")]

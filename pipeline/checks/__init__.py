@@ -16,12 +16,13 @@ from ..terms import known_acronym_words
 from ..textruns import Locator
 from .languages import language_findings
 from .outline import check_placement, check_word_budgets
+from .review import review_findings
 from .schedule import timeline_findings
 from .statements import check_statements
 from .word import word_findings
 from .wording import AcronymState, check_text, check_wording
 
-FINAL_STAGE_ERRORS = ("lang/missing-translation",)  # what a release cannot carry, whatever its usual severity
+FINAL_STAGE_ERRORS = ("lang/missing-translation", "review/unanswered-comment")  # what a release cannot carry, whatever its usual severity
 
 
 @dataclass
@@ -47,6 +48,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + check_wording(project, usable, sources.intros)
         + timeline_findings(project, originals, sources.submitted, as_of)
         + language_findings(project, usable, placed, sources.intros, sources.submitted)
+        + (review_findings(usable, sources.responses) if sources.responses else [])
     )
     findings = with_severities(findings, project.severities)
     if final_stage:
