@@ -14,15 +14,17 @@ import datetime as dt
 import enum
 import io
 import logging
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n
+from . import history, i18n
 from .assemble import assemble
 from .checks import check as check_phase
 from .checks import check_loose
+from .blocks import anchor
 from .checks.outline import check_placement
 from .errors import JointreportError, OptionError
 from .files import write_atomically
@@ -33,6 +35,7 @@ from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Proje
 from .project import load_project
 from .render.docx import render_docx, render_statement_docx
 from .render.pdf import render_pdf, typeset
+from .render.redline import SectionChange, SectionText, redline_docx, section_texts
 from .render.reminders import reminders, write_reminders
 from .statement import load_statement, statement_document
 from .timeline import Board, board, is_draft_report
@@ -188,6 +191,48 @@ def remind(root: Path, as_of: dt.date | None = None, out: Path | None = None, se
     settings = smtp_settings(project.smtp, smtp_host, smtp_port)
     log = project.build_dir / "reminders" / "sent.jsonl"
     return Reminders(project, [], send_all(messages, settings, log, day, again), unreachable)
+
+
+def redline(root: Path, rev_from: str, rev_to: str | None = None,
+            section: str | None = None) -> tuple[bytes, list[SectionChange]]:
+    """The assembled report (or one section) at git revision `rev_from` against `rev_to` (default: the
+    files as they are now), as a Word file with tracked changes, and the words added and removed per section."""
+    project = load_project(root)
+    if section is not None and section not in project.sections:
+        raise OptionError("--section", f"no section {section!r} in chapters/outline.yaml")
+    _, since = history.revision(project.root, rev_from)
+    until = history.revision(project.root, rev_to)[1] if rev_to else dt.datetime.now(dt.timezone.utc)
+    with tempfile.TemporaryDirectory(prefix="jointreport-redline-") as scratch:
+        with phase(Phase.READ, f"the project at {rev_from}"):
+            history.checkout_to(project.root, rev_from, Path(scratch) / "from")
+            old = _section_texts(Path(scratch) / "from")
+        with phase(Phase.READ, f"the project at {rev_to or 'its current state'}"):
+            if rev_to:
+                history.checkout_to(project.root, rev_to, Path(scratch) / "to")
+            new = _section_texts(Path(scratch) / "to" if rev_to else project.root)
+    if section is not None:
+        key = anchor("sec", section)
+        old, new = {k: v for k, v in old.items() if k == key}, {k: v for k, v in new.items() if k == key}
+    heading = f"{project.title}: changes from {rev_from} ({since.date()}) to {rev_to or 'now'} ({until.date()})"
+    with phase(Phase.RENDER, "the redline"):
+        return redline_docx(old, new, heading, f"jointreport ({rev_from} → {rev_to or 'now'})", until)
+
+
+def _section_texts(root: Path) -> dict[str, SectionText]:
+    """Each section's paragraphs in the source-language report assembled from `root` (terms as written)."""
+    result = check(root)
+    document = assemble(result.project, edition_drafts(result.project, result.drafts, result.project.source_language),
+                        result.sources.intros, is_draft=False, harmonize=False)
+    return section_texts(document)
+
+
+def snapshot(root: Path, milestone: str) -> str:
+    """Tag the project's current commit with a milestone id, for later redlines (`diff --from MILESTONE`)."""
+    project = load_project(root)
+    known = {m.id: m for m in project.milestones}
+    if milestone not in known:
+        raise OptionError("MILESTONE", f"choose a milestone of report.yaml: {', '.join(known) or 'none yet'}")
+    return history.tag(project.root, milestone, f"{project.title}: {known[milestone].title}")
 
 
 def build_statement(root: Path, statement_id: str, lang: str = "all", formats: tuple[str, ...] = FORMATS) -> list[Path]:

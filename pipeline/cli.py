@@ -308,6 +308,42 @@ def comments(project_dir: Path, output_format: str | None, out: Path) -> int:
     return 0
 
 
+@cli.command(short_help="A redline (DOCX with tracked changes) between two states of the report.")
+@project_option
+@click.option("--from", "rev_from", required=True, metavar="REV",
+              help="The earlier state: a milestone tag (see snapshot) or any git revision.")
+@click.option("--to", "rev_to", metavar="REV", help="The later state  [default: the files as they are now]")
+@click.option("--section", metavar="ID", help="Only this section of the outline.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The Word file to write, e.g. build/redline.docx.")
+def diff(project_dir: Path, rev_from: str, rev_to: str | None, section: str | None, out: Path) -> int:
+    """Compare the assembled report at two git revisions and write a Word file
+    whose differences are real tracked changes (accept or reject them in Word
+    or LibreOffice), then list the words added and removed per section."""
+    data, changes = recipe.redline(project_dir, rev_from, rev_to, section)
+    write_atomically(out, data)
+    width = max((len(c.title) for c in changes), default=10)
+    for change in changes:
+        if change.added or change.removed:
+            click.echo(f"  {change.title:<{width}}  +{change.added} −{change.removed} words")
+    total_added, total_removed = sum(c.added for c in changes), sum(c.removed for c in changes)
+    click.echo(f"wrote {os.path.relpath(out)}: +{total_added} −{total_removed} words in "
+               f"{sum(1 for c in changes if c.added or c.removed)} of {len(changes)} sections")
+    return 0
+
+
+@cli.command(short_help="Tag the project's current commit with a milestone id (for diff --from).")
+@project_option
+@click.argument("milestone")
+def snapshot(project_dir: Path, milestone: str) -> int:
+    """Tag the current state (the last commit; commit first) as MILESTONE, a
+    milestone id of report.yaml, so `diff --from MILESTONE` can show what
+    changed since."""
+    commit = recipe.snapshot(project_dir, milestone)
+    click.echo(f"tagged {commit} as {milestone}")
+    return 0
+
+
 @cli.command(short_help="Start a new report project in a folder.")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--title", help="The report's title.")

@@ -20,7 +20,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,6 +31,7 @@ from .comments import docx_comments, odt_comments
 from .codes import finding
 from .errors import DraftError
 from .files import Unreadable, decode_text, guarded_read
+from .history import commit_dates
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contribution, Draft, Finding, Metadata,
                     Place, Project, Responses, Sources, StatementFile)
 from .pandoc import pandoc_path, pandoc_version, read_to_ast
@@ -358,30 +358,9 @@ def statement_name(name: str, source_language: str) -> tuple[str, str]:
 
 def submission_dates(project: Project, contributions: list[Contribution]) -> dict[Path, dt.date]:
     """When each draft arrived: its metadata says so, else its last commit in git, else its file time."""
-    committed = _git_dates(project.root) if contributions else {}
+    committed = commit_dates(project.root) if contributions else {}
     dates = {}
     for c in contributions:
         dates[c.path] = (c.meta.submitted or committed.get(c.relpath)
                          or dt.date.fromtimestamp(c.path.lstat().st_mtime))
-    return dates
-
-
-def _git_dates(root: Path) -> dict[str, dt.date]:
-    """Last commit date of every file under contributions/, from one `git log` run."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=@%cs", "--name-only", "--relative", "--", "contributions"],
-            capture_output=True, text=True, timeout=30, check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return {}
-    if out.returncode != 0:
-        return {}
-    dates: dict[str, dt.date] = {}
-    current = None
-    for line in out.stdout.splitlines():
-        if line.startswith("@"):
-            current = dt.date.fromisoformat(line[1:])
-        elif line and current:
-            dates.setdefault(line, current)  # newest commit first
     return dates

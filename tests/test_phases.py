@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from pipeline import build as recipe
-from pipeline import intake
+from pipeline import history
 from pipeline.assemble import assemble
 from pipeline.checks import check
 from pipeline.errors import BuildRefused, ProjectError
@@ -122,7 +122,7 @@ def test_git_is_asked_once_per_command(fixture_project, monkeypatch):
             calls.append(args)
         return real_run(args, *rest, **options)
 
-    monkeypatch.setattr(intake.subprocess, "run", counting_run)
+    monkeypatch.setattr(history.subprocess, "run", counting_run)
     edit_yaml(root / "report.yaml", lambda data: data.update(languages=["en", "fr"]))
     recipe.build(root, recipe.Options(formats=("docx",), lang="all", force=True, as_of=DAY))
     assert len(calls) == 1

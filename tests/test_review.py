@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
+import subprocess
+import zipfile
 
 import pytest
 from aiosmtpd.controller import Controller
+from lxml import etree
 from openpyxl import load_workbook
 
-from .conftest import jointreport
+from .conftest import jointreport, needs_client, replace_once
 from .docxfactory import make_docx
 
 DAY = "2024-05-01"
@@ -182,3 +186,68 @@ def test_filled_responses_leave_exactly_the_unanswered_comment(reviewed, tmp_pat
     assert "Pension Watch" in unanswered["message"] and unanswered["path"] == "contributions/south/beta.docx"
     found, _ = review()
     assert found == [("review/orphan-response", "info"), ("review/unanswered-comment", "warning")]
+
+
+def git(root, *args):
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=Editor", "-c", "user.email=editor@example.org", *args],
+                   check=True, capture_output=True)
+
+
+def accept_all(docx_path) -> list[str]:
+    """What Word's Accept All Changes leaves: deletions gone, insertions kept, as paragraph texts."""
+    with zipfile.ZipFile(docx_path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    paragraphs = []
+    for paragraph in root.iter(f"{w}p"):
+        mark = paragraph.find(f"{w}pPr/{w}rPr/{w}del")
+        if mark is not None:
+            continue  # a deleted paragraph goes with its mark
+        paragraphs.append("".join(t.text or "" for t in paragraph.iter(f"{w}t")))
+    return paragraphs
+
+
+@pytest.fixture
+def versioned(fixture_project):
+    """The minimal project in git: tagged at its first draft, then South rewrote a sentence and added one."""
+    root = fixture_project("minimal")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first drafts")
+    run = jointreport("snapshot", "final", "--project", str(root))
+    assert run.code == 0, run.stderr
+    replace_once(root / "contributions" / "south" / "beta.md", "Beta", "Revised beta")
+    with open(root / "contributions" / "south" / "beta.md", "a", encoding="utf-8") as draft:
+        draft.write("\nA new closing paragraph.\n")
+    git(root, "commit", "-q", "-am", "second round")
+    return root
+
+
+@needs_client("soffice")
+def test_a_redline_between_two_revisions_holds_real_tracked_changes(versioned, tmp_path):
+    out = tmp_path / "redline.docx"
+    run = jointreport("diff", "--from", "final", "--to", "HEAD", "--out", str(out), "--project", str(versioned))
+    assert run.code == 0, run.stderr
+    assert re.search(r"^  1.2 Beta section +\+6 −1 words$", run.stdout, re.M)  # "Revised" and the new paragraph
+    with zipfile.ZipFile(out) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert re.search(r'<w:del w:id="\d+" w:author="jointreport \(final → HEAD\)" w:date="[0-9T:Z-]+"><w:r><w:delText '
+                     r'xml:space="preserve">Beta</w:delText>', body)
+    assert re.search(r'<w:ins [^>]*><w:r><w:t xml:space="preserve">Revised beta</w:t>', body)
+    accepted = accept_all(out)
+    assert "Revised beta text, cleared for publication." in accepted and "A new closing paragraph." in accepted
+    assert "Beta text, cleared for publication." not in accepted
+    # LibreOffice reads them as tracked changes, not as plain text
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "odt",
+                    "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=300, check=True)
+    with zipfile.ZipFile(tmp_path / "redline.odt") as archive:
+        content = archive.read("content.xml").decode()
+    assert content.count("<text:insertion>") == 2 and content.count("<text:deletion>") == 1
+
+
+def test_snapshot_needs_a_milestone_and_a_clean_state(versioned):
+    run = jointreport("snapshot", "launch", "--project", str(versioned))
+    assert run.code == 2 and "choose a milestone of report.yaml: final" in run.stderr
+    (versioned / "contributions" / "north" / "alpha.md").write_text("Changed, not committed.\n")
+    run = jointreport("snapshot", "final", "--project", str(versioned))
+    assert run.code == 1 and "uncommitted changes" in run.stderr
