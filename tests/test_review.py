@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
 import re
@@ -251,3 +252,21 @@ def test_snapshot_needs_a_milestone_and_a_clean_state(versioned):
     (versioned / "contributions" / "north" / "alpha.md").write_text("Changed, not committed.\n")
     run = jointreport("snapshot", "final", "--project", str(versioned))
     assert run.code == 1 and "uncommitted changes" in run.stderr
+
+
+@needs_client("soffice")
+def test_libreoffice_annotations_are_in_the_matrix(fixture_project, tmp_path):
+    root = fixture_project("minimal")
+    word = make_docx(tmp_path / "beta.docx", ["Costs were estimated for three scenarios."],
+                     comments=[(0, "Astrid W.", "Which three scenarios?")])
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "odt",
+                    "--outdir", str(tmp_path), str(word)], capture_output=True, timeout=300, check=True)
+    (root / "contributions" / "south" / "beta.md").unlink()
+    (root / "contributions" / "south" / "beta.odt").write_bytes((tmp_path / "beta.odt").read_bytes())
+    out = tmp_path / "matrix.csv"
+    run = jointreport("comments", "--out", str(out), "--project", str(root))
+    assert run.code == 0, run.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["author"], r["comment"], r["commented words"], r["file"]) for r in rows] == [
+        ("Astrid W.", "Which three scenarios?", "Costs were estimated for three scenarios.",
+         "contributions/south/beta.odt")]
