@@ -1,0 +1,187 @@
+"""`make bench` at flagship scale: jointreport against the engines' own bounds, on generated projects.
+
+For each size (60 and 240 sections by default) it generates the project
+(bench/generate.py), then times, in interleaved rounds so machine load hits
+all alike:
+  B1  the merged Markdown of all drafts → DOCX by pandoc alone
+  B2  the same Markdown → Typst by pandoc, then the PDF by Typst alone
+  B3  every draft → pandoc JSON, two processes at a time
+and jointreport's cold `build --force`, a rebuild with nothing changed, a
+rebuild after one draft changed, and a warm `check`; each with its peak
+memory. It prints each ratio next to its target and writes bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+from bench.generate import generate  # noqa: E402
+
+MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
+           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+TYPST = ("import sys, typst; open(sys.argv[2], 'wb').write(typst.compile(sys.argv[1], root=sys.argv[3], "
+         "font_paths=[sys.argv[4]], ignore_system_fonts=True))")
+# (figure, bound it is compared with, target ratio) — issue 15's targets at 60 sections
+TARGETS = [
+    ("cold build", "B1+B2+B3", 1.2),
+    ("nothing changed", "cold build", 0.03),
+    ("one draft changed", "B1+B2", 0.85),
+]
+WARM_CHECK_TARGET_S = 0.3
+MEMORY_TARGET = 1.1
+
+
+def measured(*command: str, cwd: Path | None = None) -> tuple[float, float]:
+    """(seconds, peak MB) of one command and everything it starts."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, cwd=cwd,
+                         check=True)
+    seconds, kilobytes, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"benchmark step failed (exit {code}): {' '.join(command)}")
+    return float(seconds), int(kilobytes) / 1024
+
+
+def jointreport(*args: str) -> tuple[str, ...]:
+    return (sys.executable, "-m", "pipeline", *args)
+
+
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def font_dir() -> str:
+    import font_roboto
+
+    return str(Path(font_roboto.__file__).parent / "files")
+
+
+def drafts_of(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "contributions").rglob("*") if p.suffix in (".docx", ".md"))
+
+
+def merged_markdown(root: Path, scratch: Path) -> Path:
+    """All drafts as one Markdown file, the input of the bounds B1 and B2 (made once, not timed)."""
+    pandoc = pandoc_path()
+    parts = [subprocess.run([pandoc, str(p), "-t", "markdown"], capture_output=True, check=True).stdout
+             for p in drafts_of(root)]
+    merged = scratch / "merged.md"
+    merged.write_bytes(b"\n\n".join(parts))
+    return merged
+
+
+def bound_b3(root: Path, scratch: Path) -> tuple[float, float]:
+    """Every draft → JSON with two pandoc processes at a time; peak is the largest single process."""
+    pandoc = pandoc_path()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        peaks = list(pool.map(lambda p: measured(pandoc, str(p), "-t", "json", "-o",
+                                                 str(scratch / f"{p.stem}.json"))[1], drafts_of(root)))
+    return time.perf_counter() - started, max(peaks)
+
+
+def rounds(root: Path, sections: int, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    pandoc = pandoc_path()
+    results: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-bounds-") as scratch_name:
+        scratch = Path(scratch_name)
+        merged = merged_markdown(root, scratch)
+        typ = scratch / "merged.typ"
+        subprocess.run([pandoc, str(merged), "-s", "-t", "typst", "-o", str(typ)], check=True)
+        one = next(p for p in drafts_of(root) if p.suffix == ".md")
+        original = one.read_bytes()
+        for round_number in range(repeat):
+            print(f"  {sections} sections, round {round_number + 1} of {repeat}", flush=True)
+            shutil.rmtree(root / "build", ignore_errors=True)
+            steps = {
+                "cold build": lambda: measured(*jointreport("build", "--force", "-q", "--project", str(root))),
+                "nothing changed": lambda: measured(*jointreport("build", "--force", "-q", "--project", str(root))),
+                "one draft changed": lambda: (one.write_bytes(original + f"\nEdit {time.time()}.\n".encode()),
+                                              measured(*jointreport("build", "--force", "-q", "--project",
+                                                                    str(root))))[1],
+                "warm check": lambda: measured(*jointreport("check", "--project", str(root))),
+                "B1": lambda: measured(pandoc, str(merged), "-o", str(scratch / "b1.docx")),
+                "B2": lambda: _b2(pandoc, merged, scratch),
+                "B3": lambda: bound_b3(root, scratch),
+            }
+            for name, step in steps.items():
+                results.setdefault(name, []).append(step())
+        one.write_bytes(original)
+    return results
+
+
+def _b2(pandoc: str, merged: Path, scratch: Path) -> tuple[float, float]:
+    """Markdown → Typst by pandoc, then Typst → PDF (peak: Typst's own)."""
+    seconds_a, peak_a = measured(pandoc, str(merged), "-s", "-t", "typst", "-o", str(scratch / "b2.typ"))
+    seconds_b, peak_b = measured(sys.executable, "-c", TYPST, str(scratch / "b2.typ"), str(scratch / "b2.pdf"),
+                                 str(scratch), font_dir())
+    return seconds_a + seconds_b, max(peak_a, peak_b)
+
+
+def summarise(results: dict[str, list[tuple[float, float]]]) -> dict[str, tuple[float, float]]:
+    return {name: (statistics.median(s for s, _ in runs), max(m for _, m in runs)) for name, runs in results.items()}
+
+
+def report(sizes: dict[int, dict[str, tuple[float, float]]]) -> str:
+    lines = [f"# Benchmark results ({dt.date.today().isoformat()})", "",
+             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end.", ""]
+    for sections, figures in sizes.items():
+        bounds = {"B1+B2+B3": sum(figures[b][0] for b in ("B1", "B2", "B3")),
+                  "B1+B2": figures["B1"][0] + figures["B2"][0]}
+        lines += [f"## {sections} sections", "", "| figure | seconds | peak MB |", "|---|---|---|"]
+        lines += [f"| {name} | {s:.2f} | {m:.0f} |" for name, (s, m) in figures.items()]
+        lines += ["", "| ratio | measured | target | met |", "|---|---|---|---|"]
+        for figure, bound, target in TARGETS:
+            value = figures[figure][0] / (bounds.get(bound) or figures[bound][0])
+            lines.append(f"| {figure} / {bound} | {value:.2f} | ≤ {target} | {'yes' if value <= target else 'no'} |")
+        check = figures["warm check"][0]
+        lines.append(f"| warm check, seconds | {check:.2f} | ≤ {WARM_CHECK_TARGET_S} | "
+                     f"{'yes' if check <= WARM_CHECK_TARGET_S else 'no'} |")
+        memory = figures["cold build"][1] / figures["B2"][1]
+        lines.append(f"| peak memory / Typst's own | {memory:.2f} | ≤ {MEMORY_TARGET} | "
+                     f"{'yes' if memory <= MEMORY_TARGET else 'no'} |")
+        lines.append("")
+    if len(sizes) > 1:
+        small, large = sorted(sizes)[:2]
+        growth = sizes[large]["cold build"][0] / sizes[small]["cold build"][0]
+        lines += [f"Cold build, {large} / {small} sections: {growth:.2f} (target ≤ 4.2 for 240 / 60)", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", type=int, nargs="+", default=[60, 240])
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    sizes = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        for sections in args.sections:
+            root = generate(Path(scratch) / f"report-{sections}", sections)
+            if not (root / "templates").exists() and (REPO / "templates").is_dir():
+                shutil.copytree(REPO / "templates", root / "templates")
+            sizes[sections] = summarise(rounds(root, sections, args.rounds))
+    text = report(sizes)
+    (HERE / "results.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
