@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench.py
 
 reference: $(STAMP)
-	$(BIN)/python templates/make_reference_docx.py
+	$(BIN)/python pipeline/templates/make_reference_docx.py
 
 clean:
 	rm -rf build

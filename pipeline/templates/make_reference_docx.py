@@ -1,4 +1,4 @@
-"""Build templates/reference.docx, the Word styles template of the report.
+"""Build pipeline/templates/reference.docx, the built-in Word styles template of the report.
 
 pandoc takes page setup, styles, header and footer of a DOCX from the file
 given with `--reference-doc`. Its own default looks like a generic memo, so
@@ -8,7 +8,7 @@ A4, Roboto, UN blue and navy, parts on divider pages, chapters on new pages,
 plus the named paragraph styles the pipeline applies (Attribution, Cover ...).
 
 Run from the repository root:
-    .venv/bin/python templates/make_reference_docx.py
+    .venv/bin/python pipeline/templates/make_reference_docx.py
 """
 
 import subprocess
