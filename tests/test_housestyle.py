@@ -96,6 +96,15 @@ def test_a_project_template_replaces_only_the_file_of_its_name(fixture_project):
     assert document.styles["Normal"].font.name == "Roboto"
 
 
+def test_each_style_of_the_built_in_reference_has_its_own_id_and_name():
+    """Word applies a style by id: two styles under one id (the built-in had two "Caption"s) leave one unused."""
+    styles = docx.Document(str(BUILTIN_DIR / "reference.docx")).styles.element.findall(qn("w:style"))
+    ids = [style.get(qn("w:styleId")) for style in styles]
+    names = [style.find(qn("w:name")).get(qn("w:val")).lower() for style in styles]
+    assert len(set(ids)) == len(ids) and len(set(names)) == len(names)
+    assert {name.lower() for name in USED_STYLES} <= set(names)
+
+
 def test_templates_export_writes_the_built_in_files_and_never_overwrites_unasked(tmp_path):
     folder = tmp_path / "house"
     run = jointreport("templates", "export", str(folder))
@@ -114,7 +123,7 @@ def test_templates_export_writes_the_built_in_files_and_never_overwrites_unasked
     assert (folder / "report.typ").read_bytes() == (BUILTIN_DIR / "report.typ").read_bytes()
 
 
-def test_a_broken_dashboard_template_is_named_as_the_built_in_or_the_project_one(fixture_project):
+def test_a_project_dashboard_template_is_named_in_errors_and_without_it_the_built_in_one_works(fixture_project):
     root = fixture_project("minimal")
     (root / "templates").mkdir()
     (root / "templates" / "status.html.j2").write_text("{% if %}", encoding="utf-8")
