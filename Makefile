@@ -42,7 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 reference: $(STAMP)
-	$(BIN)/python templates/make_reference_docx.py
+	$(BIN)/python pipeline/templates/make_reference_docx.py
 
 clean:
 	rm -rf build

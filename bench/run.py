@@ -175,8 +175,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         for sections in args.sections:
             root = generate(Path(scratch) / f"report-{sections}", sections)
-            if not (root / "templates").exists() and (REPO / "templates").is_dir():
-                shutil.copytree(REPO / "templates", root / "templates")
             sizes[sections] = summarise(rounds(root, sections, args.rounds))
     text = report(sizes)
     (HERE / "results.md").write_text(text + "\n", encoding="utf-8")

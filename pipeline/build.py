@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import history, i18n
+from . import history, housestyle, i18n
 from .assemble import assemble
 from .checks import check as check_phase
 from .checks import check_loose
@@ -267,6 +267,11 @@ def build_statement(root: Path, statement_id: str, lang: str = "all", formats: t
                     typeset(project, "statement.typ", blocks, media, inputs, output)
             outputs.append(output)
     return outputs
+
+
+def export_templates(folder: Path, force: bool = False) -> list[Path]:
+    """The built-in look's files written into `folder`, for a coalition to edit and put in templates/."""
+    return housestyle.export(folder, force)
 
 
 def editions(project: Project, lang: str | None) -> list[str]:

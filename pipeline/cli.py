@@ -16,6 +16,7 @@ import click
 
 from . import __version__, scaffold
 from . import build as recipe
+from . import housestyle
 from .errors import BuildRefused, JointreportError
 from .model import SEVERITIES
 from .files import write_atomically
@@ -398,6 +399,29 @@ def schema(name: str) -> int:
     """Print the JSON Schema of report.yaml, chapters/outline.yaml, terminology.yaml or workplan.yaml,
     generated from the same declaration jointreport checks the files with."""
     click.echo(json.dumps(json_schema(scaffold.SCHEMAS[name], f"jointreport {name}"), indent=2, ensure_ascii=False))
+    return 0
+
+
+@cli.group(short_help="The files of the report's look (Word styles, PDF, dashboard).")
+def templates():
+    """The files that give the report its look. jointreport has a built-in one
+    of each; a file of the same name in the project's templates/ folder
+    replaces it, file by file.
+    """
+
+
+@templates.command(short_help="Write the built-in template files into a folder, to edit.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files of the same name already in FOLDER.")
+def export(folder: Path, force: bool) -> int:
+    """Write the built-in template files into FOLDER (created if needed).
+
+    Edit the ones you want to change and put them in your project's
+    templates/ folder; keep only those there, so the others follow
+    jointreport's built-in look as it improves.
+    """
+    for path in recipe.export_templates(folder, force):
+        click.echo(f"wrote {os.path.relpath(path)} — {housestyle.FILES[path.name]}")
     return 0
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import housestyle
 from .errors import JointreportError
 
 STATUSES = ("draft", "final", "cleared")
@@ -244,12 +245,22 @@ class Project:
         return self.root / "templates"
 
     def template(self, name: str) -> Path:
-        """A file of the project's look (templates/…), which every build needs."""
+        """A file of the report's look: the project's templates/<name> where it has one, else the built-in."""
         path = self.templates_dir / name
-        if not path.is_file():
-            raise JointreportError(f"templates/{name} is missing: copy it from jointreport's example project "
-                                   "(the repository root) into this project's templates/ folder")
-        return path
+        if path.is_file():
+            return path
+        if path.exists() or path.is_symlink():
+            raise JointreportError(f"templates/{name} is not a regular file: replace it by the file itself, "
+                                   "or remove it to use jointreport's built-in one")
+        return housestyle.builtin(name)
+
+    def overrides(self, name: str) -> bool:
+        """Whether the project's templates/ has its own `name` instead of the built-in one."""
+        return self.template(name) != housestyle.builtin(name)
+
+    def template_label(self, name: str) -> str:
+        """How messages name the template file a person would fix."""
+        return f"templates/{name}" if self.overrides(name) else f"jointreport's built-in {name}"
 
 
 @dataclass(frozen=True)

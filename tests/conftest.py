@@ -15,8 +15,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
-EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "chapters", "contributions", "statements",
-                 "templates")
+EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "chapters", "contributions", "statements")
 
 
 @dataclass
@@ -56,13 +55,11 @@ def copy_example(dest: Path) -> Path:
 
 @pytest.fixture
 def fixture_project(tmp_path):
-    """Copy tests/roots/<name> (with the repository's templates) into a scratch folder."""
+    """Copy tests/roots/<name> into a scratch folder; it has no templates/ (the built-in look applies)."""
 
     def make(name: str) -> Path:
         dest = tmp_path / name
         shutil.copytree(ROOTS / name, dest)
-        if not (dest / "templates").exists():
-            shutil.copytree(REPO / "templates", dest / "templates")
         return dest
 
     return make

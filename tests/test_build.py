@@ -8,7 +8,7 @@ import zipfile
 import docx
 from pypdf import PdfReader
 
-from .conftest import jointreport
+from .conftest import REPO, jointreport
 from .docxfactory import make_docx, tiny_png
 
 
@@ -86,8 +86,9 @@ def test_a_failed_build_leaves_the_previous_outputs_intact(fixture_project):
     root = fixture_project("minimal")
     out = build(root)
     before = (out / "a-minimal-joint-report.pdf").read_bytes()
-    template = root / "templates" / "report.typ"
-    template.write_text(template.read_text() + "\n#let broken = (\n")
+    template = root / "templates" / "report.typ"  # a project's own report.typ, broken
+    template.parent.mkdir()
+    template.write_text((REPO / "pipeline" / "templates" / "report.typ").read_text() + "\n#let broken = (\n")
     run = jointreport("build", "--project", str(root))
     assert run.code == 1 and "the PDF could not be typeset" in run.stderr and "Traceback" not in run.stderr
     assert (out / "a-minimal-joint-report.pdf").read_bytes() == before

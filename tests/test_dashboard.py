@@ -60,6 +60,7 @@ def test_dashboard_screenshot(dashboard, tmp_path):
 def test_a_project_template_cannot_reach_beyond_its_data(fixture_project):
     """The dashboard template is the project's: it gets plain data, and the sandbox refuses the rest."""
     root = fixture_project("minimal")
+    (root / "templates").mkdir()
     (root / "templates" / "status.html.j2").write_text("{{ title.__class__.__mro__ }}", encoding="utf-8")
     run = jointreport("status", "--html", str(root / "build" / "status.html"), "--project", str(root))
     assert run.code == 1 and "templates/status.html.j2" in run.stderr and "unsafe" in run.stderr

@@ -129,8 +129,8 @@ def _view(project: Project, board: Board) -> dict:
 
 def board_html(project: Project, board: Board) -> str:
     folder = project.template(TEMPLATE).parent
-    return templating.render(templating.sandbox(folder, html=True), f"templates/{TEMPLATE}", _view(project, board),
-                             name=TEMPLATE)
+    return templating.render(templating.sandbox(folder, html=True), project.template_label(TEMPLATE),
+                             _view(project, board), name=TEMPLATE)
 
 
 def write_html(project: Project, board: Board, path: Path) -> Path:

@@ -28,9 +28,9 @@ from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
 from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
+from .wordstyles import complete_reference, resolve_style_ids, style_named
 
-REFERENCE = "reference.docx"
-TEXT_WIDTH = Cm(16.3)  # A4 less the reference document's margins
+TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
 STYLES = {
     "attribution": "Attribution",
     "contribution-from": "Contribution From",
@@ -151,8 +151,7 @@ def render_docx(document: Document, output: Path) -> Path:
 def to_docx(project: Project, blocks: list, media: dict[str, Path]) -> bytes:
     """pandoc's DOCX of `blocks`, in the project's Word styles."""
     blocks = _embed_images(media, restyle_divs(known_images(blocks, media), _restyle))
-    reference = project.template(REFERENCE)
-    return write_from_ast(pandoc_document(blocks), "docx", [f"--reference-doc={reference}"])
+    return write_from_ast(pandoc_document(blocks), "docx", [f"--reference-doc={complete_reference(project)}"])
 
 
 def render_statement_docx(project: Project, heading: tuple[str, str, str], blocks: list, media: dict[str, Path],
@@ -174,23 +173,26 @@ def finish(document: Document, data: bytes) -> bytes:
     """Header, footer, draft mark and document properties: the parts pandoc does not write."""
     project = document.project
     word = docx.Document(io.BytesIO(data))
+    resolve_style_ids(word)
     section = word.sections[0]
     section.different_first_page_header_footer = True
     mark = draft_mark(document)
+    width = _text_width(section)
+    header_style, footer_style = style_named(word, "Header"), style_named(word, "Footer")
 
-    mark_style = _character_style(word, "Draft Mark Char")
-    header = _blank_paragraph(section.header, word.styles["Header"])
+    mark_style = style_named(word, "Draft Mark Char")
+    header = _blank_paragraph(section.header, header_style, width)
     header.add_run(project.title)
     if mark:
         header.add_run("\t")
         header.add_run(mark, style=mark_style)
-        cover_header = _blank_paragraph(section.first_page_header, word.styles["Header"])
+        cover_header = _blank_paragraph(section.first_page_header, header_style, width)
         cover_header.add_run("\t")
         cover_header.add_run(mark, style=mark_style)
-    footer = _blank_paragraph(section.footer, word.styles["Footer"])
+    footer = _blank_paragraph(section.footer, footer_style, width)
     footer.add_run(f"{project.coalition}\t")
     footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
-    _blank_paragraph(section.first_page_footer, word.styles["Footer"])
+    _blank_paragraph(section.first_page_footer, footer_style, width)
 
     for restart in list(word.element.body.iter(qn("w:numRestart"))):  # pandoc restarts footnotes each section;
         restart.getparent().remove(restart)  # LibreOffice then numbers them all "1"
@@ -206,7 +208,13 @@ def finish(document: Document, data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _blank_paragraph(part, style):
+def _text_width(section):
+    """The width between the margins of the template's page, where the right-aligned tab stop goes."""
+    sizes = (section.page_width, section.left_margin, section.right_margin)
+    return sizes[0] - sizes[1] - sizes[2] if all(size is not None for size in sizes) else TEXT_WIDTH
+
+
+def _blank_paragraph(part, style, width):
     """The header or footer's only paragraph, emptied of what the template put there, with a right tab stop."""
     part.is_linked_to_previous = False
     for extra in part.paragraphs[1:]:
@@ -216,15 +224,7 @@ def _blank_paragraph(part, style):
         paragraph._p.remove(child)
     paragraph.style = style
     tabs = paragraph.paragraph_format.tab_stops
-    for inherited in style.paragraph_format.tab_stops:
+    for inherited in style.paragraph_format.tab_stops if style is not None else ():
         tabs.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
-    tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    tabs.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     return paragraph
-
-
-def _character_style(word, name: str):
-    """The template's character style if it has one, else none (plain run)."""
-    try:
-        return word.styles[name]
-    except KeyError:
-        return None

@@ -1,4 +1,4 @@
-"""Build templates/reference.docx, the Word styles template of the report.
+"""Build pipeline/templates/reference.docx, the built-in Word styles template of the report.
 
 pandoc takes page setup, styles, header and footer of a DOCX from the file
 given with `--reference-doc`. Its own default looks like a generic memo, so
@@ -8,7 +8,7 @@ A4, Roboto, UN blue and navy, parts on divider pages, chapters on new pages,
 plus the named paragraph styles the pipeline applies (Attribution, Cover ...).
 
 Run from the repository root:
-    .venv/bin/python templates/make_reference_docx.py
+    .venv/bin/python pipeline/templates/make_reference_docx.py
 """
 
 import subprocess
@@ -274,30 +274,34 @@ def apply_paragraph_look(style, before=None, after=None, line=None, align=None,
     apply_run_look(style.font, **run_look)
 
 
+def existing(doc, name):
+    """The style called `name`, compared as Word compares names: pandoc's default writes "Caption" where
+    python-docx looks for Word's "caption", and adding a second one would give two styles one id."""
+    return next((style for style in doc.styles if style.name.lower() == name.lower()), None)
+
+
 def restyle_paragraph_styles(doc):
     """Create or rebuild every style in PARAGRAPH_STYLES."""
     styles = doc.styles
     for name, (based_on, next_style, look) in PARAGRAPH_STYLES.items():
-        if name in styles:
-            style = styles[name]
-        else:
+        style = existing(doc, name)
+        if style is None:
             builtin = name in BUILTIN_STYLE_IDS
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=builtin)
             style.quick_style = not builtin
             if builtin:
                 style.style_id = BUILTIN_STYLE_IDS[name]
         reset_formatting(style)
-        style.base_style = styles[based_on]
+        style.base_style = existing(doc, based_on)
         if next_style is not None:
-            style.next_paragraph_style = styles[next_style]
+            style.next_paragraph_style = existing(doc, next_style)
         apply_paragraph_look(style, **look)
 
 
 def restyle_character_styles(doc):
     """Hyperlinks, footnote marks, inline code and the draft mark in the running header."""
-    names = {style.name for style in doc.styles}
     for name, look in CHARACTER_STYLES.items():
-        style = doc.styles[name] if name in names else doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style = existing(doc, name) or doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
         apply_run_look(style.font, **look)
 
 
