@@ -165,6 +165,25 @@ def test_the_built_in_look_ships_in_a_non_editable_install(tmp_path, fixture_pro
     assert_complete_report(root)
     assert TITLE in pdf_text(root / f"{REPORT}.pdf")
 
+    # A new coalition's first steps with the installed package: init, check, build — nothing from the checkout.
+    def installed(*args, cwd):
+        return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+    init = installed("init", "newreport", "--title", "State of Social Justice", "--agency",
+                     "ilo=International Labour Organization", "--agency", "who=World Health Organization",
+                     "--language", "en", "--yes", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    fresh = tmp_path / "newreport"
+    assert not (fresh / "templates").exists()
+    check = installed("check", cwd=fresh)
+    assert check.returncode == 0 and "0 errors, 0 warnings" in check.stdout, check.stdout + check.stderr
+    build = installed("build", cwd=fresh)
+    assert build.returncode == 0, build.stderr
+    assert "State of Social Justice" in pdf_text(fresh / "build" / "state-of-social-justice.pdf")
+    assert "State of Social Justice" in [p.text for p in docx.Document(
+        str(fresh / "build" / "state-of-social-justice.docx")).paragraphs]
+
 
 # --- any house Word template ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from pipeline.project import load_project
 
-from .conftest import REPO, copy_example, jointreport
+from .conftest import REPO, copy_example, jointreport, replace_once
 
 ENDORSED_IN_ORDER = [
     "Deutsche Gesellschaft für Internationale Zusammenarbeit (GIZ)",
@@ -119,3 +119,21 @@ def test_statement_templates_run_sandboxed(fixture_project):
     run = jointreport("statement", "note", "--project", str(root))
     assert run.code == 1 and "statements/note.md" in run.stderr and "unsafe" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_organisations_are_named_in_each_edition_s_language(fixture_project):
+    root = fixture_project("minimal")
+    with open(root / "report.yaml", "a", encoding="utf-8") as report:
+        report.write("languages: [en, fr]\n")
+    replace_once(root / "report.yaml", "north: {name: Northern Agency, short: NA}",
+                 "north: {name: {en: Northern Agency, fr: Agence du Nord}, short: {en: NA, fr: AN}}")
+    write_statement(root, "We agree.", "  - {agency: north, status: endorsed}\n"
+                    "  - {agency: {name: {en: Outside Org, fr: Organisation extérieure}, short: OO}, status: endorsed}\n")
+    (root / "statements" / "note.fr.md").write_text("---\ntitle: Une note\n---\n\nNous sommes d'accord.\n",
+                                                     encoding="utf-8")
+    run = jointreport("statement", "note", "--format", "docx", "--project", str(root))
+    assert run.code == 0, run.stderr
+    english = [p.text for p in docx.Document(str(root / "build" / "statements" / "note.en.docx")).paragraphs]
+    french = [p.text for p in docx.Document(str(root / "build" / "statements" / "note.fr.docx")).paragraphs]
+    assert english[-2:] == ["Northern Agency (NA)", "Outside Org (OO)"]
+    assert french[-2:] == ["Agence du Nord (AN)", "Organisation extérieure (OO)"]
