@@ -162,6 +162,7 @@ class Terminology:
     terms: list[Term] = field(default_factory=list)
     acronyms: dict[str, dict[str, str]] = field(default_factory=dict)  # acronym → language → expansion
     agreed: dict[str, AgreedBlock] = field(default_factory=dict)
+    prefilters: dict = field(default_factory=dict, repr=False, compare=False)  # language → compiled, by terms.py
 
     def agreed_texts(self, lang: str) -> dict[str, str]:
         """Every agreed block in `lang`, or in the language it was agreed in where it has no translation."""

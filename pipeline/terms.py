@@ -27,8 +27,32 @@ class Replacement:
     term: Term
 
 
+WORD_SPLIT = re.compile(r"[^\w]+")
+
+
+def _variant_words(terminology: Terminology, language: str) -> list[frozenset[str]]:
+    """The words of every rejected variant in `language`, lower-cased: a cheap first test of a run."""
+    if language not in terminology.prefilters:
+        terminology.prefilters[language] = [
+            frozenset(w for w in WORD_SPLIT.split(variant.lower()) if w)
+            for term in terminology.terms if term.lang == language for variant in term.reject]
+    return terminology.prefilters[language]
+
+
+def _might_hold_a_variant(variants: list[frozenset[str]], text: str) -> bool:
+    """False only when no variant can match: some word of each is missing (plurals and 's allowed for)."""
+    words = set()
+    for word in WORD_SPLIT.split(text.lower()):
+        words.add(word)
+        if word.endswith("s"):
+            words.update((word[:-1], word[:-2]))
+    return any(variant <= words for variant in variants)
+
+
 def replacements(terminology: Terminology, run: Run, language: str) -> list[Replacement]:
     """Rejected variants in a run's prose, with what each should become; no overlaps."""
+    if not _might_hold_a_variant(_variant_words(terminology, language), run.text):
+        return []
     found: list[Replacement] = []
     spans = run.prose_spans()
     for term in terminology.terms:
