@@ -97,8 +97,9 @@ class Assembler:
     def abbreviations(self, blocks: list) -> list:
         """The front matter's list of the acronyms the report actually uses, agencies' included."""
         used = acronyms_used(self.terminology, blocks, self.project.language, self.project.source_language)
+        text = stringify(blocks)  # once, not once per agency: it is the whole report
         for agency in self.project.agencies.values():
-            if agency.short.isupper() and len(agency.short) > 1 and re.search(rf"\b{re.escape(agency.short)}\b", stringify(blocks)):
+            if agency.short.isupper() and len(agency.short) > 1 and re.search(rf"\b{re.escape(agency.short)}\b", text):
                 used[agency.short] = agency.name
         if not used:
             return []

@@ -19,6 +19,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import history, housestyle, i18n
 from .assemble import assemble
@@ -33,17 +34,26 @@ from .mail import Delivery, send_all, smtp_settings
 from .intake import Sources, read_loose, read_project, read_responses, read_statements
 from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Project
 from .project import load_project
-from .render.docx import render_docx, render_statement_docx
-from .render.pdf import render_pdf, typeset
-from .render.redline import SectionChange, SectionText, redline_docx, section_texts
 from .render.reminders import reminders, write_reminders
 from .statement import load_statement, statement_document
 from .timeline import Board, board, is_draft_report
 
+if TYPE_CHECKING:
+    from .render.redline import SectionChange, SectionText
+
 log = logging.getLogger("jointreport")
 
-RENDERERS = {"docx": render_docx, "pdf": render_pdf}
-FORMATS = tuple(RENDERERS)
+FORMATS = ("docx", "pdf")
+
+
+def renderer(fmt: str):
+    """The writer of one format, imported when a command needs it: python-docx and Typst take a while to
+    load, and `check` needs neither."""
+    if fmt == "docx":
+        from .render.docx import render_docx
+        return render_docx
+    from .render.pdf import render_pdf
+    return render_pdf
 
 
 class Phase(enum.Enum):
@@ -108,7 +118,7 @@ def build(root: Path, options: Options = Options()) -> Build:
         for fmt in options.formats:
             path = output_path(edition, fmt)
             with phase(Phase.RENDER, f"{path.relative_to(project.root)}"):
-                result.outputs.append(RENDERERS[fmt](document, path))
+                result.outputs.append(renderer(fmt)(document, path))
         result.outputs.append(write_changes(document, output_path(edition, "terminology.csv")))
     return result
 
@@ -197,6 +207,7 @@ def redline(root: Path, rev_from: str, rev_to: str | None = None,
             section: str | None = None) -> tuple[bytes, list[SectionChange]]:
     """The assembled report (or one section) at git revision `rev_from` against `rev_to` (default: the
     files as they are now), as a Word file with tracked changes, and the words added and removed per section."""
+    from .render.redline import redline_docx
     project = load_project(root)
     if section is not None and section not in project.sections:
         raise OptionError("--section", f"no section {section!r} in chapters/outline.yaml")
@@ -220,6 +231,7 @@ def redline(root: Path, rev_from: str, rev_to: str | None = None,
 
 def _section_texts(root: Path) -> dict[str, SectionText]:
     """Each section's paragraphs in the source-language report assembled from `root` (terms as written)."""
+    from .render.redline import section_texts
     result = check(root)
     document = assemble(result.project, edition_drafts(result.project, result.drafts, result.project.source_language),
                         result.sources.intros, is_draft=False, harmonize=False)
@@ -237,6 +249,8 @@ def snapshot(root: Path, milestone: str) -> str:
 
 def build_statement(root: Path, statement_id: str, lang: str = "all", formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """build/statements/<id>.<lang>.docx and .pdf for each language edition the statement has (or `lang`)."""
+    from .render.docx import render_statement_docx
+    from .render.pdf import typeset
     project = load_project(root)
     statements, problems = read_statements(project)
     if problems:

@@ -24,7 +24,6 @@ from .present import as_csv, as_github, as_json, as_text, as_xlsx, glossary, sum
 from .project import load_project
 from .render.dashboard import board_text, write_html
 from .schema import json_schema
-from .spreadsheet import workbook
 
 EXIT_INTERNAL = 3
 
@@ -300,6 +299,7 @@ def comments(project_dir: Path, output_format: str | None, out: Path) -> int:
         writer.writerows([recipe.MATRIX_COLUMNS, *rows])
         data = table.getvalue().encode("utf-8")
     else:
+        from .spreadsheet import workbook  # openpyxl loads slowly; only this command needs it
         data = workbook({"Comments": (recipe.MATRIX_COLUMNS, rows)},
                         widths={"comment": 60, "commented words": 40, "response": 60, "paragraph": 36},
                         choices={"action": ["accepted", "rejected", "noted"]})

@@ -36,7 +36,6 @@ from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contr
                     Place, Project, Responses, Sources, StatementFile)
 from .pandoc import pandoc_path, pandoc_version, read_to_ast
 from .schema import Field, Validator
-from .spreadsheet import read_rows
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 
 log = logging.getLogger("jointreport.read")
@@ -286,6 +285,7 @@ def read_responses(path: Path) -> tuple[Responses | None, list[Finding]]:
             rows = [{(k or "").strip().lower(): v or "" for k, v in row.items()}
                     for row in csv.DictReader(io.StringIO(decode_text(data)))]
         else:
+            from .spreadsheet import read_rows  # openpyxl loads slowly; only this command needs it
             rows = read_rows(data)
     except Unreadable as exc:
         return None, [finding("review/unreadable-responses", place, str(exc))]

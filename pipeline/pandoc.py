@@ -19,12 +19,20 @@ TIMEOUT_SECONDS = 180
 
 @functools.cache
 def pandoc_path() -> str:
-    return pypandoc.get_pandoc_path()
+    """The pandoc that pypandoc-binary ships, found without pypandoc's probes (it runs `pandoc --version`
+    in six places, and its lookup is not thread-safe); else whatever pypandoc finds."""
+    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
+    return str(bundled) if bundled.is_file() else pypandoc.get_pandoc_path()
 
 
 @functools.cache
 def pandoc_version() -> str:
-    return pypandoc.get_pandoc_version()
+    """'3.9', asked of the pandoc we run, once per process."""
+    try:
+        out = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise JointreportError(f"pandoc cannot be started ({exc}); reinstall jointreport (pypandoc-binary)") from None
+    return out.stdout.split()[1]
 
 
 def run_pandoc(args: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> bytes:

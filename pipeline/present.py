@@ -12,7 +12,6 @@ from itertools import groupby
 import click
 
 from .model import SEVERITIES, Finding, Project, Terminology
-from .spreadsheet import workbook
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SUMMARISED = "lang/missing-translation"
@@ -89,6 +88,7 @@ def as_csv(findings: list[Finding]) -> str:
 
 def as_xlsx(project: Project, findings: list[Finding]) -> bytes:
     """A summary sheet (counts per agency and severity), then one sheet of findings per agency."""
+    from .spreadsheet import workbook  # openpyxl loads slowly; only this format needs it
     columns = list(Finding.__dataclass_fields__)
     by_agency: dict[str, list[Finding]] = {}
     for item in findings:
