@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
+import importlib.metadata
 import io
 import logging
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,7 @@ from .assemble import assemble
 from .checks import check as check_phase
 from .checks import check_loose
 from .blocks import anchor
+from .buildcache import BuildCache, document_digest, fingerprint
 from .checks.outline import check_placement
 from .errors import JointreportError, OptionError
 from .files import write_atomically
@@ -33,6 +36,7 @@ from .gate import gate, is_final
 from .mail import Delivery, send_all, smtp_settings
 from .intake import Sources, read_loose, read_project, read_responses, read_statements
 from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Project
+from .pandoc import pandoc_version
 from .project import load_project
 from .render.reminders import reminders, write_reminders
 from .statement import load_statement, statement_document
@@ -97,16 +101,34 @@ class Build:
     originals: list[Contribution] = field(default_factory=list)  # source-language drafts in their place
     languages: list[str] = field(default_factory=list)  # the editions to build
     outputs: list[Path] = field(default_factory=list)
+    ready: int | None = None  # drafts ready to assemble, when a build was reused without reading them
+    kept: list[Path] = field(default_factory=list)  # outputs left as they were: nothing they depend on changed
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
 
+    @property
+    def drafts_ready(self) -> int:
+        return len(self.drafts) if self.ready is None else self.ready
+
 
 def build(root: Path, options: Options = Options()) -> Build:
-    """Check every draft, then build each language edition in each format into build/."""
-    result = check(root, options.as_of, options.stage, options.lang)
-    project, sources = result.project, result.sources
+    """Check every draft, then build each language edition in each format into build/. Nothing changed
+    since the last build: nothing is done again; an edition whose document did not change: not rendered."""
+    project, languages, final = load(root, options.stage, options.lang)
+    as_of = options.as_of or dt.date.today()
+    cache = BuildCache(project)
+    versions = {"pandoc": pandoc_version(), "typst": importlib.metadata.version("typst")}
+    inputs = fingerprint(project, {**asdict(options), "as_of": as_of}, versions)
+    unchanged = cache.unchanged_build(inputs)
+    if unchanged:
+        findings, ready, outputs = unchanged
+        log.info("nothing changed since the last build: %d outputs kept", len(outputs))
+        return Build(project, Sources([]), findings, [], languages=languages, outputs=outputs, ready=ready,
+                     kept=outputs)
+    result = check_project(project, languages, final, as_of)
+    sources = result.sources
     with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
         gate(project, result.findings, result.originals, options.force, options.stage)
     is_draft = is_draft_report(project, result.originals)
@@ -115,30 +137,64 @@ def build(root: Path, options: Options = Options()) -> Build:
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
                                 options.harmonize)
-        for fmt in options.formats:
-            path = output_path(edition, fmt)
-            with phase(Phase.RENDER, f"{path.relative_to(project.root)}"):
-                result.outputs.append(renderer(fmt)(document, path))
-        result.outputs.append(write_changes(document, output_path(edition, "terminology.csv")))
+        with ThreadPoolExecutor(max_workers=2) as writers:  # pandoc writes the DOCX while Typst sets the PDF
+            for path, kept in writers.map(lambda fmt: render_output(document, fmt, cache, versions), options.formats):
+                result.outputs.append(path)
+                result.kept += [path] if kept else []
+        changes = write_changes(document, output_path(edition, "terminology.csv"))
+        cache.record(changes, "")
+        result.outputs.append(changes)
+    cache.save(inputs, result.findings, len(result.drafts), result.outputs)
     return result
+
+
+def render_output(document: Document, fmt: str, cache: BuildCache, versions: dict) -> tuple[Path, bool]:
+    """One output of one edition, unless the same document made it last time and it is still intact
+    (then True: kept)."""
+    path = output_path(document.project, fmt)
+    made_from = document_digest(document, fmt, templates_of(document.project, fmt), versions)
+    if cache.fresh(path, made_from):
+        log.info("%s: %s unchanged", Phase.RENDER.value, path.relative_to(document.project.root))
+        return path, True
+    with phase(Phase.RENDER, f"{path.relative_to(document.project.root)}"):
+        renderer(fmt)(document, path)
+    cache.record(path, made_from)
+    return path, False
+
+
+def templates_of(project: Project, fmt: str) -> list[Path]:
+    """The template files a format's renderer reads."""
+    names = ["reference.docx"] if fmt == "docx" else ["report.typ"]
+    return [project.template(name) for name in names + (["workplan.typ"] if project.workplan else [])]
+
+
+def load(root: Path, stage: str | None = None, lang: str | None = None) -> tuple[Project, list[str], bool]:
+    """The load phase: the project, the editions asked for, and whether the stage is a final one — all
+    checked before any draft is read."""
+    with phase(Phase.LOAD, f"the project in {root}"):
+        project = load_project(root)
+        return project, editions(project, lang), is_final(project, stage)
 
 
 def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, lang: str | None = None,
           responses: Path | None = None) -> Build:
     """Everything wrong with every draft: the build's first three phases; nothing is written but the cache.
-    `stage` and `lang` are the build's, checked before any draft is read; `responses` is a filled-in
-    comment–response matrix to hold the drafts' comments against."""
-    with phase(Phase.LOAD, f"the project in {root}"):
-        project = load_project(root)
-        languages = editions(project, lang)
-        final = is_final(project, stage)
+    `stage` and `lang` are the build's; `responses` is a filled-in comment–response matrix to hold the
+    drafts' comments against."""
+    project, languages, final = load(root, stage, lang)
+    return check_project(project, languages, final, as_of or dt.date.today(), responses)
+
+
+def check_project(project: Project, languages: list[str], final: bool, as_of: dt.date,
+                  responses: Path | None = None) -> Build:
+    """The read and check phases of a loaded project."""
     with phase(Phase.READ, f"the drafts in {project.contributions_dir}"):
         sources = read_project(project)
         if responses:
             sources.responses, problems = read_responses(responses)
             sources.findings += problems
     with phase(Phase.CHECK, f"{len(sources.drafts)} drafts"):
-        checked = check_phase(project, sources, as_of or dt.date.today(), final)
+        checked = check_phase(project, sources, as_of, final)
     return Build(project, sources, checked.findings, checked.drafts, checked.originals, languages)
 
 

@@ -170,9 +170,10 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
         if refused.findings:
             click.echo(as_text(refused.project, refused.findings, 0), err=True)
         raise
-    click.echo(summary_line(result.findings, len(result.drafts)), err=True)
+    click.echo(summary_line(result.findings, result.drafts_ready), err=True)
     for path in result.outputs:
-        click.echo(f"wrote {os.path.relpath(path)}")
+        click.echo(f"{'kept' if path in result.kept else 'wrote'} {os.path.relpath(path)}"
+                   + (" (nothing it depends on changed)" if path in result.kept else ""))
     return 0
 
 

@@ -1,0 +1,90 @@
+"""Rebuild only what changed: each kind of change invalidates exactly what depends on it, and nothing else."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipeline import build as recipe
+from pipeline import buildcache
+from pipeline.housestyle import BUILTIN_DIR
+
+from .conftest import edit_yaml
+
+
+def names(paths) -> set[str]:
+    return {p.name for p in paths}
+
+
+def rebuild(root, **options):
+    time.sleep(0.01)  # change times must differ from the last build's
+    return recipe.build(root, recipe.Options(**options))
+
+
+@pytest.fixture
+def built(fixture_project):
+    root = fixture_project("minimal")
+    first = recipe.build(root)
+    assert first.kept == []
+    return root
+
+
+def test_nothing_changed_nothing_rendered(built):
+    before = {p: p.stat().st_mtime_ns for p in (built / "build").glob("a-minimal-*")}
+    again = rebuild(built)
+    assert names(again.kept) == names(again.outputs) == {
+        "a-minimal-joint-report.docx", "a-minimal-joint-report.pdf", "a-minimal-joint-report.terminology.csv"}
+    assert again.findings == [] and again.drafts_ready == 3
+    assert {p: p.stat().st_mtime_ns for p in (built / "build").glob("a-minimal-*")} == before
+
+
+def test_a_changed_draft_renders_both_formats_again(built):
+    with open(built / "contributions" / "south" / "beta.md", "a", encoding="utf-8") as draft:
+        draft.write("\nOne more sentence.\n")
+    assert rebuild(built).kept == []
+
+
+def test_a_glossary_change_renders_only_when_it_changes_the_text(built):
+    glossary = built / "terminology.yaml"
+    glossary.write_text("terms:\n  - {preferred: social protection floor, reject: [social floor]}\n")
+    result = rebuild(built)  # no draft says "social floor": the documents are the same
+    assert names(result.kept) >= {"a-minimal-joint-report.docx", "a-minimal-joint-report.pdf"}
+    glossary.write_text("terms:\n  - {preferred: Southern note, reject: [Southern text]}\n")
+    assert rebuild(built).kept == []  # the harmonised report reads differently
+
+
+def test_a_changed_template_renders_only_its_format(built):
+    templates = built / "templates"
+    templates.mkdir()
+    (templates / "report.typ").write_text((BUILTIN_DIR / "report.typ").read_text() + "\n// a comment\n")
+    result = rebuild(built)
+    assert "a-minimal-joint-report.docx" in names(result.kept)
+    assert "a-minimal-joint-report.pdf" not in names(result.kept)
+
+
+def test_an_outline_change_renders_again(built):
+    edit_yaml(built / "chapters" / "outline.yaml",
+              lambda data: data["parts"][0]["chapters"][0].update(title="Renamed chapter"))
+    assert rebuild(built).kept == []
+
+
+def test_a_new_jointreport_version_renders_everything(built, monkeypatch):
+    monkeypatch.setattr(buildcache, "__version__", "99.0")
+    assert rebuild(built).kept == []
+
+
+def test_one_edition_changed_the_other_kept(built):
+    edit_yaml(built / "report.yaml", lambda data: data.update(languages=["en", "fr"]))
+    recipe.build(built, recipe.Options(lang="all"))
+    (built / "contributions" / "south" / "beta.fr.md").write_text("---\nstatus: cleared\n---\n\nTexte bêta.\n")
+    result = rebuild(built, lang="all")
+    assert names(result.kept) >= {"a-minimal-joint-report.docx", "a-minimal-joint-report.pdf"}
+    assert not names(result.kept) & {"a-minimal-joint-report.fr.docx", "a-minimal-joint-report.fr.pdf"}
+
+
+def test_an_output_changed_by_hand_is_made_again(built):
+    (built / "build" / "a-minimal-joint-report.pdf").write_bytes(b"not the report")
+    result = rebuild(built)
+    assert "a-minimal-joint-report.pdf" not in names(result.kept)
+    assert (built / "build" / "a-minimal-joint-report.pdf").read_bytes().startswith(b"%PDF")
