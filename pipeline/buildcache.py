@@ -19,32 +19,38 @@ from pathlib import Path
 
 from . import __version__
 from .files import write_atomically
+from .history import git
 from .model import Document, Finding, Project
 
-INPUT_FOLDERS = ("contributions", "chapters", "statements", "templates")
-INPUT_FILES = ("report.yaml", "terminology.yaml", "workplan.yaml")
 STATE_FILE = "build-state.json"
+CHECK_FILE = "check-state.json"
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _project_files(root: Path):
+    """Every file of the project but its outputs (build/) and hidden folders (.git, .venv…)."""
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or path.name == "build":
+            continue
+        if path.is_dir() and not path.is_symlink():
+            yield from _project_files(path)
+        else:
+            yield path
+
+
 def fingerprint(project: Project, options: dict, versions: dict) -> str:
-    """Names, sizes and change times of every input file, with the build's options and tool versions."""
+    """Names, sizes and change times of every file of the project, its last commit, the options and the
+    tool versions."""
     entries = []
-    for name in INPUT_FOLDERS:
-        folder = project.root / name
-        if folder.is_dir() and not folder.is_symlink():
-            for path in sorted(folder.rglob("*")):
-                stat = path.lstat()
-                entries.append((path.relative_to(project.root).as_posix(), stat.st_size, stat.st_mtime_ns))
-    for name in INPUT_FILES:
-        path = project.root / name
-        if path.exists() or path.is_symlink():
-            stat = path.lstat()
-            entries.append((name, stat.st_size, stat.st_mtime_ns))
-    payload = {"files": entries, "options": options, "versions": {**versions, "jointreport": __version__}}
+    for path in _project_files(project.root):
+        stat = path.lstat()
+        entries.append((path.relative_to(project.root).as_posix(), stat.st_size, stat.st_mtime_ns))
+    head = git(project.root, "rev-parse", "HEAD")  # a commit changes when drafts count as submitted
+    payload = {"files": entries, "options": options, "versions": {**versions, "jointreport": __version__},
+               "commit": head.stdout.strip() if head is not None and head.returncode == 0 else None}
     return _sha(json.dumps(payload, sort_keys=True, default=str).encode())
 
 
@@ -74,9 +80,9 @@ class State:
 
 
 class BuildCache:
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, state_file: str = STATE_FILE):
         self.root = project.root
-        self.path = project.build_dir / ".cache" / STATE_FILE
+        self.path = project.build_dir / ".cache" / state_file
         try:
             self.state = State(**json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
@@ -91,7 +97,7 @@ class BuildCache:
     def unchanged_build(self, fingerprint: str) -> tuple[list[Finding], int, list[Path]] | None:
         """The last build's findings, draft count and outputs, when nothing changed since and its outputs
         are as it wrote them; else None."""
-        if fingerprint != self.state.fingerprint or not self.outputs or self.state.findings is None:
+        if fingerprint != self.state.fingerprint or self.state.findings is None:
             return None
         if not all(self._intact(relpath) for relpath in self.outputs):
             return None

@@ -114,7 +114,7 @@ def check(project_dir: Path, as_of, output_format: str, out: Path | None, agenci
     Exit status: 0 no errors among the findings shown, 1 errors found,
     2 the project itself is broken.
     """
-    result = recipe.check(project_dir, as_of=_day(as_of), stage=stage, responses=responses)
+    result = recipe.check_findings(project_dir, as_of=_day(as_of), stage=stage, responses=responses)
     unknown = [a for a in agencies if a not in result.project.agencies]
     if unknown:
         raise click.BadParameter(f"no agency {unknown[0]!r} in report.yaml (agencies: "
@@ -125,11 +125,11 @@ def check(project_dir: Path, as_of, output_format: str, out: Path | None, agenci
         raise click.BadParameter("a spreadsheet needs a file: --out findings.xlsx", param_hint="--out")
     if out:
         data = as_xlsx(result.project, shown) if output_format == "xlsx" else \
-            (FORMATTERS[output_format](result.project, shown, len(result.drafts)) + "\n").encode("utf-8")
+            (FORMATTERS[output_format](result.project, shown, result.drafts_ready) + "\n").encode("utf-8")
         write_atomically(out, data)
-        click.echo(f"wrote {os.path.relpath(out)}: {summary_line(shown, len(result.drafts))}", err=True)
+        click.echo(f"wrote {os.path.relpath(out)}: {summary_line(shown, result.drafts_ready)}", err=True)
     else:
-        click.echo(FORMATTERS[output_format](result.project, shown, len(result.drafts)))
+        click.echo(FORMATTERS[output_format](result.project, shown, result.drafts_ready))
     return 1 if any(f.severity == "error" for f in shown) else 0
 
 

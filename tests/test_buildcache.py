@@ -88,3 +88,17 @@ def test_an_output_changed_by_hand_is_made_again(built):
     result = rebuild(built)
     assert "a-minimal-joint-report.pdf" not in names(result.kept)
     assert (built / "build" / "a-minimal-joint-report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_warm_check_reuses_its_findings_until_something_changes(fixture_project):
+    root = fixture_project("minimal")
+    (root / "contributions" / "north" / "nowhere.md").write_text("A draft for no section.\n")
+    first = recipe.check_findings(root)
+    assert [f.code for f in first.findings] == ["outline/unknown-section"] and first.ready is None
+    again = recipe.check_findings(root)
+    assert again.findings == first.findings and again.ready == 3  # reused: no draft read
+    time.sleep(0.01)
+    (root / "contributions" / "north" / "nowhere.md").rename(root / "contributions" / "north" / "beta.md")
+    changed = recipe.check_findings(root)
+    assert changed.ready is None and [f.code for f in changed.findings] == ["outline/unassigned-agency"]
+    assert recipe.check_findings(root, stage="final").ready is None  # another stage is another question

@@ -112,13 +112,13 @@ def test_the_gate_refuses_errors_unless_forced(fixture_project):
     assert [p.name for p in result.outputs] == ["a-minimal-joint-report.docx", "a-minimal-joint-report.terminology.csv"]
 
 
-def test_git_is_asked_once_per_command(fixture_project, monkeypatch):
+def test_git_log_runs_once_per_command(fixture_project, monkeypatch):
     root = fixture_project("minimal")
     calls = []
     real_run = subprocess.run
 
     def counting_run(args, *rest, **options):
-        if args and args[0] == "git":
+        if args and args[0] == "git" and "log" in args:
             calls.append(args)
         return real_run(args, *rest, **options)
 
