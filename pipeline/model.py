@@ -269,6 +269,32 @@ class Contribution:
         return Place(self.relpath, self.section_id, self.agency)
 
 
+@dataclass(frozen=True)
+class Spot:
+    """A place in a Word draft a person can find ('paragraph 12 ("first words…")'), with how many words
+    are concerned and a detail (a picture's file name, a heading's level)."""
+
+    location: str
+    words: int = 0
+    detail: str = ""
+
+
+@dataclass
+class WordAudit:
+    """What intake measured inside a Word draft, for the checks to report: its words in the file and in
+    the converted draft, where words went missing, and the features an agency should know about."""
+
+    words_in: int = 0  # words in every text-bearing part of the file
+    words_out: int = 0  # words that reached the converted draft
+    lost_words: int = 0  # words missing beyond the 2 % allowance (0 when within it)
+    lost: list[Spot] = field(default_factory=list)  # the paragraphs most of whose words went missing
+    text_boxes: list[Spot] = field(default_factory=list)  # moved into the body after their paragraph
+    linked_images: list[Spot] = field(default_factory=list)  # detail: where the picture is linked to
+    unsupported_images: list[Spot] = field(default_factory=list)  # EMF/WMF left unconverted; detail: part
+    off_style_headings: list[Spot] = field(default_factory=list)  # detail: the level they were given
+    macros: bool = False
+
+
 @dataclass
 class Draft:
     """A contribution converted to pandoc's AST (blocks), with its media on disk."""
@@ -281,6 +307,7 @@ class Draft:
     tracked_changes: dict[str, int] = field(default_factory=dict)
     comments: dict[str, int] = field(default_factory=dict)
     first_change: str | None = None  # where the first tracked change is, for a person to find it
+    audit: WordAudit | None = None  # a Word draft's words and features, as intake measured them
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:

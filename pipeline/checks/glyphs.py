@@ -1,0 +1,31 @@
+"""Every script the drafts use must show in the PDF: characters none of the report's fonts has would
+print as empty boxes, so they are reported before the build, by the fonts' own character maps."""
+
+from __future__ import annotations
+
+from .. import fonts
+from ..codes import finding
+from ..model import Draft, Finding
+from ..wordcount import ast_text
+
+SHOWN = 5  # characters named in one message
+
+
+def glyph_findings(draft: Draft) -> list[Finding]:
+    text = ast_text(draft.blocks)
+    absent = fonts.missing(text)
+    if not absent:
+        return []
+    location = None
+    for number, block in enumerate(draft.blocks, start=1):
+        block_text = ast_text([block])
+        if any(c in block_text for c in absent):
+            location = f'block {number} ("{" ".join(block_text.split()[:6])}…")'
+            break
+    named = ", ".join(f"{c} (U+{ord(c):04X})" for c in absent[:SHOWN])
+    more = f" and {len(absent) - SHOWN} more" if len(absent) > SHOWN else ""
+    return [finding(
+        "render/missing-glyph", draft.contribution.place,
+        f"{len(absent)} character{'s' * (len(absent) != 1)} that no font of the PDF has: {named}{more}; they would "
+        "print as empty boxes: replace them (an emoji or symbol by words), or ask the editors to add a font "
+        "that has them", location)]
