@@ -62,7 +62,9 @@ METADATA = Field("map", default={}, fields={
     "title": Field("any"),  # agencies often leave a title in their front matter; the outline's title wins
 })
 WORD_FORMATS = {"docm": "docx", "dotx": "docx", "dotm": "docx"}  # macro-enabled files and templates are Word
-IGNORED = re.compile(r"^(\.|~\$|README)|\.(ya?ml|bak|tmp)$", re.I)
+# Hidden files (.DS_Store, AppleDouble ._x, LibreOffice's .~lock.x#), Office lock files (~$x.docx), Windows'
+# thumbnails, sidecars and notes: never drafts.
+IGNORED = re.compile(r"^(\.|~\$|README|thumbs\.db$|desktop\.ini$)|\.(ya?ml|bak|tmp)$", re.I)
 
 
 def read_project(project: Project, convert: bool = True) -> Sources:

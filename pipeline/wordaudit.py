@@ -15,11 +15,13 @@ draft against those counts.
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import posixpath
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 import zipfile
@@ -50,7 +52,11 @@ LOCALISED_HEADING = re.compile(
 PLAIN_STYLES = {"normal", "body text", "standard", "text body", "default", "no spacing", "textkörper", "corps de texte"}
 TEXT_TAGS = {f"{{{W}}}t": None, f"{{{W}}}tab": " ", f"{{{W}}}br": " ", f"{{{W}}}cr": " ",
              f"{{{W}}}noBreakHyphen": "\u2011", f"{{{W}}}softHyphen": "\u00ad"}
-SKIPPED_CONTAINERS = {f"{{{MC}}}Fallback", f"{{{W}}}del", f"{{{W}}}moveFrom"}
+SKIPPED_CONTAINERS = {f"{{{MC}}}Fallback", f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{W}}}rt"}  # rt: a ruby guide
+# Wrappers pandoc does not look into: their runs or paragraphs are lifted out.
+WRAPPERS = {f"{{{W}}}dir", f"{{{W}}}bdo", f"{{{W}}}customXml"}
+RUN_HOLDERS = {f"{{{W}}}{tag}" for tag in ("p", "hyperlink", "sdtContent", "body", "tc", "ins", "smartTag", "fldSimple",
+                                           "dir", "bdo", "customXml", "txbxContent", "footnote", "endnote")}
 
 
 @dataclass
@@ -201,6 +207,7 @@ def prepare(package: WordPackage, scan: Scan, convert_pictures=None) -> bytes:
     styles = deepcopy(package.part(styles_part)) if styles_part else None
     _unwrap_fields(root)
     _lift_text_boxes(root)
+    _unwrap(root)
     if styles is not None:
         _map_headings(root, styles, scan)
         replaced[styles_part] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -240,6 +247,38 @@ def _unwrap_fields(root) -> None:
         parent.remove(field_element)
 
 
+def _unwrap(root) -> None:
+    """Runs and paragraphs inside wrappers pandoc skips come out of them: an mc:AlternateContent gives its
+    first choice (text boxes were lifted already), w:dir, w:bdo, w:customXml and elements of other
+    vocabularies their content, a ruby its base text."""
+
+    def replace_by(element, children) -> None:
+        parent = element.getparent()
+        if parent is None:
+            return
+        index = parent.index(element)
+        for offset, child in enumerate(children):
+            parent.insert(index + offset, child)
+        parent.remove(element)
+
+    for element in list(root.iter(f"{{{MC}}}AlternateContent")):
+        chosen = element.find(f"{{{MC}}}Choice")
+        if chosen is None:
+            chosen = element.find(f"{{{MC}}}Fallback")
+        replace_by(element, list(chosen) if chosen is not None else [])
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        foreign = (etree.QName(element).namespace not in (W, MC) and element.getparent().tag in RUN_HOLDERS
+                   and (element.find(f"{{{W}}}r") is not None or element.find(f"{{{W}}}p") is not None))
+        if element.tag in WRAPPERS or foreign:
+            replace_by(element, [c for c in element if c.tag != f"{{{W}}}customXmlPr"])
+    for run in list(root.iter(f"{{{W}}}r")):
+        base = run.find(f"{{{W}}}ruby/{{{W}}}rubyBase")
+        if base is not None:
+            replace_by(run, list(base))
+
+
 def _lift_text_boxes(root) -> None:
     """Each text box's paragraphs move after the paragraph it is anchored in (once, whatever the
     mc:AlternateContent offers), and the shape itself goes."""
@@ -249,10 +288,9 @@ def _lift_text_boxes(root) -> None:
         if box is None:
             return
         host = next(box.iterancestors(f"{{{W}}}p"), None)
-        shape = next((a for a in box.iterancestors(f"{{{MC}}}AlternateContent", f"{{{W}}}drawing", f"{{{W}}}pict")
-                      if a.tag == f"{{{MC}}}AlternateContent"), None)
+        shape = next(box.iterancestors(f"{{{MC}}}AlternateContent"), None)
         if shape is None:
-            shape = next(box.iterancestors(f"{{{W}}}drawing", f"{{{W}}}pict"), None)
+            shape = next(box.iterancestors(f"{{{W}}}drawing", f"{{{W}}}pict", f"{{{W}}}object"), None)
         moved = [deepcopy(p) for p in box if p.tag in (f"{{{W}}}p", f"{{{W}}}tbl")]
         removed = shape if shape is not None else box
         removed.getparent().remove(removed)
@@ -329,30 +367,70 @@ def _relink(package: WordPackage, renamed: dict[str, str]) -> dict[str, bytes]:
 
 
 def libreoffice_pictures(pictures: dict[str, bytes]) -> dict[str, bytes]:
-    """EMF/WMF pictures as PNG, converted by LibreOffice when it is on PATH (else none are)."""
+    """EMF/WMF pictures as PNG, drawn by LibreOffice Writer when it is on PATH (else none are): the pictures
+    go into a scratch Word file, one per paragraph, which Writer saves as HTML with embedded PNGs."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if not office or not pictures:
         return {}
+    names = sorted(pictures)
     with tempfile.TemporaryDirectory(prefix="jointreport-pictures-") as scratch:
         folder = Path(scratch)
-        sources = {}
-        for index, (name, data) in enumerate(sorted(pictures.items())):
-            source = folder / f"picture{index}{posixpath.splitext(name)[1].lower()}"
-            source.write_bytes(data)
-            sources[name] = source
+        (folder / "pictures.docx").write_bytes(_picture_package([(n, pictures[n]) for n in names]))
         try:
             subprocess.run([office, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                            "--convert-to", "png", "--outdir", str(folder / "png"), *map(str, sources.values())],
-                           capture_output=True, timeout=180, check=False)
+                            "--convert-to", "html:HTML (StarWriter):EmbedImages", "--outdir", str(folder),
+                            str(folder / "pictures.docx")], capture_output=True, timeout=180, check=False)
         except (OSError, subprocess.TimeoutExpired):
             log.warning("LibreOffice could not convert the EMF/WMF pictures")
             return {}
-        converted = {}
-        for name, source in sources.items():
-            png = folder / "png" / f"{source.stem}.png"
-            if png.is_file() and png.stat().st_size:
-                converted[name] = png.read_bytes()
-        return converted
+        page = folder / "pictures.html"
+        if not page.is_file():
+            return {}
+        found = re.findall(r'src="data:image/png;base64,([^"]+)"', page.read_text(encoding="utf-8", errors="replace"))
+        if len(found) != len(names):
+            return {}
+        return {name: base64.b64decode(data) for name, data in zip(names, found)}
+
+
+def _aspect(data: bytes) -> float:
+    """Height over width of an EMF picture from its header's frame (0.01 mm units); 5/8 when unknown."""
+    if len(data) >= 40 and data[:4] == b"\x01\x00\x00\x00":
+        left, top, right, bottom = struct.unpack("<4i", data[24:40])
+        if right > left and bottom > top:
+            return min(3.0, max(0.1, (bottom - top) / (right - left)))
+    return 0.625
+
+
+def _picture_package(pictures: list[tuple[str, bytes]]) -> bytes:
+    """A minimal Word file showing each picture, 16 cm wide, in its own paragraph."""
+    drawing = ('<w:p><w:r><w:drawing><wp:inline><wp:extent cx="5760000" cy="{cy}"/><wp:docPr id="{n}" name="p{n}"/>'
+               '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+               '<pic:nvPicPr><pic:cNvPr id="{n}" name="p{n}"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+               '<a:blip r:embed="rId{n}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm>'
+               '<a:off x="0" y="0"/><a:ext cx="5760000" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr>'
+               '</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+    body = "".join(drawing.format(n=n, cy=int(5760000 * _aspect(data))) for n, (_, data) in enumerate(pictures, start=1))
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}" xmlns:r="{R}" '
+                f'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="{A}" '
+                f'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>{body}</w:body></w:document>')
+    rels = "".join(f'<Relationship Id="rId{n}" Type="{R}/image" Target="media/p{n}{posixpath.splitext(name)[1].lower()}"/>'
+                   for n, (name, _) in enumerate(pictures, start=1))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{CT}">'
+                         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                         '<Default Extension="xml" ContentType="application/xml"/>'
+                         '<Default Extension="emf" ContentType="image/x-emf"/><Default Extension="wmf" ContentType="image/x-wmf"/>'
+                         '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                         'officedocument.wordprocessingml.document.main+xml"/></Types>')
+        archive.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">'
+                         f'<Relationship Id="rId1" Type="{R}/officeDocument" Target="word/document.xml"/></Relationships>')
+        archive.writestr("word/document.xml", document)
+        archive.writestr("word/_rels/document.xml.rels",
+                         f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">{rels}</Relationships>')
+        for n, (name, data) in enumerate(pictures, start=1):
+            archive.writestr(f"word/media/p{n}{posixpath.splitext(name)[1].lower()}", data)
+    return out.getvalue()
 
 
 def compare(scan: Scan, blocks: list) -> WordAudit:

@@ -222,7 +222,17 @@ def odt_review(data: bytes) -> tuple[dict[str, int], str | None, dict[str, int]]
         mark = next(marks, None)
         holder = None if mark is None else next(mark.iterancestors(f"{{{ODF_TEXT}}}p", f"{{{ODF_TEXT}}}h"), None)
         if holder is not None and holder in paragraphs:
-            words = " ".join("".join(holder.itertext()).split()[:6])
+            words = " ".join(_odf_text(holder).split()[:6])
             first = f'paragraph {paragraphs.index(holder) + 1} ("{words}…")'
     notes = dict(sorted(Counter(creator(a) for a in root.iter(f"{{{ODF_OFFICE}}}annotation")).items()))
     return changes, first, notes
+
+
+def _odf_text(element) -> str:
+    """An OpenDocument paragraph's own text, without the annotations anchored in it."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag != f"{{{ODF_OFFICE}}}annotation":
+            parts.append(_odf_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

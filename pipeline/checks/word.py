@@ -19,7 +19,7 @@ def word_findings(draft: Draft) -> list[Finding]:
         findings.append(finding(
             "docx/tracked-changes", place,
             f"{total} unaccepted tracked change{'s' * (total != 1)} by {_by_author(draft.tracked_changes)}; "
-            "accept or reject them in Word (Review › Accept/Reject) and send the file again", draft.first_change))
+            f"accept or reject them in {_review_menu(draft)} and send the file again", draft.first_change))
     if draft.comments:
         total = sum(draft.comments.values())
         findings.append(finding(
@@ -85,6 +85,12 @@ def _places(spots: list[Spot]) -> str:
     named = ", ".join(s.location for s in spots[:MAX_PLACES])
     more = len(spots) - MAX_PLACES
     return f"near {named}" + (f" and {more} more place{'s' * (more != 1)}" if more > 0 else "")
+
+
+def _review_menu(draft: Draft) -> str:
+    if draft.contribution.format == "odt":
+        return "LibreOffice (Edit › Track Changes › Manage)"
+    return "Word (Review › Accept/Reject)"
 
 
 def _by_author(counts: dict[str, int]) -> str:
