@@ -37,6 +37,7 @@ from .model import (
     Contribution,
     Draft,
     Finding,
+    InputFile,
     Metadata,
     Place,
     Project,
@@ -79,6 +80,7 @@ def read_project(project: Project, convert: bool = True) -> Sources:
         sources.findings += findings
         sources.statements, findings = read_statements(project)
         sources.findings += findings
+        sources.files = inventory(project, sources.contributions)
     else:
         for contribution in found:
             try:
@@ -118,6 +120,50 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
             else:
                 contributions.append(contribution)
     return contributions, findings
+
+
+LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")
+SYSTEM_FILE = re.compile(r"^(\.ds_store|thumbs\.db|desktop\.ini|\._.*)$", re.I)
+
+
+def why_ignored(path: Path, depth: int) -> str:
+    """Why a file under contributions/ is no draft at all, or '' if it may be one."""
+    name = path.name
+    if depth != 2:
+        return "not directly in an agency's folder"
+    if LOCK_FILE.match(name):
+        return "an Office or LibreOffice lock file (the draft was open when it was copied)"
+    if SYSTEM_FILE.match(name):
+        return "a file the operating system made"
+    if re.search(r"\.ya?ml$", name, re.I):
+        return "metadata of the draft beside it" if any(
+            path.with_suffix(f".{fmt}").exists() for fmt in ("docx", "docm", "dotx", "dotm", "odt")) else "not a draft"
+    if IGNORED.search(name):
+        return "not a draft (hidden, a backup or a note)"
+    return ""
+
+
+def inventory(project: Project, contributions: list[Contribution]) -> list[InputFile]:
+    """Every file under contributions/, each with its sha256: drafts as intake read them, any other file read
+    through the guard for its digest only."""
+    base = project.contributions_dir
+    if not base.is_dir():
+        return []
+    read = {c.relpath: c.sha256 for c in contributions}
+    files = []
+    for path in sorted(base.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        relpath = path.relative_to(project.root).as_posix()
+        depth = len(path.relative_to(base).parts)
+        digest = read.get(relpath)
+        if digest is None:
+            try:
+                digest = hashlib.sha256(guarded_read(path, MAX_DRAFT_BYTES)).hexdigest()
+            except Unreadable:
+                digest = None
+        files.append(InputFile(relpath, why_ignored(path, depth), digest))
+    return files
 
 
 def split_name(name: str, source_language: str) -> tuple[str, str]:
@@ -251,6 +297,7 @@ def read_and_convert(contribution: Contribution, cache: DraftCache) -> tuple[boo
         data = _read_draft(contribution)
     except Unreadable as exc:
         return False, None, [finding("input/unreadable", contribution.place, str(exc))]
+    contribution.sha256 = hashlib.sha256(data).hexdigest()
     return (True, *convert(contribution, data, cache))
 
 

@@ -263,6 +263,7 @@ class Contribution:
     relpath: str
     meta: Metadata = field(default_factory=Metadata)
     lang: str = ""  # the language the draft is written in; set at discovery
+    sha256: str | None = None  # of the bytes intake read; set when read
 
     @property
     def place(self) -> "Place":
@@ -415,6 +416,15 @@ class ChapterIntro:
 
 
 @dataclass
+class InputFile:
+    """A file under contributions/ as intake found it, for the build's manifest."""
+
+    relpath: str
+    ignored: str = ""  # why it is no draft at all (a lock file, a system file, a sidecar…), or ""
+    sha256: str | None = None
+
+
+@dataclass
 class Sources:
     """Everything the read phase found, for the checks, the assembly and the status board."""
 
@@ -424,3 +434,4 @@ class Sources:
     statements: dict[str, dict[str, StatementFile]] = field(default_factory=dict)  # id → language →
     submitted: dict[Path, dt.date] = field(default_factory=dict)  # draft path → when it arrived
     findings: list[Finding] = field(default_factory=list)  # what could not be read, and why
+    files: list[InputFile] = field(default_factory=list)  # every file under contributions/, for the manifest

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# Chinese and Japanese are written without spaces: each character counts as a word, as Word counts them.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{CJK}]|(?:(?![{CJK}])\w)+(?:[-'’](?:(?![{CJK}])\w)+)*")
 SKIPPED = {"RawBlock", "RawInline", "Image"}
 INLINE_TEXT = {"Str": lambda c: c, "Code": lambda c: c[1], "Math": lambda c: c[1]}
 SEPARATORS = {"Space", "SoftBreak", "LineBreak"}

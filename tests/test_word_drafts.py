@@ -236,3 +236,26 @@ def test_word_counts_keep_paragraphs_apart_and_count_code_tables_and_notes():
                                    "json", format="markdown")
     import json
     assert count_words(json.loads(blocks)["blocks"]) == 1 + 2 + 3 + 6 + 1 + 2 + 2
+    assert count_words([{"t": "Para", "c": [{"t": "Str", "c": "社会保护floor"}]}]) == 5
+
+
+def test_the_manifest_accounts_for_every_file(word_root):
+    import hashlib
+    import json
+
+    if not (word_root / "build" / "word-drafts-as-sent.manifest.json").exists():
+        assert jointreport("build", "--force", "--format", "docx", "--project", str(word_root)).code == 0
+    manifest = json.loads((word_root / "build" / "word-drafts-as-sent.manifest.json").read_text())
+    files = {Path(e["path"]).name: e for e in manifest["files"]}
+    on_disk = {p.name for p in (word_root / "contributions").rglob("*") if p.is_file()}
+    assert set(files) == on_disk
+    assert {n for n, e in files.items() if e["status"] == "ignored"} == {
+        "~$plain.docx", ".~lock.plain.docx#", ".DS_Store", "Thumbs.db", "._plain.docx"}
+    assert {(n, e["code"]) for n, e in files.items() if e["status"] == "rejected"} == {
+        ("locked.docx", "docx/encrypted"), ("strict.docx", "docx/strict-ooxml")}
+    plain = files["plain.docx"]
+    assert plain["status"] == "used" and plain["words_in"] == plain["words_out"] == 18
+    digest = hashlib.sha256((word_root / "contributions" / "ministry" / "plain.docx").read_bytes()).hexdigest()
+    assert plain["sha256"] == digest
+    assert files["boxed.docx"]["findings"] == ["docx/text-box"]
+    assert manifest["summary"] == {"used": 14, "rejected": 2, "ignored": 5}
