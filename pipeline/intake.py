@@ -314,7 +314,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
             changes, location = wordml.tracked_changes(package)
             comments = wordml.comments(package)
             scan = wordaudit.audit(package)
-            prepare = lambda _: wordaudit.prepare(package, scan, wordaudit.libreoffice_pictures)  # noqa: E731
+            prepare = lambda _: wordaudit.prepare(package, scan, wordaudit.libreoffice_pictures, data)  # noqa: E731
         elif contribution.format == "odt":
             wordml.check_package(data, "content.xml", "OpenDocument .odt")
             changes, location, comments = wordml.odt_review(data)

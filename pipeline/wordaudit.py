@@ -25,6 +25,7 @@ import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -154,13 +155,14 @@ def audit(package: WordPackage) -> Scan:
             continue
         everything = list(root.iter(f"{{{W}}}p"))
         texts = paragraph_texts(root)
-        for paragraph in everything:
-            text = texts.get(paragraph, "")
-            words = words_in(text)
-            where = paragraph_location(root, paragraph, everything) if part == package.main else f"a note ({' '.join(words[:6])}…)"
+        for number, paragraph in enumerate(everything, start=1):
+            words = words_in(texts.get(paragraph, ""))
+            if not words:
+                continue
             scan.words += words
-            if words:
-                scan.paragraphs.append((where, words))
+            first = " ".join(words[:6])
+            scan.paragraphs.append((f'paragraph {number} ("{first}…")' if part == package.main else f'a note ("{first}…")',
+                                    words))
         if part != package.main:
             continue
         scan.fields += sum(1 for _ in root.iter(f"{{{W}}}fldSimple"))
@@ -197,9 +199,20 @@ def _host(element):
 
 # Rewriting the package before pandoc reads it.
 
-def prepare(package: WordPackage, scan: Scan, convert_pictures=None) -> bytes:
+def prepare(package: WordPackage, scan: Scan, convert_pictures=None, original: bytes = b"") -> bytes:
     """The package with text boxes, simple fields, localised and hand-made headings made readable, and
-    EMF/WMF pictures converted by `convert_pictures` (name → bytes in, name → PNG bytes out) where given."""
+    EMF/WMF pictures converted by `convert_pictures` (name → bytes in, name → PNG bytes out) where given.
+    A package that cannot be rewritten goes to pandoc as it came (`original`), never stopping the build."""
+    try:
+        return _prepare(package, scan, convert_pictures)
+    except (zipfile.BadZipFile, zlib.error, EOFError, etree.Error, ValueError, KeyError, TypeError, OSError) as exc:
+        log.warning("Word rescues skipped (%s); the draft is converted as it is", exc)
+        if original:
+            return original
+        raise
+
+
+def _prepare(package: WordPackage, scan: Scan, convert_pictures=None) -> bytes:
     replaced: dict[str, bytes] = {}
     renamed: dict[str, str] = {}
     root = deepcopy(package.part(package.main))
