@@ -486,3 +486,43 @@ def _image_sources(blocks) -> list[str]:
 
     visit(blocks)
     return found
+
+
+# OpenDocument: the same count, from content.xml.
+ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODF_DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ODF_PARAGRAPHS = (f"{{{ODF_TEXT}}}p", f"{{{ODF_TEXT}}}h")
+ODF_SKIPPED = {f"{{{ODF_OFFICE}}}annotation", f"{{{ODF_TEXT}}}tracked-changes", f"{{{ODF_TEXT}}}note-citation"}
+ODF_APART = {f"{{{ODF_TEXT}}}note", f"{{{ODF_DRAW}}}frame", *ODF_PARAGRAPHS}  # counted as paragraphs of their own
+ODF_SPACES = {f"{{{ODF_TEXT}}}s", f"{{{ODF_TEXT}}}tab", f"{{{ODF_TEXT}}}line-break"}
+
+
+def audit_odt(content: bytes) -> Scan:
+    """Words of an .odt's paragraphs and headings (notes and frames included, annotations and tracked
+    deletions not), from its content.xml as `wordml` parsed it."""
+    from .wordml import _PARSER
+
+    scan = Scan()
+    root = etree.fromstring(content, _PARSER)
+    number = 0
+    for paragraph in root.iter(*ODF_PARAGRAPHS):
+        if any(a.tag in ODF_SKIPPED for a in paragraph.iterancestors()):
+            continue
+        number += 1
+        words = words_in(_odf_own_text(paragraph))
+        if words:
+            scan.words += words
+            scan.paragraphs.append((f'paragraph {number} ("{" ".join(words[:6])}…")', words))
+    return scan
+
+
+def _odf_own_text(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag in ODF_SPACES:
+            parts.append(" ")
+        elif isinstance(child.tag, str) and child.tag not in ODF_SKIPPED and child.tag not in ODF_APART:
+            parts.append(_odf_own_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

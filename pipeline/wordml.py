@@ -202,6 +202,14 @@ ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 DC = "http://purl.org/dc/elements/1.1/"
 
 
+def odt_content(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            return archive.read("content.xml")
+        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError):
+            raise DraftError("content.xml inside the file is damaged; open it and save it again") from None
+
+
 def odt_review(data: bytes) -> tuple[dict[str, int], str | None, dict[str, int]]:
     """An .odt's unaccepted tracked changes per author, where the first is, and its annotations per author."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -95,6 +95,22 @@ def odt_under_review(path: Path) -> None:
     patch_zip(path, {"content.xml": content.encode()})
 
 
+def odt_with_frame(path: Path) -> None:
+    """An .odt whose second paragraph anchors a text frame, which pandoc's ODT reader drops."""
+    pypandoc.convert_text(f"{BODY}\n\nThe frame sits here.\n", "odt", format="markdown", outputfile=str(path))
+    with zipfile.ZipFile(path) as archive:
+        content = archive.read("content.xml").decode()
+    frame = ('<draw:frame draw:name="Frame1" svg:width="5cm" text:anchor-type="paragraph"><draw:text-box>'
+             '<text:p>Forty countries have a social protection floor in law and in practice today.</text:p>'
+             '</draw:text-box></draw:frame>')
+    for prefix, uri in (("draw", "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"),
+                        ("svg", "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0")):
+        if f"xmlns:{prefix}=" not in content:
+            content = content.replace("<office:document-content ", f'<office:document-content xmlns:{prefix}="{uri}" ', 1)
+    content = content.replace("The frame sits here.", f"The frame sits here.{frame}", 1)
+    patch_zip(path, {"content.xml": content.encode()})
+
+
 @pytest.fixture(scope="module")
 def word_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("word") / "word"
@@ -121,6 +137,7 @@ def word_root(tmp_path_factory) -> Path:
     encrypted_file(drafts / "locked.docx")
     make_strict(make_docx(drafts / "strict.docx", [BODY]))
     odt_under_review(drafts / "reviewed.odt")
+    odt_with_frame(drafts / "framed.odt")
     make_docx(drafts / "chinese.docx", [CHINESE, BODY])
     make_docx(drafts / "symbols.docx", [BODY + " The sign 𓀀 marks a hieroglyph."])
     for name in ("~$plain.docx", ".~lock.plain.docx#", ".DS_Store", "Thumbs.db", "._plain.docx"):
@@ -139,6 +156,7 @@ def test_each_planted_word_feature_is_found_with_its_code(findings):
     found = sorted((f["code"], f["path"].rsplit("/", 1)[-1]) for f in findings)
     expected = [
         ("docx/comments", "reviewed.odt"),
+        ("docx/content-lost", "framed.odt"),
         ("docx/encrypted", "locked.docx"),
         ("docx/linked-image", "linked.docx"),
         ("docx/macro", "macros.docm"),
@@ -168,11 +186,14 @@ def test_messages_say_what_to_do(findings):
     tracked = by_code["docx/tracked-changes"]
     assert "Ana Gomez (1)" in tracked["message"] and tracked["location"].startswith("paragraph 2")
     assert "Li Wei (2)" in by_code["docx/comments"]["message"]
+    lost = by_code["docx/content-lost"]
+    assert lost["message"].startswith("13 of its 29 words")
+    assert 'near paragraph 3 ("Forty countries have' in lost["message"] and "paste it into the body" in lost["message"]
 
 
 def test_every_word_reaches_the_report(word_root, findings):
     """No usable draft loses words without a finding; the rescued texts are in the built DOCX."""
-    assert not [f for f in findings if f["code"] == "docx/content-lost"]
+    assert [f["path"] for f in findings if f["code"] == "docx/content-lost"] == ["contributions/ministry/framed.odt"]
     run = jointreport("build", "--force", "--project", str(word_root))
     assert run.code == 0, run.stderr
     document = docx.Document(str(word_root / "build" / "word-drafts-as-sent.docx"))
@@ -258,4 +279,4 @@ def test_the_manifest_accounts_for_every_file(word_root):
     digest = hashlib.sha256((word_root / "contributions" / "ministry" / "plain.docx").read_bytes()).hexdigest()
     assert plain["sha256"] == digest
     assert files["boxed.docx"]["findings"] == ["docx/text-box"]
-    assert manifest["summary"] == {"used": 14, "rejected": 2, "ignored": 5}
+    assert manifest["summary"] == {"used": 15, "rejected": 2, "ignored": 5}
