@@ -319,6 +319,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
             wordml.check_package(data, "content.xml", "OpenDocument .odt")
             changes, location, comments = wordml.odt_review(data)
             scan = wordaudit.audit_odt(wordml.odt_content(data))
+            prepare = wordaudit.prepare_odt
         blocks, entry = cache.convert(data, contribution.format, prepare)
     except DraftError as exc:
         code = getattr(exc, "code", "input/unreadable")
