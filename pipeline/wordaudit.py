@@ -50,6 +50,9 @@ LEGACY_PICTURES = (".emf", ".wmf")
 LOCALISED_HEADING = re.compile(
     r"^(?:heading|titre|título|titulo|encabezado|überschrift|uberschrift|заголовок|标题|標題|titolo|kop|"
     r"nagłówek|naglowek|見出し|제목|عنوان|rubrik|otsikko|overskrift|cabeçalho|başlık)\s*(\d)$", re.I)
+# Bold lines that are captions or notes, not headings.
+CAPTION = re.compile(r"^(table|figure|fig\.|box|chart|graph|map|source|sources|note|notes|tableau|cuadro|gráfico|"
+                     r"grafico|abbildung|tabelle|quelle|encadré|recuadro)\b", re.I)
 PLAIN_STYLES = {"normal", "body text", "standard", "text body", "default", "no spacing", "textkörper", "corps de texte"}
 TEXT_TAGS = {f"{{{W}}}t": None, f"{{{W}}}tab": " ", f"{{{W}}}br": " ", f"{{{W}}}cr": " ",
              f"{{{W}}}noBreakHyphen": "\u2011", f"{{{W}}}softHyphen": "\u00ad"}
@@ -118,7 +121,7 @@ def _direct_heading_level(paragraph, text: str, styles: dict[str, str]) -> int |
     """A Normal paragraph whose every run is bold and at least 12 pt, or at least 14 pt: a heading made by
     hand. 16 pt and more → level 1, 14 pt → 2, else 3."""
     words = words_in(text)
-    if not 0 < len(words) <= 12 or text.rstrip()[-1:] in ".:;,":
+    if not 0 < len(words) <= 12 or text.rstrip()[-1:] in ".:;," or CAPTION.match(text.strip()):
         return None
     ppr = paragraph.find(f"{{{W}}}pPr")
     if ppr is not None:

@@ -295,3 +295,19 @@ def test_the_manifest_accounts_for_every_file(word_root):
     assert plain["sha256"] == digest
     assert files["boxed.docx"]["findings"] == ["docx/text-box"]
     assert manifest["summary"] == {"used": 16, "rejected": 2, "ignored": 5}
+
+
+@pytest.mark.parametrize("name, level", [
+    ("Titre 1", 1), ("Título 2", 2), ("Encabezado 3", 3), ("Überschrift 1", 1), ("Заголовок 2", 2),
+    ("标题 1", 1), ("標題 2", 2), ("見出し 3", 3), ("Titolo 1", 1), ("Kop 2", 2), ("Nagłówek 1", 1)])
+def test_localised_heading_style_names_have_their_level(name, level):
+    match = wordaudit.LOCALISED_HEADING.match(name)
+    assert match and int(match.group(1)) == level
+
+
+def test_bold_captions_and_sentences_are_not_taken_for_headings(tmp_path):
+    path = make_word(tmp_path / "bold.docx", [direct_heading_xml("Table 3 Coverage by region"),
+                                              direct_heading_xml("A bold sentence that ends."),
+                                              direct_heading_xml("Key findings", half_points=24), BODY])
+    scan = wordaudit.audit(wordml.WordPackage(path.read_bytes()))
+    assert [(s.location, s.detail) for s in scan.off_style_headings] == [('paragraph 3 ("Key findings…")', "3")]
