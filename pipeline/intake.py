@@ -29,6 +29,7 @@ from . import wordaudit, wordml
 from .codes import finding
 from .errors import DraftError
 from .files import Unreadable, decode_text, guarded_read
+from .inventory import inventory
 from .model import (
     DRAFT_FORMATS,
     STATEMENTS_DIR,
@@ -37,7 +38,6 @@ from .model import (
     Contribution,
     Draft,
     Finding,
-    InputFile,
     Metadata,
     Place,
     Project,
@@ -80,7 +80,8 @@ def read_project(project: Project, convert: bool = True) -> Sources:
         sources.findings += findings
         sources.statements, findings = read_statements(project)
         sources.findings += findings
-        sources.files = inventory(project, sources.contributions)
+        sources.files = inventory(project.root, project.contributions_dir, sources.contributions, IGNORED,
+                                  MAX_DRAFT_BYTES)
     else:
         for contribution in found:
             try:
@@ -120,50 +121,6 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
             else:
                 contributions.append(contribution)
     return contributions, findings
-
-
-LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")
-SYSTEM_FILE = re.compile(r"^(\.ds_store|thumbs\.db|desktop\.ini|\._.*)$", re.I)
-
-
-def why_ignored(path: Path, depth: int) -> str:
-    """Why a file under contributions/ is no draft at all, or '' if it may be one."""
-    name = path.name
-    if depth != 2:
-        return "not directly in an agency's folder"
-    if LOCK_FILE.match(name):
-        return "an Office or LibreOffice lock file (the draft was open when it was copied)"
-    if SYSTEM_FILE.match(name):
-        return "a file the operating system made"
-    if re.search(r"\.ya?ml$", name, re.I):
-        return "metadata of the draft beside it" if any(
-            path.with_suffix(f".{fmt}").exists() for fmt in ("docx", "docm", "dotx", "dotm", "odt")) else "not a draft"
-    if IGNORED.search(name):
-        return "not a draft (hidden, a backup or a note)"
-    return ""
-
-
-def inventory(project: Project, contributions: list[Contribution]) -> list[InputFile]:
-    """Every file under contributions/, each with its sha256: drafts as intake read them, any other file read
-    through the guard for its digest only."""
-    base = project.contributions_dir
-    if not base.is_dir():
-        return []
-    read = {c.relpath: c.sha256 for c in contributions}
-    files = []
-    for path in sorted(base.rglob("*")):
-        if path.is_dir() and not path.is_symlink():
-            continue
-        relpath = path.relative_to(project.root).as_posix()
-        depth = len(path.relative_to(base).parts)
-        digest = read.get(relpath)
-        if digest is None:
-            try:
-                digest = hashlib.sha256(guarded_read(path, MAX_DRAFT_BYTES)).hexdigest()
-            except Unreadable:
-                digest = None
-        files.append(InputFile(relpath, why_ignored(path, depth), digest))
-    return files
 
 
 def split_name(name: str, source_language: str) -> tuple[str, str]:
@@ -248,7 +205,7 @@ class DraftCache:
             try:
                 ast = read_to_ast(prepare(data) if prepare else data, READERS[fmt], scratch / "media")
                 if fmt == "docx":
-                    ast["blocks"] = _metadata_blocks(ast.get("meta", {})) + ast["blocks"]
+                    ast["blocks"] = wordaudit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
                 _relative_media(ast, scratch)
                 (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
                 try:
@@ -270,25 +227,6 @@ def _relative_media(ast: dict, scratch: Path) -> None:
             value[2][0] = value[2][0][len(prefix):]
 
     ast["blocks"] = walk(ast["blocks"], relink, "", {})
-
-
-META_BLOCKS = ("title", "subtitle", "author", "date", "abstract")
-
-
-def _metadata_blocks(meta: dict) -> list:
-    """Paragraphs styled Title, Subtitle, Author, Date or Abstract, which pandoc moves into the document's
-    metadata, brought back as the draft's opening blocks (the title in bold)."""
-    blocks = []
-    for key in META_BLOCKS:
-        value = meta.get(key)
-        items = value["c"] if value and value["t"] == "MetaList" else [value] if value else []
-        for item in items:
-            if item["t"] == "MetaBlocks":
-                blocks += item["c"]
-            elif item["t"] == "MetaInlines" and item["c"]:
-                inlines = [{"t": "Strong", "c": item["c"]}] if key == "title" else item["c"]
-                blocks.append({"t": "Para", "c": inlines})
-    return blocks
 
 
 def read_and_convert(contribution: Contribution, cache: DraftCache) -> tuple[bool, Draft | None, list[Finding]]:

@@ -449,6 +449,25 @@ def _picture_package(pictures: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
+META_BLOCKS = ("title", "subtitle", "author", "date", "abstract")
+
+
+def metadata_blocks(meta: dict) -> list:
+    """Paragraphs styled Title, Subtitle, Author, Date or Abstract, which pandoc moves into the document's
+    metadata, brought back as the draft's opening blocks (the title in bold)."""
+    blocks = []
+    for key in META_BLOCKS:
+        value = meta.get(key)
+        items = value["c"] if value and value["t"] == "MetaList" else [value] if value else []
+        for item in items:
+            if item["t"] == "MetaBlocks":
+                blocks += item["c"]
+            elif item["t"] == "MetaInlines" and item["c"]:
+                inlines = [{"t": "Strong", "c": item["c"]}] if key == "title" else item["c"]
+                blocks.append({"t": "Para", "c": inlines})
+    return blocks
+
+
 def compare(scan: Scan, blocks: list) -> WordAudit:
     """The words that reached the converted draft against those in the file, and where the missing are."""
     out_words = ast_words(blocks)
