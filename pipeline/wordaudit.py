@@ -35,11 +35,10 @@ from lxml import etree
 
 from .model import Spot, WordAudit
 from .wordcount import ast_words, words_in
-from .wordml import NS, PKG_REL, W, WordPackage, paragraph_location
+from .wordml import MC, NS, PKG_REL, W, WordPackage, countable_paragraphs, paragraph_location
 
 log = logging.getLogger("jointreport.read")
 
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 V = "urn:schemas-microsoft-com:vml"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -156,7 +155,7 @@ def audit(package: WordPackage) -> Scan:
         root = package.part(part)
         if root is None:
             continue
-        everything = list(root.iter(f"{{{W}}}p"))
+        everything = countable_paragraphs(root)
         texts = paragraph_texts(root)
         for number, paragraph in enumerate(everything, start=1):
             words = words_in(texts.get(paragraph, ""))

@@ -20,6 +20,7 @@ from lxml import etree
 from .errors import DraftError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NS = {"w": W}
 MAX_MEMBERS = 5000
 MAX_UNPACKED_BYTES = 400_000_000
@@ -182,16 +183,23 @@ def _document_order(root):
     return lambda el: order[el]
 
 
+def countable_paragraphs(root) -> list:
+    """The paragraphs a person sees, in order: an mc:AlternateContent's fallback copy is not one of them."""
+    fallback = f"{{{MC}}}Fallback"
+    return [p for p in root.iter(f"{{{W}}}p") if not any(a.tag == fallback for a in p.iterancestors())]
+
+
 def paragraph_location(root, element, paragraphs: list | None = None) -> str:
     """'paragraph N ("first words…")', so a person can find the place in Word."""
-    paragraphs = paragraphs if paragraphs is not None else list(root.iter(f"{{{W}}}p"))
+    paragraphs = paragraphs if paragraphs is not None else countable_paragraphs(root)
     paragraph = element if element.tag == f"{{{W}}}p" else next(element.iterancestors(f"{{{W}}}p"), None)
     if paragraph is None:
         paragraph = next(element.iter(f"{{{W}}}p"), None)
     if paragraph is None:
         return "body"
-    number = paragraphs.index(paragraph) + 1
-    text = "".join(paragraph.xpath(".//w:t/text() | .//w:delText/text()", namespaces=NS)).split()
+    number = paragraphs.index(paragraph) + 1 if paragraph in paragraphs else 0
+    text = "".join(t.text or "" for t in paragraph.iter(f"{{{W}}}t", f"{{{W}}}delText")
+                   if next(t.iterancestors(f"{{{W}}}p"), None) is paragraph).split()  # its own, not a text box's
     words = " ".join(text[:6])
     return f'paragraph {number} ("{words}…")' if words else f"paragraph {number}"
 
