@@ -17,10 +17,10 @@ def glyph_findings(draft: Draft) -> list[Finding]:
     if not absent:
         return []
     location = None
-    for number, block in enumerate(draft.blocks, start=1):
+    for block in draft.blocks:
         block_text = ast_text([block])
         if any(c in block_text for c in absent):
-            location = f'block {number} ("{" ".join(block_text.split()[:6])}…")'
+            location = f'the paragraph starting "{" ".join(block_text.split()[:6])}…"'
             break
     named = ", ".join(f"{c} (U+{ord(c):04X})" for c in absent[:SHOWN])
     more = f" and {len(absent) - SHOWN} more" if len(absent) > SHOWN else ""
