@@ -3,6 +3,8 @@ accounted for, each problem reported with the fix an agency can apply."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,7 +19,6 @@ from pipeline.wordcount import count_words
 
 from .conftest import REPO, ROOTS, jointreport
 from .docxfactory import (
-    NS_DECL,
     direct_heading_xml,
     field_xml,
     make_docx,
@@ -247,7 +248,6 @@ def test_an_emf_picture_without_libreoffice_is_reported(tmp_path):
     prepared = wordaudit.prepare(package, scan, convert_pictures=None)
     out = tmp_path / "prepared.docx"
     out.write_bytes(prepared)
-    import json
     blocks = json.loads(pypandoc.convert_file(str(out), "json", extra_args=[f"--extract-media={tmp_path}"]))["blocks"]
     audit = wordaudit.compare(scan, blocks)
     assert [s.detail for s in audit.unsupported_images] == ["word/media/chart.emf"]
@@ -257,7 +257,6 @@ def test_words_that_never_reach_the_draft_are_reported_with_where(tmp_path):
     path = make_word(tmp_path / "lost.docx", [BODY, "A paragraph the converter somehow drops entirely here.", BODY])
     package = wordml.WordPackage(path.read_bytes())
     scan = wordaudit.audit(package)
-    import json
     blocks = json.loads(pypandoc.convert_file(str(path), "json"))["blocks"]
     assert wordaudit.compare(scan, blocks).lost_words == 0
     del blocks[1]
@@ -270,14 +269,11 @@ def test_word_counts_keep_paragraphs_apart_and_count_code_tables_and_notes():
     blocks = pypandoc.convert_text("End\n\nNext para.\n\n```\ncode words here\n```\n\n| a b | c |\n|---|---|\n| d | e f |\n\n"
                                    "Text.[^1]\n\n[^1]: Note words.\n\nSee ![alt text not counted](x.png) now.\n",
                                    "json", format="markdown")
-    import json
     assert count_words(json.loads(blocks)["blocks"]) == 1 + 2 + 3 + 6 + 1 + 2 + 2
     assert count_words([{"t": "Para", "c": [{"t": "Str", "c": "社会保护floor"}]}]) == 5
 
 
 def test_the_manifest_accounts_for_every_file(word_root):
-    import hashlib
-    import json
 
     if not (word_root / "build" / "word-drafts-as-sent.manifest.json").exists():
         assert jointreport("build", "--force", "--format", "docx", "--project", str(word_root)).code == 0
