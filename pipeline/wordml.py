@@ -113,7 +113,7 @@ class WordPackage:
                     "saved as Strict Open XML, which the report's converter cannot read; in Word use File › Save As "
                     "and choose 'Word Document (*.docx)', then send it again", "docx/strict-ooxml")
             if kind == f"{REL}/officeDocument":
-                target = rel.get("Target", "").lstrip("/")
+                target = posixpath.normpath(rel.get("Target", "").lstrip("/"))
                 if target in self.names:
                     return target
         raise PackageProblem(f"not a {WORD_KIND} file (no main document part inside); open it and save it again "
