@@ -307,3 +307,13 @@ def test_bold_captions_and_sentences_are_not_taken_for_headings(tmp_path):
                                               direct_heading_xml("Key findings", half_points=24), BODY])
     scan = wordaudit.audit(wordml.WordPackage(path.read_bytes()))
     assert [(s.location, s.detail) for s in scan.off_style_headings] == [('paragraph 3 ("Key findings…")', "3")]
+
+
+def test_characters_no_font_has_are_reported_in_introductions_and_statements_too(fixture_project):
+    root = fixture_project("minimal")
+    (root / "chapters" / "first.md").write_text("An introduction with a hieroglyph 𓀀.\n", encoding="utf-8")
+    (root / "statements").mkdir()
+    (root / "statements" / "note.md").write_text("---\ntitle: A note\n---\n\nText with a sign 𓀁.\n", encoding="utf-8")
+    found = jointreport("check", "--format", "json", "--project", str(root)).json()["findings"]
+    glyphs = sorted((f["path"], f["message"].split(":")[1].strip()[:11]) for f in found if f["code"] == "render/missing-glyph")
+    assert glyphs == [("chapters/first.md", "𓀀 (U+13000)"), ("statements/note.md", "𓀁 (U+13001)")]

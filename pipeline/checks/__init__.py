@@ -14,7 +14,7 @@ from ..codes import with_severities
 from ..model import Contribution, Draft, Finding, Project, Sources
 from ..terms import known_acronym_words
 from ..textruns import Locator
-from .glyphs import glyph_findings
+from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
 from .outline import check_placement, check_word_budgets
 from .schedule import timeline_findings
@@ -44,6 +44,9 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         sources.findings + placement
         + [f for draft in sources.drafts for f in word_findings(draft)]
         + [f for draft in usable for f in glyph_findings(draft)]
+        + [f for intro in sources.intros.values() for f in blocks_glyph_findings(intro.blocks, intro.place)]
+        + [f for editions in sources.statements.values() for s in editions.values()
+           for f in text_glyph_findings(s.text, s.place)]
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros)
