@@ -76,7 +76,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "a paragraph made a heading by bold or large direct formatting: taken as a heading of that level"),
     Code("docx/macro", "info", "a macro-enabled file (`.docm`, `.dotm`, a `vbaProject` part): read without its macros"),
     Code("docx/encrypted", "error", "a password-protected Word file: nobody can read it without the password"),
-    Code("docx/strict-ooxml", "error", "a Word file saved as Strict Open XML, which the converter cannot read"),
+    Code("docx/strict-ooxml", "warning",
+         "a Word file saved as Strict Open XML: read after renaming its vocabularies to ordinary Word's; check it"),
     Code("render/missing-glyph", "warning",
          "characters that no font of the PDF can show (they would print as empty boxes)"),
 )}

@@ -294,6 +294,7 @@ class WordAudit:
     unsupported_images: list[Spot] = field(default_factory=list)  # EMF/WMF left unconverted; detail: part
     off_style_headings: list[Spot] = field(default_factory=list)  # detail: the level they were given
     macros: bool = False
+    strict: bool = False  # saved as Strict Open XML, read after renaming its vocabularies
 
 
 @dataclass

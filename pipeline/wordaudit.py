@@ -75,6 +75,7 @@ class Scan:
     off_style_headings: list[Spot] = field(default_factory=list)  # detail: the heading level
     localised_styles: dict[str, int] = field(default_factory=dict)  # style id → heading level
     macros: bool = False
+    strict: bool = False
 
 
 def _holder(element):
@@ -147,7 +148,7 @@ def _direct_heading_level(paragraph, text: str, styles: dict[str, str]) -> int |
 
 
 def audit(package: WordPackage) -> Scan:
-    scan = Scan(macros=package.macros)
+    scan = Scan(macros=package.macros, strict=package.strict)
     styles = _style_names(package)
     scan.localised_styles = {ident: int(m.group(1)) for ident, name in styles.items()
                              if (m := LOCALISED_HEADING.match(name.strip())) and not name.lower().startswith("heading")}
@@ -474,7 +475,7 @@ def compare(scan: Scan, blocks: list) -> WordAudit:
     lost_total = sum(missing.values())
     result = WordAudit(words_in=len(scan.words), words_out=len(out_words), text_boxes=scan.text_boxes,
                        linked_images=scan.linked_images, off_style_headings=scan.off_style_headings,
-                       macros=scan.macros)
+                       macros=scan.macros, strict=scan.strict)
     if any(Path(i).suffix.lower() in LEGACY_PICTURES for i in _image_sources(blocks)):
         result.unsupported_images = scan.legacy_images
     if lost_total <= max(LOST_SHARE * len(scan.words), 2):

@@ -30,6 +30,19 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+# Strict Open XML names its vocabularies anew; the XML is otherwise what pandoc reads.
+STRICT_NAMES = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": REL.encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/math": b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+    b"http://purl.oclc.org/ooxml/drawingml/main": b"http://schemas.openxmlformats.org/drawingml/2006/main",
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing":
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    b"http://purl.oclc.org/ooxml/drawingml/picture": b"http://schemas.openxmlformats.org/drawingml/2006/picture",
+    b"http://purl.oclc.org/ooxml/drawingml/chart": b"http://schemas.openxmlformats.org/drawingml/2006/chart",
+    b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties":
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORD_KIND = "Word .docx"
 
@@ -64,13 +77,19 @@ def check_package(data: bytes, required_member: str | None, kind: str) -> set[st
     return names
 
 
-def _parse_member(archive: zipfile.ZipFile, name: str):
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
     try:
-        data = archive.read(name)
+        return archive.read(name)
     except KeyError:
         return None
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise DraftError(f"{name} inside the file is damaged; open it and save it again") from None
+
+
+def _parse_member(archive: zipfile.ZipFile, name: str, data: bytes | None = None):
+    data = _read_member(archive, name) if data is None else data
+    if data is None:
+        return None
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -93,13 +112,14 @@ class WordPackage:
         self.names = check_package(data, None, WORD_KIND)
         self.archive = zipfile.ZipFile(io.BytesIO(data))
         self._parsed: dict[str, object] = {}
+        # Strict Open XML: every XML part is read with the ordinary vocabularies' names instead.
+        self.strict = STRICT_REL.encode() in (_read_member(self.archive, "_rels/.rels") or b"")
         self.main = self._main_part()
         self.rels = self.relationships(self.main)
         root = self.part(self.main)
         if root is None or etree.QName(root).namespace == STRICT_W:
-            raise PackageProblem(
-                "saved as Strict Open XML, which the report's converter cannot read; in Word use File › Save As "
-                "and choose 'Word Document (*.docx)', then send it again", "docx/strict-ooxml")
+            raise PackageProblem(f"not a {WORD_KIND} file (its main part is not Word's); open it and save it "
+                                 f"again as {WORD_KIND}")
         self.macros = any(name.lower().endswith("vbaproject.bin") for name in self.names)
 
     def _main_part(self) -> str:
@@ -108,10 +128,6 @@ class WordPackage:
             raise PackageProblem(f"not a {WORD_KIND} file (no _rels/.rels inside); open it and save it again as {WORD_KIND}")
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             kind = rel.get("Type", "")
-            if kind.startswith(STRICT_REL) and kind.endswith("/officeDocument"):
-                raise PackageProblem(
-                    "saved as Strict Open XML, which the report's converter cannot read; in Word use File › Save As "
-                    "and choose 'Word Document (*.docx)', then send it again", "docx/strict-ooxml")
             if kind == f"{REL}/officeDocument":
                 target = posixpath.normpath(rel.get("Target", "").lstrip("/"))
                 if target in self.names:
@@ -121,11 +137,15 @@ class WordPackage:
 
     def part(self, name: str):
         if name not in self._parsed:
-            self._parsed[name] = _parse_member(self.archive, name) if name in self.names else None
+            self._parsed[name] = _parse_member(self.archive, name, self.read(name)) if name in self.names else None
         return self._parsed[name]
 
-    def read(self, name: str) -> bytes:
-        return self.archive.read(name)
+    def read(self, name: str) -> bytes | None:
+        data = _read_member(self.archive, name)
+        if self.strict and data is not None and name.endswith((".xml", ".rels")):
+            for strict, ordinary in STRICT_NAMES.items():
+                data = data.replace(strict, ordinary)
+        return data
 
     def relationships(self, part: str) -> dict[str, tuple[str, str, bool]]:
         """A part's relationships: id → (type's last word, target part name or URL, external?)."""

@@ -74,6 +74,11 @@ def audit_findings(draft: Draft) -> list[Finding]:
             f"{_places(audit.off_style_headings)} {'were' if n != 1 else 'was'} taken as heading"
             f"{'s' * (n != 1)}; apply Word's Heading 1–3 styles so the contents list them as meant",
             audit.off_style_headings[0].location))
+    if audit.strict:
+        findings.append(finding(
+            "docx/strict-ooxml", place,
+            "saved as Strict Open XML, which few tools read; it was read after translating it to ordinary Word "
+            "XML: check its text in the report, and next time use File › Save As › 'Word Document (*.docx)'"))
     if audit.macros:
         findings.append(finding(
             "docx/macro", place,
