@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import importlib.metadata
 import io
+import json
 import logging
 import tempfile
 import time
@@ -145,6 +146,7 @@ def build(root: Path, options: Options = Options()) -> Build:
         cache.record(changes, "")
         result.outputs.append(changes)
     cache.save(inputs, result.findings, len(result.drafts), result.outputs)
+    result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
     return result
 
 
@@ -397,4 +399,40 @@ def write_changes(document: Document, path: Path) -> Path:
     writer.writerow(["file", "location", "before", "after"])
     writer.writerows((c.path, c.location, c.before, c.after) for c in document.changes)
     write_atomically(path, table.getvalue().encode("utf-8"))
+    return path
+
+
+FOLDER_CODES = ("outline/unknown-agency", "input/unreadable")  # a finding on a folder rejects every file in it
+SIDECAR = "metadata of the draft beside it"
+
+
+def manifest(result: Build) -> dict:
+    """Every file under contributions/: used, rejected (with the code that says why) or ignored, with its
+    sha256 and its words in the file and in the report."""
+    used = {d.contribution.relpath: d for d in result.drafts}
+    entries = []
+    for item in result.sources.files:
+        own = [f for f in result.findings if f.path == item.relpath
+               or (f.path.endswith("/") and item.relpath.startswith(f.path) and f.code in FOLDER_CODES)]
+        draft = used.get(item.relpath)
+        entry = {"path": item.relpath, "status": "used", "code": None, "reason": None, "sha256": item.sha256,
+                 "words_in": None, "words_out": None, "findings": sorted({f.code for f in own})}
+        if item.ignored == SIDECAR and any(Path(p).with_suffix("") == Path(item.relpath).with_suffix("") for p in used):
+            entry["reason"] = SIDECAR
+        elif item.ignored:
+            entry.update(status="ignored", reason=item.ignored)
+        elif draft is not None:
+            audit = draft.audit
+            entry["words_out"] = draft.words
+            entry["words_in"] = audit.words_in if audit else draft.words if draft.contribution.format == "md" else None
+        else:
+            errors = [f for f in own if f.severity == "error"] or own
+            entry.update(status="rejected", code=errors[0].code if errors else None)
+        entries.append(entry)
+    summary = {status: sum(e["status"] == status for e in entries) for status in ("used", "rejected", "ignored")}
+    return {"files": entries, "summary": summary}
+
+
+def write_manifest(result: Build, path: Path) -> Path:
+    write_atomically(path, (json.dumps(manifest(result), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path

@@ -69,6 +69,23 @@ CODES: dict[str, Code] = {c.code: c for c in (
          note="error at a final `--stage`"),
     Code("review/orphan-response", "info", "the matrix answers a comment that is no longer in any draft"),
     Code("review/unreadable-responses", "error", "the `--responses` file cannot be read (not CSV or XLSX, no id column)"),
+    # issue 10: Word drafts as agencies really send them
+    Code("docx/content-lost", "warning",
+         "more than 2 % of a Word draft's words did not reach the report: how many, and near which paragraphs"),
+    Code("docx/text-box", "info",
+         "text boxes or shapes holding text: their text was placed as paragraphs after the one they sit in"),
+    Code("docx/linked-image", "warning",
+         "a picture linked to a file on the sender's computer instead of embedded: the report cannot show it"),
+    Code("docx/unsupported-image", "warning",
+         "an EMF/WMF picture that could not be converted to PNG (LibreOffice not found): the PDF cannot show it"),
+    Code("docx/off-style-heading", "info",
+         "a paragraph made a heading by bold or large direct formatting: taken as a heading of that level"),
+    Code("docx/macro", "info", "a macro-enabled file (`.docm`, `.dotm`, a `vbaProject` part): read without its macros"),
+    Code("docx/encrypted", "error", "a password-protected Word file: nobody can read it without the password"),
+    Code("docx/strict-ooxml", "warning",
+         "a Word file saved as Strict Open XML: read after renaming its vocabularies to ordinary Word's; check it"),
+    Code("render/missing-glyph", "warning",
+         "characters that no font of the PDF can show (they would print as empty boxes)"),
 )}
 
 

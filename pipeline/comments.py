@@ -14,7 +14,7 @@ import io
 import zipfile
 
 from .model import Comment
-from .wordml import W, _parse_member, paragraph_location
+from .wordml import W, WordPackage, _parse_member, paragraph_location
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
@@ -33,14 +33,18 @@ def _text(element) -> str:
     return " ".join("".join(element.xpath(".//w:t/text()", namespaces={"w": W})).split())
 
 
-def docx_comments(data: bytes, relpath: str) -> list[Comment]:
+def _first_part(package: WordPackage, kind: str):
+    parts = [package.part(name) for name in package.related(kind)]
+    return next((root for root in parts if root is not None), None)
+
+
+def docx_comments(package: WordPackage, relpath: str) -> list[Comment]:
     """Every comment of a Word draft, in the order of the comments part."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = _parse_member(archive, "word/comments.xml")
-        if part is None:
-            return []
-        document = _parse_member(archive, "word/document.xml")
-        extended = _parse_member(archive, "word/commentsExtended.xml")
+    part = _first_part(package, "comments")
+    if part is None:
+        return []
+    document = package.part(package.main)
+    extended = _first_part(package, "commentsExtended")
     anchors = _anchors(document) if document is not None else {}
     parents = {}  # paraId of a reply's last paragraph → paraId of its parent's
     if extended is not None:

@@ -24,17 +24,19 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pandocfilters import stringify, walk
+from pandocfilters import walk
 
-from . import wordml
-from .comments import docx_comments, odt_comments
+from . import wordaudit, wordml
 from .codes import finding
+from .comments import docx_comments, odt_comments
 from .errors import DraftError
 from .files import Unreadable, decode_text, guarded_read
 from .history import commit_dates
+from .inventory import inventory
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contribution, Draft, Finding, Metadata,
                     Place, Project, Responses, Sources, StatementFile)
 from .pandoc import pandoc_path, pandoc_version, read_to_ast
+from .wordcount import count_words
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 
@@ -42,7 +44,7 @@ log = logging.getLogger("jointreport.read")
 
 MAX_DRAFT_BYTES = 60_000_000
 MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
-CACHE_FORMAT = "1"  # bump when the cached AST's shape changes
+CACHE_FORMAT = "2"  # bump when the cached AST's shape changes
 READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute"}
 METADATA = Field("map", default={}, fields={
     "status": Field("str", default="draft", choices=STATUSES),
@@ -51,8 +53,10 @@ METADATA = Field("map", default={}, fields={
     "author": Field("str"),
     "title": Field("any"),  # agencies often leave a title in their front matter; the outline's title wins
 })
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-IGNORED = re.compile(r"^(\.|~\$|README)|\.(ya?ml|bak|tmp)$", re.I)
+WORD_FORMATS = {"docm": "docx", "dotx": "docx", "dotm": "docx"}  # macro-enabled files and templates are Word
+# Hidden files (.DS_Store, AppleDouble ._x, LibreOffice's .~lock.x#), Office lock files (~$x.docx), Windows'
+# thumbnails, sidecars and notes: never drafts.
+IGNORED = re.compile(r"^(\.|~\$|README|thumbs\.db$|desktop\.ini$)|\.(ya?ml|bak|tmp)$", re.I)
 
 
 def read_project(project: Project, convert: bool = True) -> Sources:
@@ -67,6 +71,8 @@ def read_project(project: Project, convert: bool = True) -> Sources:
         sources.findings += findings
         sources.statements, findings = read_statements(project)
         sources.findings += findings
+        sources.files = inventory(project.root, project.contributions_dir, sources.contributions, IGNORED,
+                                  MAX_DRAFT_BYTES)
     else:
         for contribution in found:
             try:
@@ -99,8 +105,7 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
                 continue
             relpath = path.relative_to(project.root).as_posix()
             section_id, lang = split_name(path.name, project.language)
-            contribution = Contribution(path, folder.name, section_id, path.suffix.lower().lstrip("."), relpath,
-                                        lang=lang)
+            contribution = Contribution(path, folder.name, section_id, draft_format(path), relpath, lang=lang)
             problem = unusable_name(contribution.format) or _unknown_language(project, lang)
             if problem:
                 findings.append(finding("input/unreadable", contribution.place, problem))
@@ -120,6 +125,12 @@ def _unknown_language(project: Project, lang: str) -> str | None:
         return None
     return (f"'.{lang}.' in the name is not one of the report's languages ({', '.join(project.languages)}); "
             f"name a translation <section>.<language>.docx, or add the language to report.yaml")
+
+
+def draft_format(path: Path) -> str:
+    """'docx' for every kind of Word document (.docx, .docm, .dotx, .dotm), else the file's suffix."""
+    suffix = path.suffix.lower().lstrip(".")
+    return WORD_FORMATS.get(suffix, suffix)
 
 
 def unusable_name(fmt: str) -> str | None:
@@ -175,14 +186,17 @@ class DraftCache:
         digest.update(data)
         return self.root / digest.hexdigest()[:32]
 
-    def convert(self, data: bytes, fmt: str) -> tuple[list, Path]:
-        """Blocks of the converted file, and the cache entry its media paths are relative to."""
+    def convert(self, data: bytes, fmt: str, prepare=None) -> tuple[list, Path]:
+        """Blocks of the converted file, and the cache entry its media paths are relative to. `prepare`
+        rewrites the bytes pandoc reads (Word rescues) when the draft is not in the cache yet."""
         entry = self.entry(data, fmt)
         if not (entry / "ast.json").is_file():
             self.root.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
             try:
-                ast = read_to_ast(data, READERS[fmt], scratch / "media")
+                ast = read_to_ast(prepare(data) if prepare else data, READERS[fmt], scratch / "media")
+                if fmt == "docx":
+                    ast["blocks"] = wordaudit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
                 _relative_media(ast, scratch)
                 (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
                 try:
@@ -206,17 +220,13 @@ def _relative_media(ast: dict, scratch: Path) -> None:
     ast["blocks"] = walk(ast["blocks"], relink, "", {})
 
 
-def count_words(blocks: list) -> int:
-    """Words as a reader sees them, footnotes and tables included (tracked insertions count as accepted)."""
-    return len(WORD.findall(stringify(blocks)))
-
-
 def read_and_convert(contribution: Contribution, cache: DraftCache) -> tuple[bool, Draft | None, list[Finding]]:
     """Read one draft through the guard (False when it refuses the file), then convert it."""
     try:
         data = _read_draft(contribution)
     except Unreadable as exc:
         return False, None, [finding("input/unreadable", contribution.place, str(exc))]
+    contribution.sha256 = hashlib.sha256(data).hexdigest()
     return (True, *convert(contribution, data, cache))
 
 
@@ -226,21 +236,29 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     contribution.meta = meta
     try:
         changes = comments = {}
-        location = None
+        location = scan = None
+        prepare = None
         threads = []
         if contribution.format == "docx":
-            wordml.check_package(data, "word/document.xml", "Word .docx")
-            changes, location = wordml.tracked_changes(data)
-            comments = wordml.comments(data)
-            threads = docx_comments(data, contribution.relpath)
+            package = wordml.WordPackage(data)
+            changes, location = wordml.tracked_changes(package)
+            comments = wordml.comments(package)
+            threads = docx_comments(package, contribution.relpath)
+            scan = wordaudit.audit(package)
+            prepare = lambda _: wordaudit.prepare(package, scan, wordaudit.libreoffice_pictures, data)  # noqa: E731
         elif contribution.format == "odt":
             wordml.check_package(data, "content.xml", "OpenDocument .odt")
+            changes, location, comments = wordml.odt_review(data)
             threads = odt_comments(data, contribution.relpath)
-        blocks, entry = cache.convert(data, contribution.format)
+            scan = wordaudit.audit_odt(wordml.odt_content(data))
+            prepare = wordaudit.prepare_odt
+        blocks, entry = cache.convert(data, contribution.format, prepare)
     except DraftError as exc:
-        return None, findings + [finding("input/unreadable", contribution.place, str(exc))]
+        code = getattr(exc, "code", "input/unreadable")
+        return None, findings + [finding(code, contribution.place, str(exc))]
     source = decode_text(data) if contribution.format == "md" else None
-    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location, threads)
+    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location,
+                  threads=threads, audit=wordaudit.compare(scan, blocks) if scan else None)
     return draft, findings
 
 
@@ -265,7 +283,7 @@ def convert_all(project: Project, contributions: list[Contribution],
 
 def read_loose(project: Project, path: Path) -> tuple[Draft | None, list[Finding]]:
     """A draft that is not in the project yet (`terms --check FILE`), read like any other."""
-    contribution = Contribution(path, "", path.name.split(".")[0], path.suffix.lower().lstrip("."), path.as_posix())
+    contribution = Contribution(path, "", path.name.split(".")[0], draft_format(path), path.as_posix())
     problem = unusable_name(contribution.format)
     if problem:
         return None, [finding("input/unreadable", contribution.place, problem)]

@@ -283,10 +283,38 @@ class Contribution:
     relpath: str
     meta: Metadata = field(default_factory=Metadata)
     lang: str = ""  # the language the draft is written in; set at discovery
+    sha256: str | None = None  # of the bytes intake read; set when read
 
     @property
     def place(self) -> "Place":
         return Place(self.relpath, self.section_id, self.agency)
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A place in a Word draft a person can find ('paragraph 12 ("first words…")'), with how many words
+    are concerned and a detail (a picture's file name, a heading's level)."""
+
+    location: str
+    words: int = 0
+    detail: str = ""
+
+
+@dataclass
+class WordAudit:
+    """What intake measured inside a Word draft, for the checks to report: its words in the file and in
+    the converted draft, where words went missing, and the features an agency should know about."""
+
+    words_in: int = 0  # words in every text-bearing part of the file
+    words_out: int = 0  # words that reached the converted draft
+    lost_words: int = 0  # words missing beyond the 2 % allowance (0 when within it)
+    lost: list[Spot] = field(default_factory=list)  # the paragraphs most of whose words went missing
+    text_boxes: list[Spot] = field(default_factory=list)  # moved into the body after their paragraph
+    linked_images: list[Spot] = field(default_factory=list)  # detail: where the picture is linked to
+    unsupported_images: list[Spot] = field(default_factory=list)  # EMF/WMF left unconverted; detail: part
+    off_style_headings: list[Spot] = field(default_factory=list)  # detail: the level they were given
+    macros: bool = False
+    strict: bool = False  # saved as Strict Open XML, read after renaming its vocabularies
 
 
 @dataclass
@@ -323,6 +351,7 @@ class Draft:
     comments: dict[str, int] = field(default_factory=dict)
     first_change: str | None = None  # where the first tracked change is, for a person to find it
     threads: list[Comment] = field(default_factory=list)  # reviewers' comments and replies, in order
+    audit: WordAudit | None = None  # a Word draft's words and features, as intake measured them
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
@@ -430,6 +459,15 @@ class ChapterIntro:
 
 
 @dataclass
+class InputFile:
+    """A file under contributions/ as intake found it, for the build's manifest."""
+
+    relpath: str
+    ignored: str = ""  # why it is no draft at all (a lock file, a system file, a sidecar…), or ""
+    sha256: str | None = None
+
+
+@dataclass
 class Sources:
     """Everything the read phase found, for the checks, the assembly and the status board."""
 
@@ -440,3 +478,4 @@ class Sources:
     submitted: dict[Path, dt.date] = field(default_factory=dict)  # draft path → when it arrived
     findings: list[Finding] = field(default_factory=list)  # what could not be read, and why
     responses: "Responses | None" = None  # a filled-in comment–response matrix, when one is given
+    files: list[InputFile] = field(default_factory=list)  # every file under contributions/, for the manifest

@@ -109,7 +109,8 @@ def test_the_gate_refuses_errors_unless_forced(fixture_project):
     assert [f.code for f in refused.value.findings] == ["outline/unknown-section"]
     assert not (root / "build" / "a-minimal-joint-report.docx").exists()
     result = recipe.build(root, recipe.Options(formats=("docx",), force=True))
-    assert [p.name for p in result.outputs] == ["a-minimal-joint-report.docx", "a-minimal-joint-report.terminology.csv"]
+    assert [p.name for p in result.outputs] == ["a-minimal-joint-report.docx", "a-minimal-joint-report.terminology.csv",
+                                                "a-minimal-joint-report.manifest.json"]
 
 
 def test_git_log_runs_once_per_command(fixture_project, monkeypatch):

@@ -14,7 +14,7 @@ from pathlib import Path
 import typst
 
 from ..errors import JointreportError
-from ..fonts import font_dir
+from ..fonts import font_dirs
 
 
 def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: dict[str, Path],
@@ -33,7 +33,7 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
                 shutil.copyfile(source, staging / "media" / name)
         options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
         try:
-            result = typst.compile(str(staging / main), root=str(staging), font_paths=[str(font_dir())],
+            result = typst.compile(str(staging / main), root=str(staging), font_paths=[str(d) for d in font_dirs()],
                                    ignore_system_fonts=True, sys_inputs=inputs, **options)
         except typst.TypstError as exc:
             raise JointreportError(f"{what} could not be typeset:\n{exc.diagnostic or exc.message}") from None
