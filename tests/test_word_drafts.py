@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pipeline import wordaudit, wordml
 from pipeline.wordcount import count_words
 
-from .conftest import REPO, ROOTS, jointreport
+from .conftest import ROOTS, jointreport
 from .docxfactory import (
     direct_heading_xml,
     field_xml,
@@ -125,7 +125,6 @@ def second_body(path: Path) -> None:
 def word_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("word") / "word"
     shutil.copytree(ROOTS / "word", root)
-    shutil.copytree(REPO / "templates", root / "templates")
     drafts = root / "contributions" / "ministry"
     make_docx(drafts / "plain.docx", [BODY, "Coverage grew in every region."], headings={0: (1, "Coverage")})
     make_word(drafts / "titled.docx", [("Title", "Floors for All"), ("Subtitle", "A ministry view"),
