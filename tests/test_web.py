@@ -187,6 +187,25 @@ def test_malformed_requests_are_refused_not_crashes(portal):
     assert httpx.get(f"{portal.url}/e/{portal.editor}/download/yaml").status_code == 404
 
 
+def test_an_agency_cannot_upload_for_another_or_reach_a_broken_project_with_a_500(portal, draft, tmp_path):
+    before = snapshot(portal.root)
+    response = portal.post_draft(portal.helpage, "child-sensitive", "d.docx", draft(), agency="unicef")
+    assert response.status_code == 403
+    assert snapshot(portal.root) == before
+    report = portal.root / "report.yaml"
+    kept = report.read_bytes()
+    report.write_text("title: [unclosed\n")
+    try:
+        response = portal.post_draft(portal.helpage, "social-pensions", "d.docx", draft())
+        assert response.status_code == 503 and response.json()["error"] == "project-broken"
+        assert httpx.get(f"{portal.url}/a/{portal.helpage}").status_code == 503
+        assert httpx.get(f"{portal.url}/api/status", headers={"Authorization": f"Bearer {portal.editor}"}
+                         ).status_code == 503
+    finally:
+        report.write_bytes(kept)
+    assert snapshot(portal.root) == before
+
+
 def test_status_is_for_editors_and_is_the_status_document(portal):
     assert httpx.get(f"{portal.url}/api/status").status_code == 401
     assert httpx.get(f"{portal.url}/api/status", headers={"Authorization": f"Bearer {portal.helpage}"}

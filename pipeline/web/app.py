@@ -76,6 +76,19 @@ class Refusal(Exception):
 REASONS = {"unknown-section": 404, "not-assigned": 403, "not-a-draft": 422}
 
 
+def project_broken(exc: JointreportError) -> Refusal:
+    """The project's own files are broken (an editor's typo in report.yaml): nothing can be checked."""
+    return Refusal(503, "project-broken", f"the report project has a problem the editors must fix first: {exc}")
+
+
+def guarded(function, *args):
+    """Run a recipe call; a problem of the project's own files becomes a 503 refusal, not a crash."""
+    try:
+        return function(*args)
+    except JointreportError as exc:
+        raise project_broken(exc) from None
+
+
 # ---------------------------------------------------------------- middleware
 
 
@@ -308,6 +321,8 @@ def create_app(settings: Settings) -> Starlette:
             return await run_in_threadpool(work)
         except recipe.UploadRefused as refused:
             raise Refusal(REASONS[refused.reason], refused.reason, str(refused), refused.findings) from None
+        except JointreportError as exc:
+            raise project_broken(exc) from None
 
     # ---------------- JSON API
 
@@ -352,6 +367,8 @@ def create_app(settings: Settings) -> Starlette:
             stored = await run_in_threadpool(work)
         except recipe.UploadRefused as refused:
             raise Refusal(REASONS[refused.reason], refused.reason, str(refused)) from None
+        except JointreportError as exc:
+            raise project_broken(exc) from None
         if stored is None:
             raise Refusal(409, "no-draft", "send a draft for this section first")
         return stored
@@ -359,7 +376,7 @@ def create_app(settings: Settings) -> Starlette:
     async def api_status(request: Request) -> Response:
         try:
             editor(bearer(request))
-            project, board = await run_in_threadpool(recipe.status, settings.root, settings.as_of)
+            project, board = await run_in_threadpool(guarded, recipe.status, settings.root, settings.as_of)
             return JSONResponse(board.to_json())
         except Refusal as refusal:
             return refusal.json()
@@ -367,7 +384,7 @@ def create_app(settings: Settings) -> Starlette:
     async def api_findings(request: Request) -> Response:
         try:
             editor(bearer(request))
-            result = await run_in_threadpool(recipe.check, settings.root, settings.as_of)
+            result = await run_in_threadpool(guarded, recipe.check, settings.root, settings.as_of)
             return JSONResponse({"findings": [f.to_json() for f in result.findings],
                                  "summary": summary(result.findings)})
         except Refusal as refusal:
@@ -427,7 +444,7 @@ def create_app(settings: Settings) -> Starlette:
     async def agency_page(request: Request) -> Response:
         try:
             token = page_token(request, AGENCY)
-            context = await run_in_threadpool(agency_context, token, request)
+            context = await run_in_threadpool(guarded, agency_context, token, request)
             return page("agency.html", context, request=request)
         except Refusal as refusal:
             return refused_page(refusal, request)
@@ -441,7 +458,10 @@ def create_app(settings: Settings) -> Starlette:
             card, stored = await upload(token, form)
         except Refusal as refusal:
             return refused_page(refusal, request)
-        context = await run_in_threadpool(agency_context, token, request)
+        try:
+            context = await run_in_threadpool(guarded, agency_context, token, request)
+        except Refusal as refusal:
+            return refused_page(refusal, request)
         section = card.project.sections[card.contribution.section_id]
         context["card"] = card_context(card, stored, section.heading)
         return page("agency.html", context, 201 if stored else 422, request)
@@ -484,7 +504,7 @@ def create_app(settings: Settings) -> Starlette:
     async def editor_page(request: Request) -> Response:
         try:
             page_token(request, EDITOR)
-            context = await run_in_threadpool(editor_context, request)
+            context = await run_in_threadpool(guarded, editor_context, request)
             return page("editor.html", context, request=request)
         except Refusal as refusal:
             return refused_page(refusal, request)
@@ -506,7 +526,7 @@ def create_app(settings: Settings) -> Starlette:
             fmt = request.path_params["fmt"]
             if fmt not in recipe.FORMATS:
                 raise Refusal(404, "not-found", "no such download")
-            project = recipe.load_project(settings.root)
+            project = guarded(recipe.load_project, settings.root)
             path = recipe.output_path(project, fmt)
             if not path.is_file():
                 raise Refusal(404, "not-found", "not built yet: press Build")
