@@ -27,6 +27,8 @@ from .checks import check as check_phase
 from .checks import check_loose
 from .checks.outline import check_placement, check_word_budgets
 from .checks.schedule import timeline_findings
+from .checks.word import word_findings
+from .checks.wording import check_wording
 from .codes import finding, with_severities
 from .errors import JointreportError, OptionError
 from .files import write_atomically
@@ -36,6 +38,7 @@ from .intake import (
     DraftCache,
     Sources,
     read_and_convert,
+    read_intros,
     read_loose,
     read_project,
     read_statements,
@@ -191,7 +194,8 @@ def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes,
     """Everything wrong with one draft an agency sends for one section, before it is stored: whether it
     can be read, its Word hygiene, terminology and agreed language, the section's word budget with the
     other agencies' drafts already there, and the section's deadlines. The same checks `check` runs, on
-    this draft only; conversions come from the content-hash cache, so a resent draft is checked at once."""
+    this draft only, in its chapter; conversions come from the content-hash cache, so only the new draft is
+    converted."""
     project = project or load_project(root)
     target = draft_target(project, agency, section_id, fmt)
     sources = read_project(project, convert=False)  # names, metadata and dates only: instant
@@ -212,17 +216,23 @@ def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes,
     contribution.path = target.path
     if draft is None:
         return Card(project, contribution, None, with_severities(findings, project.severities))
-    section = project.sections[section_id]
-    others = [c for c in sources.contributions if c.section_id == section_id and c.lang == contribution.lang
-              and c.agency != agency and c.agency in section.agencies]
-    drafts = [draft] + [d for c in others for d in [read_and_convert(c, cache)[1]] if d]
-    budget = check_word_budgets(project, drafts)
+    # The chapter as `check` sees it, this draft in place of the agency's earlier one: acronyms are
+    # introduced once per chapter, and the word budget counts every agency's text of the section.
+    chapter = next(c for c in project.chapters if any(s.id == section_id for s in c.sections))
+    neighbours = [c for c in sources.contributions if c.lang == contribution.lang
+                  and c.section_id in {s.id for s in chapter.sections}
+                  and not (c.agency == agency and c.section_id == section_id)]
+    _, placed = check_placement(project, neighbours)
+    drafts = [draft] + [d for c in placed for d in [read_and_convert(c, cache)[1]] if d]
+    intros = {key: intro for key, intro in read_intros(project)[0].items() if key[0] == chapter.id}
+    wording = [f for f in check_wording(project, drafts, intros) if f.path == contribution.relpath]
+    budget = check_word_budgets(project, [d for d in drafts if d.contribution.section_id == section_id])
     originals = [c for c in sources.contributions if c.lang == project.source_language
                  and not (c.agency == agency and c.section_id == section_id)] + [contribution]
     submitted = {**sources.submitted, contribution.path: contribution.meta.submitted or dt.date.today()}
     late = [f for f in timeline_findings(project, originals, submitted, as_of or dt.date.today())
             if f.section == section_id]
-    findings = with_severities(findings + budget + late, project.severities) + check_loose(project, draft)
+    findings = with_severities(findings + word_findings(draft) + wording + budget + late, project.severities)
     return Card(project, contribution, draft, sorted(findings, key=Finding.sort_key))
 
 

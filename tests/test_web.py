@@ -109,6 +109,28 @@ def test_the_report_card_judges_the_draft_in_the_project(portal, tmp_path):
     assert response.json()["summary"]["error"] >= 1
 
 
+def test_the_report_card_says_what_check_says_about_each_draft_of_the_example(tmp_path):
+    """The card is `check` for one draft, in its chapter: for every draft of the example, sent again
+    through the card, the same findings (translations aside: a card is about the source draft)."""
+    from pipeline import build
+
+    root = copy_example(tmp_path / "example")
+    full = build.check(root, EXAMPLE_DAY)
+    sections = full.project.sections
+    compared = 0
+    for contribution in full.sources.contributions:
+        section = sections.get(contribution.section_id)
+        if contribution.lang != full.project.source_language or not section or contribution.agency not in section.agencies:
+            continue
+        card = build.report_card(root, contribution.agency, contribution.section_id, contribution.format,
+                                 contribution.path.read_bytes(), EXAMPLE_DAY)
+        expected = {(f.code, f.severity, f.location, f.message) for f in full.findings
+                    if f.path == contribution.relpath and not f.code.startswith("lang/")}
+        assert {(f.code, f.severity, f.location, f.message) for f in card.findings} == expected, contribution.relpath
+        compared += 1
+    assert compared >= 20
+
+
 @pytest.mark.parametrize("token, section, name, status, error", [
     (None, "social-pensions", "d.docx", 401, "unauthorized"),
     ("not-a-token", "social-pensions", "d.docx", 401, "unauthorized"),
