@@ -393,7 +393,8 @@ def serve(project_dir: Path, as_of, host: str, port: int, max_upload_mb: int, li
         _, secret = store.issue(EDITOR, None, "serve --links")
         click.echo(f"{'editors':<14} {base}/e/{secret}")
     settings = Settings(project.root, max_upload_mb * 1_000_000, as_of.date() if as_of else None)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False,
+                limit_concurrency=200, timeout_keep_alive=10)
     return 0
 
 

@@ -21,6 +21,15 @@ document.querySelectorAll(".drop").forEach(function (zone) {
   });
 });
 
+document.querySelectorAll("form.upload").forEach(function (form) {
+  form.addEventListener("submit", function () {
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    button.textContent = "Checking…";
+    form.setAttribute("aria-busy", "true");
+  });
+});
+
 var card = document.getElementById("report-card");
 if (card) card.focus();
 
