@@ -377,7 +377,7 @@ def serve(project_dir: Path, as_of, host: str, port: int, max_upload_mb: int, li
     """
     import uvicorn
 
-    from .web.app import Settings, create_app
+    from .web.app import RedactTokens, Settings, create_app
     from .web.tokens import AGENCY, EDITOR, TokenStore
 
     project = load_project(project_dir)
@@ -393,6 +393,7 @@ def serve(project_dir: Path, as_of, host: str, port: int, max_upload_mb: int, li
         _, secret = store.issue(EDITOR, None, "serve --links")
         click.echo(f"{'editors':<14} {base}/e/{secret}")
     settings = Settings(project.root, max_upload_mb * 1_000_000, as_of.date() if as_of else None)
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False,
                 limit_concurrency=200, timeout_keep_alive=10)
     return 0

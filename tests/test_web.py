@@ -314,6 +314,17 @@ def test_too_many_requests_are_refused(fixture_project, draft):
     assert codes[:3] == [401] * 3 and codes[3:] == [429, 429]
 
 
+def test_access_logs_never_show_a_link_secret():
+    import logging
+
+    from pipeline.web.app import RedactTokens
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "GET", "/a/s3cret-Token_x/upload?x=1", "1.1", 200), None)
+    RedactTokens().filter(record)
+    assert "s3cret" not in record.getMessage() and "/a/<redacted>/upload" in record.getMessage()
+
+
 def test_tokens_are_printed_once_and_stored_only_as_hashes(tmp_path):
     root = copy_example(tmp_path / "example")
     issued = jointreport("tokens", "issue", "ilo", "--project", str(root))

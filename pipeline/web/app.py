@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import logging
+import re
 import secrets
 import threading
 import time
@@ -87,6 +88,19 @@ def guarded(function, *args):
         return function(*args)
     except JointreportError as exc:
         raise project_broken(exc) from None
+
+
+class RedactTokens(logging.Filter):
+    """Access logs show /a/<redacted>: a link's secret must not end up in a log file."""
+
+    SECRET = re.compile(r"^/(a|e)/[^/?]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
+            args = list(record.args)
+            args[2] = self.SECRET.sub(r"/\1/<redacted>", args[2])
+            record.args = tuple(args)
+        return True
 
 
 # ---------------------------------------------------------------- middleware
@@ -251,7 +265,8 @@ def create_app(settings: Settings) -> Starlette:
         html = render(env, f"pipeline/web/templates/{name}", {**context, "csrf": csrf, "version": __version__},
                       name=name)
         response = HTMLResponse(html, status_code=status)
-        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/")
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/",
+                            secure=bool(request and request.url.scheme == "https"))
         return response
 
     def refused_page(refusal: Refusal, request: Request) -> HTMLResponse:
@@ -302,6 +317,9 @@ def create_app(settings: Settings) -> Starlette:
         section_id = str(form.get("section") or "")
         upload_file = form.get("file")
         agency = token.agency if token.role == AGENCY else (agency or str(form.get("agency") or ""))
+        if not agency:
+            raise Refusal(422, "no-agency", "an editor sends a draft on behalf of an agency: give its id (field "
+                                            "'agency')")
         if not hasattr(upload_file, "read"):
             raise Refusal(422, "no-file", "choose a file to send (field 'file')")
         name = upload_file.filename or ""
