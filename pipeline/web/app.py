@@ -129,7 +129,7 @@ class Guard:
 
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
-            return await too_large(self.limit)(scope, receive, send_with_headers)
+            return await too_large(self.limit, scope)(scope, receive, send_with_headers)
         seen = 0
 
         async def counted():
@@ -144,16 +144,22 @@ class Guard:
             await self.app(scope, counted, send_with_headers)
         except BodyTooLarge:
             if not started:
-                await too_large(self.limit)(scope, receive, send_with_headers)
+                await too_large(self.limit, scope)(scope, receive, send_with_headers)
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-def too_large(limit: int) -> Response:
-    return JSONResponse({"error": "too-large", "message": f"the request is over the limit of "
-                                                          f"{limit / 1_000_000:g} MB"}, status_code=413)
+def too_large(limit: int, scope) -> Response:
+    message = f"the request is over the limit of {limit / 1_000_000:g} MB"
+    if scope["path"].startswith("/api/"):
+        return JSONResponse({"error": "too-large", "message": message}, status_code=413)
+    return HTMLResponse('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too large</title>'
+                        '<link rel="stylesheet" href="/static/style.css"></head><body><main class="wrap">'
+                        f'<section class="panel message" role="alert"><h1>Too large</h1><p>The file is over the '
+                        f'limit of {limit / 1_000_000:g} MB: compress its pictures or split it, then go back and '
+                        'send it again.</p></section></main></body></html>', status_code=413)
 
 
 class RateLimit:
@@ -270,8 +276,11 @@ def create_app(settings: Settings) -> Starlette:
         return response
 
     def refused_page(refusal: Refusal, request: Request) -> HTMLResponse:
-        return page("message.html", {"title": "Not possible", "message": refusal.message,
-                                     "status": refusal.status}, refusal.status, request)
+        """A refusal as a page; a valid link gets a way back to its own page."""
+        parts = request.url.path.split("/")  # ['', 'a', token, 'upload']
+        back = "/".join(parts[:3]) if len(parts) > 3 and refusal.status != 401 else ""
+        return page("message.html", {"title": "Not possible", "message": refusal.message.rstrip("."),
+                                     "status": refusal.status, "back": back}, refusal.status, request)
 
     def client(request: Request) -> str:
         return request.client.host if request.client else "?"
@@ -560,16 +569,16 @@ def create_app(settings: Settings) -> Starlette:
         return Response(path.read_bytes(), media_type=media, headers={"cache-control": "public, max-age=3600"})
 
     async def home(request: Request) -> Response:
-        return page("message.html", {"title": "jointreport", "status": 200,
-                                     "message": "Open the link the report's editors sent you."}, request=request)
+        return page("message.html", {"title": "jointreport", "status": 200, "back": "",
+                                     "message": "Open the link the report's editors sent you"}, request=request)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 404)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "not-found" if status == 404 else "refused", "message": str(
                 getattr(exc, "detail", "") or "not found")}, status_code=status)
-        return page("message.html", {"title": "Not found", "message": "There is no such page.", "status": status},
-                    status, request)
+        return page("message.html", {"title": "Not found", "message": "There is no such page", "status": status,
+                                     "back": ""}, status, request)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", request.url.path)
