@@ -270,6 +270,25 @@ def test_mark_final_sets_the_status_the_board_reads(portal, draft):
                       ).status_code == 403
 
 
+def test_a_draft_sent_in_another_format_replaces_the_old_one_and_markdown_is_marked_in_its_front_matter(portal):
+    folder = portal.root / "contributions/unicef"
+    old_docx, old_sidecar = (folder / "child-sensitive.docx").read_bytes(), (folder / "child-sensitive.yaml").read_bytes()
+    text = "---\nauthor: UNICEF team\nstatus: draft\n---\n\n# Children\n\nCash transfers reach children.\n"
+    response = portal.post_draft(portal.unicef, "child-sensitive", "child.md", text.encode())
+    assert response.status_code == 201, response.text
+    assert sorted(p.name for p in folder.glob("child-sensitive.*")) == ["child-sensitive.md"]
+    kept = [p.read_bytes() for p in (portal.root / ".jointreport/history/unicef/child-sensitive").iterdir()]
+    assert old_docx in kept and old_sidecar in kept
+    auth = {"Authorization": f"Bearer {portal.unicef}"}
+    assert httpx.post(f"{portal.url}/api/drafts/final", headers=auth, data={"section": "child-sensitive"}
+                      ).status_code == 200
+    marked = (folder / "child-sensitive.md").read_text()
+    front, body = marked.split("---\n")[1], marked.split("---\n", 2)[2]
+    assert yaml.safe_load(front) == {"author": "UNICEF team", "status": "final"}
+    assert body == "\n# Children\n\nCash transfers reach children.\n"
+    assert text.encode() in [p.read_bytes() for p in (portal.root / ".jointreport/history/unicef/child-sensitive").iterdir()]
+
+
 def test_forms_need_the_csrf_token(portal, draft):
     before = snapshot(portal.root)
     response = httpx.post(f"{portal.url}/a/{portal.helpage}/upload", data={"section": "social-pensions"},
@@ -288,6 +307,10 @@ def test_forms_need_the_csrf_token(portal, draft):
         sent = browser.post(f"/a/{portal.helpage}/upload", data={"section": "social-pensions", "csrf": cookie},
                             files={"file": ("d.docx", draft("csrf"))}, timeout=60)
         assert sent.status_code == 201 and "Report card" in sent.text
+        assert browser.post(f"/a/{portal.helpage}/final", data={"section": "social-pensions"}).status_code == 403
+        final = browser.post(f"/a/{portal.helpage}/final", data={"section": "social-pensions", "csrf": cookie})
+        assert final.status_code == 303 and final.headers["location"].startswith(f"/a/{portal.helpage}")
+        assert "Marked final" in browser.get(f"/a/{portal.helpage}").text
 
 
 def test_the_editor_page_lists_findings_history_and_builds_in_the_background(fixture_project):

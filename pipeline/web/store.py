@@ -91,8 +91,9 @@ def submit(project: Project, contribution: Contribution, data: bytes, who: str) 
             if current != contribution.path:  # the draft now comes in another format: one file per section
                 current.unlink()
                 sidecar = current.with_suffix(".yaml")
-                if contribution.format == "md" and sidecar.is_file():
-                    sidecar.unlink()
+                if contribution.format == "md" and sidecar.is_file() and not sidecar.is_symlink():
+                    _keep(project, sidecar, agency, section_id, sidecar.read_bytes())
+                    sidecar.unlink()  # a Markdown draft carries its metadata in its front matter
     audit(project, who, "upload", contribution.relpath, digest, version=version)
     return Stored(contribution.relpath, digest, version)
 
