@@ -373,7 +373,10 @@ CHROMEDRIVER = shutil.which("chromedriver")
 
 
 @needs_client("chromedriver")
-def test_a_focal_point_uploads_a_docx_in_chromium_and_sees_the_report_card(portal, tmp_path):
+@pytest.mark.parametrize("javascript", [True, False], ids=["through-the-api", "plain-form"])
+def test_a_focal_point_uploads_a_docx_in_chromium_and_sees_the_report_card(portal, tmp_path, javascript):
+    """With JavaScript the page sends the draft to POST /api/drafts and shows the card in place; without
+    it the form posts itself and the server renders the card. Both through the page's file input."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
@@ -385,20 +388,27 @@ def test_a_focal_point_uploads_a_docx_in_chromium_and_sees_the_report_card(porta
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1100,1400", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     upload = make_docx(tmp_path / "social-pensions.docx",
-                       ["Social pensions protect older people; disabled people gain too."] * 20)
+                       [f"Social pensions protect older people; disabled people gain too ({javascript})."] * 20)
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER or "chromedriver"), options=options)
     try:
         browser.set_page_load_timeout(60)
         browser.get(f"{portal.url}/a/{portal.helpage}")
         assert "HelpAge" in browser.find_element(By.TAG_NAME, "header").text
+        start_url = browser.current_url
         field = browser.find_element(By.ID, "file-social-pensions")
         field.send_keys(str(upload))
         field.find_element(By.XPATH, "ancestor::form").find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         card = WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.ID, "report-card")))
-        assert "Report card" in card.text and "persons with disabilities" in card.text
+        assert "Report card: 5.2 Social pensions for older people" in card.text
+        assert "persons with disabilities" in card.text and "Received" in card.text
+        assert (browser.current_url == start_url) is javascript  # the API answered in place, or the form posted
         assert (portal.root / "contributions/helpage/social-pensions.docx").read_bytes() == upload.read_bytes()
-        if os.environ.get("JOINTREPORT_SCREENSHOT"):
+        WebDriverWait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, "#s-social-pensions button"
+                                                                                   "[type=submit]").is_enabled())
+        if javascript and os.environ.get("JOINTREPORT_SCREENSHOT"):
             browser.save_screenshot(os.environ["JOINTREPORT_SCREENSHOT"])
     finally:
         browser.quit()

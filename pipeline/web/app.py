@@ -367,6 +367,7 @@ def create_app(settings: Settings) -> Starlette:
                 return JSONResponse({"error": "not-a-draft", "message": "the file cannot be read as a draft",
                                      **body}, status_code=422)
             body["stored"] = {"path": stored.relpath, "sha256": stored.sha256, "version": stored.version}
+            body["words"] = card.draft.words
             return JSONResponse(body, status_code=201)
         except Refusal as refusal:
             return refusal.json()
