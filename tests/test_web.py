@@ -153,6 +153,9 @@ def test_refusals_leave_contributions_untouched(portal, draft, token, section, n
     if status == 422:
         assert [f["code"] for f in response.json()["findings"]] == ["input/unreadable"]
     assert snapshot(portal.root) == before
+    if status != 401:  # a refused upload from a valid token is audited
+        last = json.loads((portal.root / ".jointreport/audit.log").read_text().splitlines()[-1])
+        assert last["action"] == f"refused-{status}" and last["reason"] == error and last["file"] == name
 
 
 @pytest.mark.parametrize("data, name", [

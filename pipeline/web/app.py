@@ -8,6 +8,7 @@ requests 429. Nothing under contributions/ changes unless an upload was readable
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import logging
 import re
@@ -335,8 +336,11 @@ def create_app(settings: Settings) -> Starlette:
         fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         data = await upload_file.read(settings.max_upload + 1)
         if len(data) > settings.max_upload:
-            raise Refusal(413, "too-large", f"the file is over the limit of {settings.max_upload / 1_000_000:g} MB; "
-                                            "compress its pictures or split it")
+            refusal = Refusal(413, "too-large", f"the file is over the limit of "
+                                                f"{settings.max_upload / 1_000_000:g} MB; compress its pictures or "
+                                                "split it")
+            await run_in_threadpool(log_refusal, token, refusal, section_id, name, b"")
+            raise refusal
 
         def work():
             card = recipe.report_card(settings.root, agency, section_id, fmt, data, settings.as_of)
@@ -345,11 +349,22 @@ def create_app(settings: Settings) -> Starlette:
             return card, store.submit(card.project, card.contribution, data, f"{token.who} ({token.id})")
 
         try:
-            return await run_in_threadpool(work)
+            card, stored = await run_in_threadpool(work)
         except recipe.UploadRefused as refused:
-            raise Refusal(REASONS[refused.reason], refused.reason, str(refused), refused.findings) from None
+            refusal = Refusal(REASONS[refused.reason], refused.reason, str(refused), refused.findings)
+            await run_in_threadpool(log_refusal, token, refusal, section_id, name, data)
+            raise refusal from None
         except JointreportError as exc:
             raise project_broken(exc) from None
+        if stored is None:
+            await run_in_threadpool(log_refusal, token, Refusal(422, "not-a-draft", ""), section_id, name, data)
+        return card, stored
+
+    def log_refusal(token: Token, refusal: Refusal, section_id: str, name: str, data: bytes) -> None:
+        """A refused upload in the audit log: who tried what (names shortened, never trusted as paths)."""
+        project = recipe.load_project(settings.root)
+        store.audit(project, f"{token.who} ({token.id})", f"refused-{refusal.status}", section_id[:80],
+                    hashlib.sha256(data).hexdigest(), file=name[:120], reason=refusal.error)
 
     # ---------------- JSON API
 

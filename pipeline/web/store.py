@@ -137,7 +137,7 @@ def mark_final(project: Project, agency: str, section_id: str, who: str, status:
 
 
 def audit(project: Project, who: str, action: str, what: str, sha256: str, **extra) -> None:
-    """One JSON line per change: who, when, what, sha256."""
+    """One JSON line per change (and per refused upload): who, when, what, sha256."""
     entry = {"when": _now().isoformat(timespec="seconds"), "who": who, "action": action, "what": what,
              "sha256": sha256, **extra}
     path = state_dir(project) / AUDIT_FILE
