@@ -348,9 +348,10 @@ def tokens_list(project_dir: Path) -> int:
 
 @tokens.command("revoke", short_help="Withdraw a token at once.")
 @project_option
-@click.argument("token_id", metavar="ID")
+@click.argument("token_id", metavar="ID|SECRET")
 def tokens_revoke(project_dir: Path, token_id: str) -> int:
-    """Withdraw a token: its link stops working at the next request."""
+    """Withdraw a token (by its id from `tokens list`, or its secret): its link stops working at the next
+    request."""
     from .web.tokens import TokenStore
 
     token = TokenStore(load_project(project_dir).root).revoke(token_id)
@@ -365,10 +366,12 @@ def tokens_revoke(project_dir: Path, token_id: str) -> int:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--max-upload", "max_upload_mb", default=25, show_default=True, type=click.IntRange(1, 60),
               help="Largest draft accepted, in MB.")
+@click.option("--rate", default=300, show_default=True, type=click.IntRange(1),
+              help="Uploads and other changing requests allowed per client and minute.")
 @click.option("--links", is_flag=True,
               help="Issue a fresh link for every agency and the editors, and print them (revokes the links an "
                    "earlier --links printed). For trying it out; in use, issue tokens with `tokens issue`.")
-def serve(project_dir: Path, as_of, host: str, port: int, max_upload_mb: int, links: bool) -> int:
+def serve(project_dir: Path, as_of, host: str, port: int, max_upload_mb: int, rate: int, links: bool) -> int:
     """Run the agency portal and the editors' page until interrupted (Ctrl-C).
 
     Focal points open /a/<token>, drop a draft per section and get its report
@@ -392,7 +395,7 @@ def serve(project_dir: Path, as_of, host: str, port: int, max_upload_mb: int, li
             click.echo(f"{agency.short:<14} {base}/a/{secret}")
         _, secret = store.issue(EDITOR, None, "serve --links")
         click.echo(f"{'editors':<14} {base}/e/{secret}")
-    settings = Settings(project.root, max_upload_mb * 1_000_000, as_of.date() if as_of else None)
+    settings = Settings(project.root, max_upload_mb * 1_000_000, as_of.date() if as_of else None, rate)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False,
                 limit_concurrency=200, timeout_keep_alive=10)

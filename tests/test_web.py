@@ -370,6 +370,10 @@ def test_tokens_are_printed_once_and_stored_only_as_hashes(tmp_path):
     assert jointreport("tokens", "revoke", token_id, "--project", str(root)).code == 0
     assert TokenStore(root).find(secret) is None
     assert "revoked" in jointreport("tokens", "list", "--project", str(root)).stdout
+    other = jointreport("tokens", "issue", "--editor", "--project", str(root)).stdout.strip()
+    assert jointreport("tokens", "revoke", other, "--project", str(root)).code == 0  # by the secret itself
+    assert TokenStore(root).find(other) is None
+    assert jointreport("tokens", "revoke", "t-nothing", "--project", str(root)).code == 1
 
 
 CHROMEDRIVER = shutil.which("chromedriver")

@@ -58,7 +58,7 @@ class Settings:
     root: Path
     max_upload: int = MAX_UPLOAD_BYTES
     as_of: dt.date | None = None  # judge deadlines as on this day (the example is set in 2011)
-    rate: int = 120  # requests that change something, per client and minute
+    rate: int = 300  # requests that change something, per client and minute
 
 
 class Refusal(Exception):

@@ -70,13 +70,15 @@ class TokenStore:
         return token, secret
 
     def revoke(self, token_id: str) -> Token:
+        """Revoke by id (t-…), or by the secret itself when that is what the editor has at hand."""
         tokens = self.load()
-        found = [t for t in tokens if t.id == token_id]
+        digest = _digest(token_id)
+        found = [t for t in tokens if t.id == token_id or hmac.compare_digest(t.hash, digest)]
         if not found:
             raise JointreportError(f"no token {token_id!r} (see `jointreport tokens list`)")
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         revoked = Token(**{**asdict(found[0]), "revoked": found[0].revoked or now})
-        self._save([revoked if t.id == token_id else t for t in tokens])
+        self._save([revoked if t.id == revoked.id else t for t in tokens])
         return revoked
 
     def find(self, secret: str | None) -> Token | None:
