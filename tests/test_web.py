@@ -232,6 +232,14 @@ def test_an_agency_cannot_upload_for_another_or_reach_a_broken_project_with_a_50
     finally:
         report.write_bytes(kept)
     assert snapshot(portal.root) == before
+    tokens = portal.root / ".jointreport/tokens.json"
+    kept = tokens.read_bytes()
+    tokens.write_text("{not json")
+    try:
+        assert portal.post_draft(portal.helpage, "social-pensions", "d.docx", draft()).status_code == 503
+        assert httpx.get(f"{portal.url}/a/{portal.helpage}").status_code == 503
+    finally:
+        tokens.write_bytes(kept)
 
 
 def test_status_is_for_editors_and_is_the_status_document(portal):

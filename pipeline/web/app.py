@@ -293,7 +293,7 @@ def create_app(settings: Settings) -> Starlette:
     def bearer(request: Request) -> Token:
         header = request.headers.get("authorization", "")
         scheme, _, secret = header.partition(" ")
-        token = tokens.find(secret.strip()) if scheme.lower() == "bearer" else None
+        token = guarded(tokens.find, secret.strip()) if scheme.lower() == "bearer" else None
         if token is None:
             raise Refusal(401, "unauthorized", "a valid token is needed: Authorization: Bearer <token>")
         return token
@@ -447,7 +447,7 @@ def create_app(settings: Settings) -> Starlette:
     # ---------------- pages
 
     def page_token(request: Request, role: str) -> Token:
-        token = tokens.find(request.path_params["token"])
+        token = guarded(tokens.find, request.path_params["token"])
         if token is None:
             raise Refusal(401, "unauthorized", "this link is not valid (it may have been revoked); ask the "
                                                "report's editors for a new one")
