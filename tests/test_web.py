@@ -120,7 +120,8 @@ def test_the_report_card_says_what_check_says_about_each_draft_of_the_example(tm
     compared = 0
     for contribution in full.sources.contributions:
         section = sections.get(contribution.section_id)
-        if contribution.lang != full.project.source_language or not section or contribution.agency not in section.agencies:
+        if (contribution.lang != full.project.source_language or not section
+                or contribution.agency not in section.agencies):
             continue
         card = build.report_card(root, contribution.agency, contribution.section_id, contribution.format,
                                  contribution.path.read_bytes(), EXAMPLE_DAY)
@@ -283,7 +284,8 @@ def test_mark_final_sets_the_status_the_board_reads(portal, draft):
 
 def test_a_draft_sent_in_another_format_replaces_the_old_one_and_markdown_is_marked_in_its_front_matter(portal):
     folder = portal.root / "contributions/unicef"
-    old_docx, old_sidecar = (folder / "child-sensitive.docx").read_bytes(), (folder / "child-sensitive.yaml").read_bytes()
+    old_docx = (folder / "child-sensitive.docx").read_bytes()
+    old_sidecar = (folder / "child-sensitive.yaml").read_bytes()
     text = "---\nauthor: UNICEF team\nstatus: draft\n---\n\n# Children\n\nCash transfers reach children.\n"
     response = portal.post_draft(portal.unicef, "child-sensitive", "child.md", text.encode())
     assert response.status_code == 201, response.text
@@ -297,7 +299,8 @@ def test_a_draft_sent_in_another_format_replaces_the_old_one_and_markdown_is_mar
     front, body = marked.split("---\n")[1], marked.split("---\n", 2)[2]
     assert yaml.safe_load(front) == {"author": "UNICEF team", "status": "final"}
     assert body == "\n# Children\n\nCash transfers reach children.\n"
-    assert text.encode() in [p.read_bytes() for p in (portal.root / ".jointreport/history/unicef/child-sensitive").iterdir()]
+    history = portal.root / ".jointreport/history/unicef/child-sensitive"
+    assert text.encode() in [p.read_bytes() for p in history.iterdir()]
 
 
 def test_forms_need_the_csrf_token(portal, draft):
