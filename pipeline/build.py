@@ -34,7 +34,6 @@ from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
 from .intake import (
-    MAX_DRAFT_BYTES,
     DraftCache,
     Sources,
     read_and_convert,
@@ -234,11 +233,6 @@ def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes,
             if f.section == section_id]
     findings = with_severities(findings + word_findings(draft) + wording + budget + late, project.severities)
     return Card(project, contribution, draft, sorted(findings, key=Finding.sort_key))
-
-
-def max_draft_bytes() -> int:
-    """The largest draft the read phase accepts."""
-    return MAX_DRAFT_BYTES
 
 
 def status(root: Path, as_of: dt.date | None = None) -> tuple[Project, Board]:
