@@ -25,10 +25,7 @@ from . import i18n
 from .assemble import assemble
 from .checks import check as check_phase
 from .checks import check_loose
-from .checks.outline import check_placement, check_word_budgets
-from .checks.schedule import timeline_findings
-from .checks.word import word_findings
-from .checks.wording import check_wording
+from .checks.outline import check_placement
 from .codes import finding, with_severities
 from .errors import JointreportError, OptionError
 from .files import write_atomically
@@ -215,23 +212,21 @@ def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes,
     contribution.path = target.path
     if draft is None:
         return Card(project, contribution, None, with_severities(findings, project.severities))
-    # The chapter as `check` sees it, this draft in place of the agency's earlier one: acronyms are
-    # introduced once per chapter, and the word budget counts every agency's text of the section.
+    # The check phase itself, on the draft's chapter as `check` sees it with this draft in place of the
+    # agency's earlier one: acronyms are introduced once per chapter, the word budget counts every
+    # agency's text of the section, translations are compared with it. Only the chapter is converted
+    # (from the cache); the findings kept are this draft's and its section's deadlines.
     chapter = next(c for c in project.chapters if any(s.id == section_id for s in c.sections))
-    neighbours = [c for c in sources.contributions if c.lang == contribution.lang
-                  and c.section_id in {s.id for s in chapter.sections}
-                  and not (c.agency == agency and c.section_id == section_id)]
-    _, placed = check_placement(project, neighbours)
-    drafts = [draft] + [d for c in placed for d in [read_and_convert(c, cache)[1]] if d]
+    in_chapter = {s.id for s in chapter.sections}
+    neighbours = [c for c in sources.contributions if c.section_id in in_chapter
+                  and not (c.agency == agency and c.section_id == section_id and c.lang == contribution.lang)]
+    drafts = [draft] + [d for c in neighbours for d in [read_and_convert(c, cache)[1]] if d]
     intros = {key: intro for key, intro in read_intros(project)[0].items() if key[0] == chapter.id}
-    wording = [f for f in check_wording(project, drafts, intros) if f.path == contribution.relpath]
-    budget = check_word_budgets(project, [d for d in drafts if d.contribution.section_id == section_id])
-    originals = [c for c in sources.contributions if c.lang == project.source_language
-                 and not (c.agency == agency and c.section_id == section_id)] + [contribution]
     submitted = {**sources.submitted, contribution.path: contribution.meta.submitted or dt.date.today()}
-    late = [f for f in timeline_findings(project, originals, submitted, as_of or dt.date.today())
-            if f.section == section_id]
-    findings = with_severities(findings + word_findings(draft) + wording + budget + late, project.severities)
+    chapter_sources = Sources([contribution] + neighbours, drafts, intros, {}, submitted, findings)
+    checked = check_phase(project, chapter_sources, as_of or dt.date.today())
+    findings = [f for f in checked.findings if f.path == contribution.relpath
+                or (f.section == section_id and f.code.startswith("timeline/"))]
     return Card(project, contribution, draft, sorted(findings, key=Finding.sort_key))
 
 
