@@ -328,16 +328,30 @@ def test_forms_need_the_csrf_token(portal, draft):
         assert "Marked final" in browser.get(f"/a/{portal.helpage}").text
 
 
+def test_the_editor_page_filters_findings_and_shows_the_upload_history(portal, draft):
+    assert portal.post_draft(portal.helpage, "social-pensions", "d.docx", draft("For the history.")).status_code == 201
+    errors = httpx.get(f"{portal.url}/e/{portal.editor}?severity=error").text
+    assert "badge sev-error" in errors and "badge sev-warning" not in errors
+    helpage = httpx.get(f"{portal.url}/e/{portal.editor}?agency=helpage").text
+    assert "contributions/helpage/" in helpage and "contributions/ilo/" not in helpage
+    page = httpx.get(f"{portal.url}/e/{portal.editor}").text
+    assert "Social pensions for older people" in page  # the dashboard
+    assert "helpage (t-" in page  # the history names who sent what
+
+
 def test_the_editor_page_lists_findings_history_and_builds_in_the_background(fixture_project):
     root = fixture_project("minimal")
     store = TokenStore(root)
     editor = store.issue("editor")[1]
     with serving(Settings(root)) as server:
         auth = {"Authorization": f"Bearer {editor}"}
-        page = httpx.get(f"{server.url}/e/{editor}?severity=error")
-        assert page.status_code == 200 and "Findings" in page.text and "Upload history" in page.text
-        started = httpx.post(f"{server.url}/api/build", headers=auth)
-        assert started.status_code == 202
+        with httpx.Client(base_url=server.url) as browser:
+            page = browser.get(f"/e/{editor}")
+            assert page.status_code == 200 and "Findings" in page.text and "Upload history" in page.text
+            assert browser.post(f"/e/{editor}/build").status_code == 403  # no CSRF token
+            started = browser.post(f"/e/{editor}/build", data={"csrf": browser.cookies["jr_csrf"]})
+            assert started.status_code == 303
+        assert httpx.post(f"{server.url}/api/build", headers=auth).status_code in (202, 409)
         deadline = time.monotonic() + 240
         while (job := httpx.get(f"{server.url}/api/build", headers=auth).json())["state"] == "running":
             assert time.monotonic() < deadline
