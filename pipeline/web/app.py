@@ -242,12 +242,15 @@ class Builder:
 
 
 class _Collect(logging.Handler):
+    """The build thread's phase messages (not those of pages checking meanwhile in other threads)."""
+
     def __init__(self, job: BuildJob):
         super().__init__(logging.INFO)
         self.job = job
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "jointreport":
+        if record.name == "jointreport" and record.thread == self.thread:
             self.job.progress.append(record.getMessage())
 
 
