@@ -343,6 +343,16 @@ def test_forms_need_the_csrf_token(portal, draft):
         assert "Marked final" in browser.get(f"/a/{portal.helpage}").text
 
 
+def test_what_a_draft_says_is_text_on_the_page_never_markup(portal, tmp_path):
+    data = make_docx(tmp_path / "x.docx", ["<script>alert(1)</script> Disabled people deserve pensions."]).read_bytes()
+    with httpx.Client(base_url=portal.url) as browser:
+        browser.get(f"/a/{portal.helpage}")
+        page = browser.post(f"/a/{portal.helpage}/upload", files={"file": ("x.docx", data)},
+                            data={"section": "social-pensions", "csrf": browser.cookies["jr_csrf"]}, timeout=60)
+    assert page.status_code == 201 and "terms/rejected" in page.text
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+
+
 def test_the_editor_page_filters_findings_and_shows_the_upload_history(portal, draft):
     assert portal.post_draft(portal.helpage, "social-pensions", "d.docx", draft("For the history.")).status_code == 201
     errors = httpx.get(f"{portal.url}/e/{portal.editor}?severity=error").text
