@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test check status bench clean reference
+.PHONY: report test check status bench clean reference serve
 
 # The example is set in 2011: judge its deadlines as the editors did in April.
 EXAMPLE_DAY ?= 2011-04-20
@@ -31,6 +31,10 @@ check: $(STAMP)
 
 status: $(STAMP)
 	$(BIN)/jointreport status --as-of $(EXAMPLE_DAY) --html build/status.html
+
+# The agency portal on the example: prints a fresh link per agency and one for the editors.
+serve: $(STAMP)
+	$(BIN)/jointreport serve --links --as-of $(EXAMPLE_DAY)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

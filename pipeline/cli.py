@@ -426,6 +426,110 @@ def export(folder: Path, force: bool) -> int:
     return 0
 
 
+@cli.group(short_help="Issue, list and revoke the secret links of the web portal.")
+def tokens():
+    """Access to `jointreport serve` is by secret link: /a/<token> for an agency's focal point,
+    /e/<token> for editors. A token is printed once; only its hash is kept (.jointreport/tokens.json)."""
+
+
+@tokens.command("issue", short_help="Print a new token for an agency (or --editor), once.")
+@project_option
+@click.argument("agency", required=False, metavar="AGENCY")
+@click.option("--editor", is_flag=True, help="A token for the editors' page and the status API.")
+@click.option("--note", default="", help="Who it is for (shown by `tokens list`).")
+@click.option("--base-url", default=None, help="Print the link on this address  [default: report.yaml's "
+                                                 "reminders.base_url, else http://127.0.0.1:8000]")
+def tokens_issue(project_dir: Path, agency: str | None, editor: bool, note: str, base_url: str | None) -> int:
+    """Print a new secret token and its link; it is not shown again."""
+    from .web.tokens import AGENCY, EDITOR, TokenStore
+
+    project = load_project(project_dir)
+    if editor == bool(agency):
+        raise click.BadParameter("give an agency id, or --editor", param_hint="AGENCY")
+    if agency and agency not in project.agencies:
+        raise click.BadParameter(f"no agency {agency!r} in report.yaml (agencies: {', '.join(project.agencies)})",
+                                 param_hint="AGENCY")
+    token, secret = TokenStore(project.root).issue(EDITOR if editor else AGENCY, agency, note)
+    base = (base_url or project.reminders.get("base_url") or "http://127.0.0.1:8000").rstrip("/")
+    click.echo(secret)
+    click.echo(f"{token.id} for {token.who}: {base}/{'e' if editor else 'a'}/{secret}", err=True)
+    click.echo("the secret is shown only now; `jointreport tokens revoke " + token.id + "` withdraws it", err=True)
+    return 0
+
+
+@tokens.command("list", short_help="The tokens issued (ids, never secrets).")
+@project_option
+def tokens_list(project_dir: Path) -> int:
+    """Every token issued: id, for whom, when, revoked or not."""
+    from .web.tokens import TokenStore
+
+    project = load_project(project_dir)
+    issued = TokenStore(project.root).load()
+    for token in issued:
+        state = f"revoked {token.revoked}" if token.revoked else "live"
+        click.echo(f"{token.id:<12} {token.who:<14} issued {token.created}  {state}"
+                   + (f"  ({token.note})" if token.note else ""))
+    if not issued:
+        click.echo("no tokens yet: `jointreport tokens issue AGENCY`")
+    return 0
+
+
+@tokens.command("revoke", short_help="Withdraw a token at once.")
+@project_option
+@click.argument("token_id", metavar="ID|SECRET")
+def tokens_revoke(project_dir: Path, token_id: str) -> int:
+    """Withdraw a token (by its id from `tokens list`, or its secret): its link stops working at the next
+    request."""
+    from .web.tokens import TokenStore
+
+    token = TokenStore(load_project(project_dir).root).revoke(token_id)
+    click.echo(f"revoked {token.id} ({token.who})")
+    return 0
+
+
+@cli.command(short_help="Run the web portal: agencies upload drafts, editors build.")
+@project_option
+@as_of_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--max-upload", "max_upload_mb", default=25, show_default=True, type=click.IntRange(1, 60),
+              help="Largest draft accepted, in MB.")
+@click.option("--rate", default=300, show_default=True, type=click.IntRange(1),
+              help="Uploads and other changing requests allowed per client and minute.")
+@click.option("--links", is_flag=True,
+              help="Issue a fresh link for every agency and the editors, and print them (revokes the links an "
+                   "earlier --links printed). For trying it out; in use, issue tokens with `tokens issue`.")
+def serve(project_dir: Path, as_of, host: str, port: int, max_upload_mb: int, rate: int, links: bool) -> int:
+    """Run the agency portal and the editors' page until interrupted (Ctrl-C).
+
+    Focal points open /a/<token>, drop a draft per section and get its report
+    card; editors open /e/<token>. The API: GET /api/health, POST /api/drafts
+    (Bearer token; section, file), GET /api/status (editors).
+    """
+    import uvicorn
+
+    from .web.app import RedactTokens, Settings, create_app
+    from .web.tokens import AGENCY, EDITOR, TokenStore
+
+    project = load_project(project_dir)
+    if links:
+        store = TokenStore(project.root)
+        for token in store.load():
+            if token.note == "serve --links" and not token.revoked:
+                store.revoke(token.id)
+        base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        for agency_id, agency in project.agencies.items():
+            _, secret = store.issue(AGENCY, agency_id, "serve --links")
+            click.echo(f"{agency.short:<14} {base}/a/{secret}")
+        _, secret = store.issue(EDITOR, None, "serve --links")
+        click.echo(f"{'editors':<14} {base}/e/{secret}")
+    settings = Settings(project.root, max_upload_mb * 1_000_000, as_of.date() if as_of else None, rate)
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", server_header=False,
+                limit_concurrency=200, timeout_keep_alive=10)
+    return 0
+
+
 def main() -> None:
     try:
         code = cli.main(standalone_mode=False)

@@ -107,7 +107,7 @@ def write_project(folder: Path, new: NewProject, force: bool = False) -> list[Pa
         OUTLINE_FILE: _with_schema("outline", _outline_yaml(new), depth=1),
         TERMINOLOGY_FILE: _with_schema("terminology", TERMINOLOGY_EXAMPLE),
         "README.md": _readme(new, milestones),
-        ".gitignore": "build/\n.venv/\n~$*\n.~lock.*#\n",
+        ".gitignore": "build/\n.venv/\n.jointreport/\n~$*\n.~lock.*#\n",
         ".github/workflows/report.yml": GITHUB_WORKFLOW,
         ".gitlab-ci.yml": GITLAB_CI,
         **{f"{SCHEMA_DIR}/{name}.schema.json": json.dumps(json_schema(spec, f"jointreport {name}"), indent=2) + "\n"

@@ -22,7 +22,8 @@ PHASES = {
     "assemble": ("pipeline.assemble",),
     "render": ("pipeline.render",),
 }
-FACES = ("pipeline.build", "pipeline.cli", "pipeline.present", "pipeline.scaffold", "pipeline.__main__")
+FACES = ("pipeline.build", "pipeline.cli", "pipeline.present", "pipeline.scaffold", "pipeline.__main__",
+         "pipeline.web", "pipeline.web.app", "pipeline.web.store", "pipeline.web.tokens")
 
 
 def module_name(path: Path) -> str:
