@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("jointreport")
 
 FORMATS = ("docx", "pdf")
+WRITER_THREADS = "jointreport-writer"  # pandoc writes the DOCX while Typst sets the PDF
 
 
 def renderer(fmt: str):
@@ -141,7 +142,7 @@ def build(root: Path, options: Options = Options()) -> Build:
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
                                 options.harmonize)
-        with ThreadPoolExecutor(max_workers=2) as writers:  # pandoc writes the DOCX while Typst sets the PDF
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:  # both at once
             for path, kept in writers.map(lambda fmt: render_output(document, fmt, cache, versions), options.formats):
                 result.outputs.append(path)
                 result.kept += [path] if kept else []

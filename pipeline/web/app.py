@@ -250,7 +250,8 @@ class _Collect(logging.Handler):
         self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "jointreport" and record.thread == self.thread:
+        ours = record.thread == self.thread or record.threadName.startswith(recipe.WRITER_THREADS)
+        if record.name == "jointreport" and ours:
             self.job.progress.append(record.getMessage())
 
 
