@@ -24,13 +24,15 @@ from .assemble import assemble
 from .checks import check as check_phase
 from .checks import check_loose
 from .checks.outline import check_placement
+from .codes import finding
 from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
 from .intake import Sources, read_loose, read_project, read_statements
-from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Project
+from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Place, Project
 from .project import load_project
 from .render.docx import render_docx, render_statement_docx
+from .render import render_safely
 from .render.pdf import render_pdf, typeset
 from .statement import load_statement, statement_document
 from .timeline import Board, board, is_draft_report
@@ -82,6 +84,7 @@ class Build:
     originals: list[Contribution] = field(default_factory=list)  # source-language drafts in their place
     languages: list[str] = field(default_factory=list)  # the editions to build
     outputs: list[Path] = field(default_factory=list)
+    render_findings: list[Finding] = field(default_factory=list)  # drafts a renderer failed on, set aside
 
     @property
     def has_errors(self) -> bool:
@@ -103,9 +106,19 @@ def build(root: Path, options: Options = Options()) -> Build:
         for fmt in options.formats:
             path = output_path(edition, fmt)
             with phase(Phase.RENDER, f"{path.relative_to(project.root)}"):
-                result.outputs.append(RENDERERS[fmt](document, path))
+                written, set_aside = render_safely(RENDERERS[fmt], document, path)
+                result.outputs.append(written)
+            result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
         result.outputs.append(write_changes(document, output_path(edition, "terminology.csv")))
     return result
+
+
+def render_findings(drafts: list[Draft], set_aside: dict[str, str], fmt: str, lang: str) -> list[Finding]:
+    """`render/failed-draft` for each draft a renderer could not take, naming the file."""
+    places = {d.contribution.relpath: d.contribution.place for d in drafts}
+    return [finding("render/failed-draft", places.get(path) or Place(path),
+                    f"the {fmt.upper()} ({lang}) could not be made with this draft ({error}); it is printed there as "
+                    "plain text — simplify the passage or send the draft as .docx again") for path, error in set_aside.items()]
 
 
 def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, lang: str | None = None) -> Build:

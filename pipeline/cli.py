@@ -121,9 +121,11 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
             click.echo(as_text(refused.project, refused.findings, 0), err=True)
         raise
     click.echo(summary_line(result.findings, len(result.drafts)), err=True)
+    if result.render_findings:
+        click.echo(as_text(result.project, result.render_findings, len(result.drafts)), err=True)
     for path in result.outputs:
         click.echo(f"wrote {os.path.relpath(path)}")
-    return 0
+    return 1 if result.render_findings else 0
 
 
 @cli.command(short_help="Show the agreed glossary, or check one loose draft against it.")

@@ -63,6 +63,24 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("statement/unendorsed-mention", "warning",
          "the statement's text names an organisation that has not endorsed it"),
     Code("statement/unreadable", "error", "a statement's front matter or template is broken"),
+    # issue 11
+    Code("input/too-large", "error",
+         "a draft holds more text than one draft may (4 MB of Markdown, 10 MB of Word/ODT body XML): "
+         "refused before conversion, so it cannot exhaust memory"),
+    Code("input/too-complex", "error",
+         "a draft nested too deep, or that pandoc cannot convert within its time and memory budget"),
+    Code("input/citation", "info",
+         "`@name` or `[@key]` is read as a citation; the report has no bibliography, so it is printed as typed"),
+    Code("input/dangling-link", "warning",
+         "a link to an anchor or bookmark the draft does not have, or with no address: the text is kept, "
+         "unlinked"),
+    Code("input/missing-image", "warning",
+         "a picture whose file is not in the draft (a path on the author's machine, overlong or unknown): "
+         "its description is shown instead"),
+    Code("input/image-too-large", "warning",
+         "a picture too large to typeset (over 40 megapixels or 30 MB): its description is shown instead"),
+    Code("render/failed-draft", "error",
+         "a renderer failed on this draft: the rest of the report is built, this draft as plain text"),
 )}
 
 

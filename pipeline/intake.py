@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from pandocfilters import stringify, walk
 
 from . import wordml
 from .codes import finding
-from .errors import DraftError
+from .errors import DraftError, TooLarge
 from .files import Unreadable, decode_text, guarded_read
 from .model import (
     DRAFT_FORMATS,
@@ -43,7 +45,8 @@ from .model import (
     Sources,
     StatementFile,
 )
-from .pandoc import pandoc_path, pandoc_version, read_to_ast
+from .normalise import picture_problem
+from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 
@@ -51,7 +54,11 @@ log = logging.getLogger("jointreport.read")
 
 MAX_DRAFT_BYTES = 60_000_000
 MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
-CACHE_FORMAT = "1"  # bump when the cached AST's shape changes
+# The text a draft may hold, so that converting it stays within about 1 GB and 30 s (see pandoc.py's
+# measurements): 4 MB of Markdown or 10 MB of Word/ODT body XML is some 500,000 words, far beyond any section.
+MAX_DRAFT_TEXT = {"md": 4_000_000, "docx": 10_000_000, "odt": 10_000_000}
+MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
+CACHE_FORMAT = "2"  # bump when the cached AST's shape changes
 READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute"}
 METADATA = Field("map", default={}, fields={
     "status": Field("str", default="draft", choices=STATUSES),
@@ -156,11 +163,11 @@ def read_metadata(contribution: Contribution, data: bytes) -> tuple[Metadata, li
             match = FRONT_MATTER.match(decode_text(data))
             label = contribution.relpath
             # The leading newline stands for the opening '---', so YAML line numbers are the file's.
-            raw = parse_yaml("\n" + match.group(1), label) if match else None
+            raw = parse_yaml("\n" + match.group(1), label, aliases=False) if match else None
         else:
             sidecar = contribution.path.with_suffix(".yaml")
             label = str(Path(contribution.relpath).with_name(sidecar.name))
-            raw = read_yaml(sidecar, label) if sidecar.exists() or sidecar.is_symlink() else None
+            raw = read_yaml(sidecar, label, aliases=False) if sidecar.exists() or sidecar.is_symlink() else None
     except (YamlError, Unreadable) as exc:
         return Metadata(), [finding("input/bad-metadata", place, f"{exc}; status taken as draft")]
     validator = Validator(label)
@@ -184,24 +191,61 @@ class DraftCache:
         digest.update(data)
         return self.root / digest.hexdigest()[:32]
 
-    def convert(self, data: bytes, fmt: str) -> tuple[list, Path]:
-        """Blocks of the converted file, and the cache entry its media paths are relative to."""
+    def convert(self, data: bytes, fmt: str, text_bytes: int | None = None) -> tuple[list, Path]:
+        """Blocks of the converted file, and the cache entry its media paths are relative to. A conversion
+        that failed (or ran out of time) is remembered like a success, so check and build pay it once:
+        the same `DraftError` is raised again from the cache."""
         entry = self.entry(data, fmt)
-        if not (entry / "ast.json").is_file():
+        if not (entry / "ast.json").is_file() and not (entry / FAILED).is_file():
             self.root.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
             try:
-                ast = read_to_ast(data, READERS[fmt], scratch / "media")
-                _relative_media(ast, scratch)
-                (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
+                try:
+                    ast = read_to_ast(data, READERS[fmt], scratch / "media", text_bytes)
+                except DraftError as exc:
+                    shutil.rmtree(scratch / "media", ignore_errors=True)
+                    (scratch / FAILED).write_text(json.dumps({"code": exc.code, "message": str(exc)}),
+                                                  encoding="utf-8")
+                else:
+                    _relative_media(ast, scratch)
+                    (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
                 try:
                     os.replace(scratch, entry)
                 except OSError:  # another build converted the same draft meanwhile
                     pass
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
+        if (entry / FAILED).is_file():
+            failed = json.loads((entry / FAILED).read_text(encoding="utf-8"))
+            raise _ERRORS.get(failed["code"], DraftError)(failed["message"])
         ast = json.loads((entry / "ast.json").read_text(encoding="utf-8"))
         return ast["blocks"], entry
+
+
+FAILED = "failed.json"
+_ERRORS = {cls.code: cls for cls in (DraftError, TooComplex, TooLarge)}
+
+
+def text_size(data: bytes, fmt: str) -> int:
+    """How much text a draft holds, which is what conversion costs: a Markdown file's bytes, a Word or ODT
+    package's body XML unpacked (the package itself is mostly pictures)."""
+    if fmt not in MAIN_PARTS:
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return package.getinfo(MAIN_PARTS[fmt]).file_size
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return len(data)  # the package check reports what is wrong with it
+
+
+def check_text_size(data: bytes, fmt: str) -> int:
+    """The draft's text size, or `TooLarge` before conversion when converting it would cost over ~1 GB."""
+    size, limit = text_size(data, fmt), MAX_DRAFT_TEXT.get(fmt, MAX_TEXT_BYTES)
+    if size > limit:
+        what = "text" if fmt == "md" else "body text (unpacked)"
+        raise TooLarge(f"its {what} is {size / 1_000_000:.1f} MB, over the {limit / 1_000_000:g} MB a draft "
+                       "may hold; split it into several sections, or send the text without pasted data")
+    return size
 
 
 def _relative_media(ast: dict, scratch: Path) -> None:
@@ -242,12 +286,27 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
             comments = wordml.comments(data)
         elif contribution.format == "odt":
             wordml.check_package(data, "content.xml", "OpenDocument .odt")
-        blocks, entry = cache.convert(data, contribution.format)
+        size = check_text_size(data, contribution.format)
+        blocks, entry = cache.convert(data, contribution.format, size)
     except DraftError as exc:
-        return None, findings + [finding("input/unreadable", contribution.place, str(exc))]
+        return None, findings + [finding(exc.code, contribution.place, str(exc))]
     source = decode_text(data) if contribution.format == "md" else None
-    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location)
+    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location,
+                  picture_problems(blocks, entry))
     return draft, findings
+
+
+def picture_problems(blocks: list, media_root: Path) -> dict[str, tuple[str, str]]:
+    """Why each picture of a converted draft that cannot be shown cannot, found once on reading, so the
+    check predicts what the assembly will do with it."""
+    problems = {}
+
+    def visit(key, value, fmt, meta):
+        if key == "Image" and value[2][0] not in problems:
+            problems[value[2][0]] = picture_problem(media_root, value[2][0])
+
+    walk(blocks, visit, "", {})
+    return {source: problem for source, problem in problems.items() if problem}
 
 
 def convert_all(project: Project, contributions: list[Contribution],
@@ -303,9 +362,10 @@ def read_intros(project: Project) -> tuple[dict[tuple[str, str], ChapterIntro], 
                 findings.append(problem)
                 continue
             try:
-                blocks, entry = cache.convert(text.encode("utf-8"), "md")
+                data = text.encode("utf-8")
+                blocks, entry = cache.convert(data, "md", check_text_size(data, "md"))
             except DraftError as exc:
-                findings.append(finding("input/unreadable", Place(f"chapters/{name}"), str(exc)))
+                findings.append(finding(exc.code, Place(f"chapters/{name}"), str(exc)))
                 continue
             intros[(chapter.id, lang)] = ChapterIntro(chapter.id, lang, f"chapters/{name}", blocks, entry, text)
     return intros, findings

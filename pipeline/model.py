@@ -281,6 +281,7 @@ class Draft:
     tracked_changes: dict[str, int] = field(default_factory=dict)
     comments: dict[str, int] = field(default_factory=dict)
     first_change: str | None = None  # where the first tracked change is, for a person to find it
+    pictures: dict[str, tuple[str, str]] = field(default_factory=dict)  # source → (code, why) it cannot be shown
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
