@@ -15,7 +15,7 @@ import click
 from . import __version__
 from . import build as recipe
 from .errors import BuildRefused, JointreportError
-from .present import as_json, as_text, glossary, summary_line
+from .present import as_json, as_text, glossary, summary_line, terminal_safe
 from .project import load_project
 from .render.dashboard import board_text, write_html
 from .render.reminders import write_reminders
@@ -50,7 +50,7 @@ class ProgressHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         elapsed = click.style(f"[{time.monotonic() - self.started:5.1f}s] ", dim=True)
-        click.echo(elapsed + record.getMessage(), err=True)
+        click.echo(elapsed + terminal_safe(record.getMessage()), err=True)
 
 
 def show_progress(enabled: bool) -> None:
@@ -223,12 +223,14 @@ def main() -> None:
         exc.show()
         code = exc.exit_code
     except JointreportError as exc:
-        click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
+        message = "\n".join(terminal_safe(line) for line in str(exc).split("\n"))
+        click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
         code = exc.exit_code
     except Exception as exc:  # anything else is our bug, not the user's
         if os.environ.get("JOINTREPORT_DEBUG"):
             raise
-        click.echo(f"internal error (a bug in jointreport, please report it): {type(exc).__name__}: {exc}\n"
+        click.echo(f"internal error (a bug in jointreport, please report it): {type(exc).__name__}: "
+                   f"{terminal_safe(str(exc))}\n"
                    "run again with JOINTREPORT_DEBUG=1 to see the traceback", err=True)
         code = EXIT_INTERNAL
     sys.exit(code or 0)

@@ -59,7 +59,9 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = {"md": 4_000_000, "docx": 10_000_000, "odt": 10_000_000}
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
 CACHE_FORMAT = "2"  # bump when the cached AST's shape changes
-READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute"}
+# Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
+# YAML block anywhere in the text, without any limit.
+READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
 METADATA = Field("map", default={}, fields={
     "status": Field("str", default="draft", choices=STATUSES),
     "submitted": Field("date"),
@@ -201,7 +203,8 @@ class DraftCache:
             scratch = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
             try:
                 try:
-                    ast = read_to_ast(data, READERS[fmt], scratch / "media", text_bytes)
+                    ast = read_to_ast(without_front_matter(data) if fmt == "md" else data, READERS[fmt],
+                                      scratch / "media", text_bytes)
                 except DraftError as exc:
                     shutil.rmtree(scratch / "media", ignore_errors=True)
                     (scratch / FAILED).write_text(json.dumps({"code": exc.code, "message": str(exc)}),
@@ -222,6 +225,15 @@ class DraftCache:
         return ast["blocks"], entry
 
 
+def without_front_matter(data: bytes) -> bytes:
+    """A Markdown draft's text with its front matter blanked out (line numbers stay the file's)."""
+    match = FRONT_MATTER.match(data.decode("utf-8-sig", "replace"))
+    if not match:
+        return data
+    text = data.decode("utf-8-sig", "replace")
+    return ("\n" * match.group(0).count("\n") + text[match.end():]).encode("utf-8")
+
+
 FAILED = "failed.json"
 _ERRORS = {cls.code: cls for cls in (DraftError, TooComplex, TooLarge)}
 
@@ -236,6 +248,27 @@ def text_size(data: bytes, fmt: str) -> int:
             return package.getinfo(MAIN_PARTS[fmt]).file_size
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return len(data)  # the package check reports what is wrong with it
+
+
+ENTITY_ATTACK = ("the file contains XML entity declarations, which Word and LibreOffice never write; "
+                 "re-save it from Word (or LibreOffice) as {what} and send it again")
+
+
+def check_no_entities(data: bytes, fmt: str) -> None:
+    """Refuse a package whose XML declares a DOCTYPE or entities (a 'billion laughs' or an external entity
+    pointing at a file): no word processor writes one, so it was crafted or damaged."""
+    if fmt not in MAIN_PARTS:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    with package.open(info) as part:
+                        head = part.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise DraftError(ENTITY_ATTACK.format(what=f".{fmt}"))
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return  # the package check reports what is wrong with the archive itself
 
 
 def check_text_size(data: bytes, fmt: str) -> int:
@@ -280,6 +313,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     try:
         changes = comments = {}
         location = None
+        check_no_entities(data, contribution.format)
         if contribution.format == "docx":
             wordml.check_package(data, "word/document.xml", "Word .docx")
             changes, location = wordml.tracked_changes(data)

@@ -95,12 +95,19 @@ def read_to_ast(data: bytes, reader: str, media_dir: Path, text_bytes: int | Non
     media into `media_dir`, within the budget its `text_bytes` give it. An AST nested too deep for the
     checks to walk is refused (`TooComplex`) before it is decoded."""
     seconds, heap = draft_budget(len(data) if text_bytes is None else text_bytes)
-    out = run_pandoc(["-f", reader, "-t", "json", f"--extract-media={media_dir}"], stdin=data,
-                     timeout=seconds, heap_mb=heap)
+    try:
+        out = run_pandoc(["-f", reader, "-t", "json", f"--extract-media={media_dir}"], stdin=data,
+                         timeout=seconds, heap_mb=heap)
+    except PandocFailed as exc:
+        kind = {"docx": "Word .docx", "odt": "OpenDocument .odt"}.get(reader)
+        if kind is None:
+            raise
+        raise PandocFailed(f"cannot be read as a {kind} file ({exc}); open it in Word or LibreOffice, save it "
+                           f"again as {kind.split()[-1]} and send it again") from None
     depth = json_depth(out)
     if depth > MAX_AST_DEPTH:
-        raise TooComplex(f"too complex: its quotes, lists or tables nest {depth // 2} levels deep (at most "
-                         f"{MAX_AST_DEPTH // 2} can be read); flatten the structure")
+        raise TooComplex(f"too complex: its quotes, lists or tables are nested more than {MAX_AST_DEPTH // 2} "
+                         "levels deep; flatten the structure")
     return json.loads(out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from itertools import groupby
 
@@ -11,6 +12,15 @@ import click
 from .model import SEVERITIES, Finding, Project, Terminology
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+# What must never reach a terminal raw from a file name or a draft's text: control characters (newlines
+# that would split a finding, ANSI escapes that would recolour or rewrite the screen), Unicode line
+# separators and the bidirectional controls that make text read backwards ("Trojan Source").
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every unsafe character written as \\uXXXX, so one finding is always one line."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:
@@ -33,13 +43,14 @@ def as_text(project: Project, findings: list[Finding], drafts: int) -> str:
     for agency_id, by_agency in groupby(findings, key=lambda f: f.agency or ""):
         agency = project.agencies.get(agency_id)
         if agency_id:  # a loose file checked with `terms --check` belongs to no agency yet
-            lines.append(click.style(f"{agency.short} — {agency.name}" if agency else agency_id, bold=True))
+            lines.append(click.style(terminal_safe(f"{agency.short} — {agency.name}" if agency else agency_id),
+                                     bold=True))
         for path, by_file in groupby(by_agency, key=lambda f: f.path):
-            lines.append(f"  {path}")
+            lines.append(f"  {terminal_safe(path)}")
             for finding in by_file:
                 severity = click.style(f"{finding.severity:<7}", fg=COLOURS[finding.severity])
                 where = f"{finding.location}: " if finding.location else ""
-                lines.append(f"    {severity} {finding.code:<28} {where}{finding.message}")
+                lines.append(f"    {severity} {finding.code:<28} {terminal_safe(where + finding.message)}")
         lines.append("")
     codes = Counter(f.code for f in findings)
     if len(codes) > 1:

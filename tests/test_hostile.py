@@ -1,0 +1,206 @@
+"""One bad draft never takes the report down (issue 11): every hostile or broken input gets a coded,
+one-line finding naming its file, the other drafts are still checked and built, and nothing exits 3.
+
+Each hostile draft is made here, sized to prove the point and no more."""
+
+from __future__ import annotations
+
+import struct
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pipeline import pandoc
+from pipeline.errors import DraftError
+from pipeline.intake import DraftCache
+from pipeline.normalise import image_size
+
+from .conftest import edit_yaml, jointreport
+from .docxfactory import make_docx
+
+AS_OF = ("--as-of", "2011-01-01")  # before the fixture's deadlines, so only the planted problems show
+FINAL = "---\nstatus: final\n---\n\n"
+ALIAS_BOMB = "".join(
+    ["---\nstatus: final\n", 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
+    + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)] + ["---\n\nText.\n"])
+HOSTILE_SECTIONS = ("deep", "lists", "bomb", "sidecar", "huge", "links", "picture", "entity")
+PDF = "a-minimal-joint-report.pdf"
+
+
+def add_sections(root: Path, ids) -> None:
+    def more(data):
+        data["parts"][0]["chapters"][0]["sections"] += [
+            {"id": ident, "title": f"Section {ident}", "lead": "south"} for ident in ids]
+    edit_yaml(root / "chapters" / "outline.yaml", more)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that claims `width`×`height` pixels (its header is what any reader checks first)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def with_entities(path: Path) -> None:
+    """Rewrite a .docx's body with a 'billion laughs' DOCTYPE, as an attacker (never Word) would."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    body = parts["word/document.xml"].decode()
+    entities = ('<!DOCTYPE w:document [<!ENTITY lol "lol">'
+                '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+    parts["word/document.xml"] = body.replace("?>", "?>" + entities, 1).replace("LAUGH", "&lol2;").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.fixture
+def hostile(fixture_project):
+    root = fixture_project("minimal")
+    add_sections(root, HOSTILE_SECTIONS)
+    south = root / "contributions" / "south"
+    (south / "deep.md").write_text(FINAL + "> " * 2000 + "deep text\n")
+    (south / "lists.md").write_text(FINAL + "\n".join("  " * i + "- level" for i in range(400)) + "\n")
+    (south / "bomb.md").write_text(ALIAS_BOMB)
+    make_docx(south / "sidecar.docx", ["A Word draft whose sidecar is an alias bomb."])
+    (south / "sidecar.yaml").write_text(ALIAS_BOMB.split("---\n")[1])
+    (south / "huge.md").write_text(FINAL + ("Words of a very long draft. " * 8 + "\n\n") * 18_000)
+    (south / "links.md").write_text(
+        FINAL + "As @ILO says [@key; @other], see [the table](#missing), [top](#) and [nothing]().\n\n"
+        f"![A chart]({'a' * 300}.png)\n\n**Bold**.load( stays text.\n")
+    make_docx(south / "picture.docx", ["A draft with a very large picture."], image=png_header(16384, 16384))
+    make_docx(south / "entity.docx", ["LAUGH"])
+    with_entities(south / "entity.docx")
+    return root
+
+
+def test_every_hostile_draft_gets_its_code_and_the_others_are_still_checked(hostile):
+    started = time.monotonic()
+    run = jointreport("check", "--format", "json", "--project", str(hostile), *AS_OF)
+    elapsed = time.monotonic() - started
+    assert run.code == 1, run.stderr
+    found = sorted((f["code"], f["path"]) for f in run.json()["findings"])
+    south = "contributions/south/"
+    assert found == sorted([
+        ("input/too-complex", south + "deep.md"),
+        ("input/too-complex", south + "lists.md"),
+        ("input/bad-metadata", south + "bomb.md"),
+        ("input/bad-metadata", south + "sidecar.docx"),
+        ("input/too-large", south + "huge.md"),
+        ("input/citation", south + "links.md"),
+        ("input/dangling-link", south + "links.md"),
+        ("input/missing-image", south + "links.md"),
+        ("input/image-too-large", south + "picture.docx"),
+        ("input/unreadable", south + "entity.docx"),
+    ])
+    messages = {(f["code"], f["path"].rsplit("/", 1)[1]): f["message"] for f in run.json()["findings"]}
+    assert "YAML aliases are not allowed in front matter" in messages[("input/bad-metadata", "bomb.md")]
+    assert "bomb.md:3:" in messages[("input/bad-metadata", "bomb.md")]  # the first anchor's line
+    assert "YAML aliases are not allowed" in messages[("input/bad-metadata", "sidecar.docx")]
+    assert "3 links to nowhere" in messages[("input/dangling-link", "links.md")]
+    assert "16,384×16,384-pixel" in messages[("input/image-too-large", "picture.docx")]
+    assert messages[("input/unreadable", "entity.docx")].startswith(
+        "the file contains XML entity declarations, which Word and LibreOffice never write; re-save it")
+    assert "over the 4 MB a draft may hold" in messages[("input/too-large", "huge.md")]
+    assert elapsed < 60, elapsed  # generous for a loaded CI machine: measured about 5 s
+
+
+def test_the_report_is_built_from_every_draft_that_can_be(hostile):
+    run = jointreport("build", "--force", "--quiet", "--project", str(hostile), *AS_OF)
+    assert run.code == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    text = " ".join(p.extract_text() for p in PdfReader(str(hostile / "build" / PDF)).pages)
+    flat = " ".join(text.split())
+    for words in ("Beta text, cleared for publication.", "As @ILO says [@key; @other], see the table, top and",
+                  "A Word draft whose sidecar is an alias bomb.", "A draft with a very large picture.",
+                  "Bold.load( stays text."):
+        assert words in flat, words
+    assert (hostile / "build" / "a-minimal-joint-report.docx").is_file()
+
+
+def test_a_draft_the_pdf_cannot_take_is_set_aside_and_named(fixture_project):
+    """Maths Typst cannot read stops the whole PDF; the build finds the draft, prints it as plain text
+    and builds the rest."""
+    root = fixture_project("minimal")
+    (root / "contributions" / "south" / "beta.md").write_text(FINAL + "The root $\\sqrt$ of it all.\n")
+    run = jointreport("build", "--quiet", "--project", str(root), *AS_OF)
+    assert run.code == 1, run.stderr
+    failed = [line for line in run.stderr.splitlines() if "render/failed-draft" in line]
+    assert len(failed) == 1 and "PDF (en)" in failed[0], run.stderr
+    assert "contributions/south/beta.md" in run.stderr
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(root / "build" / PDF)).pages).split())
+    assert "could not be typeset and is shown as plain text" in text
+    assert "The root" in text and "Northern" in text  # the other drafts are there as usual
+    assert "Traceback" not in run.stderr
+
+
+def test_a_failed_conversion_is_cached_like_a_success(tmp_path, monkeypatch):
+    """Pathological Markdown runs pandoc out of its (here shortened) time once; the next run gets the
+    same error from the cache without running pandoc."""
+    monkeypatch.setattr(pandoc, "DRAFT_SECONDS", 1)
+    monkeypatch.setattr(pandoc, "DRAFT_MAX_SECONDS", 1)
+    cache = DraftCache(tmp_path / "cache")
+    data = b"[" * 20_000
+    with pytest.raises(DraftError) as first:
+        cache.convert(data, "md")
+    assert first.value.code == "input/too-complex" and "gave up after 1 s" in str(first.value)
+
+    def no_pandoc(*args, **kwargs):
+        raise AssertionError("pandoc ran again")
+
+    monkeypatch.setattr(pandoc, "run_pandoc", no_pandoc)
+    with pytest.raises(DraftError) as again:
+        cache.convert(data, "md")
+    assert (again.value.code, str(again.value)) == (first.value.code, str(first.value))
+
+
+def test_budgets_scale_with_the_text(monkeypatch):
+    assert pandoc.draft_budget(50_000) == (10, 405)  # an ordinary draft: seconds, not minutes
+    assert pandoc.draft_budget(10_000_000) == (30, 1400)
+
+
+@pytest.mark.parametrize("text, where", [
+    ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh")), "aliases ('*"),
+    ("deep: " + "[" * 2000 + "]" * 2000 + "\n", "nested more than 50 levels"),
+])
+def test_a_project_file_bomb_is_a_project_error_with_its_position(fixture_project, text, where):
+    root = fixture_project("minimal")
+    with (root / "report.yaml").open("a") as report:
+        report.write(text)
+    run = jointreport("check", "--project", str(root))
+    assert run.code == 2, run.stderr
+    assert "report.yaml:" in run.stderr and where in run.stderr and "Traceback" not in run.stderr
+
+
+def test_file_names_and_text_are_escaped_for_the_terminal(fixture_project):
+    """A newline, a right-to-left override or an ANSI escape in a file name cannot split or rewrite the
+    output: one finding per line, escaped as \\u…; JSON keeps the exact name."""
+    root = fixture_project("minimal")
+    south = root / "contributions" / "south"
+    names = ["evil\nline.md", "evil\u202egpj.md", "evil\x1b[2Jclear.md"]
+    for name in names:
+        (south / name).write_text(FINAL + "Text.\n")
+    run = jointreport("check", "--project", str(root), *AS_OF)
+    lines = run.stdout.splitlines()
+    assert "\x1b[2J" not in run.stdout and "\u202e" not in run.stdout
+    assert any("evil\\u000aline.md" in line for line in lines)
+    assert any("evil\\u202egpj.md" in line for line in lines)
+    assert any("evil\\u001b[2Jclear.md" in line for line in lines)
+    unknown = [line for line in lines if "outline/unknown-section" in line]
+    assert len(unknown) == 3, run.stdout
+    paths = {f["path"] for f in jointreport("check", "--format", "json", "--project", str(root), *AS_OF).json()["findings"]}
+    assert {f"contributions/south/{name}" for name in names} <= paths
+
+
+def test_picture_sizes_are_read_from_their_headers():
+    assert image_size(png_header(16384, 16384)) == (16384, 16384)
+    assert image_size(b"GIF89a\x10\x00\x20\x00") == (16, 32)
+    jpeg = b"\xff\xd8\xff\xe0\x00\x04ab\xff\xc0\x00\x11\x08\x01\x00\x02\x00\x03" + b"\0" * 16
+    assert image_size(jpeg) == (512, 256)
+    assert image_size(b"not a picture") is None
