@@ -142,9 +142,13 @@ def neutralise(blocks: list, pictures: Pictures) -> tuple[list, list[Issue]]:
                 note(code, stringify(value[1]) or "picture", reason)
                 return Emph(value[1] or [Str("[picture]")])
             return None
-        if key == "Table":
-            head = value[3]
-            head[1] = [row for row in head[1] if row[1]]  # an empty header row (no cells) stops Typst
+        if key == "Table":  # a row without cells (pandoc writes `table.header(,)`) stops Typst
+            head, bodies, foot = value[3], value[4], value[5]
+            head[1] = [row for row in head[1] if row[1]]
+            foot[1] = [row for row in foot[1] if row[1]]
+            for body in bodies:
+                body[2] = [row for row in body[2] if row[1]]
+                body[3] = [row for row in body[3] if row[1]]
             return None
         return None
 

@@ -11,13 +11,17 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import docx
 import pytest
+import typst
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from pypdf import PdfReader
 
 from pipeline import pandoc
 from pipeline.errors import DraftError
 from pipeline.intake import DraftCache
-from pipeline.normalise import image_size
+from pipeline.normalise import image_size, neutralise
 
 from .conftest import edit_yaml, jointreport
 from .docxfactory import make_docx
@@ -27,7 +31,7 @@ FINAL = "---\nstatus: final\n---\n\n"
 ALIAS_BOMB = "".join(
     ["---\nstatus: final\n", 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
     + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)] + ["---\n\nText.\n"])
-HOSTILE_SECTIONS = ("deep", "lists", "bomb", "sidecar", "huge", "links", "picture", "entity")
+HOSTILE_SECTIONS = ("deep", "lists", "bomb", "sidecar", "huge", "links", "picture", "entity", "stale")
 PDF = "a-minimal-joint-report.pdf"
 
 
@@ -76,7 +80,18 @@ def hostile(fixture_project):
     make_docx(south / "picture.docx", ["A draft with a very large picture."], image=png_header(16384, 16384))
     make_docx(south / "entity.docx", ["LAUGH"])
     with_entities(south / "entity.docx")
+    with_stale_links(make_docx(south / "stale.docx", ["See ", "Cross "]))
     return root
+
+
+def with_stale_links(path: Path) -> None:
+    """Links to a table-of-contents entry and a cross-reference whose bookmarks are gone, as Word leaves
+    them after a heading or a figure was deleted."""
+    document = docx.Document(str(path))
+    for paragraph, (anchor, text) in zip(document.paragraphs, [("_Toc999", "the stale entry"), ("_Ref123", "Figure 3")]):
+        paragraph._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")} w:anchor="{anchor}"><w:r><w:t>{text}</w:t></w:r>'
+                                      '</w:hyperlink>'))
+    document.save(str(path))
 
 
 def test_every_hostile_draft_gets_its_code_and_the_others_are_still_checked(hostile):
@@ -97,12 +112,14 @@ def test_every_hostile_draft_gets_its_code_and_the_others_are_still_checked(host
         ("input/missing-image", south + "links.md"),
         ("input/image-too-large", south + "picture.docx"),
         ("input/unreadable", south + "entity.docx"),
+        ("input/dangling-link", south + "stale.docx"),
     ])
     messages = {(f["code"], f["path"].rsplit("/", 1)[1]): f["message"] for f in run.json()["findings"]}
     assert "YAML aliases are not allowed in front matter" in messages[("input/bad-metadata", "bomb.md")]
     assert "bomb.md:3:" in messages[("input/bad-metadata", "bomb.md")]  # the first anchor's line
     assert "YAML aliases are not allowed" in messages[("input/bad-metadata", "sidecar.docx")]
     assert "3 links to nowhere" in messages[("input/dangling-link", "links.md")]
+    assert "2 links to nowhere (first: '#_Toc999' is not an anchor" in messages[("input/dangling-link", "stale.docx")]
     assert "16,384×16,384-pixel" in messages[("input/image-too-large", "picture.docx")]
     assert messages[("input/unreadable", "entity.docx")].startswith(
         "the file contains XML entity declarations, which Word and LibreOffice never write; re-save it")
@@ -118,7 +135,7 @@ def test_the_report_is_built_from_every_draft_that_can_be(hostile):
     flat = " ".join(text.split())
     for words in ("Beta text, cleared for publication.", "As @ILO says [@key; @other], see the table, top and",
                   "A Word draft whose sidecar is an alias bomb.", "A draft with a very large picture.",
-                  "Bold.load( stays text."):
+                  "Bold.load( stays text.", "See the stale entry", "Cross Figure 3"):
         assert words in flat, words
     assert (hostile / "build" / "a-minimal-joint-report.docx").is_file()
 
@@ -204,3 +221,16 @@ def test_picture_sizes_are_read_from_their_headers():
     jpeg = b"\xff\xd8\xff\xe0\x00\x04ab\xff\xc0\x00\x11\x08\x01\x00\x02\x00\x03" + b"\0" * 16
     assert image_size(jpeg) == (512, 256)
     assert image_size(b"not a picture") is None
+
+
+def test_table_rows_without_cells_are_dropped_before_typst_sees_them(tmp_path):
+    """pandoc writes a row without cells as `table.header(,)`, which stops Typst."""
+    attr = ["", [], []]
+    cell = [attr, {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": [{"t": "Str", "c": "a"}]}]]
+    table = {"t": "Table", "c": [attr, [None, []], [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]],
+                                 [attr, [[attr, []]]], [[attr, 0, [], [[attr, []], [attr, [cell]]]]], [attr, [[attr, []]]]]}
+    blocks, issues = neutralise([table], lambda source: None)
+    assert issues == []
+    body = pandoc.write_from_ast({"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}, "typst", [])
+    (tmp_path / "t.typ").write_bytes(body)
+    assert typst.compile(str(tmp_path / "t.typ")).startswith(b"%PDF")
