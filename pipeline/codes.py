@@ -79,6 +79,9 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "its description is shown instead"),
     Code("input/image-too-large", "warning",
          "a picture too large to typeset (over 40 megapixels or 30 MB): its description is shown instead"),
+    Code("input/deep-nesting", "warning",
+         "quotes or lists nested more than 10 deep: the deeper ones are printed at level 10 (Typst cannot nest "
+         "deeper)"),
     Code("render/failed-draft", "error",
          "a renderer failed on this draft: the rest of the report is built, this draft as plain text"),
 )}

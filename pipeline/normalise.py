@@ -28,6 +28,13 @@ ATTR_INDEX = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Imag
               "Figure": 0}
 
 
+# Typst stops ("maximum show rule depth exceeded") at about 18 quotes or 30 lists nested in one another.
+MAX_NESTING = 10
+NESTING = {"BlockQuote", "BulletList", "OrderedList", "DefinitionList"}
+BLOCKS = NESTING | {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "Header", "HorizontalRule", "Table",
+                    "Figure", "Div"}
+
+
 @dataclass(frozen=True)
 class Issue:
     """One class of problem neutralised in a draft: how many, and the first one's words."""
@@ -153,14 +160,61 @@ def neutralise(blocks: list, pictures: Pictures) -> tuple[list, list[Issue]]:
         return None
 
     blocks = walk(blocks, fix, "", {})
+    flattened = [0]
+    blocks = _flatten(blocks, 0, flattened)
+    if flattened[0]:
+        seen["input/deep-nesting"] = [""] * flattened[0]
+        reasons["input/deep-nesting"] = ""
     issues = []
     for code, occurrences in seen.items():
         count = len(occurrences)
-        issues.append(Issue(code, MESSAGES[code](count, reasons[code]), f'"{occurrences[0]}"'))
+        issues.append(Issue(code, MESSAGES[code](count, reasons[code]), f'"{occurrences[0]}"' if occurrences[0] else None))
     return blocks, issues
 
 
+def _children(block: dict) -> list:
+    """The blocks inside a quote or list, in reading order (a definition's term becomes a paragraph)."""
+    kind, content = block["t"], block["c"]
+    if kind == "BlockQuote":
+        return content
+    if kind == "BulletList":
+        return [b for item in content for b in item]
+    if kind == "OrderedList":
+        return [b for item in content[1] for b in item]
+    return [b for term, definitions in content for b in [{"t": "Para", "c": term}] + [x for d in definitions for x in d]]
+
+
+def _flatten(blocks: list, depth: int, count: list) -> list:
+    """Quotes and lists nested deeper than MAX_NESTING are replaced by their contents (the AST's depth is
+    bounded on reading, so this recursion is too)."""
+    result = []
+    for block in blocks:
+        if block.get("t") in NESTING and depth >= MAX_NESTING:
+            count[0] += 1
+            result += _flatten(_children(block), depth, count)
+            continue
+        _descend(block.get("c"), depth + (block.get("t") in NESTING), count)
+        result.append(block)
+    return result
+
+
+def _descend(node, depth: int, count: list) -> None:
+    """Flatten every block list found inside `node` (list items, table cells, divs, footnotes)."""
+    if isinstance(node, list):
+        if node and all(isinstance(x, dict) and x.get("t") in BLOCKS for x in node):
+            node[:] = _flatten(node, depth, count)
+            return
+        for item in node:
+            _descend(item, depth, count)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _descend(value, depth, count)
+
+
 MESSAGES: dict[str, Callable[[int, str], str]] = {
+    "input/deep-nesting": lambda n, _: (
+        f"quotes or lists nested more than {MAX_NESTING} deep ({n} too deep): the deeper ones are printed "
+        f"at level {MAX_NESTING}; flatten the structure"),
     "input/citation": lambda n, _: (
         f"{n} citation{'s' * (n != 1)} (@name or [@key]) but the report has no bibliography: printed as typed; "
         "to write an @ sign, put a backslash before it (\\@)"),

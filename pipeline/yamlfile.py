@@ -140,6 +140,9 @@ def _check_shape(text: str, label: str, aliases: bool) -> None:
 def parse_yaml(text: str, label: str, aliases: bool = True):
     """Parse YAML text; `label` names the file in error messages. Without `aliases` (an agency's front
     matter or sidecar), anchors and aliases are refused; with them, an alias bomb is."""
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlError(f"{label}: {len(text) / 1_000_000:.1f} MB of YAML is more than the "
+                        f"{MAX_YAML_BYTES / 1_000_000:g} MB allowed; keep metadata short")
     try:
         _check_shape(text, label, aliases)
         return yaml.load(text, Loader=StrictLoader)  # noqa: S506 — StrictLoader is a SafeLoader

@@ -234,3 +234,19 @@ def test_table_rows_without_cells_are_dropped_before_typst_sees_them(tmp_path):
     body = pandoc.write_from_ast({"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}, "typst", [])
     (tmp_path / "t.typ").write_bytes(body)
     assert typst.compile(str(tmp_path / "t.typ")).startswith(b"%PDF")
+
+
+def test_a_draft_nested_just_within_the_limit_is_checked_and_built(fixture_project):
+    """146 nested quotes (pandoc's JSON nests 297 deep) pass every walk of check, assembly and both
+    renderers without Python's recursion limit biting; beyond 10 levels they are flattened, which Typst
+    needs (it stops at about 18 nested quotes)."""
+    root = fixture_project("minimal")
+    (root / "contributions" / "south" / "beta.md").write_text(FINAL + "> " * 146 + "deep text\n")
+    check = jointreport("check", "--format", "json", "--project", str(root), *AS_OF)
+    assert check.code == 0, check.stderr
+    findings = [(f["code"], f["path"]) for f in check.json()["findings"]]
+    assert findings == [("input/deep-nesting", "contributions/south/beta.md")]
+    assert "(136 too deep)" in check.json()["findings"][0]["message"]
+    run = jointreport("build", "--quiet", "--project", str(root), *AS_OF)
+    assert run.code == 0, run.stderr
+    assert "deep text" in " ".join(p.extract_text() for p in PdfReader(str(root / "build" / PDF)).pages)
