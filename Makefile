@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test check status bench clean reference
+.PHONY: report test check status bench fuzz clean reference
 
 # The example is set in 2011: judge its deadlines as the editors did in April.
 EXAMPLE_DAY ?= 2011-04-20
@@ -33,6 +33,12 @@ status: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Property-based fuzzing of drafts (Hypothesis), bounded: FUZZ_EXAMPLES per property and 15 minutes in all.
+FUZZ_EXAMPLES ?= 25
+fuzz: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) timeout 900 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz_inputs.py
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py
