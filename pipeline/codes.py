@@ -65,8 +65,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("statement/unreadable", "error", "a statement's front matter or template is broken"),
     # issue 11
     Code("input/too-large", "error",
-         "a draft holds more text than one draft may (4 MB of Markdown, 10 MB of Word/ODT body XML): "
-         "refused before conversion, so it cannot exhaust memory"),
+         "a draft holds more than one draft may (1 MB of text, some 170,000 words, or 10 MB of Word/ODT "
+         "body XML): refused before conversion, so it cannot exhaust time or memory"),
     Code("input/too-complex", "error",
          "a draft nested too deep, or that pandoc cannot convert within its time and memory budget"),
     Code("input/citation", "info",

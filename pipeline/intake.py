@@ -54,9 +54,11 @@ log = logging.getLogger("jointreport.read")
 
 MAX_DRAFT_BYTES = 60_000_000
 MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
-# The text a draft may hold, so that converting it stays within about 1 GB and 30 s (see pandoc.py's
-# measurements): 4 MB of Markdown or 10 MB of Word/ODT body XML is some 500,000 words, far beyond any section.
-MAX_DRAFT_TEXT = {"md": 4_000_000, "docx": 10_000_000, "odt": 10_000_000}
+# What a draft may hold, so that `check` stays within about 10 s and 500 MB for it and `build` within a minute
+# and 1 GB. Measured on a 2-core machine: a draft's cost grows with its text, about 8 s and 250 MB for
+# `check` per MB (170,000 words), three times that for `build`; and pandoc needs 1 GB for 12 MB of Word XML.
+MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
+MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
 CACHE_FORMAT = "2"  # bump when the cached AST's shape changes
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
@@ -238,16 +240,23 @@ FAILED = "failed.json"
 _ERRORS = {cls.code: cls for cls in (DraftError, TooComplex, TooLarge)}
 
 
-def text_size(data: bytes, fmt: str) -> int:
-    """How much text a draft holds, which is what conversion costs: a Markdown file's bytes, a Word or ODT
-    package's body XML unpacked (the package itself is mostly pictures)."""
+TAG = re.compile(rb"<[^>]*>")
+
+
+def text_size(data: bytes, fmt: str) -> tuple[int, int]:
+    """What converting a draft costs: the size of its body (a Markdown file's bytes, a Word or ODT package's
+    body XML unpacked: the package itself is mostly pictures) and of the text in it. A body over
+    MAX_BODY_XML is not unpacked."""
     if fmt not in MAIN_PARTS:
-        return len(data)
+        return len(data), len(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            return package.getinfo(MAIN_PARTS[fmt]).file_size
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return len(data)  # the package check reports what is wrong with it
+            info = package.getinfo(MAIN_PARTS[fmt])
+            if info.file_size > MAX_BODY_XML:
+                return info.file_size, 0
+            return info.file_size, len(TAG.sub(b"", package.read(info)))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return len(data), 0  # the package check reports what is wrong with it
 
 
 ENTITY_ATTACK = ("the file contains XML entity declarations, which Word and LibreOffice never write; "
@@ -272,13 +281,16 @@ def check_no_entities(data: bytes, fmt: str) -> None:
 
 
 def check_text_size(data: bytes, fmt: str) -> int:
-    """The draft's text size, or `TooLarge` before conversion when converting it would cost over ~1 GB."""
-    size, limit = text_size(data, fmt), MAX_DRAFT_TEXT.get(fmt, MAX_TEXT_BYTES)
-    if size > limit:
-        what = "text" if fmt == "md" else "body text (unpacked)"
-        raise TooLarge(f"its {what} is {size / 1_000_000:.1f} MB, over the {limit / 1_000_000:g} MB a draft "
-                       "may hold; split it into several sections, or send the text without pasted data")
-    return size
+    """The size of the draft's body, or `TooLarge` before conversion when it holds more than a draft may."""
+    body, text = text_size(data, fmt)
+    if body > MAX_BODY_XML:
+        raise TooLarge(f"its body is {body / 1_000_000:.1f} MB of XML unpacked, over the "
+                       f"{MAX_BODY_XML / 1_000_000:g} MB a draft may hold; split it into several sections")
+    if text > MAX_DRAFT_TEXT:
+        raise TooLarge(f"it holds {text / 1_000_000:.1f} MB of text (about {text // 6:,} words), over the "
+                       f"{MAX_DRAFT_TEXT / 1_000_000:g} MB a draft may hold; split it into several sections, or "
+                       "leave out pasted data")
+    return body
 
 
 def _relative_media(ast: dict, scratch: Path) -> None:
