@@ -117,8 +117,8 @@ class Assembler:
             (chapter.id, self.project.source_language))
         if intro:
             origin = Origin(intro.relpath, intro.source, intro.lang)
-            blocks.append(styled("chapter-intro", self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0,
-                                                             origin)))
+            adopted = self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0, origin)
+            blocks.append(from_file(intro.relpath, [styled("chapter-intro", adopted)]))
         for section in chapter.sections:
             blocks += self.section(section)
         return blocks
@@ -143,7 +143,7 @@ class Assembler:
             contribution = draft.contribution
             origin = Origin(contribution.relpath, draft.source, contribution.lang)
             adopted = self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
-            blocks.append({"t": "Div", "c": [["", [DRAFT_CLASS], [["path", contribution.relpath]]], adopted]})
+            blocks.append(from_file(contribution.relpath, adopted))
         return blocks
 
     def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin) -> list:
@@ -217,6 +217,11 @@ class Assembler:
             blocks.append(styled("annex-entry", [Para([Strong(inlines(f"{agency.name} ({agency.short})"))]),
                                                   BulletList(items)]))
         return blocks
+
+
+def from_file(relpath: str, blocks: list) -> dict:
+    """Blocks that came from one file, marked so a renderer that fails on them can set that file aside."""
+    return {"t": "Div", "c": [["", [DRAFT_CLASS], [["path", relpath]]], blocks]}
 
 
 CAPTION_LABEL = re.compile(r"^(figure|fig\.|table|chart|graph|box)(\s*[\dIVX]+[.:]?)?[:.]?$", re.I)

@@ -250,3 +250,12 @@ def test_a_draft_nested_just_within_the_limit_is_checked_and_built(fixture_proje
     run = jointreport("build", "--quiet", "--project", str(root), *AS_OF)
     assert run.code == 0, run.stderr
     assert "deep text" in " ".join(p.extract_text() for p in PdfReader(str(root / "build" / PDF)).pages)
+
+
+def test_an_editors_introduction_the_pdf_cannot_take_is_set_aside_too(fixture_project):
+    root = fixture_project("minimal")
+    (root / "chapters" / "first.md").write_text("An introduction with $\\sqrt$ in it.\n")
+    run = jointreport("build", "--quiet", "--project", str(root), *AS_OF)
+    assert run.code == 1, run.stderr
+    assert [line.split()[1] for line in run.stderr.splitlines() if "render/failed-draft" in line] == ["render/failed-draft"]
+    assert "chapters/first.md" in run.stderr and (root / "build" / PDF).is_file()
