@@ -259,3 +259,17 @@ def test_an_editors_introduction_the_pdf_cannot_take_is_set_aside_too(fixture_pr
     assert run.code == 1, run.stderr
     assert [line.split()[1] for line in run.stderr.splitlines() if "render/failed-draft" in line] == ["render/failed-draft"]
     assert "chapters/first.md" in run.stderr and (root / "build" / PDF).is_file()
+
+
+def test_typst_has_a_time_budget_too(tmp_path, monkeypatch):
+    """Typst compiles in a child process that is stopped when its time is up (here shortened)."""
+    from pipeline.errors import JointreportError
+    from pipeline.render import typst as staged
+
+    monkeypatch.setattr(staged, "TYPST_SECONDS", 2)
+    started = time.monotonic()
+    with pytest.raises(JointreportError, match="Typst gave up after 2 s"):
+        endless = b"#for i in range(9000000) { for j in range(9000000) { } }\n"  # Typst sees through `while true`
+        staged.compile_staged(tmp_path, "main.typ", {"main.typ": endless}, {}, {}, "the PDF")
+    assert time.monotonic() - started < 15
+    assert list((tmp_path / ".staging").iterdir()) == []  # nothing left behind
