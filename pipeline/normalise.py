@@ -47,6 +47,8 @@ class Issue:
 def picture_problem(media_root: Path, source: str) -> tuple[str, str] | None:
     """Why a picture of a converted draft cannot be shown — (code, reason) — or None when it can. Only
     files pandoc extracted from the draft itself (under `media_root`) are ever shown."""
+    if source.startswith("data:"):
+        return "input/missing-image", "it is written into the text as a data: address; insert the picture itself"
     if not source or len(source) > 4096 or any(len(part) > MAX_PATH_PART for part in source.split("/")):
         return "input/missing-image", "its file name is empty or too long; insert the picture into the draft"
     try:
