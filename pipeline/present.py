@@ -14,8 +14,9 @@ from .model import SEVERITIES, Finding, Project, Terminology
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 # What must never reach a terminal raw from a file name or a draft's text: control characters (newlines
 # that would split a finding, ANSI escapes that would recolour or rewrite the screen), Unicode line
-# separators and the bidirectional controls that make text read backwards ("Trojan Source").
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# separators, the bidirectional controls that make text read backwards ("Trojan Source"), and the bytes of a
+# file name that is not UTF-8 (Python keeps them as lone surrogates).
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def terminal_safe(text: str) -> str:

@@ -5,7 +5,10 @@ Each hostile draft is made here, sized to prove the point and no more."""
 
 from __future__ import annotations
 
+import os
 import struct
+import subprocess
+import sys
 import time
 import zipfile
 import zlib
@@ -273,3 +276,14 @@ def test_typst_has_a_time_budget_too(tmp_path, monkeypatch):
         staged.compile_staged(tmp_path, "main.typ", {"main.typ": endless}, {}, {}, "the PDF")
     assert time.monotonic() - started < 15
     assert list((tmp_path / ".staging").iterdir()) == []  # nothing left behind
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_too(fixture_project):
+    root = fixture_project("minimal")
+    with open(os.fsencode(root / "contributions" / "south") + b"/bad\xff\xfename.md", "wb") as draft:
+        draft.write(FINAL.encode() + b"Text.\n")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "check", "--project", str(root), *AS_OF],
+                          capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    assert b"contributions/south/bad\\udcff\\udcfename.md" in proc.stdout
+    proc.stdout.decode("utf-8")  # the text output itself is valid UTF-8
