@@ -5,6 +5,7 @@ Each hostile draft is made here, sized to prove the point and no more."""
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import subprocess
@@ -287,3 +288,39 @@ def test_a_file_name_that_is_not_utf8_is_escaped_too(fixture_project):
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr
     assert b"contributions/south/bad\\udcff\\udcfename.md" in proc.stdout
     proc.stdout.decode("utf-8")  # the text output itself is valid UTF-8
+
+
+def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(tmp_path):
+    from dataclasses import dataclass
+
+    from pandocfilters import Para, Str, Strong, stringify
+
+    from pipeline.render import render_safely
+
+    @dataclass
+    class Doc:
+        blocks: list
+
+    def draft(path: str, bad: bool) -> dict:
+        text = [Strong([Str("bold")])] if bad else [Str("fine")]  # the renderer stumbles on bold text
+        return {"t": "Div", "c": [["", ["from-draft"], [["path", path]]], [Para(text)]]}
+
+    paths = [f"contributions/x/{n}.md" for n in range(9)]
+    document = Doc([draft(p, n in (2, 7)) for n, p in enumerate(paths)])
+    rendered = []
+
+    def renderer(doc, output):
+        if '"Strong"' in json.dumps(doc.blocks):
+            raise KeyError("a renderer bug a draft triggers")
+        rendered.append(stringify(doc.blocks))
+        return output
+
+    output, set_aside = render_safely(renderer, document, tmp_path / "out")
+    assert sorted(set_aside) == [paths[2], paths[7]]
+    assert rendered[-1].count("fine") == 7 and rendered[-1].count("could not be typeset") == 2
+
+    def always_fails(doc, output):
+        raise KeyError("not a draft's fault")
+
+    with pytest.raises(KeyError, match="not a draft's fault"):
+        render_safely(always_fails, document, tmp_path / "out")

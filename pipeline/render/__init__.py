@@ -112,19 +112,19 @@ def render_safely(render: Renderer, document: Document, output: Path) -> tuple[P
     while True:
         try:
             return render(unwrapped(document, set(set_aside)), output), set_aside
-        except JointreportError as exc:
-            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 — whatever a draft makes a renderer raise, find the draft
+            error = exc
         candidates = [path for path in draft_paths(document.blocks) if path not in set_aside]
 
         def renders(extra: list[str]) -> bool:
             try:
                 render(unwrapped(document, set(set_aside) | set(extra)), output)
-            except JointreportError:
+            except Exception:  # noqa: BLE001
                 return False
             return True
 
         if not candidates or not renders(candidates):
-            raise JointreportError(error)
+            raise error  # no draft explains it: the renderer's own problem
         low, high = 1, len(candidates)  # the shortest prefix whose setting aside lets the render through
         while low < high:
             middle = (low + high) // 2
@@ -133,11 +133,12 @@ def render_safely(render: Renderer, document: Document, output: Path) -> tuple[P
             else:
                 low = middle + 1
         culprit = candidates[low - 1]
-        log.warning("%s: set aside, the renderer fails on it", culprit)
-        set_aside[culprit] = _first_error_line(error)
+        log.info("%s: set aside, the renderer fails on it", culprit)
+        set_aside[culprit] = _first_error_line(error if isinstance(error, JointreportError)
+                                               else f"{type(error).__name__}\n{error}")
 
 
-def _first_error_line(error: str) -> str:
-    lines = [line.strip() for line in error.splitlines() if line.strip()]
+def _first_error_line(error) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()] or ["unknown error"]
     detail = [line for line in lines[1:] if line.lower().startswith("error")] or lines[1:] or lines
     return detail[0][:200]
