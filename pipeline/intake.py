@@ -413,7 +413,8 @@ def read_intros(project: Project) -> tuple[dict[tuple[str, str], ChapterIntro], 
             except DraftError as exc:
                 findings.append(finding(exc.code, Place(f"chapters/{name}"), str(exc)))
                 continue
-            intros[(chapter.id, lang)] = ChapterIntro(chapter.id, lang, f"chapters/{name}", blocks, entry, text)
+            intros[(chapter.id, lang)] = ChapterIntro(chapter.id, lang, f"chapters/{name}", blocks, entry, text,
+                                                      picture_problems(blocks, entry))
     return intros, findings
 
 

@@ -382,6 +382,7 @@ class ChapterIntro:
     blocks: list
     media_dir: Path
     source: str
+    pictures: dict[str, tuple[str, str]] = field(default_factory=dict)  # source → (code, why) it cannot be shown
 
     @property
     def place(self) -> Place:

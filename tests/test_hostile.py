@@ -324,3 +324,11 @@ def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(
 
     with pytest.raises(KeyError, match="not a draft's fault"):
         render_safely(always_fails, document, tmp_path / "out")
+
+
+def test_an_editors_introduction_is_checked_like_a_draft(fixture_project):
+    root = fixture_project("minimal")
+    (root / "chapters" / "first.md").write_text("As @ILO said, see [below](#nowhere).\n")
+    run = jointreport("check", "--format", "json", "--project", str(root), *AS_OF)
+    assert sorted((f["code"], f["path"]) for f in run.json()["findings"]) == [
+        ("input/citation", "chapters/first.md"), ("input/dangling-link", "chapters/first.md")]

@@ -44,6 +44,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         sources.findings + placement
         + [f for draft in sources.drafts for f in word_findings(draft)]
         + [f for draft in usable for f in content_findings(draft)]
+        + [f for intro in sources.intros.values() for f in content_findings(intro)]
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 
 from ..codes import finding
-from ..model import Draft, Finding
+from ..model import ChapterIntro, Draft, Finding
 from ..normalise import neutralise
 
 
-def content_findings(draft: Draft) -> list[Finding]:
-    """Citations without a bibliography, links to nowhere, pictures that are missing or too large."""
+def content_findings(draft: Draft | ChapterIntro) -> list[Finding]:
+    """Citations without a bibliography, links to nowhere, pictures that are missing or too large, quotes
+    and lists nested too deep: in an agency's draft or an editors' chapter introduction."""
     _, issues = neutralise(copy.deepcopy(draft.blocks), draft.pictures.get)
-    return [finding(issue.code, draft.contribution.place, issue.message, issue.location) for issue in issues]
+    place = draft.contribution.place if isinstance(draft, Draft) else draft.place
+    return [finding(issue.code, place, issue.message, issue.location) for issue in issues]
