@@ -16,12 +16,9 @@ from pathlib import Path
 
 from pandocfilters import (
     BulletList,
-    Emph,
     Header,
     Para,
     Plain,
-    Space,
-    Str,
     Strong,
     stringify,
     walk,
@@ -32,6 +29,7 @@ from .agreed import expand
 from .blocks import anchor, simple_table, styled
 from .files import media_name
 from .i18n import join_names, words
+from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (
     Activity,
     Change,
@@ -50,9 +48,6 @@ from .textruns import Locator, inlines
 
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
 MAX_LEVEL = 6
-IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".emf", ".wmf", ".tif", ".tiff", ".bmp"}
-# Where each element keeps its Attr ([id, classes, key-values]) in pandoc's JSON.
-ATTR_INDEX = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Image": 0, "Link": 0, "Table": 0, "Figure": 0}
 @dataclass(frozen=True)
 class Origin:
     """The file a block list came from, for harmonisation records."""
@@ -123,8 +118,8 @@ class Assembler:
             (chapter.id, self.project.source_language))
         if intro:
             origin = Origin(intro.relpath, intro.source, intro.lang)
-            blocks.append(styled("chapter-intro", self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0,
-                                                             origin)))
+            adopted = self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0, origin)
+            blocks.append(from_file(intro.relpath, [styled("chapter-intro", adopted)]))
         for section in chapter.sections:
             blocks += self.section(section)
         return blocks
@@ -148,13 +143,14 @@ class Assembler:
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
             origin = Origin(contribution.relpath, draft.source, contribution.lang)
-            blocks += self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
+            adopted = self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
+            blocks.append(from_file(contribution.relpath, adopted))
         return blocks
 
     def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin) -> list:
         """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
         then speak the coalition's language: agreed terms, agreed text."""
-        blocks = copy.deepcopy(blocks)
+        blocks, _ = neutralise(copy.deepcopy(blocks), lambda source: picture_problem(media_root, source))
         levels = [b["c"][0] for b in _headers(blocks)]
         shift = (top_level - min(levels)) if levels and top_level else 0
 
@@ -183,12 +179,10 @@ class Assembler:
         return blocks
 
     def image(self, value: list, media_root: Path):
-        """Copy an embedded image under a content-hash name; anything else becomes its description."""
+        """Copy an embedded image under a content-hash name (`neutralise` has already turned every picture
+        that cannot be shown into its description)."""
         attr, alt, (src, title) = value
         path = (media_root / src).resolve()
-        inside = media_root.resolve() in path.parents
-        if not (inside and path.is_file() and path.suffix.lower() in IMAGE_TYPES):
-            return Emph([Str("[image"), Space(), Str("not"), Space(), Str("embedded]")] + ([Space()] + alt if alt else []))
         name = media_name(path.read_bytes(), path.suffix)
         self.media[name] = path
         return {"t": "Image", "c": [attr, alt, [f"media/{name}", title]]}
@@ -224,6 +218,11 @@ class Assembler:
             blocks.append(styled("annex-entry", [Para([Strong(inlines(f"{agency.name} ({agency.short})"))]),
                                                   BulletList(items)]))
         return blocks
+
+
+def from_file(relpath: str, blocks: list) -> dict:
+    """Blocks that came from one file, marked so a renderer that fails on them can set that file aside."""
+    return {"t": "Div", "c": [["", [DRAFT_CLASS], [["path", relpath]]], blocks]}
 
 
 CAPTION_LABEL = re.compile(r"^(figure|fig\.|table|chart|graph|box)(\s*[\dIVX]+[.:]?)?[:.]?$", re.I)

@@ -39,9 +39,10 @@ from .gate import gate, is_final
 from .intake import (DraftCache, Sources, read_and_convert, read_intros, read_loose, read_project, read_responses,
                      read_statements, unusable_name)
 from .mail import Delivery, send_all, smtp_settings
-from .model import DRAFT_FORMATS, STATEMENTS_DIR, Contribution, Document, Draft, Finding, Project
+from .model import DRAFT_FORMATS, STATEMENTS_DIR, Contribution, Document, Draft, Finding, Place, Project
 from .pandoc import pandoc_version
 from .project import load_project
+from .render import render_safely
 from .render.reminders import reminders, write_reminders
 from .statement import load_statement, statement_document
 from .timeline import Board, board, is_draft_report
@@ -108,6 +109,7 @@ class Build:
     outputs: list[Path] = field(default_factory=list)
     ready: int | None = None  # drafts ready to assemble, when a build was reused without reading them
     kept: list[Path] = field(default_factory=list)  # outputs left as they were: nothing they depend on changed
+    render_findings: list[Finding] = field(default_factory=list)  # drafts a renderer failed on, set aside
 
     @property
     def has_errors(self) -> bool:
@@ -143,29 +145,42 @@ def build(root: Path, options: Options = Options()) -> Build:
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
                                 options.harmonize)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:  # both at once
-            for path, kept in writers.map(lambda fmt: render_output(document, fmt, cache, versions), options.formats):
+            for fmt, (path, kept, set_aside) in zip(options.formats, writers.map(
+                    lambda fmt: render_output(document, fmt, cache, versions), options.formats)):
                 result.outputs.append(path)
                 result.kept += [path] if kept else []
+                result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
         changes = write_changes(document, output_path(edition, "terminology.csv"))
         cache.record(changes, "")
         result.outputs.append(changes)
-    cache.save(inputs, result.findings, len(result.drafts), result.outputs)
+    if not result.render_findings:  # a build with drafts set aside is tried again next time
+        cache.save(inputs, result.findings, len(result.drafts), result.outputs)
     result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
     return result
 
 
-def render_output(document: Document, fmt: str, cache: BuildCache, versions: dict) -> tuple[Path, bool]:
-    """One output of one edition, unless the same document made it last time and it is still intact
-    (then True: kept)."""
+def render_output(document: Document, fmt: str, cache: BuildCache,
+                  versions: dict) -> tuple[Path, bool, dict[str, str]]:
+    """One output of one edition, unless the same document made it last time and it is still intact (then
+    kept: True). A draft the renderer fails on is set aside as plain text (path → the renderer's error)."""
     path = output_path(document.project, fmt)
     made_from = document_digest(document, fmt, templates_of(document.project, fmt), versions)
     if cache.fresh(path, made_from):
         log.info("%s: %s unchanged", Phase.RENDER.value, path.relative_to(document.project.root))
-        return path, True
+        return path, True, {}
     with phase(Phase.RENDER, f"{path.relative_to(document.project.root)}"):
-        renderer(fmt)(document, path)
-    cache.record(path, made_from)
-    return path, False
+        written, set_aside = render_safely(renderer(fmt), document, path)
+    if not set_aside:
+        cache.record(written, made_from)
+    return written, False, set_aside
+
+
+def render_findings(drafts: list[Draft], set_aside: dict[str, str], fmt: str, lang: str) -> list[Finding]:
+    """`render/failed-draft` for each draft a renderer could not take, naming the file."""
+    places = {d.contribution.relpath: d.contribution.place for d in drafts}
+    return [finding("render/failed-draft", places.get(path) or Place(path),
+                    f"the {fmt.upper()} ({lang}) could not be made with this draft ({error}); it is printed there as "
+                    "plain text — simplify the passage or send the draft as .docx again") for path, error in set_aside.items()]
 
 
 def templates_of(project: Project, fmt: str) -> list[Path]:

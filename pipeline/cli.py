@@ -18,9 +18,9 @@ from . import __version__, scaffold
 from . import build as recipe
 from . import housestyle
 from .errors import BuildRefused, JointreportError
-from .model import SEVERITIES
 from .files import write_atomically
-from .present import as_csv, as_github, as_json, as_text, as_xlsx, glossary, summary_line
+from .model import SEVERITIES
+from .present import as_csv, as_github, as_json, as_text, as_xlsx, glossary, summary_line, terminal_safe
 from .project import load_project
 from .render.dashboard import board_text, write_html
 from .schema import json_schema
@@ -61,7 +61,7 @@ class ProgressHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         elapsed = click.style(f"[{time.monotonic() - self.started:5.1f}s] ", dim=True)
-        click.echo(elapsed + record.getMessage(), err=True)
+        click.echo(elapsed + terminal_safe(record.getMessage()), err=True)
 
 
 def show_progress(enabled: bool) -> None:
@@ -171,10 +171,12 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
             click.echo(as_text(refused.project, refused.findings, 0), err=True)
         raise
     click.echo(summary_line(result.findings, result.drafts_ready), err=True)
+    if result.render_findings:
+        click.echo(as_text(result.project, result.render_findings, result.drafts_ready), err=True)
     for path in result.outputs:
         click.echo(f"{'kept' if path in result.kept else 'wrote'} {os.path.relpath(path)}"
                    + (" (nothing it depends on changed)" if path in result.kept else ""))
-    return 0
+    return 1 if result.render_findings else 0
 
 
 @cli.command(short_help="Show the agreed glossary, or check one loose draft against it.")
@@ -540,12 +542,14 @@ def main() -> None:
         exc.show()
         code = exc.exit_code
     except JointreportError as exc:
-        click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
+        message = "\n".join(terminal_safe(line) for line in str(exc).split("\n"))
+        click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
         code = exc.exit_code
     except Exception as exc:  # anything else is our bug, not the user's
         if os.environ.get("JOINTREPORT_DEBUG"):
             raise
-        click.echo(f"internal error (a bug in jointreport, please report it): {type(exc).__name__}: {exc}\n"
+        click.echo(f"internal error (a bug in jointreport, please report it): {type(exc).__name__}: "
+                   f"{terminal_safe(str(exc))}\n"
                    "run again with JOINTREPORT_DEBUG=1 to see the traceback", err=True)
         code = EXIT_INTERNAL
     sys.exit(code or 0)

@@ -86,6 +86,27 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "a Word file saved as Strict Open XML: read after renaming its vocabularies to ordinary Word's; check it"),
     Code("render/missing-glyph", "warning",
          "characters that no font of the PDF can show (they would print as empty boxes)"),
+    # issue 11
+    Code("input/too-large", "error",
+         "a draft holds more than one draft may (1 MB of text, some 170,000 words, or 10 MB of Word/ODT "
+         "body XML): refused before conversion, so it cannot exhaust time or memory"),
+    Code("input/too-complex", "error",
+         "a draft nested too deep, or that pandoc cannot convert within its time and memory budget"),
+    Code("input/citation", "info",
+         "`@name` or `[@key]` is read as a citation; the report has no bibliography, so it is printed as typed"),
+    Code("input/dangling-link", "warning",
+         "a link to an anchor or bookmark the draft does not have, or with no address: the text is kept, "
+         "unlinked"),
+    Code("input/missing-image", "warning",
+         "a picture whose file is not in the draft (a path on the author's machine, overlong or unknown): "
+         "its description is shown instead"),
+    Code("input/image-too-large", "warning",
+         "a picture too large to typeset (over 40 megapixels or 30 MB): its description is shown instead"),
+    Code("input/deep-nesting", "warning",
+         "quotes or lists nested more than 10 deep: the deeper ones are printed at level 10 (Typst cannot nest "
+         "deeper)"),
+    Code("render/failed-draft", "error",
+         "a renderer failed on this draft: the rest of the report is built, this draft as plain text"),
 )}
 
 

@@ -25,7 +25,15 @@ class ProjectError(JointreportError):
 
 
 class DraftError(JointreportError):
-    """One agency draft cannot be read; reported as a finding, never stops the others."""
+    """One agency draft cannot be read; reported as a finding (with `code`), never stops the others."""
+
+    code = "input/unreadable"
+
+
+class TooLarge(DraftError):
+    """A draft whose text would cost more time or memory than one draft may take."""
+
+    code = "input/too-large"
 
 
 class OptionError(JointreportError):

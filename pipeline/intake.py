@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,13 +30,14 @@ from pandocfilters import walk
 from . import wordaudit, wordml
 from .codes import finding
 from .comments import docx_comments, odt_comments
-from .errors import DraftError
+from .errors import DraftError, TooLarge
 from .files import Unreadable, decode_text, guarded_read
 from .history import commit_dates
 from .inventory import inventory
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contribution, Draft, Finding, Metadata,
                     Place, Project, Responses, Sources, StatementFile)
-from .pandoc import pandoc_path, pandoc_version, read_to_ast
+from .normalise import picture_problem
+from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast
 from .wordcount import count_words
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
@@ -44,8 +46,16 @@ log = logging.getLogger("jointreport.read")
 
 MAX_DRAFT_BYTES = 60_000_000
 MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
-CACHE_FORMAT = "2"  # bump when the cached AST's shape changes
-READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute"}
+# What a draft may hold, so that `check` stays within about 10 s and 500 MB for it and `build` within a minute
+# and 1 GB. Measured on a 2-core machine: a draft's cost grows with its text, about 8 s and 250 MB for
+# `check` per MB (170,000 words), three times that for `build`; and pandoc needs 1 GB for 12 MB of Word XML.
+MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
+MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
+MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
+CACHE_FORMAT = "3"  # bump when the cached AST's shape changes
+# Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
+# YAML block anywhere in the text, without any limit.
+READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
 METADATA = Field("map", default={}, fields={
     "status": Field("str", default="draft", choices=STATUSES),
     "submitted": Field("date"),
@@ -158,11 +168,11 @@ def read_metadata(contribution: Contribution, data: bytes) -> tuple[Metadata, li
             match = FRONT_MATTER.match(decode_text(data))
             label = contribution.relpath
             # The leading newline stands for the opening '---', so YAML line numbers are the file's.
-            raw = parse_yaml("\n" + match.group(1), label) if match else None
+            raw = parse_yaml("\n" + match.group(1), label, aliases=False) if match else None
         else:
             sidecar = contribution.path.with_suffix(".yaml")
             label = str(Path(contribution.relpath).with_name(sidecar.name))
-            raw = read_yaml(sidecar, label) if sidecar.exists() or sidecar.is_symlink() else None
+            raw = read_yaml(sidecar, label, aliases=False) if sidecar.exists() or sidecar.is_symlink() else None
     except (YamlError, Unreadable) as exc:
         return Metadata(), [finding("input/bad-metadata", place, f"{exc}; status taken as draft")]
     validator = Validator(label)
@@ -186,27 +196,105 @@ class DraftCache:
         digest.update(data)
         return self.root / digest.hexdigest()[:32]
 
-    def convert(self, data: bytes, fmt: str, prepare=None) -> tuple[list, Path]:
+    def convert(self, data: bytes, fmt: str, prepare=None, text_bytes: int | None = None) -> tuple[list, Path]:
         """Blocks of the converted file, and the cache entry its media paths are relative to. `prepare`
-        rewrites the bytes pandoc reads (Word rescues) when the draft is not in the cache yet."""
+        rewrites the bytes pandoc reads (Word rescues) when the draft is not in the cache yet. A conversion
+        that failed (or ran out of time) is remembered like a success, so check and build pay it once:
+        the same `DraftError` is raised again from the cache."""
         entry = self.entry(data, fmt)
-        if not (entry / "ast.json").is_file():
+        if not (entry / "ast.json").is_file() and not (entry / FAILED).is_file():
             self.root.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
             try:
-                ast = read_to_ast(prepare(data) if prepare else data, READERS[fmt], scratch / "media")
-                if fmt == "docx":
-                    ast["blocks"] = wordaudit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
-                _relative_media(ast, scratch)
-                (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
+                try:
+                    readable = without_front_matter(data) if fmt == "md" else prepare(data) if prepare else data
+                    ast = read_to_ast(readable, READERS[fmt], scratch / "media", text_bytes)
+                except DraftError as exc:
+                    shutil.rmtree(scratch / "media", ignore_errors=True)
+                    (scratch / FAILED).write_text(json.dumps({"code": exc.code, "message": str(exc)}),
+                                                  encoding="utf-8")
+                else:
+                    if fmt == "docx":
+                        ast["blocks"] = wordaudit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
+                    _relative_media(ast, scratch)
+                    (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
                 try:
                     os.replace(scratch, entry)
                 except OSError:  # another build converted the same draft meanwhile
                     pass
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
+        if (entry / FAILED).is_file():
+            failed = json.loads((entry / FAILED).read_text(encoding="utf-8"))
+            raise _ERRORS.get(failed["code"], DraftError)(failed["message"])
         ast = json.loads((entry / "ast.json").read_text(encoding="utf-8"))
         return ast["blocks"], entry
+
+
+def without_front_matter(data: bytes) -> bytes:
+    """A Markdown draft's text with its front matter blanked out (line numbers stay the file's)."""
+    match = FRONT_MATTER.match(data.decode("utf-8-sig", "replace"))
+    if not match:
+        return data
+    text = data.decode("utf-8-sig", "replace")
+    return ("\n" * match.group(0).count("\n") + text[match.end():]).encode("utf-8")
+
+
+FAILED = "failed.json"
+_ERRORS = {cls.code: cls for cls in (DraftError, TooComplex, TooLarge)}
+
+
+TAG = re.compile(rb"<[^>]*>")
+
+
+def text_size(data: bytes, fmt: str) -> tuple[int, int]:
+    """What converting a draft costs: the size of its body (a Markdown file's bytes, a Word or ODT package's
+    body XML unpacked: the package itself is mostly pictures) and of the text in it. A body over
+    MAX_BODY_XML is not unpacked."""
+    if fmt not in MAIN_PARTS:
+        return len(data), len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            info = package.getinfo(MAIN_PARTS[fmt])
+            if info.file_size > MAX_BODY_XML:
+                return info.file_size, 0
+            return info.file_size, len(TAG.sub(b"", package.read(info)))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return len(data), 0  # the package check reports what is wrong with it
+
+
+ENTITY_ATTACK = ("the file contains XML entity declarations, which Word and LibreOffice never write; "
+                 "re-save it from Word (or LibreOffice) as {what} and send it again")
+
+
+def check_no_entities(data: bytes, fmt: str) -> None:
+    """Refuse a package whose XML declares a DOCTYPE or entities (a 'billion laughs' or an external entity
+    pointing at a file): no word processor writes one, so it was crafted or damaged."""
+    if fmt not in MAIN_PARTS:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    with package.open(info) as part:
+                        head = part.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise DraftError(ENTITY_ATTACK.format(what=f".{fmt}"))
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return  # the package check reports what is wrong with the archive itself
+
+
+def check_text_size(data: bytes, fmt: str) -> int:
+    """The size of the draft's body, or `TooLarge` before conversion when it holds more than a draft may."""
+    body, text = text_size(data, fmt)
+    if body > MAX_BODY_XML:
+        raise TooLarge(f"its body is {body / 1_000_000:.1f} MB of XML unpacked, over the "
+                       f"{MAX_BODY_XML / 1_000_000:g} MB a draft may hold; split it into several sections")
+    if text > MAX_DRAFT_TEXT:
+        raise TooLarge(f"it holds {text / 1_000_000:.1f} MB of text (about {text // 6:,} words), over the "
+                       f"{MAX_DRAFT_TEXT / 1_000_000:g} MB a draft may hold; split it into several sections, or "
+                       "leave out pasted data")
+    return body
 
 
 def _relative_media(ast: dict, scratch: Path) -> None:
@@ -239,6 +327,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
         location = scan = None
         prepare = None
         threads = []
+        check_no_entities(data, contribution.format)
         if contribution.format == "docx":
             package = wordml.WordPackage(data)
             changes, location = wordml.tracked_changes(package)
@@ -252,14 +341,29 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
             threads = odt_comments(data, contribution.relpath)
             scan = wordaudit.audit_odt(wordml.odt_content(data))
             prepare = wordaudit.prepare_odt
-        blocks, entry = cache.convert(data, contribution.format, prepare)
+        size = check_text_size(data, contribution.format)
+        blocks, entry = cache.convert(data, contribution.format, prepare, size)
     except DraftError as exc:
         code = getattr(exc, "code", "input/unreadable")
         return None, findings + [finding(code, contribution.place, str(exc))]
     source = decode_text(data) if contribution.format == "md" else None
     draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location,
-                  threads=threads, audit=wordaudit.compare(scan, blocks) if scan else None)
+                  threads=threads, audit=wordaudit.compare(scan, blocks) if scan else None,
+                  pictures=picture_problems(blocks, entry))
     return draft, findings
+
+
+def picture_problems(blocks: list, media_root: Path) -> dict[str, tuple[str, str]]:
+    """Why each picture of a converted draft that cannot be shown cannot, found once on reading, so the
+    check predicts what the assembly will do with it."""
+    problems = {}
+
+    def visit(key, value, fmt, meta):
+        if key == "Image" and value[2][0] not in problems:
+            problems[value[2][0]] = picture_problem(media_root, value[2][0])
+
+    walk(blocks, visit, "", {})
+    return {source: problem for source, problem in problems.items() if problem}
 
 
 def convert_all(project: Project, contributions: list[Contribution],
@@ -343,11 +447,13 @@ def read_intros(project: Project) -> tuple[dict[tuple[str, str], ChapterIntro], 
                 findings.append(problem)
                 continue
             try:
-                blocks, entry = cache.convert(text.encode("utf-8"), "md")
+                data = text.encode("utf-8")
+                blocks, entry = cache.convert(data, "md", check_text_size(data, "md"))
             except DraftError as exc:
-                findings.append(finding("input/unreadable", Place(f"chapters/{name}"), str(exc)))
+                findings.append(finding(exc.code, Place(f"chapters/{name}"), str(exc)))
                 continue
-            intros[(chapter.id, lang)] = ChapterIntro(chapter.id, lang, f"chapters/{name}", blocks, entry, text)
+            intros[(chapter.id, lang)] = ChapterIntro(chapter.id, lang, f"chapters/{name}", blocks, entry, text,
+                                                      picture_problems(blocks, entry))
     return intros, findings
 
 

@@ -352,6 +352,7 @@ class Draft:
     first_change: str | None = None  # where the first tracked change is, for a person to find it
     threads: list[Comment] = field(default_factory=list)  # reviewers' comments and replies, in order
     audit: WordAudit | None = None  # a Word draft's words and features, as intake measured them
+    pictures: dict[str, tuple[str, str]] = field(default_factory=dict)  # source → (code, why) it cannot be shown
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
@@ -452,6 +453,7 @@ class ChapterIntro:
     blocks: list
     media_dir: Path
     source: str
+    pictures: dict[str, tuple[str, str]] = field(default_factory=dict)  # source → (code, why) it cannot be shown
 
     @property
     def place(self) -> Place:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import array
 import copy
 import functools
+import itertools
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,9 +15,17 @@ import pypandoc
 
 from .errors import DraftError, JointreportError
 
-# pandoc's manual ("A note on security") recommends a heap cap for untrusted input.
-SAFETY_ARGS = ["--sandbox", "+RTS", "-M1500m", "-RTS"]
+# pandoc's manual ("A note on security") recommends a heap cap for untrusted input. Writing the whole
+# report gets the large budget; reading one draft gets a budget scaled to its text (`draft_budget`).
+HEAP_MB = 1500
 TIMEOUT_SECONDS = 180
+# Measured on a 2-core machine: 12 MB of Word XML take pandoc 10 s and 1 GB, 7.5 MB of Markdown 6 s and
+# 0.75 GB; an ordinary draft (under 1 MB of text) well under a second.
+DRAFT_SECONDS, DRAFT_SECONDS_PER_MB, DRAFT_MAX_SECONDS = 10, 2, 30
+DRAFT_HEAP_MB, DRAFT_HEAP_MB_PER_MB = 400, 100
+# Deeper than this, the converted draft is refused (input/too-complex) before anything walks it: pandoc's
+# JSON nests about two levels per quote or list level, and Python walks nest one call per level.
+MAX_AST_DEPTH = 300
 
 
 @functools.cache
@@ -35,17 +46,35 @@ def pandoc_version() -> str:
     return out.stdout.split()[1]
 
 
-def run_pandoc(args: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
-    """Run pandoc; raises `PandocFailed` with pandoc's own first error line."""
+def safety_args(heap_mb: int) -> list[str]:
+    return ["--sandbox", "+RTS", f"-M{heap_mb}m", "-RTS"]
+
+
+def draft_budget(text_bytes: int) -> tuple[int, int]:
+    """Seconds and heap megabytes one draft's conversion may take, scaled to the size of its text."""
+    megabytes = text_bytes / 1_000_000
+    seconds = min(DRAFT_MAX_SECONDS, round(DRAFT_SECONDS + DRAFT_SECONDS_PER_MB * megabytes))
+    return seconds, min(HEAP_MB, round(DRAFT_HEAP_MB + DRAFT_HEAP_MB_PER_MB * megabytes))
+
+
+def run_pandoc(args: list[str], stdin: bytes | None = None, cwd: Path | None = None,
+               timeout: int = TIMEOUT_SECONDS, heap_mb: int = HEAP_MB) -> bytes:
+    """Run pandoc; raises `PandocFailed` with pandoc's own first error line, or `TooComplex` when it
+    runs out of its time or memory."""
     try:
         proc = subprocess.run(
-            [pandoc_path(), *SAFETY_ARGS, *args], input=stdin, capture_output=True,
-            timeout=TIMEOUT_SECONDS, cwd=cwd, check=False,
+            [pandoc_path(), *safety_args(heap_mb), *args], input=stdin, capture_output=True,
+            timeout=timeout, cwd=cwd, check=False,
         )
     except subprocess.TimeoutExpired:
-        raise PandocFailed(f"pandoc gave up after {TIMEOUT_SECONDS} s") from None
+        raise TooComplex(f"too complex to convert: pandoc gave up after {timeout} s; look for a long run of "
+                         "brackets, asterisks or nested lists, or split the draft") from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        if any("heap" in line.lower() and ("exhausted" in line.lower() or "overflow" in line.lower())
+               for line in message):
+            raise TooComplex(f"too complex to convert: it needs more than {heap_mb} MB of memory; split the "
+                             "draft or simplify its structure")
         raise PandocFailed(message[0] if message else f"pandoc exited with {proc.returncode}")
     return proc.stdout
 
@@ -54,10 +83,39 @@ class PandocFailed(DraftError):
     pass
 
 
-def read_to_ast(data: bytes, reader: str, media_dir: Path) -> dict:
+class TooComplex(DraftError):
+    code = "input/too-complex"
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[{]}")
+
+
+def json_depth(data: bytes) -> int:
+    """How deep JSON nests, found without recursion (strings cannot hide brackets)."""
+    brackets = _JSON_STRING.sub(b"", data).translate(_BRACKETS, _NOT_BRACKETS)
+    return max(itertools.accumulate(array.array("b", brackets)), default=0)
+
+
+def read_to_ast(data: bytes, reader: str, media_dir: Path, text_bytes: int | None = None) -> dict:
     """Convert one draft (its bytes, as intake read them) to pandoc's JSON AST, extracting its embedded
-    media into `media_dir`."""
-    out = run_pandoc(["-f", reader, "-t", "json", f"--extract-media={media_dir}"], stdin=data)
+    media into `media_dir`, within the budget its `text_bytes` give it. An AST nested too deep for the
+    checks to walk is refused (`TooComplex`) before it is decoded."""
+    seconds, heap = draft_budget(len(data) if text_bytes is None else text_bytes)
+    try:
+        out = run_pandoc(["-f", reader, "-t", "json", f"--extract-media={media_dir}"], stdin=data,
+                         timeout=seconds, heap_mb=heap)
+    except PandocFailed as exc:
+        kind = {"docx": "Word .docx", "odt": "OpenDocument .odt"}.get(reader)
+        if kind is None:
+            raise
+        raise PandocFailed(f"cannot be read as a {kind} file ({exc}); open it in Word or LibreOffice, save it "
+                           f"again as {kind.split()[-1]} and send it again") from None
+    depth = json_depth(out)
+    if depth > MAX_AST_DEPTH:
+        raise TooComplex(f"too complex: its quotes, lists or tables are nested more than {MAX_AST_DEPTH // 2} "
+                         "levels deep; flatten the structure")
     return json.loads(out)
 
 

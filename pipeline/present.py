@@ -17,6 +17,16 @@ COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SUMMARISED = "lang/missing-translation"
 MISSING_LANGUAGE = re.compile(r"^no (\S+) translation")
 LINE = re.compile(r"^line (\d+)$")
+# What must never reach a terminal raw from a file name or a draft's text: control characters (newlines
+# that would split a finding, ANSI escapes that would recolour or rewrite the screen), Unicode line
+# separators, the bidirectional controls that make text read backwards ("Trojan Source"), and the bytes of a
+# file name that is not UTF-8 (Python keeps them as lone surrogates).
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every unsafe character written as \\uXXXX, so one finding is always one line."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:
@@ -40,11 +50,12 @@ def as_text(project: Project, findings: list[Finding], drafts: int) -> str:
     for agency_id, by_agency in groupby(findings, key=lambda f: f.agency or ""):
         agency = project.agencies.get(agency_id)
         if agency_id:  # a loose file checked with `terms --check` belongs to no agency yet
-            lines.append(click.style(f"{agency.short} — {agency.name}" if agency else agency_id, bold=True))
+            lines.append(click.style(terminal_safe(f"{agency.short} — {agency.name}" if agency else agency_id),
+                                     bold=True))
         by_agency = list(by_agency)
         untranslated = [f for f in by_agency if f.code == SUMMARISED]
         for path, by_file in groupby((f for f in by_agency if f.code != SUMMARISED), key=lambda f: f.path):
-            lines.append(f"  {path}")
+            lines.append(f"  {terminal_safe(path)}")
             lines += [f"    {_line(finding)}" for finding in by_file]
         lines += [f"  {line}" for line in _untranslated(untranslated)]
         lines.append("")
@@ -58,7 +69,7 @@ def as_text(project: Project, findings: list[Finding], drafts: int) -> str:
 def _line(finding: Finding, message: str | None = None) -> str:
     severity = click.style(f"{finding.severity:<7}", fg=COLOURS[finding.severity])
     where = f"{finding.location}: " if finding.location else ""
-    return f"{severity} {finding.code:<28} {where}{message or finding.message}"
+    return f"{severity} {finding.code:<28} {terminal_safe(where + (message or finding.message))}"
 
 
 def _untranslated(findings: list[Finding]) -> list[str]:

@@ -89,7 +89,7 @@ def _front(text: str, label: str, spec: Field) -> tuple[dict, str, int]:
     if not match:
         raise JointreportError(f"{label}: starts with no front matter (---, title, date, place, signatories, ---)")
     try:
-        raw = parse_yaml("\n" + match.group(1), label)
+        raw = parse_yaml("\n" + match.group(1), label, aliases=False)
     except YamlError as exc:
         raise JointreportError(str(exc)) from None
     validator = Validator(label)

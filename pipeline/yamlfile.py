@@ -17,6 +17,12 @@ import yaml
 from .files import Unreadable, decode_text, guarded_read
 
 MAX_YAML_BYTES = 1_000_000
+# Measured before anything is built (an alias bomb of a few hundred bytes expands to billions of nodes,
+# and PyYAML composes and constructs nested nodes recursively).
+MAX_YAML_DEPTH = 50
+MAX_ALIAS_EXPANSION = 10_000  # nodes that aliases may add to a project file
+NO_ALIASES = ("YAML aliases are not allowed in front matter or sidecar files (the '*' and '&' marks); "
+              "write the values out in full")
 # Front matter at the top of a Markdown file: --- YAML --- (or ...).
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -101,9 +107,54 @@ def position(label: str, mark) -> str:
     return f"{label}:{mark.line + 1}:{mark.column + 1}" if mark is not None else label
 
 
-def parse_yaml(text: str, label: str):
-    """Parse YAML text; `label` names the file in error messages."""
+def _check_shape(text: str, label: str, aliases: bool) -> None:
+    """Walk the YAML's events (PyYAML's parser keeps its own stack, so nothing recurses) and refuse, before
+    a single node is built, nesting deeper than MAX_YAML_DEPTH and aliases: any at all where `aliases` is
+    False, else more expansion than MAX_ALIAS_EXPANSION nodes."""
+    sizes: dict[str, int] = {}  # anchor → nodes it stands for
+    stack: list[list] = []  # open collections: [nodes so far, anchor]
+    added = 0
+    for event in yaml.parse(text, Loader=StrictLoader):
+        if isinstance(event, yaml.AliasEvent):
+            if not aliases:
+                raise YamlError(f"{position(label, event.start_mark)}: {NO_ALIASES}")
+            size = sizes.get(event.anchor, 1)
+            added += size
+            if added > MAX_ALIAS_EXPANSION:
+                raise YamlError(f"{position(label, event.start_mark)}: its aliases ('*{event.anchor}') expand to "
+                                f"more than {MAX_ALIAS_EXPANSION:,} values; write the values out instead")
+            if stack:
+                stack[-1][0] += size
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if not aliases and event.anchor:
+                raise YamlError(f"{position(label, event.start_mark)}: {NO_ALIASES}")
+            stack.append([1, event.anchor])
+            if len(stack) > MAX_YAML_DEPTH:
+                raise YamlError(f"{position(label, event.start_mark)}: nested more than {MAX_YAML_DEPTH} levels "
+                                "deep; flatten it")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+            if stack:
+                stack[-1][0] += size
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor:
+                if not aliases:
+                    raise YamlError(f"{position(label, event.start_mark)}: {NO_ALIASES}")
+                sizes[event.anchor] = 1
+            if stack:
+                stack[-1][0] += 1
+
+
+def parse_yaml(text: str, label: str, aliases: bool = True):
+    """Parse YAML text; `label` names the file in error messages. Without `aliases` (an agency's front
+    matter or sidecar), anchors and aliases are refused; with them, an alias bomb is."""
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlError(f"{label}: {len(text) / 1_000_000:.1f} MB of YAML is more than the "
+                        f"{MAX_YAML_BYTES / 1_000_000:g} MB allowed; keep metadata short")
     try:
+        _check_shape(text, label, aliases)
         return yaml.load(text, Loader=StrictLoader)  # noqa: S506 — StrictLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -116,9 +167,10 @@ def parse_yaml(text: str, label: str):
         raise YamlError(f"{label}: {exc}") from None
 
 
-def read_yaml(path: Path, label: str):
-    """A project file, read through the one guard every input passes."""
+def read_yaml(path: Path, label: str, aliases: bool = True):
+    """A project file (or, without `aliases`, an agency's sidecar), read through the one guard every input
+    passes."""
     try:
-        return parse_yaml(decode_text(guarded_read(path, MAX_YAML_BYTES)), label)
+        return parse_yaml(decode_text(guarded_read(path, MAX_YAML_BYTES)), label, aliases)
     except Unreadable as exc:
         raise YamlError(f"{label}: {exc}") from None

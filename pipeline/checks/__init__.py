@@ -14,6 +14,7 @@ from ..codes import with_severities
 from ..model import Contribution, Draft, Finding, Project, Sources
 from ..terms import known_acronym_words
 from ..textruns import Locator
+from .content import content_findings
 from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
 from .outline import check_placement, check_word_budgets
@@ -48,6 +49,8 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + [f for intro in sources.intros.values() for f in blocks_glyph_findings(intro.blocks, intro.place)]
         + [f for editions in sources.statements.values() for s in editions.values()
            for f in text_glyph_findings(s.text, s.place)]
+        + [f for draft in usable for f in content_findings(draft)]
+        + [f for intro in sources.intros.values() for f in content_findings(intro)]
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros)
@@ -63,6 +66,6 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
 
 def check_loose(project: Project, draft: Draft) -> list[Finding]:
     """A draft that is not in the project yet: its Word hygiene and wording, in the project's language."""
-    return with_severities(word_findings(draft) + glyph_findings(draft) + check_text(
+    return with_severities(word_findings(draft) + glyph_findings(draft) + content_findings(draft) + check_text(
         project.terminology, draft.blocks, Locator(draft.source), project.language,
         AcronymState(known_acronym_words(project)), draft.contribution.place), project.severities)

@@ -3,14 +3,21 @@ semantic classes to its own look. They know nothing of checks or of how drafts w
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from pathlib import Path
 from typing import Callable
 
-from pandocfilters import Plain, walk
+from pandocfilters import Emph, Para, Plain, stringify, walk
 
 from .. import i18n
+from ..errors import JointreportError
 from ..model import Document
+from ..normalise import DRAFT_CLASS
+from ..textruns import inlines
 from .workplan import chart_png
+
+log = logging.getLogger("jointreport.render")
 
 PANDOC_API_VERSION = [1, 23, 1]
 
@@ -61,3 +68,77 @@ def with_workplan_chart(document: Document) -> tuple[list, dict[str, Path]]:
         return {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(caption)]], [Plain([image])]]}
 
     return restyle_divs(document.blocks, draw), media
+
+
+Renderer = Callable[[Document, Path], Path]
+
+
+def draft_paths(blocks: list) -> list[str]:
+    """The file of every draft in the document, in reading order."""
+    found = []
+
+    def visit(key, value, fmt, meta):
+        if key == "Div" and DRAFT_CLASS in value[0][1]:
+            found.append(dict(value[0][2]).get("path", ""))
+
+    walk(blocks, visit, "", {})
+    return found
+
+
+def _as_plain_text(blocks: list) -> list:
+    """A draft set aside: a note saying so, then its words paragraph by paragraph, without any structure."""
+    note = Para([Emph(inlines("[This contribution could not be typeset and is shown as plain text.]"))])
+    return [note] + [Para(inlines(" ".join(text.split()))) for text in map(stringify, blocks) if text.strip()]
+
+
+def unwrapped(document: Document, set_aside: set[str] = frozenset()) -> Document:
+    """The document as renderers take it: each draft's blocks in place of its Div, the drafts in
+    `set_aside` as plain text."""
+
+    def visit(key, value, fmt, meta):
+        if key == "Div" and DRAFT_CLASS in value[0][1]:
+            path = dict(value[0][2]).get("path", "")
+            return _as_plain_text(value[1]) if path in set_aside else value[1]
+        return None
+
+    return dataclasses.replace(document, blocks=walk(document.blocks, visit, "", {}))
+
+
+def render_safely(render: Renderer, document: Document, output: Path) -> tuple[Path, dict[str, str]]:
+    """Render the document; if the renderer fails, find the drafts that make it fail (by bisection over
+    the drafts in reading order), set each aside as plain text, and render the rest. Returns the output
+    and, for each draft set aside, the renderer's error. A failure no draft explains is raised."""
+    set_aside: dict[str, str] = {}
+    while True:
+        try:
+            return render(unwrapped(document, set(set_aside)), output), set_aside
+        except Exception as exc:  # noqa: BLE001 — whatever a draft makes a renderer raise, find the draft
+            error = exc
+        candidates = [path for path in draft_paths(document.blocks) if path not in set_aside]
+
+        def renders(extra: list[str]) -> bool:
+            try:
+                render(unwrapped(document, set(set_aside) | set(extra)), output)
+            except Exception:  # noqa: BLE001
+                return False
+            return True
+
+        if not candidates or not renders(candidates):
+            raise error  # no draft explains it: the renderer's own problem
+        low, high = 1, len(candidates)  # the shortest prefix whose setting aside lets the render through
+        while low < high:
+            middle = (low + high) // 2
+            if renders(candidates[:middle]):
+                high = middle
+            else:
+                low = middle + 1
+        culprit = candidates[low - 1]
+        log.info("%s: set aside, the renderer fails on it", culprit)
+        set_aside[culprit] = _first_error_line(error if isinstance(error, JointreportError)
+                                               else f"{type(error).__name__}\n{error}")
+
+
+def _first_error_line(error) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()] or ["unknown error"]
+    detail = [line for line in lines[1:] if line.lower().startswith("error")] or lines[1:] or lines
+    return detail[0][:200]

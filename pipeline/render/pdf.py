@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pandocfilters import Emph, RawBlock
+from pandocfilters import Emph, RawBlock, RawInline
 
 from .. import i18n
 from ..files import write_atomically
@@ -53,7 +53,30 @@ def _for_typst(blocks: list) -> list:
                     column[0] = {"t": "AlignLeft"}
         return None
 
-    return walk(blocks, visit, "", {})
+    return _no_method_calls(walk(blocks, visit, "", {}))
+
+
+TEXT_LIKE = {"Str", "Space", "SoftBreak", "LineBreak", "RawInline"}
+
+
+def _no_method_calls(node):
+    """pandoc writes `**X**.load(` as `#strong[X].load(`, which Typst reads as a method call on the bold
+    text: escape a full stop that directly follows any inline pandoc writes as a Typst function."""
+    if isinstance(node, list):
+        for index in range(len(node) - 1, 0, -1):
+            item, before = node[index], node[index - 1]
+            if (isinstance(item, dict) and item.get("t") == "Str" and item["c"].startswith(".")
+                    and isinstance(before, dict) and before.get("t") not in TEXT_LIKE | {None}):
+                item["c"] = item["c"][1:]
+                node.insert(index, RawInline("typst", "\\."))
+                if not item["c"]:
+                    del node[index + 1]
+        for item in node:
+            _no_method_calls(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _no_method_calls(value)
+    return node
 
 
 def render_pdf(document: Document, output: Path) -> Path:
