@@ -30,7 +30,7 @@ from .assemble import assemble
 from .checks import check as check_phase
 from .checks import check_loose
 from .blocks import anchor
-from .buildcache import CHECK_FILE, BuildCache, document_digest, fingerprint
+from .buildcache import CHECK_FILE, BuildCache, document_digest, file_states, fingerprint
 from .checks.outline import check_placement
 from .codes import finding, with_severities
 from .errors import JointreportError, OptionError
@@ -157,6 +157,23 @@ def build(root: Path, options: Options = Options()) -> Build:
         cache.save(inputs, result.findings, len(result.drafts), result.outputs)
     result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
     return result
+
+
+def watch(root: Path, options: Options = Options(), interval: float = 0.5):
+    """Build now, then again each time a file of the project changes: yields each build's result, or the
+    error that stopped it (a broken project file is reported, not fatal: fix it and the next save builds).
+    Everything stays warm between builds: converted drafts, unchanged outputs, pandoc's version."""
+    seen = None
+    while True:
+        state = file_states(Path(root).resolve())
+        if state == seen:
+            time.sleep(interval)
+            continue
+        seen = state
+        try:
+            yield build(root, options)
+        except JointreportError as exc:
+            yield exc
 
 
 def render_output(document: Document, fmt: str, cache: BuildCache,

@@ -41,13 +41,19 @@ def _project_files(root: Path):
             yield path
 
 
+def file_states(root: Path) -> list[tuple[str, int, int]]:
+    """(name, size, change time) of every file of the project: what `make` would look at."""
+    entries = []
+    for path in _project_files(root):
+        stat = path.lstat()
+        entries.append((path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return entries
+
+
 def fingerprint(project: Project, options: dict, versions: dict) -> str:
     """Names, sizes and change times of every file of the project, its last commit, the options and the
     tool versions."""
-    entries = []
-    for path in _project_files(project.root):
-        stat = path.lstat()
-        entries.append((path.relative_to(project.root).as_posix(), stat.st_size, stat.st_mtime_ns))
+    entries = file_states(project.root)
     head = git(project.root, "rev-parse", "HEAD")  # a commit changes when drafts count as submitted
     payload = {"files": entries, "options": options, "versions": {**versions, "jointreport": __version__},
                "commit": head.stdout.strip() if head is not None and head.returncode == 0 else None}

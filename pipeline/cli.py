@@ -179,6 +179,33 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
     return 1 if result.render_findings else 0
 
 
+@cli.command(short_help="Build again whenever a draft or project file changes (a live preview).")
+@project_option
+@click.option("--format", "formats", default="pdf", show_default=True, metavar="LIST",
+              help="Comma-separated output formats: docx, pdf.")
+@click.option("--lang", "lang", default=None, metavar="LANG|all", help="Language edition to build.")
+@click.option("--strict", is_flag=True, help="Refuse to build while the check finds errors (default: build anyway).")
+@click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(0.1, 60),
+              help="Seconds between looks at the files.")
+def watch(project_dir: Path, formats: str, lang: str | None, strict: bool, interval: float) -> int:
+    """Build the report, then again each time a draft or project file is
+    saved, until interrupted (Ctrl-C). Keep the PDF open in a viewer that
+    reloads it. Only what changed is converted and rendered again.
+    """
+    options = recipe.Options(_formats(formats), lang, force=not strict)
+    show_progress(False)
+    for outcome in recipe.watch(project_dir, options, interval):
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        if isinstance(outcome, JointreportError):
+            click.echo(f"{stamp} " + click.style("not built: ", fg="red", bold=True) + terminal_safe(str(outcome)),
+                       err=True)
+            continue
+        made = [p for p in outcome.outputs if p not in outcome.kept]
+        click.echo(f"{stamp} {summary_line(outcome.findings, outcome.drafts_ready)}; "
+                   + (f"wrote {', '.join(os.path.relpath(p) for p in made)}" if made else "nothing to redo"))
+    return 0
+
+
 @cli.command(short_help="Show the agreed glossary, or check one loose draft against it.")
 @project_option
 @click.option("--check", "loose_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -102,3 +102,19 @@ def test_a_warm_check_reuses_its_findings_until_something_changes(fixture_projec
     changed = recipe.check_findings(root)
     assert changed.ready is None and [f.code for f in changed.findings] == ["outline/unassigned-agency"]
     assert recipe.check_findings(root, stage="final").ready is None  # another stage is another question
+
+
+def test_watch_builds_again_when_a_draft_is_saved(fixture_project):
+    root = fixture_project("minimal")
+    builds = recipe.watch(root, recipe.Options(formats=("pdf",)), interval=0.05)
+    first = next(builds)
+    assert names(first.outputs) >= {"a-minimal-joint-report.pdf"} and first.kept == []
+    time.sleep(0.01)
+    with open(root / "contributions" / "south" / "beta.md", "a", encoding="utf-8") as draft:
+        draft.write("\nSaved again.\n")
+    second = next(builds)
+    assert "a-minimal-joint-report.pdf" not in names(second.kept)
+    (root / "report.yaml").write_text("title: [broken\n")
+    broken = next(builds)
+    assert "report.yaml" in str(broken)
+    builds.close()
