@@ -163,17 +163,20 @@ def watch(root: Path, options: Options = Options(), interval: float = 0.5):
     """Build now, then again each time a file of the project changes: yields each build's result, or the
     error that stopped it (a broken project file is reported, not fatal: fix it and the next save builds).
     Everything stays warm between builds: converted drafts, unchanged outputs, pandoc's version."""
+    from .render.typst import warm_session
+
     seen = None
-    while True:
-        state = file_states(Path(root).resolve())
-        if state == seen:
-            time.sleep(interval)
-            continue
-        seen = state
-        try:
-            yield build(root, options)
-        except JointreportError as exc:
-            yield exc
+    with warm_session():  # one Typst kept running: it redoes only the pages an edit changed
+        while True:
+            state = file_states(Path(root).resolve())
+            if state == seen:
+                time.sleep(interval)
+                continue
+            seen = state
+            try:
+                yield build(root, options)
+            except JointreportError as exc:
+                yield exc
 
 
 def render_output(document: Document, fmt: str, cache: BuildCache,

@@ -11,6 +11,7 @@ contributions/ is written.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -23,6 +24,7 @@ import shutil
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 from pandocfilters import walk
@@ -31,12 +33,12 @@ from . import wordaudit, wordml
 from .codes import finding
 from .comments import docx_comments, odt_comments
 from .errors import DraftError, TooLarge
-from .files import Unreadable, decode_text, guarded_read
+from .files import Unreadable, decode_text, guarded_read, write_atomically
 from .history import commit_dates
 from .inventory import inventory
-from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Contribution, Draft, Finding, Metadata,
-                    Place, Project, Responses, Sources, StatementFile)
-from .normalise import picture_problem
+from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comment, Contribution, Draft, Finding,
+                    Metadata, Place, Project, Responses, Sources, Spot, StatementFile, WordAudit)
+from .normalise import Issue, neutralise, picture_problem
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast
 from .wordcount import count_words
 from .schema import Field, Validator
@@ -52,7 +54,7 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "3"  # bump when the cached AST's shape changes
+CACHE_FORMAT = "5"  # bump when the cached AST's shape changes
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
 READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
@@ -230,6 +232,32 @@ class DraftCache:
         ast = json.loads((entry / "ast.json").read_text(encoding="utf-8"))
         return ast["blocks"], entry
 
+    def measured(self, entry: Path) -> dict | None:
+        """What was measured inside the draft when it was converted (see `convert`), or None."""
+        try:
+            return _measured_from_json(json.loads((entry / MEASURED).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def remember(self, entry: Path, measured: dict) -> None:
+        data = {**measured, "threads": [asdict(c) for c in measured["threads"]],
+                "audit": asdict(measured["audit"]) if measured["audit"] else None,
+                "issues": [asdict(issue) for issue in measured["issues"]]}
+        write_atomically(entry / MEASURED, json.dumps(data).encode("utf-8"))
+
+
+MEASURED = "measured.json"
+
+
+def _measured_from_json(data: dict) -> dict:
+    audit = data["audit"]
+    if audit is not None:
+        audit = WordAudit(**{key: [Spot(**spot) for spot in value] if isinstance(value, list) else value
+                             for key, value in audit.items()})
+    return {**data, "threads": [Comment(**c) for c in data["threads"]], "audit": audit,
+            "pictures": {source: tuple(problem) for source, problem in data["pictures"].items()},
+            "issues": [Issue(**issue) for issue in data["issues"]]}
+
 
 def without_front_matter(data: bytes) -> bytes:
     """A Markdown draft's text with its front matter blanked out (line numbers stay the file's)."""
@@ -319,9 +347,17 @@ def read_and_convert(contribution: Contribution, cache: DraftCache) -> tuple[boo
 
 
 def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple[Draft | None, list[Finding]]:
-    """One draft's metadata, Word internals and pandoc AST."""
+    """One draft's metadata, Word internals and pandoc AST. What is measured inside the file (tracked
+    changes, comments, the word audit, pictures) is kept with its conversion, by content hash, so an
+    unchanged draft is not parsed again."""
     meta, findings = read_metadata(contribution, data)
     contribution.meta = meta
+    source = decode_text(data) if contribution.format == "md" else None
+    entry = cache.entry(data, contribution.format)
+    remembered = cache.measured(entry)
+    if remembered is not None:
+        blocks, _ = cache.convert(data, contribution.format)
+        return Draft(contribution, blocks, entry, source=source, **remembered), findings
     try:
         changes = comments = {}
         location = scan = None
@@ -346,11 +382,13 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     except DraftError as exc:
         code = getattr(exc, "code", "input/unreadable")
         return None, findings + [finding(code, contribution.place, str(exc))]
-    source = decode_text(data) if contribution.format == "md" else None
-    draft = Draft(contribution, blocks, entry, count_words(blocks), source, changes, comments, location,
-                  threads=threads, audit=wordaudit.compare(scan, blocks) if scan else None,
-                  pictures=picture_problems(blocks, entry))
-    return draft, findings
+    measured = {"words": count_words(blocks), "tracked_changes": changes, "comments": comments,
+                "first_change": location, "threads": threads,
+                "audit": wordaudit.compare(scan, blocks) if scan else None,
+                "pictures": picture_problems(blocks, entry)}
+    measured["issues"] = neutralise(copy.deepcopy(blocks), measured["pictures"].get)[1]
+    cache.remember(entry, measured)
+    return Draft(contribution, blocks, entry, source=source, **measured), findings
 
 
 def picture_problems(blocks: list, media_root: Path) -> dict[str, tuple[str, str]]:

@@ -353,6 +353,7 @@ class Draft:
     threads: list[Comment] = field(default_factory=list)  # reviewers' comments and replies, in order
     audit: WordAudit | None = None  # a Word draft's words and features, as intake measured them
     pictures: dict[str, tuple[str, str]] = field(default_factory=dict)  # source → (code, why) it cannot be shown
+    issues: list = field(default_factory=list)  # normalise.Issue: what the assembly will have to neutralise
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:

@@ -12,7 +12,10 @@ from ..normalise import neutralise
 
 def content_findings(draft: Draft | ChapterIntro) -> list[Finding]:
     """Citations without a bibliography, links to nowhere, pictures that are missing or too large, quotes
-    and lists nested too deep: in an agency's draft or an editors' chapter introduction."""
-    _, issues = neutralise(copy.deepcopy(draft.blocks), draft.pictures.get)
-    place = draft.contribution.place if isinstance(draft, Draft) else draft.place
+    and lists nested too deep: in an agency's draft (measured when it was read, and cached with it) or an
+    editors' chapter introduction."""
+    if isinstance(draft, Draft):
+        issues, place = draft.issues, draft.contribution.place
+    else:
+        issues, place = neutralise(copy.deepcopy(draft.blocks), draft.pictures.get)[1], draft.place
     return [finding(issue.code, place, issue.message, issue.location) for issue in issues]

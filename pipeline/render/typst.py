@@ -7,12 +7,16 @@ copied into build/.staging/<new folder>/, which is removed afterwards.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import resource
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from ..errors import JointreportError
@@ -56,12 +60,100 @@ def _compile(main: Path, root: Path, inputs: dict[str, str], options: dict, out:
     return out.read_bytes()
 
 
+WARM_CHILD = """
+import json, sys, typst
+compilers = {}
+for line in sys.stdin:
+    p = json.loads(line)
+    key = (p["main"], p["root"])
+    try:
+        if key not in compilers:
+            compilers[key] = typst.Compiler(p["main"], root=p["root"], font_paths=p["fonts"], ignore_system_fonts=True)
+        result = compilers[key].compile(sys_inputs=p["inputs"], **p["options"])
+        with open(p["out"], "wb") as out:
+            out.write(result[0] if isinstance(result, list) else result)
+        answer = {"ok": True}
+    except typst.TypstError as exc:
+        answer = {"ok": False, "error": str(getattr(exc, "diagnostic", None) or getattr(exc, "message", None) or exc)}
+    sys.stdout.write(json.dumps(answer) + "\\n")
+    sys.stdout.flush()
+"""
+
+
+class WarmTypst:
+    """One Typst child kept for a `watch` session, with one compiler per document: Typst memoises what it
+    laid out, so after a one-paragraph edit it redoes only what changed. Same budgets as a one-shot run."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen | None = None
+
+    def compile(self, main: Path, root: Path, inputs: dict[str, str], options: dict, out: Path, what: str) -> bytes:
+        params = {"main": str(main), "root": str(root), "fonts": [str(d) for d in font_dirs()], "inputs": inputs,
+                  "options": options, "out": str(out)}
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen([sys.executable, "-c", WARM_CHILD], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                             preexec_fn=_limit_memory)
+            self.proc.stdin.write((json.dumps(params) + "\n").encode())
+            self.proc.stdin.flush()
+            ready, _, _ = select.select([self.proc.stdout], [], [], TYPST_SECONDS)
+            line = self.proc.stdout.readline() if ready else b""
+            if not line:
+                self.close()
+                raise JointreportError(f"{what} could not be typeset:\nerror: Typst stopped or gave up after "
+                                       f"{TYPST_SECONDS} s")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise JointreportError(f"{what} could not be typeset:\n{answer['error']}")
+        return out.read_bytes()
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+_warm: WarmTypst | None = None
+
+
+@contextlib.contextmanager
+def warm_session():
+    """Within it, Typst runs in one kept child, from staging folders that stay between builds."""
+    global _warm
+    _warm = WarmTypst()
+    try:
+        yield
+    finally:
+        _warm.close()
+        _warm = None
+
+
+def _write_if_changed(path: Path, content: bytes) -> None:
+    """Typst's memoisation keys on what it reads: leave unchanged files as they are."""
+    if not path.is_file() or path.read_bytes() != content:
+        path.write_bytes(content)
+
+
 def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: dict[str, Path],
                    inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None) -> bytes:
     """Compile `main` among `files` (name → content) and `media` (copied to media/<name>); `what` names the
     output in an error message ("the PDF", "the workplan chart"). A PNG is its first page."""
     root = build_dir / ".staging"
     root.mkdir(parents=True, exist_ok=True)
+    options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
+    warm = _warm
+    if warm is not None:  # a watch session: one staging folder per document, kept between builds
+        staging = root / f"warm-{hashlib.sha256(''.join(sorted(files)).encode()).hexdigest()[:12]}"
+        (staging / "media").mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            _write_if_changed(staging / name, content)
+        for name, source in media.items():
+            if not (staging / "media" / name).is_file():  # media names are content hashes
+                shutil.copyfile(source, staging / "media" / name)
+        return warm.compile(staging / main, staging, inputs, options, staging / f"{main}.out", what)
     staging = Path(tempfile.mkdtemp(prefix="typst-", dir=root))
     try:
         for name, content in files.items():
@@ -70,7 +162,6 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
             (staging / "media").mkdir()
             for name, source in media.items():
                 shutil.copyfile(source, staging / "media" / name)
-        options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
         return _compile(staging / main, staging, inputs, options, staging.parent / f"{staging.name}.out", what)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
