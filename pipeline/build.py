@@ -143,7 +143,7 @@ def build(root: Path, options: Options = Options()) -> Build:
         edition = project.in_language(lang)
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
-                                options.harmonize)
+                                options.harmonize, sources.bibliography)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:  # both at once
             for fmt, (path, kept, set_aside) in zip(options.formats, writers.map(
                     lambda fmt: render_output(document, fmt, cache, versions), options.formats)):

@@ -10,9 +10,14 @@ from ..model import ChapterIntro, Draft, Finding
 from ..normalise import neutralise
 
 
-def content_findings(draft: Draft | ChapterIntro) -> list[Finding]:
-    """Citations without a bibliography, links to nowhere, pictures that are missing or too large, quotes
-    and lists nested too deep: in an agency's draft or an editors' chapter introduction."""
-    _, issues = neutralise(copy.deepcopy(draft.blocks), draft.pictures.get)
+def content_findings(draft: Draft | ChapterIntro, bibliography=None) -> list[Finding]:
+    """Citations the bibliography does not know (any citation when the project has no references), links
+    to nowhere, pictures that are missing or too large, quotes and lists nested too deep: in an agency's
+    draft or an editors' chapter introduction. `bibliography`: the project's merged references."""
+    cites = None
+    if bibliography is not None:
+        cites = (bibliography.resolver(draft.contribution.relpath, draft.contribution.agency)
+                 if isinstance(draft, Draft) else bibliography.resolver(draft.relpath, None))
+    _, issues = neutralise(copy.deepcopy(draft.blocks), draft.pictures.get, cites)
     place = draft.contribution.place if isinstance(draft, Draft) else draft.place
     return [finding(issue.code, place, issue.message, issue.location) for issue in issues]
