@@ -271,7 +271,9 @@ def draft_references(entry: Path) -> list[dict]:
         found = json.loads(path.read_text(encoding="utf-8"))
     except ValueError:
         return []
-    return [e for e in found if isinstance(e, dict) and str(e.get("id") or "").strip()] if isinstance(found, list) else []
+    if not isinstance(found, list):
+        return []
+    return [e for e in found if isinstance(e, dict) and str(e.get("id") or "").strip()]
 
 
 def read_bibliography(project: Project, drafts: list[Draft]) -> tuple["bibliography.Bibliography", list[Finding]]:

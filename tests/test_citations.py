@@ -127,3 +127,40 @@ def test_a_key_used_for_two_works_is_renamed_and_its_citations_follow():
     assert bib.resolver("contributions/south/x.md", "south")("doe") == "doe"
     assert bib.resolver("chapters/a.md", None)("doe") == "doe"
     assert bib.resolver("chapters/a.md", None)("nobody") is None
+
+
+MINIMAL_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Titles only</title><id>titles-only</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="[" suffix="]"><text variable="title"/></layout></citation>
+  <bibliography><layout><text value="REF: "/><text variable="title"/></layout></bibliography>
+</style>
+"""
+
+
+def test_the_project_references_and_its_own_citation_style(fixture_project):
+    root = fixture_project("minimal")
+    (root / "references.yaml").write_text(
+        "references:\n- id: bachelet2011\n  type: report\n  title: Social protection floor for a fair and inclusive "
+        "globalization\n  issued: 2011\n  author: [{literal: Advisory Group chaired by Michelle Bachelet}]\n",
+        encoding="utf-8")
+    (root / "styles").mkdir()
+    (root / "styles" / "titles.csl").write_text(MINIMAL_CSL, encoding="utf-8")
+    with (root / "report.yaml").open("a", encoding="utf-8") as report:
+        report.write("citation_style: styles/titles.csl\n")
+    (root / "chapters" / "first.md").write_text("As the Bachelet report argued [@bachelet2011].\n", encoding="utf-8")
+    run = jointreport("check", "--project", str(root), "--format", "json")
+    assert [f for f in run.json()["findings"] if f["code"].startswith(("cite/", "input/citation"))] == []
+    build = jointreport("build", "--project", str(root), "--format", "docx", "--force")
+    assert build.code == 0, build.stderr
+    text = [p.text for p in docx.Document(str(root / "build" / "a-minimal-joint-report.docx")).paragraphs]
+    assert any("argued [Social protection floor for a fair and inclusive globalization]" in p for p in text)
+    assert text[-1] == "REF: Social protection floor for a fair and inclusive globalization"
+
+
+def test_a_citation_style_that_is_no_csl_file_of_the_project_is_a_project_error(fixture_project):
+    root = fixture_project("minimal")
+    with (root / "report.yaml").open("a", encoding="utf-8") as report:
+        report.write("citation_style: /etc/passwd\n")
+    run = jointreport("check", "--project", str(root))
+    assert run.code == 2 and "citation_style" in run.stderr + run.stdout
