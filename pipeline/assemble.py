@@ -26,6 +26,7 @@ from pandocfilters import (
 
 from . import i18n
 from .agreed import expand
+from .bibliography import cited_keys, render_citations
 from .blocks import anchor, simple_table, styled
 from .files import media_name
 from .i18n import join_names, words
@@ -58,8 +59,10 @@ class Origin:
 
 
 class Assembler:
-    def __init__(self, project: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True):
+    def __init__(self, project: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True,
+                 bibliography=None):
         self.project = project
+        self.bibliography = bibliography  # the merged references (bibliography.Bibliography), or None
         self.drafts = drafts
         self.intros = intros
         self.is_draft = is_draft
@@ -84,6 +87,7 @@ class Assembler:
         for part in self.project.parts:
             blocks += self.part(part)
         blocks += self.workplan_annex() + self.annex()
+        blocks = self.references(blocks)
         return Document(
             project=self.project, blocks=self.abbreviations(blocks) + blocks, headings=self.headings,
             media=self.media, is_draft=self.is_draft, changes=self.changes,
@@ -118,7 +122,8 @@ class Assembler:
             (chapter.id, self.project.source_language))
         if intro:
             origin = Origin(intro.relpath, intro.source, intro.lang)
-            adopted = self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0, origin)
+            adopted = self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0, origin,
+                                 self.cites(intro.relpath, None))
             blocks.append(from_file(intro.relpath, [styled("chapter-intro", adopted)]))
         for section in chapter.sections:
             blocks += self.section(section)
@@ -143,14 +148,31 @@ class Assembler:
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
             origin = Origin(contribution.relpath, draft.source, contribution.lang)
-            adopted = self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
+            adopted = self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin,
+                                 self.cites(contribution.relpath, contribution.agency))
             blocks.append(from_file(contribution.relpath, adopted))
         return blocks
 
-    def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin) -> list:
+    def cites(self, relpath: str, agency: str | None):
+        """How a file's citation keys become the bibliography's (None: the project has no references)."""
+        return self.bibliography.resolver(relpath, agency) if self.bibliography is not None else None
+
+    def references(self, blocks: list) -> list:
+        """The report's citations rendered by citeproc and its References list at the end, once for both
+        outputs; a report that cites nothing has no such list."""
+        if self.bibliography is None or not cited_keys(blocks):
+            return blocks
+        title = self.say("references")
+        heading = self.heading(1, title, anchor("references"), ["part", "annex", "references"])
+        refs = {"t": "Div", "c": [["refs", ["references"], []], []]}
+        style = self.project.root / self.project.citation_style if self.project.citation_style else None
+        return render_citations(blocks + [heading], self.bibliography.entries, self.project.language, style, refs)
+
+    def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin,
+              cites=None) -> list:
         """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
         then speak the coalition's language: agreed terms, agreed text."""
-        blocks, _ = neutralise(copy.deepcopy(blocks), lambda source: picture_problem(media_root, source))
+        blocks, _ = neutralise(copy.deepcopy(blocks), lambda source: picture_problem(media_root, source), cites)
         levels = [b["c"][0] for b in _headers(blocks)]
         shift = (top_level - min(levels)) if levels and top_level else 0
 
@@ -260,6 +282,8 @@ def period(activity: Activity) -> str:
     return start if start == end else f"{start} – {end}"
 
 
-def assemble(edition: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True) -> Document:
-    """One language edition of the report: `drafts` and chapter `intros` merged along the outline."""
-    return Assembler(edition, drafts, intros, is_draft, harmonize).document()
+def assemble(edition: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True,
+             bibliography=None) -> Document:
+    """One language edition of the report: `drafts` and chapter `intros` merged along the outline, cited
+    works in a References list at the end (`bibliography`: the merged references, or None)."""
+    return Assembler(edition, drafts, intros, is_draft, harmonize, bibliography).document()

@@ -36,8 +36,8 @@ from .codes import finding, with_severities
 from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
-from .intake import (DraftCache, Sources, read_and_convert, read_intros, read_loose, read_project, read_responses,
-                     read_statements, unusable_name)
+from .intake import (DraftCache, Sources, read_and_convert, read_bibliography, read_intros, read_loose, read_project,
+                     read_responses, read_statements, unusable_name)
 from .mail import Delivery, send_all, smtp_settings
 from .model import DRAFT_FORMATS, STATEMENTS_DIR, Contribution, Document, Draft, Finding, Place, Project
 from .pandoc import pandoc_version
@@ -143,7 +143,7 @@ def build(root: Path, options: Options = Options()) -> Build:
         edition = project.in_language(lang)
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
-                                options.harmonize)
+                                options.harmonize, sources.bibliography)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:  # both at once
             for fmt, (path, kept, set_aside) in zip(options.formats, writers.map(
                     lambda fmt: render_output(document, fmt, cache, versions), options.formats)):
@@ -366,6 +366,7 @@ def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes,
     intros = {key: intro for key, intro in read_intros(project)[0].items() if key[0] == chapter.id}
     submitted = {**sources.submitted, contribution.path: contribution.meta.submitted or dt.date.today()}
     chapter_sources = Sources([contribution] + neighbours, drafts, intros, {}, submitted, findings)
+    chapter_sources.bibliography, _ = read_bibliography(project, drafts)  # its citations resolved as `check` does
     checked = check_phase(project, chapter_sources, as_of or dt.date.today())
     findings = [f for f in checked.findings if f.path == contribution.relpath
                 or (f.section == section_id and f.code.startswith("timeline/"))]

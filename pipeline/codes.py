@@ -93,7 +93,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("input/too-complex", "error",
          "a draft nested too deep, or that pandoc cannot convert within its time and memory budget"),
     Code("input/citation", "info",
-         "`@name` or `[@key]` is read as a citation; the report has no bibliography, so it is printed as typed"),
+         "`@name` or `[@key]` is read as a citation; the project has no references at all, so it is printed as "
+         "typed"),
     Code("input/dangling-link", "warning",
          "a link to an anchor or bookmark the draft does not have, or with no address: the text is kept, "
          "unlinked"),
@@ -107,6 +108,14 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "deeper)"),
     Code("render/failed-draft", "error",
          "a renderer failed on this draft: the rest of the report is built, this draft as plain text"),
+    # issue 12
+    Code("cite/unknown-key", "error",
+         "a citation whose key no reference file of the project, of an agency or of a Word draft has: "
+         "printed as typed (the build does not fail)"),
+    Code("cite/duplicate-entry", "info",
+         "the same work in two reference files (same DOI, else title, year and first author): merged, "
+         "the first kept"),
+    Code("cite/incomplete-entry", "warning", "a reference without a year or a title"),
 )}
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pandocfilters import walk
 
-from . import wordaudit, wordml
+from . import bibliography, wordaudit, wordml
 from .codes import finding
 from .comments import docx_comments, odt_comments
 from .errors import DraftError, TooLarge
@@ -39,7 +39,7 @@ from .inventory import inventory
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comment, Contribution, Draft, Finding,
                     Metadata, Place, Project, Responses, Sources, Spot, StatementFile, WordAudit)
 from .normalise import Issue, neutralise, picture_problem
-from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast
+from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
 from .wordcount import count_words
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
@@ -54,10 +54,10 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "5"  # bump when the cached AST's shape changes
+CACHE_FORMAT = "6"  # bump when the cached AST's shape or the readers' options change (docx+citations)
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
-READERS = {"docx": "docx", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
+READERS = {"docx": "docx+citations", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
 METADATA = Field("map", default={}, fields={
     "status": Field("str", default="draft", choices=STATUSES),
     "submitted": Field("date"),
@@ -68,7 +68,7 @@ METADATA = Field("map", default={}, fields={
 WORD_FORMATS = {"docm": "docx", "dotx": "docx", "dotm": "docx"}  # macro-enabled files and templates are Word
 # Hidden files (.DS_Store, AppleDouble ._x, LibreOffice's .~lock.x#), Office lock files (~$x.docx), Windows'
 # thumbnails, sidecars and notes: never drafts.
-IGNORED = re.compile(r"^(\.|~\$|README|thumbs\.db$|desktop\.ini$)|\.(ya?ml|bak|tmp)$", re.I)
+IGNORED = re.compile(r"^(\.|~\$|README|thumbs\.db$|desktop\.ini$)|\.(ya?ml|bak|tmp|bib|json)$", re.I)
 
 
 def read_project(project: Project, convert: bool = True) -> Sources:
@@ -82,6 +82,8 @@ def read_project(project: Project, convert: bool = True) -> Sources:
         sources.intros, findings = read_intros(project)
         sources.findings += findings
         sources.statements, findings = read_statements(project)
+        sources.findings += findings
+        sources.bibliography, findings = read_bibliography(project, sources.drafts)
         sources.findings += findings
         sources.files = inventory(project.root, project.contributions_dir, sources.contributions, IGNORED,
                                   MAX_DRAFT_BYTES)
@@ -218,6 +220,7 @@ class DraftCache:
                 else:
                     if fmt == "docx":
                         ast["blocks"] = wordaudit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
+                        _embedded_references(ast, scratch)
                     _relative_media(ast, scratch)
                     (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
                 try:
@@ -269,6 +272,65 @@ def without_front_matter(data: bytes) -> bytes:
 
 
 FAILED = "failed.json"
+REFERENCES = "references.json"  # a Word draft's embedded citations' references (Zotero, Mendeley), as CSL JSON
+
+
+def _embedded_references(ast: dict, scratch: Path) -> None:
+    """The references pandoc's `+citations` docx reader put in the draft's metadata, written beside its AST
+    as CSL JSON (pandoc's own csljson writer turns its metadata back into CSL)."""
+    references = ast.get("meta", {}).get("references")
+    if not references:
+        return
+    document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": {"references": references}, "blocks": []}
+    try:
+        out = run_pandoc(["-f", "json", "-t", "csljson"], stdin=json.dumps(document).encode(),
+                         timeout=bibliography.PARSE_SECONDS, heap_mb=bibliography.PARSE_HEAP_MB)
+    except DraftError:
+        return  # the citations stay; their keys are then unknown (`cite/unknown-key`)
+    (scratch / REFERENCES).write_bytes(out)
+
+
+def draft_references(entry: Path) -> list[dict]:
+    """The references a converted Word draft carries (none for other drafts)."""
+    path = entry / REFERENCES
+    if not path.is_file():
+        return []
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return []
+    if not isinstance(found, list):
+        return []
+    return [e for e in found if isinstance(e, dict) and str(e.get("id") or "").strip()]
+
+
+def read_bibliography(project: Project, drafts: list[Draft]) -> tuple["bibliography.Bibliography", list[Finding]]:
+    """Every source of references merged into one bibliography: the project's files, each agency's
+    .bib/.json files (in agency order), then the Word drafts' embedded citations. A file that cannot be
+    read is `input/unreadable` and left out."""
+    sources, findings = [], []
+    candidates = [(project.root / name, bibliography.PROJECT_SCOPE, None) for name in bibliography.PROJECT_FILES]
+    base = project.contributions_dir
+    for agency in sorted(project.agencies):
+        folder = base / agency
+        if folder.is_dir() and not folder.is_symlink():
+            candidates += [(path, bibliography.agency_scope(agency), agency) for path in sorted(folder.iterdir())
+                           if path.suffix.lower() in bibliography.AGENCY_SUFFIXES and not path.name.startswith(".")]
+    for path, scope, agency in candidates:
+        if not (path.exists() or path.is_symlink()):
+            continue
+        place = Place(path.relative_to(project.root).as_posix(), agency=agency)
+        try:
+            entries = bibliography.parse(guarded_read(path, bibliography.MAX_BIBLIOGRAPHY_BYTES), path.suffix.lower())
+        except (Unreadable, DraftError) as exc:
+            findings.append(finding("input/unreadable", place, str(exc)))
+            continue
+        sources.append(bibliography.ReferenceFile(place, scope, entries))
+    for draft in drafts:
+        if draft.references:
+            sources.append(bibliography.ReferenceFile(draft.contribution.place, draft.contribution.relpath,
+                                                      draft.references))
+    return bibliography.merge(sources), findings
 _ERRORS = {cls.code: cls for cls in (DraftError, TooComplex, TooLarge)}
 
 
@@ -385,7 +447,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     measured = {"words": count_words(blocks), "tracked_changes": changes, "comments": comments,
                 "first_change": location, "threads": threads,
                 "audit": wordaudit.compare(scan, blocks) if scan else None,
-                "pictures": picture_problems(blocks, entry)}
+                "pictures": picture_problems(blocks, entry), "references": draft_references(entry)}
     measured["issues"] = neutralise(copy.deepcopy(blocks), measured["pictures"].get)[1]
     cache.remember(entry, measured)
     return Draft(contribution, blocks, entry, source=source, **measured), findings

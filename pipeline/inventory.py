@@ -26,6 +26,8 @@ def why_ignored(path: Path, depth: int, ignored: re.Pattern) -> str:
     if re.search(r"\.ya?ml$", name, re.I):
         return "metadata of the draft beside it" if any(
             path.with_suffix(f".{fmt}").exists() for fmt in ("docx", "docm", "dotx", "dotm", "odt")) else "not a draft"
+    if re.search(r"\.(bib|json)$", name, re.I):
+        return "references, merged into the report's bibliography"
     if ignored.search(name):
         return "not a draft (hidden, a backup or a note)"
     return ""

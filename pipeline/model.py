@@ -205,6 +205,7 @@ class Project:
     languages: list[str] = field(default_factory=list)  # editions, the source language first
     texts: dict = field(default_factory=dict)  # title, subtitle, coalition, edition: language → text
     severities: dict[str, str] = field(default_factory=dict)  # report.yaml's findings: code → severity or off
+    citation_style: str = ""  # a .csl file of the project, relative to its root; "" for pandoc's default
 
     @property
     def source_language(self) -> str:
@@ -354,6 +355,7 @@ class Draft:
     audit: WordAudit | None = None  # a Word draft's words and features, as intake measured them
     pictures: dict[str, tuple[str, str]] = field(default_factory=dict)  # source → (code, why) it cannot be shown
     issues: list = field(default_factory=list)  # normalise.Issue: what the assembly will have to neutralise
+    references: list[dict] = field(default_factory=list)  # CSL JSON of the citations a Word draft embeds
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
@@ -482,3 +484,4 @@ class Sources:
     findings: list[Finding] = field(default_factory=list)  # what could not be read, and why
     responses: "Responses | None" = None  # a filled-in comment–response matrix, when one is given
     files: list[InputFile] = field(default_factory=list)  # every file under contributions/, for the manifest
+    bibliography: object | None = None  # bibliography.Bibliography: every reference merged into one list

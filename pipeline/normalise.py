@@ -117,11 +117,15 @@ def anchors(blocks: list) -> dict[str, int]:
 
 
 Pictures = Callable[[str], "tuple[str, str] | None"]
+Cites = Callable[[str], "str | None"]
 
 
-def neutralise(blocks: list, pictures: Pictures) -> tuple[list, list[Issue]]:
+def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None) -> tuple[list, list[Issue]]:
     """`blocks` with everything a renderer would fail on made harmless, and one `Issue` per class of
-    problem found. `pictures(source)` says why a picture cannot be shown (see `picture_problem`)."""
+    problem found. `pictures(source)` says why a picture cannot be shown (see `picture_problem`);
+    `cites(key)` gives the bibliography's key for a citation's key, or None when it has none
+    (`Bibliography.resolver`): a citation with an unknown key is printed as typed. Without `cites` (the
+    project has no references) every citation is."""
     ids = anchors(blocks)
     seen: dict[str, list[str]] = {}  # code → the first words of each occurrence
     reasons: dict[str, str] = {}
@@ -132,8 +136,17 @@ def neutralise(blocks: list, pictures: Pictures) -> tuple[list, list[Issue]]:
 
     def fix(key, value, fmt, meta):
         if key == "Cite":
-            note("input/citation", stringify(value[1]))
-            return value[1] or [Str("@")]
+            if cites is None:
+                note("input/citation", stringify(value[1]))
+                return value[1] or [Str("@")]
+            keys = [cites(citation["citationId"]) for citation in value[0]]
+            unknown = [c["citationId"] for c, known in zip(value[0], keys) if known is None]
+            if unknown:
+                note("cite/unknown-key", stringify(value[1]) or unknown[0], _short(unknown[0]))
+                return value[1] or [Str("@" + unknown[0])]
+            for citation, known in zip(value[0], keys):
+                citation["citationId"] = known
+            return None
         if key == "Link":
             target = value[2][0].strip()
             internal = target.startswith("#")
@@ -220,6 +233,9 @@ MESSAGES: dict[str, Callable[[int, str], str]] = {
     "input/citation": lambda n, _: (
         f"{n} citation{'s' * (n != 1)} (@name or [@key]) but the report has no bibliography: printed as typed; "
         "to write an @ sign, put a backslash before it (\\@)"),
+    "cite/unknown-key": lambda n, key: (
+        f"{n} citation{'s' * (n != 1)} to a key no reference file has (first: '{key}'): printed as typed; "
+        "add the work to the agency's .bib or .json file (or the project's references), or correct the key"),
     "input/dangling-link": lambda n, why: (
         f"{n} link{'s' * (n != 1)} to nowhere (first: {why}): the text is kept without the link; "
         "point the link at a heading or bookmark of the draft, or remove it"),

@@ -49,8 +49,9 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + [f for intro in sources.intros.values() for f in blocks_glyph_findings(intro.blocks, intro.place)]
         + [f for editions in sources.statements.values() for s in editions.values()
            for f in text_glyph_findings(s.text, s.place)]
-        + [f for draft in usable for f in content_findings(draft)]
-        + [f for intro in sources.intros.values() for f in content_findings(intro)]
+        + [f for draft in usable for f in content_findings(draft, sources.bibliography)]
+        + [f for intro in sources.intros.values() for f in content_findings(intro, sources.bibliography)]
+        + (sources.bibliography.findings if sources.bibliography else [])
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros)

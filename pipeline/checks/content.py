@@ -10,12 +10,17 @@ from ..model import ChapterIntro, Draft, Finding
 from ..normalise import neutralise
 
 
-def content_findings(draft: Draft | ChapterIntro) -> list[Finding]:
-    """Citations without a bibliography, links to nowhere, pictures that are missing or too large, quotes
-    and lists nested too deep: in an agency's draft (measured when it was read, and cached with it) or an
-    editors' chapter introduction."""
-    if isinstance(draft, Draft):
-        issues, place = draft.issues, draft.contribution.place
-    else:
-        issues, place = neutralise(copy.deepcopy(draft.blocks), draft.pictures.get)[1], draft.place
+def content_findings(draft: Draft | ChapterIntro, bibliography=None) -> list[Finding]:
+    """Citations the bibliography does not know (any citation when the project has no references), links
+    to nowhere, pictures that are missing or too large, quotes and lists nested too deep: in an agency's
+    draft or an editors' chapter introduction. `bibliography`: the project's merged references. Without
+    one, a draft's issues were measured when it was read (and cached with it)."""
+    if isinstance(draft, Draft) and bibliography is None:
+        return [finding(issue.code, draft.contribution.place, issue.message, issue.location) for issue in draft.issues]
+    cites = None
+    if bibliography is not None:
+        cites = (bibliography.resolver(draft.contribution.relpath, draft.contribution.agency)
+                 if isinstance(draft, Draft) else bibliography.resolver(draft.relpath, None))
+    _, issues = neutralise(copy.deepcopy(draft.blocks), draft.pictures.get, cites)
+    place = draft.contribution.place if isinstance(draft, Draft) else draft.place
     return [finding(issue.code, place, issue.message, issue.location) for issue in issues]

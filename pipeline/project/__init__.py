@@ -67,6 +67,8 @@ REPORT = Field("map", required=True, fields={
         "tls": Field("str", default="auto", choices=("auto", "required", "off"),
                      help="auto: STARTTLS when the server offers it; required: never send without it."),
     }),
+    "citation_style": Field("str", help="A CSL style file of the project (e.g. styles/apa.csl) that citations and "
+                            "the References list follow; pandoc's Chicago author-date when absent."),
     "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
                       help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
@@ -97,6 +99,11 @@ def load_project(root: Path) -> Project:
         report_check.error(mark_of(raw_report, "slug"), "slug",
                            "the output file name must be lower-case letters, digits and hyphens")
         report["slug"] = None
+    style = report.get("citation_style")
+    if style and not _inside_file(root, style):
+        report_check.error(mark_of(raw_report, "citation_style"), "citation_style",
+                           f"'{style}' is not a .csl file of the project")
+        report["citation_style"] = None
 
     outline_check = Validator(OUTLINE_FILE)
     languages = _languages(raw_report, language, report.get("languages"), report_check)
@@ -119,9 +126,19 @@ def load_project(root: Path) -> Project:
         root=root, **plain, language=language, languages=languages, texts=texts, agencies=agencies,
         slug=report["slug"] or _slugify(plain["title"]), terminology=terminology, date=report["date"],
         due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, smtp=report["smtp"] or {},
-        workplan=workplan,
+        workplan=workplan, citation_style=report.get("citation_style") or "",
         milestones=milestones, parts=parts, severities=severities,
     )
+
+
+def _inside_file(root: Path, relpath: str) -> bool:
+    """`relpath` names a .csl file inside the project (not a link out of it)."""
+    path = (root / relpath)
+    try:
+        return (path.suffix.lower() == ".csl" and not path.is_symlink() and path.is_file()
+                and root in path.resolve().parents)
+    except OSError:
+        return False
 
 
 def _severities(raw, settings: dict, validator: Validator) -> dict[str, str]:

@@ -1,0 +1,166 @@
+"""One bibliography (issue 12): references from the project, the agencies' folders and Word drafts' Zotero
+fields merged, deduplicated, rendered once by citeproc into both outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+
+import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from pypdf import PdfReader
+
+from pipeline.bibliography import ReferenceFile, merge
+from pipeline.model import Place
+
+from .conftest import jointreport
+
+DOI = "10.1234/wspr.2017"
+TITLE = "World Social Protection Report 2017–19"
+NORTH_BIB = f"""@book{{ilo2017,
+  author = {{{{International Labour Office}}}},
+  title = {{{TITLE}}},
+  year = {{2017}},
+  publisher = {{ILO}},
+  address = {{Geneva}},
+  doi = {{{DOI}}}
+}}
+@report{{undated,
+  author = {{Someone, Anne}},
+  title = {{A note without a date}}
+}}
+"""
+SOUTH_BIB = f"""@book{{wspr2017,
+  author = {{{{International Labour Office}}}},
+  title = {{World social protection report 2017-19}},
+  year = {{2017}},
+  doi = {{https://doi.org/{DOI.upper()}}}
+}}
+"""
+ZOTERO = {
+    "citationID": "a1b2c3", "properties": {"formattedCitation": "(ILO 2017)", "plainCitation": "(ILO 2017)"},
+    "citationItems": [{"id": 77, "uris": ["http://zotero.org/users/1/items/WSPR17"], "itemData": {
+        "id": 77, "type": "book", "title": TITLE, "publisher": "ILO", "DOI": DOI,
+        "author": [{"literal": "International Labour Office"}], "issued": {"date-parts": [["2017"]]}}}],
+    "schema": "https://github.com/citation-style-language/schema/raw/master/csl-citation.json"}
+
+
+def zotero_docx(path):
+    """A Word draft whose one paragraph holds a Zotero citation field, as Zotero's Word plug-in writes it."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("Coverage remains low ")
+    code = "ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(ZOTERO, ensure_ascii=False)
+    for xml in ('<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+                '<w:r {ns}><w:instrText xml:space="preserve"> {code} </w:instrText></w:r>',
+                '<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
+                '<w:r {ns}><w:t>(ILO 2017)</w:t></w:r>',
+                '<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>',
+                '<w:r {ns}><w:t xml:space="preserve">, the report finds.</w:t></w:r>'):
+        paragraph._p.append(parse_xml(xml.format(ns=nsdecls("w"), code=code.replace("&", "&amp;")
+                                                 .replace("<", "&lt;"))))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return path
+
+
+def citing_project(fixture_project):
+    root = fixture_project("minimal")
+    (root / "contributions" / "north" / "refs.bib").write_text(NORTH_BIB, encoding="utf-8")
+    (root / "contributions" / "south" / "refs.bib").write_text(SOUTH_BIB, encoding="utf-8")
+    (root / "contributions" / "north" / "alpha.md").write_text(
+        "---\nstatus: cleared\n---\n\nCoverage is low [@ilo2017, p. 3]. South agrees [@wspr2017]. "
+        "A forthcoming study [@nobody2099] and a note [@undated].\n", encoding="utf-8")
+    (root / "contributions" / "south" / "beta.md").unlink()
+    zotero_docx(root / "contributions" / "south" / "beta.docx")
+    (root / "contributions" / "south" / "beta.yaml").write_text("status: cleared\n", encoding="utf-8")
+    return root
+
+
+def test_references_from_agencies_and_word_are_merged_and_rendered_once(fixture_project):
+    root = citing_project(fixture_project)
+    run = jointreport("check", "--project", str(root), "--format", "json")
+    cites = sorted((f["code"], f["path"], f["location"]) for f in run.json()["findings"]
+                   if f["code"].startswith(("cite/", "input/citation", "input/unreadable")))
+    assert cites == [
+        ("cite/duplicate-entry", "contributions/south/beta.docx", "77"),
+        ("cite/duplicate-entry", "contributions/south/refs.bib", "wspr2017"),
+        ("cite/incomplete-entry", "contributions/north/refs.bib", "undated"),
+        ("cite/unknown-key", "contributions/north/alpha.md", '"[@nobody2099]"'),
+    ]
+    unknown = next(f for f in run.json()["findings"] if f["code"] == "cite/unknown-key")
+    assert unknown["severity"] == "error" and "'nobody2099'" in unknown["message"]
+
+    build = jointreport("build", "--project", str(root), "--force")
+    assert build.code == 0, build.stderr
+    text = "\n".join(p.text for p in docx.Document(str(root / "build" / "a-minimal-joint-report.docx")).paragraphs)
+    pdf = " ".join(" ".join(page.extract_text().split()) for page in
+                   PdfReader(root / "build" / "a-minimal-joint-report.pdf").pages)
+    assert text.count("References") == 2  # in the contents, and the list's heading
+    assert [p.text for p in docx.Document(str(root / "build" / "a-minimal-joint-report.docx")).paragraphs
+            if p.style.name.startswith("Heading") and p.text == "References"] == ["References"]
+    for output in (" ".join(text.split()), pdf):
+        references = output[output.rindex("References"):]
+        assert references.count("World Social Protection Report") == 1, references
+        assert references.count("A Note Without a Date") == 1
+        assert "[@nobody2099]" in output  # an unknown key is printed as typed
+        assert "@ilo2017" not in output and "@wspr2017" not in output
+        assert "(International Labour Office 2017, 3)" in output
+        assert "remains low (International Labour Office 2017), the report finds" in output  # Zotero's, restyled
+    assert not [f for f in run.json()["findings"] if f["path"] == "contributions/south/beta.docx"
+                and f["code"] == "docx/content-lost"]
+
+
+def test_a_key_used_for_two_works_is_renamed_and_its_citations_follow():
+    def one(scope, key, title, year):
+        return ReferenceFile(Place(f"{scope or 'references.bib'}"), scope, [
+            {"id": key, "type": "book", "title": title, "issued": {"date-parts": [[year]]},
+             "author": [{"family": "Doe", "given": "Jane"}]}])
+
+    bib = merge([one("", "doe", "Social protection floors", 2011),
+                 one("contributions/south/", "doe", "Social Protection Floors!", 2011),  # the same work
+                 one("contributions/north/", "doe", "Universal pensions", 2012)])  # another work, same key
+    assert sorted(bib.entries) == ["doe", "doe-2"]
+    assert [(f.code, f.path) for f in bib.findings] == [("cite/duplicate-entry", "contributions/south/")]
+    assert bib.resolver("contributions/north/x.md", "north")("doe") == "doe-2"
+    assert bib.resolver("contributions/south/x.md", "south")("doe") == "doe"
+    assert bib.resolver("chapters/a.md", None)("doe") == "doe"
+    assert bib.resolver("chapters/a.md", None)("nobody") is None
+
+
+MINIMAL_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Titles only</title><id>titles-only</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="[" suffix="]"><text variable="title"/></layout></citation>
+  <bibliography><layout><text value="REF: "/><text variable="title"/></layout></bibliography>
+</style>
+"""
+
+
+def test_the_project_references_and_its_own_citation_style(fixture_project):
+    root = fixture_project("minimal")
+    (root / "references.yaml").write_text(
+        "references:\n- id: bachelet2011\n  type: report\n  title: Social protection floor for a fair and inclusive "
+        "globalization\n  issued: 2011\n  author: [{literal: Advisory Group chaired by Michelle Bachelet}]\n",
+        encoding="utf-8")
+    (root / "styles").mkdir()
+    (root / "styles" / "titles.csl").write_text(MINIMAL_CSL, encoding="utf-8")
+    with (root / "report.yaml").open("a", encoding="utf-8") as report:
+        report.write("citation_style: styles/titles.csl\n")
+    (root / "chapters" / "first.md").write_text("As the Bachelet report argued [@bachelet2011].\n", encoding="utf-8")
+    run = jointreport("check", "--project", str(root), "--format", "json")
+    assert [f for f in run.json()["findings"] if f["code"].startswith(("cite/", "input/citation"))] == []
+    build = jointreport("build", "--project", str(root), "--format", "docx", "--force")
+    assert build.code == 0, build.stderr
+    text = [p.text for p in docx.Document(str(root / "build" / "a-minimal-joint-report.docx")).paragraphs]
+    assert any("argued [Social protection floor for a fair and inclusive globalization]" in p for p in text)
+    assert text[-1] == "REF: Social protection floor for a fair and inclusive globalization"
+
+
+def test_a_citation_style_that_is_no_csl_file_of_the_project_is_a_project_error(fixture_project):
+    root = fixture_project("minimal")
+    with (root / "report.yaml").open("a", encoding="utf-8") as report:
+        report.write("citation_style: /etc/passwd\n")
+    run = jointreport("check", "--project", str(root))
+    assert run.code == 2 and "citation_style" in run.stderr + run.stdout
