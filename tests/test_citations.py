@@ -4,8 +4,6 @@ fields merged, deduplicated, rendered once by citeproc into both outputs."""
 from __future__ import annotations
 
 import json
-import subprocess
-import zipfile
 
 import docx
 from docx.oxml import parse_xml

@@ -63,6 +63,8 @@ class TokenStore:
     def issue(self, role: str, agency: str | None = None, note: str = "") -> tuple[Token, str]:
         """A new token and its secret; the secret is shown once and never written."""
         secret = secrets.token_urlsafe(32)
+        while secret.startswith("-"):  # a secret pasted after a command must not read as an option
+            secret = secrets.token_urlsafe(32)
         tokens = self.load()
         token = Token(f"t-{secrets.token_hex(4)}", role, agency, _digest(secret),
                       dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), note=note)
