@@ -273,7 +273,7 @@ def _headers(blocks: list) -> list:
             return []  # headings inside footnotes do not set the draft's top level
         return None
 
-    walk(copy.deepcopy(blocks), collect, "", {})
+    walk(blocks, collect, "", {})  # walk builds a new tree: `blocks` is left as it was
     return found
 
 

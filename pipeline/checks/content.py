@@ -15,7 +15,7 @@ def content_findings(draft: Draft | ChapterIntro, bibliography=None) -> list[Fin
     to nowhere, pictures that are missing or too large, quotes and lists nested too deep: in an agency's
     draft or an editors' chapter introduction. `bibliography`: the project's merged references. Without
     one, a draft's issues were measured when it was read (and cached with it)."""
-    if isinstance(draft, Draft) and bibliography is None:
+    if isinstance(draft, Draft) and (bibliography is None or not bibliography.entries):
         return [finding(issue.code, draft.contribution.place, issue.message, issue.location) for issue in draft.issues]
     cites = None
     if bibliography is not None:
