@@ -29,6 +29,7 @@ from .agreed import expand
 from .blocks import anchor, simple_table, styled
 from .files import media_name
 from .i18n import join_names, words
+from .numbering import NUMBER_KEY, adopt_references, mark_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (
     Activity,
@@ -75,18 +76,19 @@ class Assembler:
         """A generated phrase in the edition's language."""
         return i18n.text(self.project.language, key, **values)
 
-    def heading(self, level: int, text: str, ident: str, classes: list[str] | None = None) -> dict:
+    def heading(self, level: int, text: str, ident: str, classes: list[str] | None = None, num: str = "") -> dict:
         self.headings.append(Heading(level, text, ident))
-        return Header(level, [ident, classes or [], []], inlines(text))
+        return Header(level, [ident, classes or [], [[NUMBER_KEY, num]] if num else []], inlines(text))
 
     def document(self) -> Document:
         blocks = []
         for part in self.project.parts:
             blocks += self.part(part)
         blocks += self.workplan_annex() + self.annex()
+        blocks, captions = number(self.abbreviations(blocks) + blocks, self.project.language)
         return Document(
-            project=self.project, blocks=self.abbreviations(blocks) + blocks, headings=self.headings,
-            media=self.media, is_draft=self.is_draft, changes=self.changes,
+            project=self.project, blocks=blocks, headings=self.headings,
+            media=self.media, is_draft=self.is_draft, changes=self.changes, captions=captions,
         )
 
     def abbreviations(self, blocks: list) -> list:
@@ -113,7 +115,7 @@ class Assembler:
 
     def chapter(self, chapter: Chapter) -> list:
         title = f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title
-        blocks = [self.heading(2, title, anchor("ch", chapter.id), ["chapter"])]
+        blocks = [self.heading(2, title, anchor("ch", chapter.id), ["chapter"], str(chapter.number or ""))]
         intro = self.intros.get((chapter.id, self.project.language)) or self.intros.get(
             (chapter.id, self.project.source_language))
         if intro:
@@ -125,7 +127,8 @@ class Assembler:
         return blocks
 
     def section(self, section: Section) -> list:
-        blocks = [self.heading(SECTION_LEVEL, section.heading, anchor("sec", section.id), ["section"])]
+        blocks = [self.heading(SECTION_LEVEL, section.heading, anchor("sec", section.id), ["section"],
+                               str(section.number or ""))]
         texts = drafts_in_order(section, self.drafts)
         agencies = self.project.agencies
         if not texts:
@@ -150,7 +153,8 @@ class Assembler:
     def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin) -> list:
         """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
         then speak the coalition's language: agreed terms, agreed text."""
-        blocks, _ = neutralise(copy.deepcopy(blocks), lambda source: picture_problem(media_root, source))
+        blocks = adopt_references(mark_references(copy.deepcopy(blocks)), prefix)
+        blocks, _ = neutralise(blocks, lambda source: picture_problem(media_root, source))
         levels = [b["c"][0] for b in _headers(blocks)]
         shift = (top_level - min(levels)) if levels and top_level else 0
 

@@ -107,6 +107,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "deeper)"),
     Code("render/failed-draft", "error",
          "a renderer failed on this draft: the rest of the report is built, this draft as plain text"),
+    # issue 12 numbering
+    Code("xref/unknown-target", "warning",
+         "`@fig:x`, `@tbl:x` or `@sec:x` names no captioned figure, table or heading of the report: printed as "
+         "\"Figure ??\""),
 )}
 
 

@@ -23,6 +23,7 @@ from .schedule import timeline_findings
 from .statements import check_statements
 from .word import word_findings
 from .wording import AcronymState, check_text, check_wording
+from .xrefs import xref_findings
 
 FINAL_STAGE_ERRORS = ("lang/missing-translation", "review/unanswered-comment")  # what a release cannot carry, whatever its usual severity
 
@@ -51,6 +52,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
            for f in text_glyph_findings(s.text, s.place)]
         + [f for draft in usable for f in content_findings(draft)]
         + [f for intro in sources.intros.values() for f in content_findings(intro)]
+        + xref_findings(project, usable, list(sources.intros.values()))
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros)

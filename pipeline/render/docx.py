@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import mimetypes
+from xml.sax.saxutils import escape
 from pathlib import Path
 
 import docx
@@ -20,14 +21,14 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from lxml import etree
-from pandocfilters import Div, Para, RawBlock
+from pandocfilters import Div, Para, RawBlock, RawInline
 
 from .. import i18n
 from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
@@ -127,6 +128,64 @@ def table_of_contents(document: Document, title: str) -> list:
     return [RawBlock("openxml", xml)]
 
 
+def _text_run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def caption_label(lang: str, kind: str, number: str) -> list:
+    """"Figure 2.3: " as Word writes a caption: the chapter number as text, then a SEQ field restarting at
+    each Heading 2 (a chapter) whose result is already filled in, so Word and LibreOffice show it unupdated."""
+    chapter, _, count = number.rpartition(".")
+    seq = "Figure" if kind == "figure" else "Table"
+    restart = " \\s 2" if chapter else ""
+    xml = (_text_run(f"{i18n.text(lang, kind)} {chapter + '.' if chapter else ''}")
+           + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+           + f'<w:r><w:instrText xml:space="preserve"> SEQ {seq} \\* ARABIC{restart} </w:instrText></w:r>'
+           + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+           + _text_run(count) + '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + _text_run(": "))
+    return [RawInline("openxml", xml)]
+
+
+def lists_of_captions(document: Document) -> list:
+    """The lists of figures and of tables: Word TOC fields over the caption labels, their entries already
+    written (hyperlinks to the figures' and tables' bookmarks, PAGEREF page numbers Word fills on opening)."""
+    lang = document.project.language
+    paragraphs = []
+    for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
+        entries = [c for c in document.captions if c.kind == kind]
+        if not entries:
+            continue
+        heading = _w("p")
+        heading.append(_w("pPr"))
+        heading[0].append(_w("pStyle", val="TOCHeading"))
+        _run(heading, text=i18n.text(lang, title))
+        paragraphs.append(heading)
+        for index, entry in enumerate(entries):
+            p = _w("p")
+            ppr = etree.SubElement(p, f"{{{W}}}pPr")
+            ppr.append(_w("pStyle", val="TableofFigures"))
+            if index == 0:
+                _run(p, _field_char("begin"))
+                _run(p, _instruction(f' TOC \\h \\z \\c "{"Figure" if kind == "figure" else "Table"}" '))
+                _run(p, _field_char("separate"))
+            link = etree.SubElement(p, f"{{{W}}}hyperlink")
+            link.set(f"{{{W}}}anchor", entry.identifier)
+            link.set(f"{{{W}}}history", "1")
+            _run(link, text=f"{entry.label}: {entry.text}")
+            _run(link, _w("tab"))
+            _run(link, _field_char("begin"))
+            _run(link, _instruction(f" PAGEREF {entry.identifier} \\h "))
+            _run(link, _field_char("separate"))
+            _run(link, text="")
+            _run(link, _field_char("end"))
+            if index == len(entries) - 1:
+                _run(p, _field_char("end"))
+            paragraphs.append(p)
+    if not paragraphs:
+        return []
+    return [PAGE_BREAK, RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
+
+
 def front_matter(document: Document) -> list:
     project = document.project
     cover = [
@@ -139,11 +198,14 @@ def front_matter(document: Document) -> list:
         cover.append(_styled("Cover Edition", i18n.long_date(project.date, project.language)))
     if document.is_draft:
         cover.append(_styled("Draft Mark", draft_mark(document)))
-    return cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
+    return (cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
+            + lists_of_captions(document))
 
 
 def render_docx(document: Document, output: Path) -> Path:
     blocks, media = with_workplan_chart(document)
+    lang = document.project.language
+    blocks = label_captions(blocks, lambda kind, number: caption_label(lang, kind, number))
     write_atomically(output, finish(document, to_docx(document.project, front_matter(document) + blocks, media)))
     return output
 

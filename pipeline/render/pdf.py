@@ -7,16 +7,17 @@ and the report's images — never the project or the drafts themselves.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from pandocfilters import Emph, RawBlock, RawInline
+from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str
 
 from .. import i18n
 from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
 from .typst import compile_staged
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
@@ -89,7 +90,28 @@ def render_pdf(document: Document, output: Path) -> Path:
         "agencies": " · ".join(a.short for a in project.agencies.values()),
     }
     blocks, media = with_workplan_chart(document)
-    return typeset(project, TEMPLATE, blocks, media, inputs, output)
+    lang = project.language
+    blocks = label_captions(blocks, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
+    return typeset(project, TEMPLATE, lists_of_captions(document) + blocks, media, inputs, output)
+
+
+def lists_of_captions(document: Document) -> list:
+    """The front matter's lists of figures and of tables: each caption linked to its figure or table, with
+    the page Typst puts it on."""
+    lang = document.project.language
+    blocks = []
+    for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
+        entries = [c for c in document.captions if c.kind == kind]
+        if not entries:
+            continue
+        heading = json.dumps(i18n.text(lang, title), ensure_ascii=False)
+        blocks.append(RawBlock("typst", f"#heading(level: 2, outlined: false, numbering: none, {heading})"))
+        for entry in entries:
+            page = f"#box(width: 1fr, repeat[.~])#context counter(page).at(<{entry.identifier}>).first()"
+            blocks.append(Para([Link(["", ["lof"], []], [Str(entry.label), RawInline("typst", "#h(0.8em)"),
+                                                         *inlines(entry.text), RawInline("typst", page)],
+                                     ["#" + entry.identifier, ""])]))
+    return blocks
 
 
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],

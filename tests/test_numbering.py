@@ -1,0 +1,61 @@
+"""Figures and tables numbered per chapter, lists of them, cross-references: one numbering pass, both outputs."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from pypdf import PdfReader
+
+from .conftest import jointreport
+
+CAPTIONS = ["Figure 1.1", "Figure 1.2", "Figure 2.1", "Table 1.1", "Table 1.2", "Table 2.1"]
+
+
+def numbered_project(fixture_project):
+    """The fixture project; its Markdown figures name pictures a Markdown draft cannot carry, so they print
+    their descriptions (input/missing-image): numbering does not depend on the pictures."""
+    return fixture_project("numbers")
+
+
+def test_check_reports_the_unknown_target_and_takes_no_cross_reference_for_a_citation(fixture_project):
+    root = numbered_project(fixture_project)
+    findings = jointreport("check", "--project", str(root), "--format", "json").json()["findings"]
+    codes = [(f["code"], f["path"]) for f in findings]
+    assert ("xref/unknown-target", "contributions/north/alpha.md") in codes
+    unknown = [f for f in findings if f["code"] == "xref/unknown-target"]
+    assert len(unknown) == 1 and "@fig:nowhere" in unknown[0]["message"]
+    assert not [f for f in findings if f["code"] == "input/citation"]
+
+
+def test_both_outputs_number_per_chapter_list_and_cross_reference_alike(fixture_project):
+    root = numbered_project(fixture_project)
+    run = jointreport("build", "--project", str(root), "--format", "docx,pdf")
+    assert run.code == 0, run.stderr
+    out = root / "build"
+    with zipfile.ZipFile(out / "a-numbered-joint-report.docx") as archive:
+        body = archive.read("word/document.xml").decode()
+    paragraphs = [re.sub(r"<[^>]+>", "", re.sub(r"<w:instrText[^>]*>.*?</w:instrText>", "", p))
+                  for p in re.findall(r"<w:p[ >].*?</w:p>", body)]
+    docx_text = "\n".join(paragraphs)
+    # Word caption fields: SEQ restarting at each chapter (Heading 2), their results already filled in.
+    assert len(re.findall(r"SEQ Figure \\\* ARABIC \\s 2", body)) == 3
+    assert len(re.findall(r"SEQ Table \\\* ARABIC \\s 2", body)) == 3
+    pdf_text = "\n".join(page.extract_text() for page in PdfReader(str(out / "a-numbered-joint-report.pdf")).pages)
+    for text in (docx_text, pdf_text):
+        flat = " ".join(text.split())
+        for label in CAPTIONS:
+            assert f"{label}: " in flat, label
+        assert "Figure 1.1: Cost of a basic social protection floor" in flat
+        assert "Table 1.2: Coverage by region" in flat
+        assert "Table 1.3" not in flat and "Table 3" not in flat  # uncaptioned and generated tables: no number
+        assert "List of figures" in flat and "List of tables" in flat
+        assert "as Figure 1.1 shows; Table 1.1 gives the rates" in flat
+        assert "Financing returns to Table 1.1 and to Figure 1.1" in flat
+        assert "Section 2.1 discusses financing" in flat
+        assert "Figure ??" in flat  # the unknown target, reported by check
+        assert "fig:" not in flat and "tbl:" not in flat and "fig_" not in flat
+    # The DOCX's cross-references are hyperlinks to the figures' and tables' bookmarks.
+    anchors = set(re.findall(r'<w:hyperlink w:anchor="([^"]+)"', body))
+    names = set(re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', body))
+    assert "alpha_north_fig_costs" in anchors and "alpha_north_fig_costs" in names
