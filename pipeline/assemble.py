@@ -153,7 +153,7 @@ class Assembler:
     def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin) -> list:
         """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
         then speak the coalition's language: agreed terms, agreed text."""
-        blocks = adopt_references(mark_references(copy.deepcopy(blocks)), prefix)
+        blocks = adopt_references(mark_references(blocks), prefix)
         blocks, _ = neutralise(blocks, lambda source: picture_problem(media_root, source))
         levels = [b["c"][0] for b in _headers(blocks)]
         shift = (top_level - min(levels)) if levels and top_level else 0

@@ -17,6 +17,7 @@ uses `unknown_references` on the same functions to report
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from pandocfilters import Link, Span, Str, stringify, walk
@@ -42,14 +43,22 @@ class Caption:
 
 
 def _kind_of(key: str) -> str | None:
+    if key.startswith("_Ref"):
+        return "ref"
     prefix = key.split(":", 1)[0]
     return prefix if prefix in KINDS and ":" in key and key.split(":", 1)[1] else None
 
 
 def mark_references(blocks: list) -> list:
-    """`@fig:x` / `@tbl:x` / `@sec:x` citations → Spans of class `xref` (other citations are left alone)."""
+    """`@fig:x` / `@tbl:x` / `@sec:x` citations, and a Word draft's cross-references to its own captions
+    (REF fields to a `_Ref…` bookmark, which pandoc reads as links), → Spans of class `xref`. Other
+    citations and links are left alone. `blocks` are not changed: a copy is returned."""
+    blocks = copy.deepcopy(blocks)
+    captions = _word_caption_bookmarks(blocks)
 
     def visit(key, value, fmt, meta):
+        if key == "Link" and value[2][0][1:] in captions and value[2][0].startswith("#"):
+            return Span(["", [XREF_CLASS], [["target", value[2][0][1:]]]], [])
         if key != "Cite":
             return None
         citations = value[0]
@@ -63,6 +72,33 @@ def mark_references(blocks: list) -> list:
         return out
 
     return walk(blocks, visit, "", {})
+
+
+def _word_caption_bookmarks(blocks: list) -> set[str]:
+    """A Word caption's `_Ref…` bookmark (an anchor Span at the start of the caption, as pandoc reads it)
+    becomes its figure's or table's identifier, so a REF field to it is a cross-reference to the figure."""
+    found = set()
+
+    def visit(key, value, fmt, meta):
+        if key not in ("Figure", "Table") or value[0][0] or not _has_caption(value[1]):
+            return None
+        first = value[1][1][0]
+        if first["t"] not in ("Plain", "Para"):
+            return None
+        words = first["c"]
+        for index, item in enumerate(words):
+            if item["t"] != "Span" or item["c"][1]:
+                break
+            ident = item["c"][0][0]
+            if ident.startswith("_Ref"):
+                value[0][0] = ident
+                del words[index]
+                found.add(ident)
+                break
+        return None
+
+    walk(blocks, visit, "", {})
+    return found
 
 
 def references(blocks: list) -> list[str]:
@@ -170,7 +206,7 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             found = _resolve(_attrs(value[0]), originals, by_identifier)
             if found is None:
                 target = _attrs(value[0]).get("target", "")
-                kind = KINDS.get(_kind_of(target) or "", "figure")
+                kind = KINDS.get(_kind_of(target) or "", "figure")  # a Word _Ref always finds its caption
                 return Str(f"{i18n.text(lang, kind)} ??")
             identifier, label = found
             return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])

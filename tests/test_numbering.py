@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 
+import docx
 from pypdf import PdfReader
 
 from .conftest import jointreport
@@ -59,3 +60,62 @@ def test_both_outputs_number_per_chapter_list_and_cross_reference_alike(fixture_
     anchors = set(re.findall(r'<w:hyperlink w:anchor="([^"]+)"', body))
     names = set(re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', body))
     assert "alpha_north_fig_costs" in anchors and "alpha_north_fig_costs" in names
+
+
+def _field_runs(instruction: str, result: str) -> list[str]:
+    return [f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
+            f'<w:r {W}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+            f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>', f'<w:r {W}><w:t>{result}</w:t></w:r>',
+            f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>']
+
+
+def _word_draft_with_captions(path):
+    """A Word draft as Word writes captions and cross-references: a picture, its "Figure 1: …" Caption
+    paragraph whose number is a SEQ field inside a _Ref bookmark, a REF field to that bookmark in the text;
+    a table under a "Table 1: …" caption."""
+    from docx.oxml import parse_xml
+
+    from .docxfactory import tiny_png
+
+    word = docx.Document()
+    text = word.add_paragraph()
+    for xml in [f'<w:r {W}><w:t xml:space="preserve">Word sees it too: </w:t></w:r>',
+                *_field_runs("REF _Ref52717 \\h", "Figure 1"),
+                f'<w:r {W}><w:t xml:space="preserve"> rises.</w:t></w:r>']:
+        text._p.append(parse_xml(xml))
+    picture = path.with_suffix(".png")
+    picture.write_bytes(tiny_png((20, 60, 120)))
+    word.add_picture(str(picture))
+    picture.unlink()
+    caption = word.add_paragraph(style="Caption")
+    for xml in [f'<w:bookmarkStart {W} w:id="7" w:name="_Ref52717"/>', f'<w:r {W}><w:t xml:space="preserve">Figure </w:t></w:r>',
+                *_field_runs("SEQ Figure \\* ARABIC", "1"), f'<w:bookmarkEnd {W} w:id="7"/>',
+                f'<w:r {W}><w:t xml:space="preserve">: Public social spending over time</w:t></w:r>']:
+        caption._p.append(parse_xml(xml))
+    word.add_paragraph("Table 1: Sources of financing", style="Caption")
+    table = word.add_table(rows=2, cols=2)
+    for (row, column), value in {(0, 0): "Source", (0, 1): "Share", (1, 0): "Taxes", (1, 1): "70 %"}.items():
+        table.cell(row, column).text = value
+    word.save(str(path))
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_a_word_drafts_captions_and_ref_fields_join_the_numbering(fixture_project):
+    root = fixture_project("numbers")
+    (root / "contributions" / "north" / "gamma.md").unlink()
+    _word_draft_with_captions(root / "contributions" / "north" / "gamma.docx")
+    (root / "contributions" / "north" / "gamma.yaml").write_text("status: final\n")
+    run = jointreport("build", "--project", str(root), "--format", "docx,pdf")
+    assert run.code == 0, run.stderr
+    out = root / "build"
+    pdf_text = " ".join(" ".join(page.extract_text() for page in
+                                 PdfReader(str(out / "a-numbered-joint-report.pdf")).pages).split())
+    word = docx.Document(str(out / "a-numbered-joint-report.docx"))
+    docx_text = " ".join(" ".join(p.text for p in word.paragraphs).split())
+    for text in (pdf_text, docx_text):
+        assert "Word sees it too: Figure 2.1 rises." in text, text[text.find("Word sees"):][:300]
+        assert "Figure 2.1: Public social spending over time" in text
+        assert "Table 2.1: Sources of financing" in text
+        assert "Figure 1:" not in text and "_Ref" not in text
