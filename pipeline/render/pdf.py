@@ -41,6 +41,21 @@ def _wrap(style_class: str, attr: list, blocks: list):
     return [RawBlock("typst", f"#{function}["), *blocks, RawBlock("typst", "]")]
 
 
+RECTO = RawBlock("typst", "#{\n  pagebreak(weak: true)\n  context if calc.even(here().page()) "
+                          "{ page(header: none, footer: none, []) }\n}")
+
+
+def _on_right_hand_pages(blocks: list) -> list:
+    """Parts and chapters open on a right-hand page: an empty left-hand page, with no running head or folio,
+    goes before one that would open on the left."""
+    out = []
+    for block in blocks:
+        if block.get("t") == "Header" and {"part", "chapter"} & set(block["c"][1][1]):
+            out.append(RECTO)
+        out.append(block)
+    return out
+
+
 def _for_typst(blocks: list) -> list:
     """Typst draws PNG, JPEG, GIF and SVG only (Word's EMF/WMF/TIFF pictures become a note), and
     centres table cells pandoc leaves at 'default' alignment: make those left-aligned like Word does."""
@@ -92,7 +107,8 @@ def render_pdf(document: Document, output: Path) -> Path:
     blocks, media = with_workplan_chart(document)
     lang = project.language
     blocks = label_captions(blocks, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
-    return typeset(project, TEMPLATE, lists_of_captions(document) + blocks, media, inputs, output)
+    blocks = _on_right_hand_pages(lists_of_captions(document) + blocks)
+    return typeset(project, TEMPLATE, blocks, media, inputs, output)
 
 
 def lists_of_captions(document: Document) -> list:
