@@ -10,6 +10,7 @@ are added here because they depend on the project, not on the template.
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import mimetypes
 from xml.sax.saxutils import escape
@@ -256,6 +257,9 @@ def finish(document: Document, data: bytes) -> bytes:
     footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
     _blank_paragraph(section.first_page_footer, footer_style, width)
 
+    _open_on_right_hand_pages(word)
+    _hanging_footnote_numbers(word)
+
     for restart in list(word.element.body.iter(qn("w:numRestart"))):  # pandoc restarts footnotes each section;
         restart.getparent().remove(restart)  # LibreOffice then numbers them all "1"
 
@@ -268,6 +272,49 @@ def finish(document: Document, data: bytes) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
+
+
+def _open_on_right_hand_pages(word) -> None:
+    """Parts and chapters (Heading 1 and 2) open a new section starting on an odd page. The first section (the
+    cover and contents) keeps its distinct first page; the others do not, because LibreOffice restarts the
+    page numbers at every section with one, so the opening pages of the DOCX keep their running head."""
+    body = word.element.body
+    final = body.find(qn("w:sectPr"))
+    if final is None:
+        return
+    styles = {style_named(word, name).style_id for name in ("Heading 1", "Heading 2") if style_named(word, name)}
+    headings = [p for p in body.iterchildren(qn("w:p"))
+                if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val in styles]
+    for paragraph in headings:
+        section = copy.deepcopy(final)
+        for old in section.findall(qn("w:type")):
+            section.remove(old)
+        section.insert(0, _w("type", val="oddPage"))
+        if headings.index(paragraph):
+            for title_page in section.findall(qn("w:titlePg")):
+                section.remove(title_page)
+        breaker = _w("p")
+        breaker.append(_w("pPr"))
+        breaker[0].append(section)
+        paragraph.addprevious(breaker)
+        paragraph.pPr.get_or_add_pageBreakBefore().val = False  # the section break already starts the page
+
+
+def _hanging_footnote_numbers(word) -> None:
+    """A tab, not a space, after each footnote's number: with the Footnote Text style's hanging indent, the
+    number stands in the margin of the note."""
+    for part in word.part.package.iter_parts():
+        if not str(part.partname).endswith("/footnotes.xml"):
+            continue
+        root = part.element if hasattr(part, "element") else etree.fromstring(part.blob)
+        for reference in root.iter(qn("w:footnoteRef")):
+            run = reference.getparent().getnext()
+            text = run.find(qn("w:t")) if run is not None and run.tag == qn("w:r") else None
+            if text is not None and text.text == " ":
+                run.remove(text)
+                run.append(_w("tab"))
+        if not hasattr(part, "element"):
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _text_width(section):
