@@ -26,7 +26,7 @@ from pandocfilters import (
 
 from . import i18n
 from .agreed import expand
-from .blocks import anchor, simple_table, styled
+from .blocks import anchor, repeats_title, simple_table, styled
 from .files import media_name
 from .i18n import join_names, words
 from .numbering import NUMBER_KEY, adopt_references, mark_references, number
@@ -146,7 +146,8 @@ class Assembler:
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
             origin = Origin(contribution.relpath, draft.source, contribution.lang)
-            adopted = self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
+            own = draft.blocks[1:] if repeats_title(draft.blocks, (section.title, section.heading)) else draft.blocks
+            adopted = self.adopt(own, draft.media_dir, prefix, SECTION_LEVEL + 1, origin)
             blocks.append(from_file(contribution.relpath, adopted))
         return blocks
 
