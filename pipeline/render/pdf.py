@@ -41,13 +41,14 @@ def _wrap(style_class: str, attr: list, blocks: list):
     return [RawBlock("typst", f"#{function}["), *blocks, RawBlock("typst", "]")]
 
 
+BLANK = "jointreport-blank"  # a template may leave the running head off a page that holds this label
 RECTO = RawBlock("typst", "#{\n  pagebreak(weak: true)\n  context if calc.even(here().page()) "
-                          "{ page(header: none, footer: none, []) }\n}")
+                          f"{{ page(footer: none)[#metadata(none) <{BLANK}>] }}\n}}")
 
 
 def _on_right_hand_pages(blocks: list) -> list:
-    """Parts and chapters open on a right-hand page: an empty left-hand page, with no running head or folio,
-    goes before one that would open on the left."""
+    """Parts and chapters open on a right-hand page: an empty left-hand page, with no folio (and, in the
+    built-in template, no running head: only the draft mark), goes before one that would open on the left."""
     out = []
     for block in blocks:
         if block.get("t") == "Header" and {"part", "chapter"} & set(block["c"][1][1]):
