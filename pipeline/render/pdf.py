@@ -41,14 +41,14 @@ def _wrap(style_class: str, attr: list, blocks: list):
     return [RawBlock("typst", f"#{function}["), *blocks, RawBlock("typst", "]")]
 
 
-BLANK = "jointreport-blank"  # a template may leave the running head off a page that holds this label
-RECTO = RawBlock("typst", "#{\n  pagebreak(weak: true)\n  context if calc.even(here().page()) "
-                          f"{{ page(footer: none)[#metadata(none) <{BLANK}>] }}\n}}")
+# A part or chapter opens on a right-hand page. The label marks where the text before it ends, so a template
+# can tell the empty left-hand page Typst may leave (a page between that mark and the opening) and give it
+# no running head or folio. (Choosing that page with `context` and `here()` would make the layout oscillate.)
+RECTO = RawBlock("typst", "#metadata(none) <jointreport-recto>\n#pagebreak(weak: true, to: \"odd\")")
 
 
 def _on_right_hand_pages(blocks: list) -> list:
-    """Parts and chapters open on a right-hand page: an empty left-hand page, with no folio (and, in the
-    built-in template, no running head: only the draft mark), goes before one that would open on the left."""
+    """Parts and chapters open on a right-hand page: Typst leaves a left-hand page empty where needed."""
     out = []
     for block in blocks:
         if block.get("t") == "Header" and {"part", "chapter"} & set(block["c"][1][1]):
@@ -128,7 +128,9 @@ def lists_of_captions(document: Document) -> list:
             blocks.append(Para([Link(["", ["lof"], []], [Str(entry.label), RawInline("typst", "#h(0.8em)"),
                                                          *inlines(entry.text), RawInline("typst", page)],
                                      ["#" + entry.identifier, ""])]))
-    return blocks
+    if not blocks:
+        return []
+    return [RawBlock("typst", "#[\n#set par(justify: false, hanging-indent: 2em)"), *blocks, RawBlock("typst", "]")]
 
 
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
