@@ -108,7 +108,9 @@ def render_pdf(document: Document, output: Path) -> Path:
     blocks, media = with_workplan_chart(document)
     lang = project.language
     blocks = label_captions(blocks, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
-    blocks = _on_right_hand_pages(lists_of_captions(document) + blocks)
+    # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
+    own_numbers_off = RawBlock("typst", "#set figure(numbering: none)")
+    blocks = [own_numbers_off] + _on_right_hand_pages(lists_of_captions(document) + blocks)
     return typeset(project, TEMPLATE, blocks, media, inputs, output)
 
 
