@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 
 import docx
 from pypdf import PdfReader
 
-from .conftest import jointreport
+from .conftest import jointreport, needs_client
 
 CAPTIONS = ["Figure 1.1", "Figure 1.2", "Figure 2.1", "Table 1.1", "Table 1.2", "Table 2.1"]
 
@@ -122,3 +123,21 @@ def test_a_word_drafts_captions_and_ref_fields_join_the_numbering(fixture_projec
         assert "Figure 2.1: Public social spending over time" in text
         assert "Table 2.1: Sources of financing" in text
         assert "Figure 1:" not in text and "_Ref" not in text
+
+
+@needs_client("soffice")
+def test_libreoffice_shows_the_same_numbers_when_it_recounts_the_fields(fixture_project, tmp_path):
+    """LibreOffice recounts every SEQ field on opening and ignores Word's per-chapter restart (\\s 2): the
+    first caption of each chapter also restarts the count (\\r 1), so it shows the numbers Word does."""
+    root = fixture_project("numbers")
+    assert jointreport("build", "--project", str(root), "--format", "docx").code == 0
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(root / "build" / "a-numbered-joint-report.docx")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(tmp_path / "a-numbered-joint-report.pdf"))
+                             .pages).split())
+    for label in CAPTIONS:
+        assert f"{label}: " in text, label
+    assert "Figure 1.3" not in text and "Table 2.3" not in text

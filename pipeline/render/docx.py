@@ -138,7 +138,9 @@ def caption_label(lang: str, kind: str, number: str) -> list:
     each Heading 2 (a chapter) whose result is already filled in, so Word and LibreOffice show it unupdated."""
     chapter, _, count = number.rpartition(".")
     seq = "Figure" if kind == "figure" else "Table"
-    restart = " \\s 2" if chapter else ""
+    # \s 2: Word restarts the count at each Heading 2 (a chapter); \r 1 on a chapter's first caption says the
+    # same to LibreOffice, which ignores \s and recounts every SEQ field when it opens a file
+    restart = (" \\s 2" if chapter else "") + (" \\r 1" if count == "1" else "")
     xml = (_text_run(f"{i18n.text(lang, kind)} {chapter + '.' if chapter else ''}")
            + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
            + f'<w:r><w:instrText xml:space="preserve"> SEQ {seq} \\* ARABIC{restart} </w:instrText></w:r>'
