@@ -9,7 +9,6 @@ section heading, images are renamed by content hash. Footnotes are inline
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,10 @@ from pandocfilters import (
 from . import i18n
 from .agreed import expand
 from .bibliography import cited_keys, render_citations
-from .blocks import anchor, simple_table, styled
+from .blocks import anchor, repeats_title, simple_table, styled
 from .files import media_name
 from .i18n import join_names, words
+from .numbering import NUMBER_KEY, adopt_references, mark_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (
     Activity,
@@ -78,9 +78,9 @@ class Assembler:
         """A generated phrase in the edition's language."""
         return i18n.text(self.project.language, key, **values)
 
-    def heading(self, level: int, text: str, ident: str, classes: list[str] | None = None) -> dict:
+    def heading(self, level: int, text: str, ident: str, classes: list[str] | None = None, num: str = "") -> dict:
         self.headings.append(Heading(level, text, ident))
-        return Header(level, [ident, classes or [], []], inlines(text))
+        return Header(level, [ident, classes or [], [[NUMBER_KEY, num]] if num else []], inlines(text))
 
     def document(self) -> Document:
         blocks = []
@@ -88,9 +88,10 @@ class Assembler:
             blocks += self.part(part)
         blocks += self.workplan_annex() + self.annex()
         blocks = self.references(blocks)
+        blocks, captions = number(self.abbreviations(blocks) + blocks, self.project.language)
         return Document(
-            project=self.project, blocks=self.abbreviations(blocks) + blocks, headings=self.headings,
-            media=self.media, is_draft=self.is_draft, changes=self.changes,
+            project=self.project, blocks=blocks, headings=self.headings,
+            media=self.media, is_draft=self.is_draft, changes=self.changes, captions=captions,
         )
 
     def abbreviations(self, blocks: list) -> list:
@@ -117,7 +118,7 @@ class Assembler:
 
     def chapter(self, chapter: Chapter) -> list:
         title = f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title
-        blocks = [self.heading(2, title, anchor("ch", chapter.id), ["chapter"])]
+        blocks = [self.heading(2, title, anchor("ch", chapter.id), ["chapter"], str(chapter.number or ""))]
         intro = self.intros.get((chapter.id, self.project.language)) or self.intros.get(
             (chapter.id, self.project.source_language))
         if intro:
@@ -130,7 +131,8 @@ class Assembler:
         return blocks
 
     def section(self, section: Section) -> list:
-        blocks = [self.heading(SECTION_LEVEL, section.heading, anchor("sec", section.id), ["section"])]
+        blocks = [self.heading(SECTION_LEVEL, section.heading, anchor("sec", section.id), ["section"],
+                               str(section.number or ""))]
         texts = drafts_in_order(section, self.drafts)
         agencies = self.project.agencies
         if not texts:
@@ -148,7 +150,8 @@ class Assembler:
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
             origin = Origin(contribution.relpath, draft.source, contribution.lang)
-            adopted = self.adopt(draft.blocks, draft.media_dir, prefix, SECTION_LEVEL + 1, origin,
+            own = draft.blocks[1:] if repeats_title(draft.blocks, (section.title, section.heading)) else draft.blocks
+            adopted = self.adopt(own, draft.media_dir, prefix, SECTION_LEVEL + 1, origin,
                                  self.cites(contribution.relpath, contribution.agency))
             blocks.append(from_file(contribution.relpath, adopted))
         return blocks
@@ -172,7 +175,8 @@ class Assembler:
               cites=None) -> list:
         """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
         then speak the coalition's language: agreed terms, agreed text."""
-        blocks, _ = neutralise(copy.deepcopy(blocks), lambda source: picture_problem(media_root, source), cites)
+        blocks = adopt_references(mark_references(blocks), prefix)  # a copy: the draft's blocks stay as read
+        blocks, _ = neutralise(blocks, lambda source: picture_problem(media_root, source), cites)
         levels = [b["c"][0] for b in _headers(blocks)]
         shift = (top_level - min(levels)) if levels and top_level else 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pandocfilters import Div, Plain
+from pandocfilters import Div, Plain, stringify
 
 from .textruns import inlines
 
@@ -38,3 +38,18 @@ def simple_table(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: t
         [[["", [], []], 0, [], [row(r) for r in rows]]],
         [["", [], []], []],
     ]}
+
+
+def _title_words(text: str) -> str:
+    """'1.2  Social Protection Floor:' → 'social protection floor': a title as compared, not as printed."""
+    text = re.sub(r"^\s*(\d+(\.\d+)*\.?|[IVXLC]+\.)\s+", "", text.strip())
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def repeats_title(blocks: list, titles: tuple[str, ...]) -> bool:
+    """Whether the draft opens with a heading that only repeats its section's title (with or without the
+    section's number): the report prints the title once, so the assembler drops that heading."""
+    if not blocks or blocks[0].get("t") != "Header":
+        return False
+    heading = _title_words(stringify(blocks[0]["c"][2]))
+    return bool(heading) and heading in {_title_words(t) for t in titles if t}

@@ -116,6 +116,12 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "the same work in two reference files (same DOI, else title, year and first author): merged, "
          "the first kept"),
     Code("cite/incomplete-entry", "warning", "a reference without a year or a title"),
+    # issue 12 numbering
+    Code("xref/unknown-target", "warning",
+         "`@fig:x`, `@tbl:x` or `@sec:x` names no captioned figure, table or heading of the report: printed as "
+         "\"Figure ??\""),
+    Code("outline/duplicate-title", "info",
+         "a draft opens with a heading that repeats its section's title: the report prints the title once"),
 )}
 
 

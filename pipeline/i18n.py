@@ -11,6 +11,11 @@ import datetime as dt
 
 STRINGS = {
     "en": {
+        "figure": "Figure",
+        "table": "Table",
+        "section_ref": "Section",
+        "list_of_figures": "List of figures",
+        "list_of_tables": "List of tables",
         "contents": "Contents",
         "draft_mark": "DRAFT – not for circulation",
         "part": "Part {numeral}: {title}",
@@ -39,6 +44,11 @@ STRINGS = {
         "date": "{day} {month} {year}",
     },
     "fr": {
+        "figure": "Figure",
+        "table": "Tableau",
+        "section_ref": "Section",
+        "list_of_figures": "Liste des figures",
+        "list_of_tables": "Liste des tableaux",
         "contents": "Table des matières",
         "draft_mark": "PROJET – ne pas diffuser",
         "part": "Partie {numeral} : {title}",
@@ -67,6 +77,11 @@ STRINGS = {
         "date": "{day} {month} {year}",
     },
     "es": {
+        "figure": "Figura",
+        "table": "Cuadro",
+        "section_ref": "Sección",
+        "list_of_figures": "Índice de figuras",
+        "list_of_tables": "Índice de cuadros",
         "contents": "Índice",
         "draft_mark": "BORRADOR – no distribuir",
         "part": "Parte {numeral}: {title}",

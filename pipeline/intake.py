@@ -11,7 +11,6 @@ contributions/ is written.
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import hashlib
@@ -39,6 +38,7 @@ from .inventory import inventory
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comment, Contribution, Draft, Finding,
                     Metadata, Place, Project, Responses, Sources, Spot, StatementFile, WordAudit)
 from .normalise import Issue, neutralise, picture_problem
+from .numbering import mark_references
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
 from .wordcount import count_words
 from .schema import Field, Validator
@@ -54,7 +54,7 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "6"  # bump when the cached AST's shape or the readers' options change (docx+citations)
+CACHE_FORMAT = "7"  # bump when the cached AST's shape or the readers' options change (docx+citations)
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
 READERS = {"docx": "docx+citations", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
@@ -448,7 +448,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
                 "first_change": location, "threads": threads,
                 "audit": wordaudit.compare(scan, blocks) if scan else None,
                 "pictures": picture_problems(blocks, entry), "references": draft_references(entry)}
-    measured["issues"] = neutralise(copy.deepcopy(blocks), measured["pictures"].get)[1]
+    measured["issues"] = neutralise(mark_references(blocks), measured["pictures"].get)[1]
     cache.remember(entry, measured)
     return Draft(contribution, blocks, entry, source=source, **measured), findings
 

@@ -426,6 +426,7 @@ class Document:
     media: dict[str, Path]
     is_draft: bool
     changes: list[Change] = field(default_factory=list)
+    captions: list = field(default_factory=list)  # numbering.Caption: the numbered figures and tables, in order
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ from ..textruns import Locator
 from .content import content_findings
 from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
-from .outline import check_placement, check_word_budgets
+from .outline import check_duplicate_titles, check_placement, check_word_budgets
 from .review import review_findings
 from .schedule import timeline_findings
 from .statements import check_statements
 from .word import word_findings
 from .wording import AcronymState, check_text, check_wording
+from .xrefs import xref_findings
 
 FINAL_STAGE_ERRORS = ("lang/missing-translation", "review/unanswered-comment")  # what a release cannot carry, whatever its usual severity
 
@@ -52,6 +53,8 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + [f for draft in usable for f in content_findings(draft, sources.bibliography)]
         + [f for intro in sources.intros.values() for f in content_findings(intro, sources.bibliography)]
         + (sources.bibliography.findings if sources.bibliography else [])
+        + xref_findings(project, usable, list(sources.intros.values()))
+        + check_duplicate_titles(project, usable)
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..blocks import repeats_title
 from ..codes import finding
 from ..model import (
     Contribution,
@@ -74,4 +75,18 @@ def check_word_budgets(project: Project, drafts: list[Draft]) -> list[Finding]:
             findings.append(finding(
                 "outline/under-budget", texts[0].contribution.place,
                 f"section {section.label} has {total} words{shares}, budget {low}–{high}: about {low - total} short"))
+    return findings
+
+
+def check_duplicate_titles(project: Project, drafts: list[Draft]) -> list[Finding]:
+    """outline/duplicate-title: a draft whose first heading repeats its section's title, which the assembly
+    drops (the same `repeats_title` decides both)."""
+    findings = []
+    for draft in drafts:
+        contribution = draft.contribution
+        section = project.in_language(contribution.lang).sections.get(contribution.section_id)
+        if section and repeats_title(draft.blocks, (section.title, section.heading)):
+            findings.append(finding("outline/duplicate-title", contribution.place,
+                                    f"the draft opens with the heading \"{section.title}\", its section's title: the "
+                                    "report prints it once, as the section heading, so the draft's own is left out"))
     return findings

@@ -142,3 +142,18 @@ def _first_error_line(error) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()] or ["unknown error"]
     detail = [line for line in lines[1:] if line.lower().startswith("error")] or lines[1:] or lines
     return detail[0][:200]
+
+
+def label_captions(blocks: list, label: Callable[[str, str], list]) -> list:
+    """Put each numbered figure's and table's label (`label(kind, number)` → inlines) before its caption's
+    words: the numbers are the assembler's numbering pass's, so every output shows the same ones."""
+
+    def visit(key, value, fmt, meta):
+        if key in ("Figure", "Table"):
+            attrs = dict(value[0][2])
+            caption = value[1][1]
+            if "number" in attrs and caption and caption[0]["t"] in ("Plain", "Para"):
+                caption[0]["c"][:0] = label(attrs.get("kind", "figure"), attrs["number"])
+        return None
+
+    return walk(blocks, visit, "", {})

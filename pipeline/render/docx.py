@@ -10,24 +10,26 @@ are added here because they depend on the project, not on the template.
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import mimetypes
+from xml.sax.saxutils import escape
 from pathlib import Path
 
 import docx
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm
+from docx.shared import Cm, Emu
 from lxml import etree
-from pandocfilters import Div, Para, RawBlock
+from pandocfilters import Div, Para, RawBlock, RawInline
 
 from .. import i18n
 from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
@@ -127,6 +129,66 @@ def table_of_contents(document: Document, title: str) -> list:
     return [RawBlock("openxml", xml)]
 
 
+def _text_run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def caption_label(lang: str, kind: str, number: str) -> list:
+    """"Figure 2.3: " as Word writes a caption: the chapter number as text, then a SEQ field restarting at
+    each Heading 2 (a chapter) whose result is already filled in, so Word and LibreOffice show it unupdated."""
+    chapter, _, count = number.rpartition(".")
+    seq = "Figure" if kind == "figure" else "Table"
+    # \s 2: Word restarts the count at each Heading 2 (a chapter); \r 1 on a chapter's first caption says the
+    # same to LibreOffice, which ignores \s and recounts every SEQ field when it opens a file
+    restart = (" \\s 2" if chapter else "") + (" \\r 1" if count == "1" else "")
+    xml = (_text_run(f"{i18n.text(lang, kind)} {chapter + '.' if chapter else ''}")
+           + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+           + f'<w:r><w:instrText xml:space="preserve"> SEQ {seq} \\* ARABIC{restart} </w:instrText></w:r>'
+           + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+           + _text_run(count) + '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + _text_run(": "))
+    return [RawInline("openxml", xml)]
+
+
+def lists_of_captions(document: Document) -> list:
+    """The lists of figures and of tables: Word TOC fields over the caption labels, their entries already
+    written (hyperlinks to the figures' and tables' bookmarks, PAGEREF page numbers Word fills on opening)."""
+    lang = document.project.language
+    paragraphs = []
+    for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
+        entries = [c for c in document.captions if c.kind == kind]
+        if not entries:
+            continue
+        heading = _w("p")
+        heading.append(_w("pPr"))
+        heading[0].append(_w("pStyle", val="TOCHeading"))
+        _run(heading, text=i18n.text(lang, title))
+        paragraphs.append(heading)
+        for index, entry in enumerate(entries):
+            p = _w("p")
+            ppr = etree.SubElement(p, f"{{{W}}}pPr")
+            ppr.append(_w("pStyle", val="TableofFigures"))
+            if index == 0:
+                _run(p, _field_char("begin"))
+                _run(p, _instruction(f' TOC \\h \\z \\c "{"Figure" if kind == "figure" else "Table"}" '))
+                _run(p, _field_char("separate"))
+            link = etree.SubElement(p, f"{{{W}}}hyperlink")
+            link.set(f"{{{W}}}anchor", entry.identifier)
+            link.set(f"{{{W}}}history", "1")
+            _run(link, text=f"{entry.label}: {entry.text}")
+            _run(link, _w("tab"))
+            _run(link, _field_char("begin"))
+            _run(link, _instruction(f" PAGEREF {entry.identifier} \\h "))
+            _run(link, _field_char("separate"))
+            _run(link, text="")
+            _run(link, _field_char("end"))
+            if index == len(entries) - 1:
+                _run(p, _field_char("end"))
+            paragraphs.append(p)
+    if not paragraphs:
+        return []
+    return [PAGE_BREAK, RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
+
+
 def front_matter(document: Document) -> list:
     project = document.project
     cover = [
@@ -139,11 +201,14 @@ def front_matter(document: Document) -> list:
         cover.append(_styled("Cover Edition", i18n.long_date(project.date, project.language)))
     if document.is_draft:
         cover.append(_styled("Draft Mark", draft_mark(document)))
-    return cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
+    return (cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
+            + lists_of_captions(document))
 
 
 def render_docx(document: Document, output: Path) -> Path:
     blocks, media = with_workplan_chart(document)
+    lang = document.project.language
+    blocks = label_captions(blocks, lambda kind, number: caption_label(lang, kind, number))
     write_atomically(output, finish(document, to_docx(document.project, front_matter(document) + blocks, media)))
     return output
 
@@ -182,7 +247,7 @@ def finish(document: Document, data: bytes) -> bytes:
 
     mark_style = style_named(word, "Draft Mark Char")
     header = _blank_paragraph(section.header, header_style, width)
-    header.add_run(project.title)
+    header.add_run(_fitted(project.title, mark, width))
     if mark:
         header.add_run("\t")
         header.add_run(mark, style=mark_style)
@@ -193,6 +258,9 @@ def finish(document: Document, data: bytes) -> bytes:
     footer.add_run(f"{project.coalition}\t")
     footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
     _blank_paragraph(section.first_page_footer, footer_style, width)
+
+    _open_on_right_hand_pages(word)
+    _hanging_footnote_numbers(word)
 
     for restart in list(word.element.body.iter(qn("w:numRestart"))):  # pandoc restarts footnotes each section;
         restart.getparent().remove(restart)  # LibreOffice then numbers them all "1"
@@ -206,6 +274,61 @@ def finish(document: Document, data: bytes) -> bytes:
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
+
+
+def _open_on_right_hand_pages(word) -> None:
+    """Parts and chapters (Heading 1 and 2) open a new section starting on an odd page. The first section (the
+    cover and contents) keeps its distinct first page; the others do not, because LibreOffice restarts the
+    page numbers at every section with one, so the opening pages of the DOCX keep their running head."""
+    body = word.element.body
+    final = body.find(qn("w:sectPr"))
+    if final is None:
+        return
+    styles = {style_named(word, name).style_id for name in ("Heading 1", "Heading 2") if style_named(word, name)}
+    headings = [p for p in body.iterchildren(qn("w:p"))
+                if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val in styles]
+    for paragraph in headings:
+        section = copy.deepcopy(final)
+        for old in section.findall(qn("w:type")):
+            section.remove(old)
+        section.insert(0, _w("type", val="oddPage"))
+        if headings.index(paragraph):
+            for title_page in section.findall(qn("w:titlePg")):
+                section.remove(title_page)
+        breaker = _w("p")
+        breaker.append(_w("pPr"))
+        breaker[0].append(section)
+        paragraph.addprevious(breaker)
+        paragraph.pPr.get_or_add_pageBreakBefore().val = False  # the section break already starts the page
+
+
+def _hanging_footnote_numbers(word) -> None:
+    """A tab, not a space, after each footnote's number: with the Footnote Text style's hanging indent, the
+    number stands in the margin of the note."""
+    for part in word.part.package.iter_parts():
+        if not str(part.partname).endswith("/footnotes.xml"):
+            continue
+        root = part.element if hasattr(part, "element") else etree.fromstring(part.blob)
+        for reference in root.iter(qn("w:footnoteRef")):
+            run = reference.getparent().getnext()
+            text = run.find(qn("w:t")) if run is not None and run.tag == qn("w:r") else None
+            if text is not None and text.text == " ":
+                run.remove(text)
+                run.append(_w("tab"))
+        if not hasattr(part, "element"):
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _fitted(title: str, mark: str, width) -> str:
+    """The running head's title, cut at a word with '…' where it and the draft mark would not fit on one line
+    of the text column (about 6.5 characters a centimetre at the header's 8.5 pt; the mark's bold capitals
+    count half as much again)."""
+    capacity = int(Emu(width).cm * 6.5)
+    room = capacity - int(len(mark) * 1.5) - 2 if mark else capacity
+    if len(title) <= room:
+        return title
+    cut = title[:max(room - 1, 1)].rsplit(" ", 1)[0].rstrip(" ,:;–-")
+    return cut + "…"
 
 
 def _text_width(section):

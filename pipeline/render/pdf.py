@@ -7,16 +7,17 @@ and the report's images — never the project or the drafts themselves.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from pandocfilters import Emph, RawBlock, RawInline
+from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str
 
 from .. import i18n
 from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import draft_mark, known_images, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
 from .typst import compile_staged
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
@@ -38,6 +39,22 @@ def _wrap(style_class: str, attr: list, blocks: list):
     if function is None:
         return None
     return [RawBlock("typst", f"#{function}["), *blocks, RawBlock("typst", "]")]
+
+
+# A part or chapter opens on a right-hand page. The label marks where the text before it ends, so a template
+# can tell the empty left-hand page Typst may leave (a page between that mark and the opening) and give it
+# no running head or folio. (Choosing that page with `context` and `here()` would make the layout oscillate.)
+RECTO = RawBlock("typst", "#metadata(none) <jointreport-recto>\n#pagebreak(weak: true, to: \"odd\")")
+
+
+def _on_right_hand_pages(blocks: list) -> list:
+    """Parts and chapters open on a right-hand page: Typst leaves a left-hand page empty where needed."""
+    out = []
+    for block in blocks:
+        if block.get("t") == "Header" and {"part", "chapter"} & set(block["c"][1][1]):
+            out.append(RECTO)
+        out.append(block)
+    return out
 
 
 def _for_typst(blocks: list) -> list:
@@ -89,7 +106,33 @@ def render_pdf(document: Document, output: Path) -> Path:
         "agencies": " · ".join(a.short for a in project.agencies.values()),
     }
     blocks, media = with_workplan_chart(document)
+    lang = project.language
+    blocks = label_captions(blocks, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
+    # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
+    own_numbers_off = RawBlock("typst", "#set figure(numbering: none)")
+    blocks = [own_numbers_off] + _on_right_hand_pages(lists_of_captions(document) + blocks)
     return typeset(project, TEMPLATE, blocks, media, inputs, output)
+
+
+def lists_of_captions(document: Document) -> list:
+    """The front matter's lists of figures and of tables: each caption linked to its figure or table, with
+    the page Typst puts it on."""
+    lang = document.project.language
+    blocks = []
+    for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
+        entries = [c for c in document.captions if c.kind == kind]
+        if not entries:
+            continue
+        heading = json.dumps(i18n.text(lang, title), ensure_ascii=False)
+        blocks.append(RawBlock("typst", f"#heading(level: 2, outlined: false, numbering: none, {heading})"))
+        for entry in entries:
+            page = f"#box(width: 1fr, repeat[.~])#context counter(page).at(<{entry.identifier}>).first()"
+            blocks.append(Para([Link(["", ["lof"], []], [Str(entry.label), RawInline("typst", "#h(0.8em)"),
+                                                         *inlines(entry.text), RawInline("typst", page)],
+                                     ["#" + entry.identifier, ""])]))
+    if not blocks:
+        return []
+    return [RawBlock("typst", "#[\n#set par(justify: false, hanging-indent: 2em)"), *blocks, RawBlock("typst", "]")]
 
 
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],

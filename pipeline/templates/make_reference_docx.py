@@ -34,8 +34,10 @@ RULE_GREY = "BFBFBF"
 RED = "C00000"
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)
-MARGIN_LEFT, MARGIN_RIGHT = Cm(2.5), Cm(2.2)
-TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 16.3 cm
+# A text measure of some 75 characters a line at 10.5 pt (a book's 60–80), the wider margin outside:
+# Word mirrors the margins on left-hand pages (w:mirrorMargins).
+MARGIN_LEFT, MARGIN_RIGHT = Cm(2.6), Cm(5.4)
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 13 cm
 
 BODY_SIZE = 10.5  # pt
 LINE_SPACING = 1.15
@@ -85,7 +87,9 @@ PARAGRAPH_STYLES = {
     "Subtitle": ("Normal", "Body Text", COVER_SUBTITLE),
     "Author": ("Normal", "Body Text", COVER_EDITION),
     "Date": ("Normal", "Body Text", COVER_EDITION),
-    "Footnote Text": ("Normal", None, dict(size=8.5, line=1.0, after=2)),
+    # the number hangs in the indent (the renderer puts a tab after it)
+    "Footnote Text": ("Normal", None, dict(size=8.5, line=1.0, after=2, left=0.6, hanging=0.6)),
+    "Table of Figures": ("Normal", None, dict(TOC_ENTRY, left=0, hanging=0)),
     "Caption": ("Normal", None, dict(size=9, italic=True, color=TEXT, before=4, after=10)),
     "Table Caption": ("Caption", None, dict(before=10, after=4, keep_next=True)),
     "Image Caption": ("Caption", None, dict(align=CENTER)),
@@ -313,6 +317,8 @@ def restyle_table_style(doc):
     style.paragraph_format.line_spacing = 1.0
     style.paragraph_format.space_before = Pt(2)
     style.paragraph_format.space_after = Pt(2)
+    # no hyphenation in table cells ("Productive in-vestment")
+    style.element.get_or_add_pPr().append(parse_xml(f'<w:suppressAutoHyphens {nsdecls("w")}/>'))
     for old in style.element.findall(qn("w:tblPr")) + style.element.findall(qn("w:tblStylePr")):
         style.element.remove(old)
     rule = f'w:val="single" w:sz="4" w:space="0" w:color="{RULE_GREY}"'
@@ -345,6 +351,9 @@ def main():
     restyle_paragraph_styles(doc)
     restyle_character_styles(doc)
     restyle_table_style(doc)
+    settings = doc.settings.element
+    if settings.find(qn("w:mirrorMargins")) is None:
+        settings.insert(0, parse_xml(f'<w:mirrorMargins {nsdecls("w")}/>'))
     doc.save(OUTPUT)
     print(f"wrote {OUTPUT}")
 

@@ -1,0 +1,248 @@
+"""One numbering pass for figures, tables and cross-references, shared by the check and the assembly.
+
+Captioned figures and tables are numbered per chapter ("Figure 2.3", "Table
+4.1") on the assembled AST; both renderers show the numbers this pass wrote,
+so the DOCX and the PDF cannot disagree. Uncaptioned tables and the tables
+jointreport generates (abbreviations, workplan) carry no caption and are not
+counted.
+
+A cross-reference is `@fig:id`, `@tbl:id` or `@sec:id` in a Markdown draft
+(pandoc reads them as citations). `mark_references` turns each into a Span
+of class `xref` before anything else sees it, so it is never taken for a
+citation; `resolve` finds its target in the draft itself first, then in any
+other draft, and `number` writes "Figure 1.1" as a link to it. The check
+uses `unknown_references` on the same functions to report
+`xref/unknown-target` before the build meets one.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from pandocfilters import Link, Span, Str, stringify, walk
+
+from . import i18n
+from .blocks import anchor
+
+XREF_CLASS = "xref"
+KINDS = {"fig": "figure", "tbl": "table", "sec": "section_ref"}
+NUMBER_KEY = "number"  # the attribute the pass writes on a Figure/Table/chapter or section Header
+ORIGINAL_KEY = "xref-id"  # a draft's own identifier, before the assembler prefixed it
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A numbered figure or table: what the lists of figures and tables show."""
+
+    kind: str  # "figure" or "table"
+    number: str  # "2.3"
+    identifier: str  # the anchor in the assembled report
+    label: str  # "Figure 2.3", in the edition's language
+    text: str  # the caption's words
+
+
+def _kind_of(key: str) -> str | None:
+    if key.startswith("_Ref"):
+        return "ref"
+    prefix = key.split(":", 1)[0]
+    return prefix if prefix in KINDS and ":" in key and key.split(":", 1)[1] else None
+
+
+def mark_references(blocks: list) -> list:
+    """`@fig:x` / `@tbl:x` / `@sec:x` citations, and a Word draft's cross-references to its own captions
+    (REF fields to a `_Ref…` bookmark, which pandoc reads as links), → Spans of class `xref`. Other
+    citations and links are left alone. `blocks` are not changed: a copy is returned."""
+    blocks = copy.deepcopy(blocks)
+    captions = _word_caption_bookmarks(blocks)
+
+    def visit(key, value, fmt, meta):
+        if key == "Link" and value[2][0][1:] in captions and value[2][0].startswith("#"):
+            return Span(["", [XREF_CLASS], [["target", value[2][0][1:]]]], [])
+        if key != "Cite":
+            return None
+        citations = value[0]
+        if not citations or not all(_kind_of(c["citationId"]) for c in citations):
+            return None
+        out = []
+        for index, citation in enumerate(citations):
+            if index:
+                out += [Str(","), {"t": "Space"}]
+            out.append(Span(["", [XREF_CLASS], [["target", citation["citationId"]]]], []))
+        return out
+
+    return walk(blocks, visit, "", {})
+
+
+def _word_caption_bookmarks(blocks: list) -> set[str]:
+    """A Word caption's `_Ref…` bookmark (an anchor Span at the start of the caption, as pandoc reads it)
+    becomes its figure's or table's identifier, so a REF field to it is a cross-reference to the figure."""
+    found = set()
+
+    def visit(key, value, fmt, meta):
+        if key not in ("Figure", "Table") or value[0][0] or not _has_caption(value[1]):
+            return None
+        first = value[1][1][0]
+        if first["t"] not in ("Plain", "Para"):
+            return None
+        words = first["c"]
+        for index, item in enumerate(words):
+            if item["t"] != "Span" or item["c"][1]:
+                break
+            ident = item["c"][0][0]
+            if ident.startswith("_Ref"):
+                value[0][0] = ident
+                del words[index]
+                found.add(ident)
+                break
+        return None
+
+    walk(blocks, visit, "", {})
+    return found
+
+
+def references(blocks: list) -> list[str]:
+    """The targets of the cross-references in `blocks`, in reading order."""
+    found = []
+
+    def visit(key, value, fmt, meta):
+        if key == "Span" and XREF_CLASS in value[0][1]:
+            found.append(dict(value[0][2]).get("target", ""))
+
+    walk(blocks, visit, "", {})
+    return found
+
+
+def targets(blocks: list) -> set[str]:
+    """The identifiers a cross-reference may name in `blocks`: captioned figures' and tables', headings'."""
+    found = set()
+
+    def visit(key, value, fmt, meta):
+        if key in ("Figure", "Table") and value[0][0] and _has_caption(value[1]):
+            found.add(value[0][0])
+        elif key == "Header" and value[1][0]:
+            found.add(value[1][0])
+
+    walk(blocks, visit, "", {})
+    return found
+
+
+def resolvable(key: str, own: set[str], everywhere: set[str], sections: set[str]) -> bool:
+    """Whether the build will find `key`: in the draft (`own`), another draft, or an outline section id."""
+    if not _kind_of(key):
+        return False
+    if key in own or key in everywhere:
+        return True
+    return key.startswith("sec:") and key[4:] in sections
+
+
+def unknown_references(blocks: list, everywhere: set[str], sections: set[str]) -> list[str]:
+    """The cross-references in one draft's `blocks` that name nothing the report has."""
+    blocks = mark_references(blocks)
+    own = targets(blocks)
+    return [key for key in references(blocks) if not resolvable(key, own, everywhere, sections)]
+
+
+def _has_caption(caption: list) -> bool:
+    return bool(caption and len(caption) > 1 and caption[1] and stringify(caption[1]).strip())
+
+
+def _attrs(attr: list) -> dict:
+    return dict(attr[2])
+
+
+def _set(attr: list, name: str, value: str) -> None:
+    attr[2] = [kv for kv in attr[2] if kv[0] != name] + [[name, value]]
+
+
+def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
+    """Number the assembled report's captioned figures and tables per chapter and write its
+    cross-references as "Figure 1.1" links. Returns the blocks and the captions in reading order."""
+    captions: list[Caption] = []
+    originals: dict[str, list[tuple[str, str, str]]] = {}  # draft id → [(assembled id, prefix, label)]
+    by_identifier: dict[str, str] = {}  # assembled id → label
+    state = {"chapter": "", "section": "", "counts": {"figure": 0, "table": 0}}
+
+    def record(attr: list, label: str) -> None:
+        by_identifier[attr[0]] = label
+        original = _attrs(attr).get(ORIGINAL_KEY)
+        if original:
+            originals.setdefault(original, []).append((attr[0], _attrs(attr).get("xref-prefix", ""), label))
+
+    def visit(key, value, fmt, meta):
+        if key == "Header":
+            attr = value[1]
+            classes = attr[1]
+            if "chapter" in classes or "front" in classes or "part" in classes:
+                state["chapter"] = _attrs(attr).get(NUMBER_KEY, "")
+                state["counts"] = {"figure": 0, "table": 0}
+                state["section"] = ""
+            if "section" in classes:
+                state["section"] = _attrs(attr).get(NUMBER_KEY, "")
+            if attr[0]:
+                where = state["section"] or state["chapter"]
+                if where:
+                    record(attr, f"{i18n.text(lang, 'section_ref')} {where}")
+            return None
+        if key in ("Figure", "Table") and _has_caption(value[1]):
+            kind = "figure" if key == "Figure" else "table"
+            state["counts"][kind] += 1
+            count = state["counts"][kind]
+            num = f"{state['chapter']}.{count}" if state["chapter"] else str(count)
+            attr = value[0]
+            if not attr[0]:
+                attr[0] = anchor("auto", kind, str(len(captions) + 1))
+            _set(attr, NUMBER_KEY, num)
+            _set(attr, "kind", kind)
+            label = f"{i18n.text(lang, kind)} {num}"
+            record(attr, label)
+            captions.append(Caption(kind, num, attr[0], label, stringify(value[1][1]).strip()))
+        return None
+
+    walk(blocks, visit, "", {})
+
+    def write(key, value, fmt, meta):
+        if key == "Span" and XREF_CLASS in value[0][1]:
+            found = _resolve(_attrs(value[0]), originals, by_identifier)
+            if found is None:
+                target = _attrs(value[0]).get("target", "")
+                kind = KINDS.get(_kind_of(target) or "", "figure")  # a Word _Ref always finds its caption
+                return Str(f"{i18n.text(lang, kind)} ??")
+            identifier, label = found
+            return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])
+        return None
+
+    return walk(blocks, write, "", {}), captions
+
+
+def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, str] | None:
+    target, prefix = attrs.get("target", ""), attrs.get("xref-prefix", "")
+    candidates = originals.get(target, [])
+    for identifier, where, label in candidates:  # the referring draft's own target first
+        if where == prefix:
+            return identifier, label
+    if candidates:
+        identifier, _, label = candidates[0]
+        return identifier, label
+    if target.startswith("sec:"):
+        section = anchor("sec", target[4:])
+        if section in by_identifier:
+            return section, by_identifier[section]
+    return None
+
+
+def adopt_references(blocks: list, prefix: str) -> list:
+    """In the assembler, before ids are prefixed: remember each target's and each reference's draft
+    (`prefix`) and draft-own id, so `number` can resolve references within and across drafts."""
+
+    def visit(key, value, fmt, meta):
+        if key == "Span" and XREF_CLASS in value[0][1]:
+            _set(value[0], "xref-prefix", prefix)
+        elif key in ("Figure", "Table", "Header"):
+            attr = value[1] if key == "Header" else value[0]
+            if attr[0]:
+                _set(attr, ORIGINAL_KEY, attr[0])
+                _set(attr, "xref-prefix", prefix)
+        return None
+
+    return walk(blocks, visit, "", {})
