@@ -95,38 +95,43 @@ def _instruction(text: str) -> etree._Element:
     return element
 
 
-def table_of_contents(document: Document, title: str) -> list:
-    """A Word TOC field whose result already lists every part, chapter and section."""
-    paragraphs = []
+def _field_list(title: str, instruction: str, entries: list[tuple[str, str, str]]) -> list:
+    """A heading, then a Word TOC field whose result is already written: one paragraph per entry
+    (style, text, bookmark), each a hyperlink to its bookmark with a PAGEREF page number Word fills in."""
     heading = _w("p")
     heading.append(_w("pPr"))
     heading[0].append(_w("pStyle", val="TOCHeading"))
     _run(heading, text=title)
-    paragraphs.append(heading)
-    entries = [h for h in document.headings if h.level <= 3]
-    for index, entry in enumerate(entries):
+    paragraphs = [heading]
+    for index, (style, text, identifier) in enumerate(entries):
         p = _w("p")
         ppr = etree.SubElement(p, f"{{{W}}}pPr")
-        ppr.append(_w("pStyle", val=f"TOC{entry.level}"))
+        ppr.append(_w("pStyle", val=style))
         if index == 0:
             _run(p, _field_char("begin"))
-            _run(p, _instruction(' TOC \\o "1-3" \\h \\z \\u '))
+            _run(p, _instruction(instruction))
             _run(p, _field_char("separate"))
         link = etree.SubElement(p, f"{{{W}}}hyperlink")
-        link.set(f"{{{W}}}anchor", entry.identifier)
+        link.set(f"{{{W}}}anchor", identifier)
         link.set(f"{{{W}}}history", "1")
-        _run(link, text=entry.text)
+        _run(link, text=text)
         _run(link, _w("tab"))
         _run(link, _field_char("begin"))
-        _run(link, _instruction(f" PAGEREF {entry.identifier} \\h "))
+        _run(link, _instruction(f" PAGEREF {identifier} \\h "))
         _run(link, _field_char("separate"))
         _run(link, text="")
         _run(link, _field_char("end"))
         if index == len(entries) - 1:
             _run(p, _field_char("end"))
         paragraphs.append(p)
-    xml = "".join(etree.tostring(p, encoding="unicode") for p in paragraphs)
-    return [RawBlock("openxml", xml)]
+    return paragraphs
+
+
+def table_of_contents(document: Document, title: str) -> list:
+    """A Word TOC field whose result already lists every part, chapter and section."""
+    entries = [(f"TOC{h.level}", h.text, h.identifier) for h in document.headings if h.level <= 3]
+    paragraphs = _field_list(title, ' TOC \\o "1-3" \\h \\z \\u ', entries)
+    return [RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
 
 
 def _text_run(text: str) -> str:
@@ -155,35 +160,11 @@ def lists_of_captions(document: Document) -> list:
     lang = document.project.language
     paragraphs = []
     for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
-        entries = [c for c in document.captions if c.kind == kind]
-        if not entries:
-            continue
-        heading = _w("p")
-        heading.append(_w("pPr"))
-        heading[0].append(_w("pStyle", val="TOCHeading"))
-        _run(heading, text=i18n.text(lang, title))
-        paragraphs.append(heading)
-        for index, entry in enumerate(entries):
-            p = _w("p")
-            ppr = etree.SubElement(p, f"{{{W}}}pPr")
-            ppr.append(_w("pStyle", val="TableofFigures"))
-            if index == 0:
-                _run(p, _field_char("begin"))
-                _run(p, _instruction(f' TOC \\h \\z \\c "{"Figure" if kind == "figure" else "Table"}" '))
-                _run(p, _field_char("separate"))
-            link = etree.SubElement(p, f"{{{W}}}hyperlink")
-            link.set(f"{{{W}}}anchor", entry.identifier)
-            link.set(f"{{{W}}}history", "1")
-            _run(link, text=f"{entry.label}: {entry.text}")
-            _run(link, _w("tab"))
-            _run(link, _field_char("begin"))
-            _run(link, _instruction(f" PAGEREF {entry.identifier} \\h "))
-            _run(link, _field_char("separate"))
-            _run(link, text="")
-            _run(link, _field_char("end"))
-            if index == len(entries) - 1:
-                _run(p, _field_char("end"))
-            paragraphs.append(p)
+        entries = [("TableofFigures", f"{c.label}: {c.text}", c.identifier) for c in document.captions
+                   if c.kind == kind]
+        if entries:
+            label = "Figure" if kind == "figure" else "Table"
+            paragraphs += _field_list(i18n.text(lang, title), f' TOC \\h \\z \\c "{label}" ', entries)
     if not paragraphs:
         return []
     return [PAGE_BREAK, RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
