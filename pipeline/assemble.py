@@ -9,19 +9,12 @@ section heading, images are renamed by content hash. Footnotes are inline
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandocfilters import (
-    BulletList,
-    Header,
-    Para,
-    Plain,
-    Strong,
-    stringify,
-    walk,
-)
+from pandocfilters import BulletList, Header, Para, Plain, Space, Str, Strong, stringify, walk
 
 from . import i18n
 from .agreed import expand
@@ -31,18 +24,8 @@ from .files import media_name
 from .i18n import join_names, words
 from .numbering import NUMBER_KEY, adopt_references, mark_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
-from .model import (
-    Activity,
-    Change,
-    Chapter,
-    Document,
-    Draft,
-    Heading,
-    Part,
-    Project,
-    Section,
-    drafts_in_order,
-)
+from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, Document, Draft, Heading, Matter, Part, Project,
+                    Section, drafts_in_order, pick)
 from .pandoc import markdown_blocks
 from .terms import acronyms_used, harmonise
 from .textruns import Locator, inlines
@@ -83,12 +66,14 @@ class Assembler:
         return Header(level, [ident, classes or [], [[NUMBER_KEY, num]] if num else []], inlines(text))
 
     def document(self) -> Document:
+        front = [block for matter in self.project.front for block in self.matter(matter)]
         blocks = []
         for part in self.project.parts:
             blocks += self.part(part)
         blocks += self.workplan_annex() + self.annex()
-        blocks = self.references(blocks)
-        blocks, captions = number(self.abbreviations(blocks) + blocks, self.project.language)
+        blocks += [block for matter in self.project.back for block in self.matter(matter)]
+        blocks = self.references(front + blocks)
+        blocks, captions = number(self.copyright() + self.abbreviations(blocks) + blocks, self.project.language)
         return Document(
             project=self.project, blocks=blocks, headings=self.headings,
             media=self.media, is_draft=self.is_draft, changes=self.changes, captions=captions,
@@ -108,6 +93,42 @@ class Assembler:
         rows = [(acronym, used[acronym]) for acronym in sorted(used)]
         return [Header(2, ["abbreviations", ["front"], []], inlines(title)),
                 simple_table((self.say("abbreviation"), self.say("meaning")), rows, widths=(0.22, 0.78))]
+
+    def copyright(self) -> list:
+        """The copyright page's text (ISBN, rights, disclaimer in the edition's language), when report.yaml
+        gives one; each renderer places it on the back of the cover."""
+        given = self.project.copyright
+        language, source = self.project.language, self.project.source_language
+        lines = [self.say("isbn", isbn=given["isbn"])] if given.get("isbn") else []
+        lines += [pick(given[key], language, source) for key in ("rights", "disclaimer") if given.get(key)]
+        return [styled("copyright", [Para(inlines(line)) for line in lines])] if lines else []
+
+    def matter(self, matter: Matter) -> list:
+        """A foreword, key messages, acknowledgements…: an unnumbered chapter whose text is the editors'
+        file, an agreed block verbatim, or — acknowledgements without either — the drafts' authors."""
+        ident = anchor("matter", matter.id)
+        blocks = [self.heading(2, matter.title, ident, ["chapter", "matter"])]
+        text = self.intros.get((matter.id, self.project.language)) or self.intros.get(
+            (matter.id, self.project.source_language))
+        if matter.agreed in self.agreed_blocks:
+            blocks.append(styled("agreed", copy.deepcopy(self.agreed_blocks[matter.agreed])))
+        elif text:
+            origin = Origin(text.relpath, text.source, text.lang)
+            adopted = self.adopt(text.blocks, text.media_dir, ident, 0, origin, self.cites(text.relpath, None))
+            blocks.append(from_file(text.relpath, adopted))
+        elif matter.id == ACKNOWLEDGEMENTS:
+            blocks += self.acknowledgements()
+        return blocks
+
+    def acknowledgements(self) -> list:
+        """The authors the drafts name (their `author` metadata), by agency in report.yaml's order."""
+        items = []
+        for agency_id, agency in self.project.agencies.items():
+            authors = sorted({d.contribution.meta.author for d in self.drafts
+                              if d.contribution.agency == agency_id and d.contribution.meta.author})
+            if authors:
+                items.append([Plain([Strong(inlines(agency.name)), Str(":"), Space()] + inlines(", ".join(authors)))])
+        return [Para(inlines(self.say("acknowledgements_intro"))), BulletList(items)] if items else []
 
     def part(self, part: Part) -> list:
         blocks = [self.heading(1, self.say("part", numeral=part.numeral, title=part.title), anchor("part", part.id),

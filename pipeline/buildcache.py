@@ -22,6 +22,7 @@ from .files import write_atomically
 from .history import git
 from .model import Document, Finding, Project
 
+PACKAGE = Path(__file__).resolve().parent
 STATE_FILE = "build-state.json"
 CHECK_FILE = "check-state.json"
 
@@ -50,12 +51,18 @@ def file_states(root: Path) -> list[tuple[str, int, int]]:
     return entries
 
 
+def _package_state() -> list[tuple[str, int, int]]:
+    """jointreport's own files, so a changed installation (even under the same version) builds anew."""
+    return file_states(PACKAGE)
+
+
 def fingerprint(project: Project, options: dict, versions: dict) -> str:
     """Names, sizes and change times of every file of the project, its last commit, the options and the
     tool versions."""
     entries = file_states(project.root)
     head = git(project.root, "rev-parse", "HEAD")  # a commit changes when drafts count as submitted
     payload = {"files": entries, "options": options, "versions": {**versions, "jointreport": __version__},
+               "package": _package_state(),
                "commit": head.stdout.strip() if head is not None and head.returncode == 0 else None}
     return _sha(json.dumps(payload, sort_keys=True, default=str).encode())
 

@@ -120,6 +120,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("xref/unknown-target", "warning",
          "`@fig:x`, `@tbl:x` or `@sec:x` names no captioned figure, table or heading of the report: printed as "
          "\"Figure ??\""),
+    Code("outline/missing-matter", "warning",
+         "a piece of the outline's front or back matter has no text yet (chapters/<id>.md, or `agreed:`)"),
     Code("outline/duplicate-title", "info",
          "a draft opens with a heading that repeats its section's title: the report prints the title once"),
 )}

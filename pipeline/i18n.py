@@ -29,6 +29,8 @@ STRINGS = {
         "abbreviation": "Abbreviation",
         "meaning": "Meaning",
         "annex_contributors": "Annex: Contributors",
+        "acknowledgements_intro": "This report was written by the following authors, by agency:",
+        "isbn": "ISBN {isbn}",
         "annex_contributors_intro": "The agencies below drafted the sections of this report. The lead agency of "
                                     "each section is named first in the section's attribution line.",
         "lead": "lead",
@@ -62,6 +64,8 @@ STRINGS = {
         "abbreviation": "Sigle",
         "meaning": "Signification",
         "annex_contributors": "Annexe : contributeurs",
+        "acknowledgements_intro": "Le présent rapport a été rédigé par les auteurs suivants, par organisation :",
+        "isbn": "ISBN {isbn}",
         "annex_contributors_intro": "Les organisations ci-dessous ont rédigé les sections du présent rapport. "
                                     "L'organisation chef de file de chaque section est citée en premier.",
         "lead": "chef de file",
@@ -95,6 +99,8 @@ STRINGS = {
         "abbreviation": "Sigla",
         "meaning": "Significado",
         "annex_contributors": "Anexo: colaboradores",
+        "acknowledgements_intro": "Este informe fue redactado por los siguientes autores, por organización:",
+        "isbn": "ISBN {isbn}",
         "annex_contributors_intro": "Las organizaciones siguientes redactaron las secciones de este informe. "
                                     "La organización principal de cada sección figura en primer lugar.",
         "lead": "principal",

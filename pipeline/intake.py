@@ -533,12 +533,13 @@ def _read_text(path: Path, root: Path) -> tuple[str | None, Finding | None]:
 
 
 def read_intros(project: Project) -> tuple[dict[tuple[str, str], ChapterIntro], list[Finding]]:
-    """chapters/<id>.md and its translations chapters/<id>.<lang>.md, converted."""
+    """chapters/<id>.md and its translations chapters/<id>.<lang>.md, converted: the editors' introductions
+    to chapters, and the front and back matter's texts."""
     cache = DraftCache.of(project)
     intros, findings = {}, []
-    for chapter in project.chapters:
+    for ident in [c.id for c in project.chapters] + [m.id for m in project.matter]:
         for lang in project.languages:
-            name = f"{chapter.id}.md" if lang == project.source_language else f"{chapter.id}.{lang}.md"
+            name = f"{ident}.md" if lang == project.source_language else f"{ident}.{lang}.md"
             path = project.root / "chapters" / name
             if not (path.exists() or path.is_symlink()):
                 continue
@@ -548,12 +549,12 @@ def read_intros(project: Project) -> tuple[dict[tuple[str, str], ChapterIntro], 
                 continue
             try:
                 data = text.encode("utf-8")
-                blocks, entry = cache.convert(data, "md", check_text_size(data, "md"))
+                blocks, entry = cache.convert(data, "md", text_bytes=check_text_size(data, "md"))
             except DraftError as exc:
                 findings.append(finding(exc.code, Place(f"chapters/{name}"), str(exc)))
                 continue
-            intros[(chapter.id, lang)] = ChapterIntro(chapter.id, lang, f"chapters/{name}", blocks, entry, text,
-                                                      picture_problems(blocks, entry))
+            intros[(ident, lang)] = ChapterIntro(ident, lang, f"chapters/{name}", blocks, entry, text,
+                                                 picture_problems(blocks, entry))
     return intros, findings
 
 

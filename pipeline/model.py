@@ -109,6 +109,19 @@ class Part:
     titles: dict = field(default_factory=dict)
 
 
+ACKNOWLEDGEMENTS = "acknowledgements"  # a matter id made from the drafts' authors when it has no text
+
+
+@dataclass
+class Matter:
+    """An unnumbered piece before Part I (front: foreword, key messages…) or after the annexes (back)."""
+
+    id: str
+    title: str
+    titles: dict = field(default_factory=dict)
+    agreed: str | None = None  # an agreed block printed instead of chapters/<id>.md
+
+
 SEPARATOR = r"[\s\-‐‑]+"  # "social-floor", "social floor" and "social\nfloor" are one variant
 INFLECTION = r"(?P<suffix>'s|’s|s'|s’|es|s)?"
 
@@ -205,6 +218,9 @@ class Project:
     languages: list[str] = field(default_factory=list)  # editions, the source language first
     texts: dict = field(default_factory=dict)  # title, subtitle, coalition, edition: language → text
     severities: dict[str, str] = field(default_factory=dict)  # report.yaml's findings: code → severity or off
+    front: list[Matter] = field(default_factory=list)  # the outline's front matter, in order
+    back: list[Matter] = field(default_factory=list)  # and its back matter
+    copyright: dict = field(default_factory=dict)  # isbn, rights, disclaimer: language → text
     citation_style: str = ""  # a .csl file of the project, relative to its root; "" for pandoc's default
 
     @property
@@ -224,7 +240,12 @@ class Project:
                                              for c in p.chapters]) for p in self.parts]
         texts = {key: pick(value, lang, source) for key, value in self.texts.items()}
         agencies = {key: agency.in_language(lang, source) for key, agency in self.agencies.items()}
-        return replace(self, parts=parts, language=lang, agencies=agencies, **texts)
+        return replace(self, parts=parts, language=lang, agencies=agencies, front=[local(m) for m in self.front],
+                       back=[local(m) for m in self.back], **texts)
+
+    @property
+    def matter(self) -> list[Matter]:
+        return self.front + self.back
 
     @property
     def chapters(self) -> list[Chapter]:

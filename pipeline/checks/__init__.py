@@ -17,7 +17,7 @@ from ..textruns import Locator
 from .content import content_findings
 from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
-from .outline import check_duplicate_titles, check_placement, check_word_budgets
+from .outline import check_duplicate_titles, check_matter, check_placement, check_word_budgets
 from .review import review_findings
 from .schedule import timeline_findings
 from .statements import check_statements
@@ -55,6 +55,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + (sources.bibliography.findings if sources.bibliography else [])
         + xref_findings(project, usable, list(sources.intros.values()))
         + check_duplicate_titles(project, usable)
+        + check_matter(project, sources.intros)
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..blocks import repeats_title
 from ..codes import finding
 from ..model import (
+    ACKNOWLEDGEMENTS,
     Contribution,
     Draft,
     Finding,
@@ -89,4 +90,21 @@ def check_duplicate_titles(project: Project, drafts: list[Draft]) -> list[Findin
             findings.append(finding("outline/duplicate-title", contribution.place,
                                     f"the draft opens with the heading \"{section.title}\", its section's title: the "
                                     "report prints it once, as the section heading, so the draft's own is left out"))
+    return findings
+
+
+
+def check_matter(project: Project, intros: dict) -> list[Finding]:
+    """Front and back matter without its text yet, or naming an agreed block the terminology lacks."""
+    place = Place("chapters/outline.yaml")
+    findings = []
+    for matter in project.matter:
+        if matter.agreed and matter.agreed not in project.terminology.agreed:
+            known = ", ".join(sorted(project.terminology.agreed)) or "none defined"
+            findings.append(finding("agreed/unknown-block", place,
+                                    f"{matter.id}: no agreed block {matter.agreed!r} in the terminology (known: {known})"))
+        elif not matter.agreed and matter.id != ACKNOWLEDGEMENTS and (matter.id, project.source_language) not in intros:
+            findings.append(finding("outline/missing-matter", place,
+                                    f"{matter.title!r} has no text yet: write chapters/{matter.id}.md "
+                                    "(or give it an agreed block)"))
     return findings

@@ -69,6 +69,11 @@ REPORT = Field("map", required=True, fields={
     }),
     "citation_style": Field("str", help="A CSL style file of the project (e.g. styles/apa.csl) that citations and "
                             "the References list follow; pandoc's Chicago author-date when absent."),
+    "copyright": Field("map", default={}, help="The copyright page after the cover.", fields={
+        "isbn": Field("str", help="The report's ISBN."),
+        "rights": Field("text", help="Who holds the rights, and on what terms (one per language)."),
+        "disclaimer": Field("text", help="What the report does not commit the agencies to (one per language)."),
+    }),
     "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
                       help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
@@ -107,7 +112,7 @@ def load_project(root: Path) -> Project:
 
     outline_check = Validator(OUTLINE_FILE)
     languages = _languages(raw_report, language, report.get("languages"), report_check)
-    parts = build_outline(raw_outline, set(agencies), milestones, language, outline_check)
+    parts, front, back = build_outline(raw_outline, set(agencies), milestones, language, outline_check)
 
     terminology_check = Validator(report.get("terminology") or TERMINOLOGY_FILE)
     terminology = _terminology(root, report, terminology_check, problems)
@@ -127,7 +132,8 @@ def load_project(root: Path) -> Project:
         slug=report["slug"] or _slugify(plain["title"]), terminology=terminology, date=report["date"],
         due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, smtp=report["smtp"] or {},
         workplan=workplan, citation_style=report.get("citation_style") or "",
-        milestones=milestones, parts=parts, severities=severities,
+        milestones=milestones, parts=parts, severities=severities, front=front, back=back,
+        copyright={key: value for key, value in (report.get("copyright") or {}).items() if value},
     )
 
 

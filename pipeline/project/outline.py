@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..model import Chapter, Milestone, Part, Section, pick
+from ..model import Chapter, Matter, Milestone, Part, Section, pick
 from ..schema import Field, Validator, mark_of
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -35,8 +35,17 @@ PART = Field("map", fields={
     "title": Field("text", required=True, help="The part's title, or one per language."),
     "chapters": Field("list", required=True, items=CHAPTER, help="The part's chapters, in reading order."),
 })
+MATTER = Field("map", fields={
+    "id": Field("str", required=True, help="Names its text: chapters/<id>.md (and chapters/<id>.<lang>.md)."),
+    "title": Field("text", required=True, help="Its heading, or one per language."),
+    "agreed": Field("str", help="An agreed block of the terminology to print instead of a file."),
+})
 OUTLINE = Field("map", required=True, fields={
+    "front": Field("list", default=[], items=MATTER,
+                   help="Unnumbered pieces before Part I, in order: foreword, key messages, executive summary; "
+                        "`acknowledgements` without a file lists the drafts' authors by agency."),
     "parts": Field("list", required=True, items=PART, help="The report's parts, in reading order."),
+    "back": Field("list", default=[], items=MATTER, help="Unnumbered pieces after the annexes, in order."),
 })
 
 
@@ -57,13 +66,14 @@ def _due(value, milestones: list[Milestone], mark, validator: Validator) -> dict
 
 
 def build_outline(raw, agencies: set[str], milestones: list[Milestone], language: str,
-                  validator: Validator) -> list[Part]:
-    """Turn validated outline data into numbered parts; cross-reference problems go to `validator`."""
+                  validator: Validator) -> tuple[list[Part], list[Matter], list[Matter]]:
+    """Turn validated outline data into numbered parts and the front and back matter; cross-reference
+    problems go to `validator`."""
     data = validator.check(raw, OUTLINE)
     if not data or not data["parts"]:
         if not validator.errors:
             validator.error(getattr(raw, "mark", None), "parts", "the outline has no parts")
-        return []
+        return [], [], []
     seen: set[tuple[str, str]] = set()
     parts, chapter_number = [], 0
 
@@ -114,4 +124,16 @@ def build_outline(raw, agencies: set[str], milestones: list[Milestone], language
                                     chapter["title"] or {}))
         parts.append(Part(part["id"], pick(part["title"] or {}, language, language),
                           ROMAN[p] if p < len(ROMAN) else str(p + 1), chapters, part["title"] or {}))
-    return parts
+    chapter_ids = {c.id for p in parts for c in p.chapters}
+    matter = {}
+    for key in ("front", "back"):
+        matter[key] = []
+        for m, item in enumerate(data[key] or []):
+            claim("front or back matter", item["id"], key, m, "id")
+            if item["id"] in chapter_ids:
+                validator.error(mark_of(raw, key, m, "id"), "id",
+                                f"{item['id']!r} is also a chapter id (both would read chapters/{item['id']}.md)")
+            if item["id"]:
+                matter[key].append(Matter(item["id"], pick(item["title"] or {}, language, language),
+                                          item["title"] or {}, item["agreed"]))
+    return parts, matter["front"], matter["back"]

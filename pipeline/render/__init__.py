@@ -157,3 +157,12 @@ def label_captions(blocks: list, label: Callable[[str, str], list]) -> list:
         return None
 
     return walk(blocks, visit, "", {})
+
+
+def copyright_page(blocks: list) -> tuple[list, list]:
+    """The copyright page's blocks (the assembly puts them first, in a `copyright` group) and the rest:
+    each renderer sets them on the back of the cover."""
+    first = blocks[0] if blocks else None
+    if first and first["t"] == "Div" and "copyright" in first["c"][0][1]:
+        return first["c"][1], blocks[1:]
+    return [], blocks

@@ -29,7 +29,7 @@ from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
@@ -170,7 +170,9 @@ def lists_of_captions(document: Document) -> list:
     return [PAGE_BREAK, RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
 
 
-def front_matter(document: Document) -> list:
+def front_matter(document: Document, copyright: list) -> list:
+    """Cover, the copyright page on its back (when report.yaml gives one), contents, lists of figures
+    and tables."""
     project = document.project
     cover = [
         _styled("Cover Coalition", project.coalition),
@@ -182,15 +184,19 @@ def front_matter(document: Document) -> list:
         cover.append(_styled("Cover Edition", i18n.long_date(project.date, project.language)))
     if document.is_draft:
         cover.append(_styled("Draft Mark", draft_mark(document)))
+    if copyright:
+        cover += [PAGE_BREAK, Div(["", [], [["custom-style", "Copyright"]]], copyright)]
     return (cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
             + lists_of_captions(document))
 
 
 def render_docx(document: Document, output: Path) -> Path:
     blocks, media = with_workplan_chart(document)
+    copyright, blocks = copyright_page(blocks)
     lang = document.project.language
     blocks = label_captions(blocks, lambda kind, number: caption_label(lang, kind, number))
-    write_atomically(output, finish(document, to_docx(document.project, front_matter(document) + blocks, media)))
+    front = front_matter(document, copyright)
+    write_atomically(output, finish(document, to_docx(document.project, front + blocks, media)))
     return output
 
 

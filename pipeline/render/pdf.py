@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str
+from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str, stringify
 
 from .. import i18n
 from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
 from .typst import compile_staged
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
@@ -106,6 +106,8 @@ def render_pdf(document: Document, output: Path) -> Path:
         "agencies": " · ".join(a.short for a in project.agencies.values()),
     }
     blocks, media = with_workplan_chart(document)
+    copyright, blocks = copyright_page(blocks)  # on the cover's back, set by the template
+    inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
     lang = project.language
     blocks = label_captions(blocks, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
     # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
