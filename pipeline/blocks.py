@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pandocfilters import Div, Plain, stringify
+from pandocfilters import Div, Plain, stringify, walk
 
 from .textruns import inlines
 
@@ -53,3 +53,16 @@ def repeats_title(blocks: list, titles: tuple[str, ...]) -> bool:
         return False
     heading = _title_words(stringify(blocks[0]["c"][2]))
     return bool(heading) and heading in {_title_words(t) for t in titles if t}
+
+
+def tagged(blocks: list, element: str, css_class: str, key: str) -> list[str]:
+    """The `key` attribute of every `element` (Div, Span) of class `css_class` in `blocks`, in reading order:
+    how the assembly's marks (a draft's file, a cross-reference's target) are found again later."""
+    found = []
+
+    def visit(kind, value, fmt, meta):
+        if kind == element and css_class in value[0][1]:
+            found.append(dict(value[0][2]).get(key, ""))
+
+    walk(blocks, visit, "", {})
+    return found

@@ -233,9 +233,8 @@ def check_findings(root: Path, as_of: dt.date | None = None, stage: str | None =
     project, languages, final = load(root, stage)
     as_of = as_of or dt.date.today()
     cache = BuildCache(project, CHECK_FILE)
-    answers = responses.stat() if responses else None
-    inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": responses and [
-        str(responses.resolve()), answers.st_size, answers.st_mtime_ns]}, {"pandoc": pandoc_version()})
+    answers = (str(responses.resolve()), responses.stat().st_size, responses.stat().st_mtime_ns) if responses else None
+    inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": answers}, {"pandoc": pandoc_version()})
     unchanged = cache.unchanged_build(inputs)
     if unchanged:
         findings, ready, _ = unchanged
@@ -363,7 +362,7 @@ def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes,
     neighbours = [c for c in sources.contributions if c.section_id in in_chapter
                   and not (c.agency == agency and c.section_id == section_id and c.lang == contribution.lang)]
     drafts = [draft] + [d for c in neighbours for d in [read_and_convert(c, cache)[1]] if d]
-    intros = {key: intro for key, intro in read_intros(project)[0].items() if key[0] == chapter.id}
+    intros, _ = read_intros(project, [chapter.id])
     submitted = {**sources.submitted, contribution.path: contribution.meta.submitted or dt.date.today()}
     chapter_sources = Sources([contribution] + neighbours, drafts, intros, {}, submitted, findings)
     chapter_sources.bibliography, _ = read_bibliography(project, drafts)  # its citations resolved as `check` does

@@ -14,10 +14,6 @@ import fontpkg_noto_sans_arabic
 import fontpkg_noto_sans_devanagari
 import noto_cjk_sans_otc
 
-# The families in the order the Typst templates list them (templates/report.typ, statement.typ).
-FAMILIES = ("Roboto", "Noto Sans CJK SC", "Noto Sans Arabic", "Noto Sans Devanagari")
-
-
 def font_dir() -> Path:
     return Path(font_roboto.__file__).parent / "files"
 

@@ -532,12 +532,13 @@ def _read_text(path: Path, root: Path) -> tuple[str | None, Finding | None]:
         return None, finding("input/unreadable", Place(relpath), str(exc))
 
 
-def read_intros(project: Project) -> tuple[dict[tuple[str, str], ChapterIntro], list[Finding]]:
+def read_intros(project: Project, ids: list[str] | None = None) -> tuple[dict[tuple[str, str], ChapterIntro],
+                                                                         list[Finding]]:
     """chapters/<id>.md and its translations chapters/<id>.<lang>.md, converted: the editors' introductions
-    to chapters, and the front and back matter's texts."""
+    to chapters, and the front and back matter's texts (or only those of `ids`)."""
     cache = DraftCache.of(project)
     intros, findings = {}, []
-    for ident in [c.id for c in project.chapters] + [m.id for m in project.matter]:
+    for ident in ids if ids is not None else [c.id for c in project.chapters] + [m.id for m in project.matter]:
         for lang in project.languages:
             name = f"{ident}.md" if lang == project.source_language else f"{ident}.{lang}.md"
             path = project.root / "chapters" / name

@@ -470,7 +470,8 @@ class StatementFile:
 
 @dataclass
 class ChapterIntro:
-    """The editors' introduction to a chapter in one language: chapters/<id>[.<lang>].md, converted."""
+    """An editors' text in one language, chapters/<id>[.<lang>].md, converted: a chapter's introduction,
+    or a piece of the front or back matter (`chapter_id` is then the piece's id)."""
 
     chapter_id: str
     lang: str

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pandocfilters import Link, Span, Str, stringify, walk
 
 from . import i18n
-from .blocks import anchor
+from .blocks import anchor, tagged
 
 XREF_CLASS = "xref"
 KINDS = {"fig": "figure", "tbl": "table", "sec": "section_ref"}
@@ -103,14 +103,7 @@ def _word_caption_bookmarks(blocks: list) -> set[str]:
 
 def references(blocks: list) -> list[str]:
     """The targets of the cross-references in `blocks`, in reading order."""
-    found = []
-
-    def visit(key, value, fmt, meta):
-        if key == "Span" and XREF_CLASS in value[0][1]:
-            found.append(dict(value[0][2]).get("target", ""))
-
-    walk(blocks, visit, "", {})
-    return found
+    return tagged(blocks, "Span", XREF_CLASS, "target")
 
 
 def targets(blocks: list) -> set[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..codes import CODES, OFF
 from ..errors import ProjectError
+from ..mail import TLS_MODES
 from ..model import SEVERITIES, STATUSES, Agency, Milestone, Project, Terminology, pick
 from ..schema import Field, Validator, mark_of
 from ..yamlfile import YamlError, read_yaml
@@ -64,7 +65,7 @@ REPORT = Field("map", required=True, fields={
         "host": Field("str", default="", help="The SMTP server's name."),
         "port": Field("int", default=25, help="Its port (587 for submission with STARTTLS)."),
         "user": Field("str", default="", help="The account to log in as."),
-        "tls": Field("str", default="auto", choices=("auto", "required", "off"),
+        "tls": Field("str", default="auto", choices=TLS_MODES,
                      help="auto: STARTTLS when the server offers it; required: never send without it."),
     }),
     "citation_style": Field("str", help="A CSL style file of the project (e.g. styles/apa.csl) that citations and "

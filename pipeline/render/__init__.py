@@ -11,6 +11,7 @@ from typing import Callable
 from pandocfilters import Emph, Para, Plain, stringify, walk
 
 from .. import i18n
+from ..blocks import tagged
 from ..errors import JointreportError
 from ..model import Document
 from ..normalise import DRAFT_CLASS
@@ -75,14 +76,7 @@ Renderer = Callable[[Document, Path], Path]
 
 def draft_paths(blocks: list) -> list[str]:
     """The file of every draft in the document, in reading order."""
-    found = []
-
-    def visit(key, value, fmt, meta):
-        if key == "Div" and DRAFT_CLASS in value[0][1]:
-            found.append(dict(value[0][2]).get("path", ""))
-
-    walk(blocks, visit, "", {})
-    return found
+    return tagged(blocks, "Div", DRAFT_CLASS, "path")
 
 
 def _as_plain_text(blocks: list) -> list:
