@@ -136,8 +136,9 @@ def test_a_project_dashboard_template_is_named_in_errors_and_without_it_the_buil
 
 
 def test_the_built_in_look_ships_in_a_non_editable_install(tmp_path, fixture_project):
-    """A wheel of the checkout holds every built-in file; installed from it (not from the checkout), the
-    package builds a project that has no templates/ folder."""
+    """A wheel of the checkout holds every built-in file; `pip install <checkout>` (not editable) into a
+    fresh venv outside the repository builds a project that has no templates/ folder, and a new coalition
+    can init, check and build with it."""
     checkout = tmp_path / "checkout"  # what a clone holds: no build/ or *.egg-info left by earlier builds
     shutil.copytree(REPO / "pipeline", checkout / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
@@ -150,16 +151,17 @@ def test_the_built_in_look_ships_in_a_non_editable_install(tmp_path, fixture_pro
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"pipeline/templates/{name}" for name in FILES} <= names
 
-    site = tmp_path / "site"
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(site),
-                           str(wheel)], capture_output=True, text=True, timeout=600)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    proc = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", str(checkout)], capture_output=True,
+                          text=True, timeout=1200)
     assert proc.returncode == 0, proc.stderr
     root = fixture_project("minimal")
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    where = subprocess.run([sys.executable, "-c", "import pipeline; print(pipeline.__file__)"], cwd=tmp_path,
-                           env=env, capture_output=True, text=True, check=True).stdout.strip()
-    assert Path(where).is_relative_to(site)  # the installed copy, not the checkout
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", "--project", str(root)], cwd=tmp_path, env=env,
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import pipeline; print(pipeline.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(where).is_relative_to(venv)  # the installed copy, not the checkout
+    proc = subprocess.run([str(venv / "bin" / "jointreport"), "build", "--project", str(root)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert_complete_report(root)
@@ -167,7 +169,7 @@ def test_the_built_in_look_ships_in_a_non_editable_install(tmp_path, fixture_pro
 
     # A new coalition's first steps with the installed package: init, check, build — nothing from the checkout.
     def installed(*args, cwd):
-        return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=env, capture_output=True,
+        return subprocess.run([str(venv / "bin" / "jointreport"), *args], cwd=cwd, env=env, capture_output=True,
                               text=True, timeout=600)
 
     init = installed("init", "newreport", "--title", "State of Social Justice", "--agency",
