@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pipeline import wordaudit, wordml
 from pipeline.wordcount import count_words
 
-from .conftest import ROOTS, jointreport
+from .conftest import ROOTS, jointreport, needs_client
 from .docxfactory import (
     direct_heading_xml,
     field_xml,
@@ -229,7 +229,7 @@ def test_every_word_reaches_the_report(word_root, findings):
     assert fonts
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts EMF pictures")
+@needs_client("soffice")  # LibreOffice converts EMF pictures
 def test_an_emf_picture_is_converted_to_png(word_root):
     if not (word_root / "build" / "word-drafts-as-sent.docx").exists():
         assert jointreport("build", "--force", "--format", "docx", "--project", str(word_root)).code == 0
