@@ -10,25 +10,28 @@ section heading, images are renamed by content hash. Footnotes are inline
 from __future__ import annotations
 
 import copy
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pandocfilters import BulletList, Header, Para, Plain, Space, Str, Strong, stringify, walk
+from pandocfilters import BulletList, Header, Para, Plain, Space, Str, Strong
 
 from . import i18n
 from .agreed import expand
 from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
-from .files import media_name
+from .buildcache import Store
+from .files import media_name, write_atomically
 from .i18n import join_names, words
-from .numbering import NUMBER_KEY, adopt_references, mark_references, number
+from .numbering import NUMBER_KEY, adopt_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, Document, Draft, Heading, Matter, Part, Project,
                     Section, drafts_in_order, pick)
 from .pandoc import markdown_blocks
 from .terms import acronyms_used, harmonise
 from .textruns import Locator, inlines
+from .tree import stringify, visit
 
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
 MAX_LEVEL = 6
@@ -56,6 +59,11 @@ class Assembler:
         self.changes: list[Change] = []
         self.agreed_texts = self.terminology.agreed_texts(project.language)
         self.agreed_blocks = {ident: markdown_blocks(text, verbatim=True) for ident, text in self.agreed_texts.items()}
+        folder = project.build_dir / ".cache" / "prepared" / (project.language + ("" if harmonize else "-as-written"))
+        self.prepared = Store(folder, json.dumps(
+            [project.language, harmonize, repr(self.terminology.terms), repr(self.terminology.acronyms),
+             repr(self.terminology.agreed),
+             [bibliography.entries, sorted(map(list, bibliography.keys.items()))] if bibliography else None]))
 
     def say(self, key: str, **values) -> str:
         """A generated phrase in the edition's language."""
@@ -74,6 +82,7 @@ class Assembler:
         blocks += [block for matter in self.project.back for block in self.matter(matter)]
         blocks = self.references(front + blocks)
         blocks, captions = number(self.copyright() + self.abbreviations(blocks) + blocks, self.project.language)
+        self.prepared.prune()
         return Document(
             project=self.project, blocks=blocks, headings=self.headings,
             media=self.media, is_draft=self.is_draft, changes=self.changes, captions=captions,
@@ -195,10 +204,25 @@ class Assembler:
     def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin,
               cites=None) -> list:
         """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
-        then speak the coalition's language: agreed terms, agreed text."""
-        blocks = adopt_references(mark_references(blocks), prefix)  # a copy: the draft's blocks stay as read
-        blocks, _ = neutralise(blocks, lambda source: picture_problem(media_root, source), cites)
-        levels = [b["c"][0] for b in _headers(blocks)]
+        then speak the coalition's language: agreed terms, agreed text. The result is kept by a digest of
+        the file's conversion and of everything else it depends on, so an unchanged draft is adopted once."""
+        key = self.prepared.key(media_root.name, len(blocks), prefix, top_level, origin.relpath, origin.lang)
+        done = self.prepared.get_json(key)
+        if done is None:
+            media: dict[str, str] = {}
+            changes: list[Change] = []
+            blocks = self._adopt(blocks, media_root, prefix, top_level, origin, cites, media, changes)
+            done = {"blocks": blocks, "media": media, "changes": [asdict(c) for c in changes]}
+            self.prepared.put_json(key, done)
+        self.media.update({name: (media_root / source).resolve() for name, source in done["media"].items()})
+        self.changes += [Change(**c) for c in done["changes"]]
+        return done["blocks"]
+
+    def _adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin, cites,
+               media: dict[str, str], changes: list[Change]) -> list:
+        blocks, _ = neutralise(blocks, lambda source: picture_problem(media_root, source), cites)  # a copy
+        adopt_references(blocks, prefix)
+        levels = _header_levels(blocks)
         shift = (top_level - min(levels)) if levels and top_level else 0
 
         def fix(key, value, fmt, meta):
@@ -213,26 +237,17 @@ class Assembler:
             elif key == "Link" and value[2][0].startswith("#"):
                 value[2][0] = "#" + anchor(prefix, value[2][0][1:])
             elif key == "Image":
-                return self.image(value, media_root)
+                return image(value, media_root, media)
             elif key in ("Figure", "Table"):
                 _drop_caption_label(value[1])
             return None
 
-        blocks = walk(blocks, fix, "", {})
+        visit(blocks, fix)
         locate = Locator(origin.source)
         if self.harmonize:
-            self.changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang)
-        self.changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
+            changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang)
+        changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
         return blocks
-
-    def image(self, value: list, media_root: Path):
-        """Copy an embedded image under a content-hash name (`neutralise` has already turned every picture
-        that cannot be shown into its description)."""
-        attr, alt, (src, title) = value
-        path = (media_root / src).resolve()
-        name = media_name(path.read_bytes(), path.suffix)
-        self.media[name] = path
-        return {"t": "Image", "c": [attr, alt, [f"media/{name}", title]]}
 
     def workplan_annex(self) -> list:
         """The joint workplan: a table of activities, and a place for the month-by-month chart, which each
@@ -267,6 +282,16 @@ class Assembler:
         return blocks
 
 
+def image(value: list, media_root: Path, media: dict[str, str]):
+    """An embedded image under a content-hash name (`media`: name → its file under `media_root`);
+    `neutralise` has already turned every picture that cannot be shown into its description."""
+    attr, alt, (src, title) = value
+    path = (media_root / src).resolve()
+    name = media_name(path.read_bytes(), path.suffix)
+    media[name] = src
+    return {"t": "Image", "c": [attr, alt, [f"media/{name}", title]]}
+
+
 def from_file(relpath: str, blocks: list) -> dict:
     """Blocks that came from one file, marked so a renderer that fails on them can set that file aside."""
     return {"t": "Div", "c": [["", [DRAFT_CLASS], [["path", relpath]]], blocks]}
@@ -288,18 +313,21 @@ def _drop_caption_label(caption: list) -> None:
             return
 
 
-def _headers(blocks: list) -> list:
-    found = []
-
-    def collect(key, value, fmt, meta):
-        if key == "Header":
-            found.append({"t": key, "c": value})
-        if key == "Note":
-            return []  # headings inside footnotes do not set the draft's top level
-        return None
-
-    walk(blocks, collect, "", {})  # walk builds a new tree: `blocks` is left as it was
-    return found
+def _header_levels(node, levels: list[int] | None = None) -> list[int]:
+    """The level of every heading in `node`, but those inside footnotes: they do not set the draft's top
+    level."""
+    levels = [] if levels is None else levels
+    if type(node) is list:
+        for item in node:
+            if type(item) is list or type(item) is dict:
+                _header_levels(item, levels)
+    elif type(node) is dict and node.get("t") not in ("Note", "Str"):
+        if node.get("t") == "Header":
+            levels.append(node["c"][0])
+        for value in node.values():
+            if type(value) is list:
+                _header_levels(value, levels)
+    return levels
 
 
 def period(activity: Activity) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pandocfilters import Div, Plain, stringify, walk
+from pandocfilters import Div, Plain
 
 from .textruns import inlines
+from .tree import stringify, walk
 
 
 def anchor(*parts: str) -> str:

@@ -9,6 +9,7 @@ meets the others only through the plain data this module passes on.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import enum
@@ -30,7 +31,7 @@ from .assemble import assemble
 from .checks import check as check_phase
 from .checks import check_loose
 from .blocks import anchor
-from .buildcache import CHECK_FILE, BuildCache, document_digest, file_states, fingerprint
+from .buildcache import CHECK_FILE, BuildCache, Store, document_digest, file_states, fingerprint
 from .checks.outline import check_placement
 from .codes import finding, with_severities
 from .errors import JointreportError, OptionError
@@ -45,6 +46,7 @@ from .project import load_project
 from .render import render_safely
 from .render.reminders import reminders, write_reminders
 from .statement import load_statement, statement_document
+from .terms import known_acronym_words
 from .timeline import Board, board, is_draft_report
 
 if TYPE_CHECKING:
@@ -253,8 +255,18 @@ def check_project(project: Project, languages: list[str], final: bool, as_of: dt
             sources.responses, problems = read_responses(responses)
             sources.findings += problems
     with phase(Phase.CHECK, f"{len(sources.drafts)} drafts"):
-        checked = check_phase(project, sources, as_of, final)
+        memo = wording_memo(project)
+        checked = check_phase(project, sources, as_of, final, memo)
+        memo.prune()
     return Build(project, sources, checked.findings, checked.drafts, checked.originals, languages)
+
+
+def wording_memo(project: Project) -> Store:
+    """Where the check keeps each draft's wording findings, for this glossary and these agencies."""
+    terminology = project.terminology
+    return Store(project.build_dir / ".cache" / "wording", json.dumps(
+        [repr(terminology.terms), repr(terminology.acronyms), repr(terminology.agreed),
+         sorted(known_acronym_words(project)), project.languages]))
 
 
 MATRIX_COLUMNS = ["id", "section", "agency", "file", "paragraph", "commented words", "author", "date", "comment",
@@ -481,13 +493,14 @@ def build_statement(root: Path, statement_id: str, lang: str = "all", formats: t
         for fmt in formats:
             output = project.build_dir / STATEMENTS_DIR / f"{statement_id}.{code}.{fmt}"
             with phase(Phase.RENDER, f"{output.relative_to(project.root)}"):
+                own = copy.deepcopy(blocks)  # a renderer changes the blocks it is given
                 if fmt == "docx":
-                    render_statement_docx(project, (edition.coalition, statement.title, dateline), blocks, media,
+                    render_statement_docx(project, (edition.coalition, statement.title, dateline), own, media,
                                           output)
                 else:
                     inputs = {"coalition": edition.coalition, "title": statement.title, "dateline": dateline,
                               "lang": code}
-                    typeset(project, "statement.typ", blocks, media, inputs, output)
+                    typeset(project, "statement.typ", own, media, inputs, output)
             outputs.append(output)
     return outputs
 

@@ -12,6 +12,7 @@ Two levels, both under build/.cache/:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -56,6 +57,56 @@ def _package_state() -> list[tuple[str, int, int]]:
     return file_states(PACKAGE)
 
 
+@functools.cache
+def installation() -> str:
+    """A digest of jointreport's version and files: what made a cached piece of work must still be here."""
+    return _sha(json.dumps([__version__, _package_state()]).encode())[:16]
+
+
+class Store:
+    """Pieces of work (a draft's adopted blocks, its wording findings, a chunk's Typst) kept under a
+    folder of build/.cache/ by a digest of everything they were made from: `context`, which all the
+    store's pieces depend on (the glossary, the language, …), jointreport itself, and each piece's own
+    key parts (its draft's content hash, its place in the report). A rebuild redoes only the pieces
+    whose inputs changed; `prune` drops the pieces no longer asked for, so the folder stays the size of
+    one report."""
+
+    def __init__(self, folder: Path, context: str = ""):
+        self.folder = folder
+        self.salt = f"{installation()}|{context}|".encode()
+        self.used: set[str] = set()
+
+    def key(self, *parts) -> str:
+        return _sha(self.salt + json.dumps(parts, default=str).encode())[:32]
+
+    def get(self, key: str) -> bytes | None:
+        self.used.add(key)
+        try:
+            return (self.folder / key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        self.used.add(key)
+        write_atomically(self.folder / key, data)
+
+    def get_json(self, key: str):
+        data = self.get(key)
+        try:
+            return json.loads(data) if data is not None else None
+        except ValueError:
+            return None
+
+    def put_json(self, key: str, value) -> None:
+        self.put(key, json.dumps(value).encode())
+
+    def prune(self) -> None:
+        if self.folder.is_dir():
+            for stale in self.folder.iterdir():
+                if stale.name not in self.used and stale.is_file():
+                    stale.unlink(missing_ok=True)
+
+
 def fingerprint(project: Project, options: dict, versions: dict) -> str:
     """Names, sizes and change times of every file of the project, its last commit, the options and the
     tool versions."""
@@ -70,8 +121,8 @@ def fingerprint(project: Project, options: dict, versions: dict) -> str:
 def document_digest(document: Document, fmt: str, templates: list[Path], versions: dict) -> str:
     """Everything a renderer turns into the output file."""
     project = document.project
-    digest = hashlib.sha256()
-    digest.update(json.dumps([fmt, document.blocks, document.is_draft, sorted(document.media),
+    digest = hashlib.sha256(json.dumps(document.blocks).encode())  # the assembler writes its keys in one order
+    digest.update(json.dumps([fmt, document.is_draft, sorted(document.media),
                               [asdict(h) for h in document.headings], versions, __version__,
                               [project.title, project.subtitle, project.coalition, project.edition, project.language,
                                project.date, [asdict(a) for a in project.agencies.values()],

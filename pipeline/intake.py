@@ -26,7 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from pandocfilters import walk
 
 from . import bibliography, wordaudit, wordml
 from .codes import finding
@@ -38,11 +37,12 @@ from .inventory import inventory
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comment, Contribution, Draft, Finding,
                     Metadata, Place, Project, Responses, Sources, Spot, StatementFile, WordAudit)
 from .normalise import Issue, neutralise, picture_problem
-from .numbering import mark_references
+from .numbering import mark_references, references, targets
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
 from .wordcount import count_words
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
+from .tree import walk
 
 log = logging.getLogger("jointreport.read")
 
@@ -54,7 +54,7 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "7"  # bump when the cached AST's shape or the readers' options change (docx+citations)
+CACHE_FORMAT = "8"  # bump when the cached AST's shape or the readers' options change (docx+citations)
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
 READERS = {"docx": "docx+citations", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
@@ -222,6 +222,7 @@ class DraftCache:
                         ast["blocks"] = wordaudit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
                         _embedded_references(ast, scratch)
                     _relative_media(ast, scratch)
+                    mark_references(ast["blocks"])  # once, so no later reader takes `@fig:x` for a citation
                     (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
                 try:
                     os.replace(scratch, entry)
@@ -445,10 +446,11 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
         code = getattr(exc, "code", "input/unreadable")
         return None, findings + [finding(code, contribution.place, str(exc))]
     measured = {"words": count_words(blocks), "tracked_changes": changes, "comments": comments,
+                "xref_targets": sorted(targets(blocks)), "xref_keys": references(blocks),
                 "first_change": location, "threads": threads,
                 "audit": wordaudit.compare(scan, blocks) if scan else None,
                 "pictures": picture_problems(blocks, entry), "references": draft_references(entry)}
-    measured["issues"] = neutralise(mark_references(blocks), measured["pictures"].get)[1]
+    measured["issues"] = neutralise(blocks, measured["pictures"].get)[1]
     cache.remember(entry, measured)
     return Draft(contribution, blocks, entry, source=source, **measured), findings
 

@@ -377,6 +377,8 @@ class Draft:
     pictures: dict[str, tuple[str, str]] = field(default_factory=dict)  # source → (code, why) it cannot be shown
     issues: list = field(default_factory=list)  # normalise.Issue: what the assembly will have to neutralise
     references: list[dict] = field(default_factory=list)  # CSL JSON of the citations a Word draft embeds
+    xref_targets: list[str] = field(default_factory=list)  # what its cross-references may name (numbering.targets)
+    xref_keys: list[str] = field(default_factory=list)  # what its cross-references name, in reading order
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pandocfilters import Emph, Str, stringify, walk
+from pandocfilters import Emph, Str
+
+from .tree import stringify, visit, walk
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".emf", ".wmf", ".tif", ".tiff", ".bmp"}
 MAX_PICTURE_PIXELS = 40_000_000  # a full A4 page at 600 dpi is 35 MP; 16,384² (268 MP) takes Typst down
@@ -112,7 +114,7 @@ def anchors(blocks: list) -> dict[str, int]:
             ident = value[ATTR_INDEX[key]][0]
             found[ident] = found.get(ident, 0) + 1
 
-    walk(blocks, collect, "", {})
+    visit(blocks, collect)
     return found
 
 
@@ -125,7 +127,7 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None) -> 
     problem found. `pictures(source)` says why a picture cannot be shown (see `picture_problem`);
     `cites(key)` gives the bibliography's key for a citation's key, or None when it has none
     (`Bibliography.resolver`): a citation with an unknown key is printed as typed. Without `cites` (the
-    project has no references) every citation is."""
+    project has no references) every citation is. `blocks` stay as they are: the result is a copy."""
     ids = anchors(blocks)
     seen: dict[str, list[str]] = {}  # code → the first words of each occurrence
     reasons: dict[str, str] = {}

@@ -8,22 +8,22 @@ counted.
 
 A cross-reference is `@fig:id`, `@tbl:id` or `@sec:id` in a Markdown draft
 (pandoc reads them as citations). `mark_references` turns each into a Span
-of class `xref` before anything else sees it, so it is never taken for a
-citation; `resolve` finds its target in the draft itself first, then in any
-other draft, and `number` writes "Figure 1.1" as a link to it. The check
-uses `unknown_references` on the same functions to report
-`xref/unknown-target` before the build meets one.
+of class `xref` as the draft is converted, before anything else sees it, so
+it is never taken for a citation; `resolve` finds its target in the draft
+itself first, then in any other draft, and `number` writes "Figure 1.1" as a
+link to it. The check uses `unknown_references` on the same functions to
+report `xref/unknown-target` before the build meets one.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
-from pandocfilters import Link, Span, Str, stringify, walk
+from pandocfilters import Link, Span, Str
 
 from . import i18n
 from .blocks import anchor, tagged
+from .tree import stringify, visit
 
 XREF_CLASS = "xref"
 KINDS = {"fig": "figure", "tbl": "table", "sec": "section_ref"}
@@ -52,11 +52,10 @@ def _kind_of(key: str) -> str | None:
 def mark_references(blocks: list) -> list:
     """`@fig:x` / `@tbl:x` / `@sec:x` citations, and a Word draft's cross-references to its own captions
     (REF fields to a `_Ref…` bookmark, which pandoc reads as links), → Spans of class `xref`. Other
-    citations and links are left alone. `blocks` are not changed: a copy is returned."""
-    blocks = copy.deepcopy(blocks)
+    citations and links are left alone. Changes `blocks` (a fresh conversion) and returns them."""
     captions = _word_caption_bookmarks(blocks)
 
-    def visit(key, value, fmt, meta):
+    def mark(key, value, fmt, meta):
         if key == "Link" and value[2][0][1:] in captions and value[2][0].startswith("#"):
             return Span(["", [XREF_CLASS], [["target", value[2][0][1:]]]], [])
         if key != "Cite":
@@ -71,7 +70,7 @@ def mark_references(blocks: list) -> list:
             out.append(Span(["", [XREF_CLASS], [["target", citation["citationId"]]]], []))
         return out
 
-    return walk(blocks, visit, "", {})
+    return visit(blocks, mark)
 
 
 def _word_caption_bookmarks(blocks: list) -> set[str]:
@@ -79,7 +78,7 @@ def _word_caption_bookmarks(blocks: list) -> set[str]:
     becomes its figure's or table's identifier, so a REF field to it is a cross-reference to the figure."""
     found = set()
 
-    def visit(key, value, fmt, meta):
+    def adopt_bookmark(key, value, fmt, meta):
         if key not in ("Figure", "Table") or value[0][0] or not _has_caption(value[1]):
             return None
         first = value[1][1][0]
@@ -97,7 +96,7 @@ def _word_caption_bookmarks(blocks: list) -> set[str]:
                 break
         return None
 
-    walk(blocks, visit, "", {})
+    visit(blocks, adopt_bookmark)
     return found
 
 
@@ -110,13 +109,13 @@ def targets(blocks: list) -> set[str]:
     """The identifiers a cross-reference may name in `blocks`: captioned figures' and tables', headings'."""
     found = set()
 
-    def visit(key, value, fmt, meta):
+    def collect(key, value, fmt, meta):
         if key in ("Figure", "Table") and value[0][0] and _has_caption(value[1]):
             found.add(value[0][0])
         elif key == "Header" and value[1][0]:
             found.add(value[1][0])
 
-    walk(blocks, visit, "", {})
+    visit(blocks, collect)
     return found
 
 
@@ -129,11 +128,9 @@ def resolvable(key: str, own: set[str], everywhere: set[str], sections: set[str]
     return key.startswith("sec:") and key[4:] in sections
 
 
-def unknown_references(blocks: list, everywhere: set[str], sections: set[str]) -> list[str]:
-    """The cross-references in one draft's `blocks` that name nothing the report has."""
-    blocks = mark_references(blocks)
-    own = targets(blocks)
-    return [key for key in references(blocks) if not resolvable(key, own, everywhere, sections)]
+def unknown_references(keys: list[str], own: set[str], everywhere: set[str], sections: set[str]) -> list[str]:
+    """The cross-references of one draft (`keys`, its targets `own`) that name nothing the report has."""
+    return [key for key in keys if not resolvable(key, own, everywhere, sections)]
 
 
 def _has_caption(caption: list) -> bool:
@@ -150,7 +147,7 @@ def _set(attr: list, name: str, value: str) -> None:
 
 def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
     """Number the assembled report's captioned figures and tables per chapter and write its
-    cross-references as "Figure 1.1" links. Returns the blocks and the captions in reading order."""
+    cross-references as "Figure 1.1" links, in place. Returns the blocks and the captions in reading order."""
     captions: list[Caption] = []
     originals: dict[str, list[tuple[str, str, str]]] = {}  # draft id → [(assembled id, prefix, label)]
     by_identifier: dict[str, str] = {}  # assembled id → label
@@ -162,7 +159,7 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
         if original:
             originals.setdefault(original, []).append((attr[0], _attrs(attr).get("xref-prefix", ""), label))
 
-    def visit(key, value, fmt, meta):
+    def count(key, value, fmt, meta):
         if key == "Header":
             attr = value[1]
             classes = attr[1]
@@ -192,7 +189,7 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             captions.append(Caption(kind, num, attr[0], label, stringify(value[1][1]).strip()))
         return None
 
-    walk(blocks, visit, "", {})
+    visit(blocks, count)
 
     def write(key, value, fmt, meta):
         if key == "Span" and XREF_CLASS in value[0][1]:
@@ -205,7 +202,7 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])
         return None
 
-    return walk(blocks, write, "", {}), captions
+    return visit(blocks, write), captions
 
 
 def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, str] | None:
@@ -226,9 +223,10 @@ def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, st
 
 def adopt_references(blocks: list, prefix: str) -> list:
     """In the assembler, before ids are prefixed: remember each target's and each reference's draft
-    (`prefix`) and draft-own id, so `number` can resolve references within and across drafts."""
+    (`prefix`) and draft-own id, so `number` can resolve references within and across drafts. Changes
+    `blocks` (the assembler's copy) and returns them."""
 
-    def visit(key, value, fmt, meta):
+    def remember(key, value, fmt, meta):
         if key == "Span" and XREF_CLASS in value[0][1]:
             _set(value[0], "xref-prefix", prefix)
         elif key in ("Figure", "Table", "Header"):
@@ -238,4 +236,4 @@ def adopt_references(blocks: list, prefix: str) -> list:
                 _set(attr, "xref-prefix", prefix)
         return None
 
-    return walk(blocks, visit, "", {})
+    return visit(blocks, remember)

@@ -118,3 +118,103 @@ def test_watch_builds_again_when_a_draft_is_saved(fixture_project):
     broken = next(builds)
     assert "report.yaml" in str(broken)
     builds.close()
+
+
+@pytest.fixture
+def redone(monkeypatch):
+    """What a build does again, piece by piece: the files it adopts, the drafts whose wording it checks,
+    the text pandoc writes as Typst."""
+    from pipeline.assemble import Assembler
+    from pipeline.checks import wording
+    from pipeline.render import pdf
+    from pipeline.tree import stringify
+
+    seen = {"adopted": [], "worded": [], "typeset": []}
+    adopt, check_text, write = Assembler._adopt, wording.check_text, pdf.write_from_ast
+
+    def spy_adopt(self, blocks, media_root, prefix, top_level, origin, *rest):
+        seen["adopted"].append(origin.relpath)
+        return adopt(self, blocks, media_root, prefix, top_level, origin, *rest)
+
+    def spy_check(terminology, blocks, locate, language, state, place):
+        seen["worded"].append(place.path)
+        return check_text(terminology, blocks, locate, language, state, place)
+
+    def spy_write(ast, writer, args):
+        seen["typeset"].append(stringify(ast["blocks"]))
+        return write(ast, writer, args)
+
+    monkeypatch.setattr(Assembler, "_adopt", spy_adopt)
+    monkeypatch.setattr(wording, "check_text", spy_check)
+    monkeypatch.setattr(pdf, "write_from_ast", spy_write)
+
+    def clear():
+        for done in seen.values():
+            done.clear()
+        return seen
+
+    return clear
+
+
+def test_one_changed_draft_is_prepared_checked_and_typeset_again_alone(built, redone):
+    seen = redone()
+    with open(built / "contributions" / "south" / "beta.md", "a", encoding="utf-8") as draft:
+        draft.write("\nOne more sentence.\n")
+    rebuild(built)
+    assert seen["adopted"] == seen["worded"] == ["contributions/south/beta.md"]
+    assert len(seen["typeset"]) == 1  # one pandoc run, on the chunks that changed: the beta section's
+    assert "One more sentence." in seen["typeset"][0] and "Northern text" not in seen["typeset"][0]
+
+
+def test_a_glossary_change_prepares_and_checks_every_draft_again(built, redone):
+    seen = redone()
+    (built / "terminology.yaml").write_text("terms:\n  - {preferred: Southern note, reject: [Southern text]}\n")
+    rebuild(built)
+    files = ["chapters/first.md", "contributions/north/alpha.md", "contributions/south/alpha.md",
+             "contributions/south/beta.md"]  # the chapter's introduction and the three drafts
+    assert sorted(seen["worded"]) == sorted(seen["adopted"]) == files
+    assert "Southern note" in " ".join(seen["typeset"]) and "Beta text" not in " ".join(seen["typeset"])
+
+
+def test_an_outline_change_typesets_only_the_renamed_heading(built, redone):
+    seen = redone()
+    edit_yaml(built / "chapters" / "outline.yaml",
+              lambda data: data["parts"][0]["chapters"][0]["sections"][1].update(title="Renamed section"))
+    rebuild(built)
+    assert seen["adopted"] == [] and seen["worded"] == []  # the drafts' words did not change
+    assert len(seen["typeset"]) == 1 and "Renamed section" in seen["typeset"][0]
+    assert "Northern text" not in seen["typeset"][0]
+
+
+def test_a_new_jointreport_installation_redoes_every_piece(built, redone, monkeypatch):
+    seen = redone()
+    monkeypatch.setattr(buildcache, "__version__", "99.0")
+    buildcache.installation.cache_clear()
+    try:
+        rebuild(built)
+    finally:
+        buildcache.installation.cache_clear()
+    assert len(seen["worded"]) == len(seen["adopted"]) == 4  # three drafts, the chapter's introduction
+    assert "Northern text" in seen["typeset"][0] and "Beta text" in seen["typeset"][0]
+
+
+def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_path):
+    import copy
+    import datetime as dt
+    import re
+
+    from pipeline.assemble import assemble
+    from pipeline.pandoc import write_from_ast
+    from pipeline.render import known_images, pandoc_document, pdf, restyle_divs, unwrapped
+
+    project, languages, final = recipe.load(fixture_project("minimal"))
+    checked = recipe.check_project(project, languages, final, dt.date(2026, 1, 1))
+    document = assemble(project, checked.drafts, checked.sources.intros, False)
+    blocks = known_images(unwrapped(document).blocks, document.media)
+    whole = write_from_ast(pandoc_document(pdf._for_typst(restyle_divs(copy.deepcopy(blocks), pdf._wrap))), "typst", [])
+    pieces = pdf.typst_body(copy.deepcopy(blocks), tmp_path / "fragments")
+    # one piece per part, chapter, section and annex, and one for what comes before the first part
+    assert len(list((tmp_path / "fragments").iterdir())) == 6
+    again = pdf.typst_body(copy.deepcopy(blocks), tmp_path / "fragments")
+    blank_lines = re.compile(rb"\n\s*\n")
+    assert pieces == again and blank_lines.sub(b"\n", pieces).strip() == blank_lines.sub(b"\n", whole).strip()

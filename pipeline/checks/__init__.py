@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..codes import with_severities
 from ..model import Contribution, Draft, Finding, Project, Sources
@@ -25,6 +26,9 @@ from .word import word_findings
 from .wording import AcronymState, check_text, check_wording
 from .xrefs import xref_findings
 
+if TYPE_CHECKING:
+    from ..buildcache import Store
+
 FINAL_STAGE_ERRORS = ("lang/missing-translation", "review/unanswered-comment")  # what a release cannot carry, whatever its usual severity
 
 
@@ -35,9 +39,10 @@ class Checked:
     originals: list[Contribution]  # source-language drafts in their place, readable or not: the timeline's view
 
 
-def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool = False) -> Checked:
+def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool = False,
+          memo: Store | None = None) -> Checked:
     """Every finding about every input. At a final stage (`build --stage final`), a missing translation
-    is an error, not a warning."""
+    is an error, not a warning. `memo` keeps per-draft wording findings between runs (see check_wording)."""
     placement, placed = check_placement(project, sources.contributions)
     paths = {c.path for c in placed}
     usable = [d for d in sources.drafts if d.contribution.path in paths]
@@ -58,7 +63,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + check_matter(project, sources.intros)
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
-        + check_wording(project, usable, sources.intros)
+        + check_wording(project, usable, sources.intros, memo)
         + timeline_findings(project, originals, sources.submitted, as_of)
         + language_findings(project, usable, placed, sources.intros, sources.submitted)
         + (review_findings(usable, sources.responses) if sources.responses else [])

@@ -13,11 +13,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from pandocfilters import walk
 
 from ..agreed import references
 from ..codes import finding
 from ..model import Contribution, Draft, Finding, Place, Project
+from ..tree import walk
 
 STRUCTURE = {"Header": "headings", "Table": "tables", "Image": "figures", "Note": "footnotes"}
 

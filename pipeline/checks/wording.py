@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..agreed import drift, paragraphs, references, where
 from ..codes import finding
-from ..model import Draft, Finding, Place, Project, Terminology, drafts_in_order
+from ..model import ChapterIntro, Draft, Finding, Place, Project, Terminology, drafts_in_order
 from ..terms import (
     ACRONYM,
     ROMAN_NUMERAL,
@@ -15,6 +16,9 @@ from ..terms import (
     replacements,
 )
 from ..textruns import Locator, Run, text_runs
+
+if TYPE_CHECKING:
+    from ..buildcache import Store
 
 
 @dataclass
@@ -34,22 +38,35 @@ def check_text(terminology: Terminology, blocks: list, locate: Locator, language
             + agreed_findings(terminology, blocks, runs, locate, language, place))
 
 
-def check_wording(project: Project, drafts: list[Draft], intros: dict) -> list[Finding]:
+def check_wording(project: Project, drafts: list[Draft], intros: dict, memo: Store | None = None) -> list[Finding]:
     """Each language's drafts chapter by chapter, in reading order: acronyms are introduced afresh in
-    each chapter, and terms and agreed text apply in the language a draft is written in."""
+    each chapter, and terms and agreed text apply in the language a draft is written in. With a `memo`
+    (made for this project's glossary), a file read before, with the same acronyms defined before it, is
+    not searched again."""
     terminology = project.terminology
     known = known_acronym_words(project)
     findings = []
+
+    def check_file(item: Draft | ChapterIntro, place: Place, lang: str, state: AcronymState) -> list[Finding]:
+        key = memo.key(item.media_dir.name, place, lang, sorted(state.defined)) if memo else ""
+        done = memo.get_json(key) if memo else None
+        if done is not None:
+            state.defined = set(done["defined"])
+            return [Finding(**found) for found in done["findings"]]
+        found = check_text(terminology, item.blocks, Locator(item.source), lang, state, place)
+        if memo:
+            memo.put_json(key, {"defined": sorted(state.defined), "findings": [f.to_json() for f in found]})
+        return found
+
     for lang in project.languages:
         for chapter in project.chapters:
             state = AcronymState(known)
             intro = intros.get((chapter.id, lang))
             if intro:
-                findings += check_text(terminology, intro.blocks, Locator(intro.source), lang, state, intro.place)
+                findings += check_file(intro, intro.place, lang, state)
             for section in chapter.sections:
                 for draft in drafts_in_order(section, [d for d in drafts if d.contribution.lang == lang]):
-                    findings += check_text(terminology, draft.blocks, Locator(draft.source), lang, state,
-                                           draft.contribution.place)
+                    findings += check_file(draft, draft.contribution.place, lang, state)
     return findings
 
 

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from pandocfilters import Emph, Para, Plain, stringify, walk
+from pandocfilters import Emph, Para, Plain
 
 from .. import i18n
 from ..blocks import tagged
@@ -17,6 +17,7 @@ from ..model import Document
 from ..normalise import DRAFT_CLASS
 from ..textruns import inlines
 from .workplan import chart_png
+from ..tree import stringify, visit, walk
 
 log = logging.getLogger("jointreport.render")
 
@@ -24,27 +25,28 @@ PANDOC_API_VERSION = [1, 23, 1]
 
 
 def restyle_divs(blocks: list, restyle: Callable[[str, list, list], list | dict | None]) -> list:
-    """Let a renderer replace each semantic Div (by its first class) with its own blocks."""
+    """Let a renderer replace each semantic Div (by its first class) with its own blocks. Like every pass
+    here, it changes the renderer's own copy of the blocks (see `unwrapped`) in place."""
 
-    def visit(key, value, fmt, meta):
+    def replace(key, value, fmt, meta):
         if key == "Div" and value[0][1]:
             return restyle(value[0][1][0], value[0], value[1])
         return None
 
-    return walk(blocks, visit, "", {})
+    return visit(blocks, replace)
 
 
 def known_images(blocks: list, media: dict[str, Path]) -> list:
     """Pictures the build holds (media/<name>) stay; any other reference becomes its description, since
     neither renderer may read files from elsewhere."""
 
-    def visit(key, value, fmt, meta):
+    def describe(key, value, fmt, meta):
         source = value[2][0] if key == "Image" else ""
         if key == "Image" and not (source.startswith("media/") and source[len("media/"):] in media):
             return {"t": "Emph", "c": value[1] or [{"t": "Str", "c": "[picture]"}]}
         return None
 
-    return walk(blocks, visit, "", {})
+    return visit(blocks, describe)
 
 
 def pandoc_document(blocks: list) -> dict:
@@ -56,7 +58,8 @@ def draft_mark(document: Document) -> str:
 
 
 def with_workplan_chart(document: Document) -> tuple[list, dict[str, Path]]:
-    """The document's blocks and media, with the workplan chart drawn where the assembly left its place."""
+    """The document's blocks (the renderer's copy) and media, with the workplan chart drawn where the
+    assembly left its place."""
     media = dict(document.media)
 
     def draw(style_class: str, attr: list, blocks: list):
@@ -86,16 +89,16 @@ def _as_plain_text(blocks: list) -> list:
 
 
 def unwrapped(document: Document, set_aside: set[str] = frozenset()) -> Document:
-    """The document as renderers take it: each draft's blocks in place of its Div, the drafts in
-    `set_aside` as plain text."""
+    """The document as renderers take it: a copy of its own, which they change in place, with each draft's
+    blocks in place of its Div, the drafts in `set_aside` as plain text."""
 
-    def visit(key, value, fmt, meta):
+    def unwrap(key, value, fmt, meta):
         if key == "Div" and DRAFT_CLASS in value[0][1]:
             path = dict(value[0][2]).get("path", "")
             return _as_plain_text(value[1]) if path in set_aside else value[1]
         return None
 
-    return dataclasses.replace(document, blocks=walk(document.blocks, visit, "", {}))
+    return dataclasses.replace(document, blocks=walk(document.blocks, unwrap))
 
 
 def render_safely(render: Renderer, document: Document, output: Path) -> tuple[Path, dict[str, str]]:
@@ -142,7 +145,7 @@ def label_captions(blocks: list, label: Callable[[str, str], list]) -> list:
     """Put each numbered figure's and table's label (`label(kind, number)` → inlines) before its caption's
     words: the numbers are the assembler's numbering pass's, so every output shows the same ones."""
 
-    def visit(key, value, fmt, meta):
+    def prefix(key, value, fmt, meta):
         if key in ("Figure", "Table"):
             attrs = dict(value[0][2])
             caption = value[1][1]
@@ -150,7 +153,7 @@ def label_captions(blocks: list, label: Callable[[str, str], list]) -> list:
                 caption[0]["c"][:0] = label(attrs.get("kind", "figure"), attrs["number"])
         return None
 
-    return walk(blocks, visit, "", {})
+    return visit(blocks, prefix)
 
 
 def copyright_page(blocks: list) -> tuple[list, list]:

@@ -29,7 +29,8 @@ from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, with_workplan_chart
+from ..tree import visit
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
@@ -57,14 +58,14 @@ def _restyle(style_class: str, attr: list, blocks: list):
 def _embed_images(media: dict[str, Path], blocks: list) -> list:
     """pandoc's sandbox reads no image files, so images travel inside the AST as data: URIs."""
 
-    def visit(key, value, fmt, meta):
+    def embed(key, value, fmt, meta):
         if key == "Image" and value[2][0].startswith("media/"):
             path = media[value[2][0][len("media/"):]]
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             value[2][0] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
         return None
 
-    return walk(blocks, visit, "", {})
+    return visit(blocks, embed)
 
 
 def _w(tag: str, **attrs) -> etree._Element:

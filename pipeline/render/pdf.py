@@ -7,18 +7,22 @@ and the report's images — never the project or the drafts themselves.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
-from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str, stringify
+from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str
 
 from .. import i18n
 from ..files import write_atomically
 from ..model import Document, Project
-from ..pandoc import write_from_ast
+from ..buildcache import Store
+from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
-from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, walk, with_workplan_chart
+from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, with_workplan_chart
 from .typst import compile_staged
+from ..tree import stringify, visit
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 WRAPPERS = {
@@ -61,7 +65,7 @@ def _for_typst(blocks: list) -> list:
     """Typst draws PNG, JPEG, GIF and SVG only (Word's EMF/WMF/TIFF pictures become a note), and
     centres table cells pandoc leaves at 'default' alignment: make those left-aligned like Word does."""
 
-    def visit(key, value, fmt, meta):
+    def fix(key, value, fmt, meta):
         if key == "Image" and Path(value[2][0]).suffix.lower() not in TYPST_IMAGE_TYPES:
             return Emph(inlines("[picture in a format the PDF cannot show]"))
         if key == "Table":
@@ -70,7 +74,7 @@ def _for_typst(blocks: list) -> list:
                     column[0] = {"t": "AlignLeft"}
         return None
 
-    return _no_method_calls(walk(blocks, visit, "", {}))
+    return _no_method_calls(visit(blocks, fix))
 
 
 TEXT_LIKE = {"Str", "Space", "SoftBreak", "LineBreak", "RawInline"}
@@ -140,7 +144,8 @@ def lists_of_captions(document: Document) -> list:
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
             output: Path) -> Path:
     """Write `blocks` as Typst with pandoc, and compile them inside the project's `template`."""
-    body = write_from_ast(pandoc_document(_for_typst(restyle_divs(known_images(blocks, media), _wrap))), "typst", [])
+    fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{project.language}"
+    body = typst_body(known_images(blocks, media), fragments)
     module = Path(template).stem
     files = {
         template: project.template(template).read_bytes(),
@@ -149,3 +154,38 @@ def typeset(project: Project, template: str, blocks: list, media: dict[str, Path
     }
     write_atomically(output, compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF"))
     return output
+
+
+CHUNK_MARK = "// jointreport-chunk "
+
+
+def _chunks(blocks: list) -> list[list]:
+    """The top-level blocks cut before each part, chapter and section heading: a draft's edit changes
+    one chunk (more only when it moves the numbers of figures and tables after it)."""
+    chunks: list[list] = [[]]
+    for block in blocks:
+        if block.get("t") == "Header" and block["c"][0] <= 3 and chunks[-1]:
+            chunks.append([])
+        chunks[-1].append(block)
+    return chunks
+
+
+def typst_body(blocks: list, fragments: Path) -> bytes:
+    """The blocks as Typst, chunk by chunk: each chunk's Typst is kept in `fragments` by a digest of the
+    chunk (and of pandoc), so a rebuild runs pandoc only on the chunks that changed, in one run. Typst's
+    markup is local to the block (footnotes are inline, labels follow their element), so the pieces join
+    into what one run would write."""
+    store = Store(fragments, pandoc_version())
+    chunks = _chunks(blocks)
+    keys = [store.key(hashlib.sha256(json.dumps(chunk).encode()).hexdigest()) for chunk in chunks]
+    texts = {key: text for key in set(keys) for text in [store.get(key)] if text is not None}
+    missing = {key: chunk for key, chunk in zip(keys, chunks) if key not in texts}
+    if missing:
+        joined = [block for key, chunk in missing.items() for block in [RawBlock("typst", CHUNK_MARK + key), *chunk]]
+        written = write_from_ast(pandoc_document(_for_typst(restyle_divs(joined, _wrap))), "typst", []).decode()
+        pieces = re.split(rf"^{re.escape(CHUNK_MARK)}([0-9a-f]+)\n", written, flags=re.M)
+        for key, text in zip(pieces[1::2], pieces[2::2]):
+            texts[key] = text.strip("\n").encode() + b"\n"
+            store.put(key, texts[key])
+    store.prune()
+    return b"\n".join(texts[key] for key in keys)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import docx
 from docx.oxml.ns import qn
 from lxml import etree
-from pandocfilters import stringify, walk
 
 from ..model import Document
+from ..tree import stringify, walk
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

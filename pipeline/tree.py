@@ -1,0 +1,96 @@
+"""Walking pandoc's AST at flagship scale.
+
+pandocfilters' `walk` calls itself on every string and number and rebuilds
+every dict: a 340-page report is ~2 million nodes, so each full pass costs
+~0.3 s, and a build makes dozens. These keep its semantics (`action(key,
+value, format, meta)` returning None to keep and descend, a node to replace,
+a list to splice) and skip the leaves: `walk` builds a new tree about twice as
+fast, `visit` changes the tree in place about five times as fast.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+Action = Callable[[str, object, str, dict], object]
+
+
+def walk(x, action: Action, fmt: str = "", meta: dict | None = None):
+    """pandocfilters.walk: a new tree with `action` applied to every element, outside in."""
+    meta = {} if meta is None else meta
+    kind = type(x)
+    if kind is list:
+        out = []
+        for item in x:
+            if type(item) is dict and "t" in item:
+                result = action(item["t"], item.get("c"), fmt, meta)
+                if result is None:
+                    out.append(_walk_dict(item, action, fmt, meta))
+                elif type(result) is list:
+                    out.extend(walk(z, action, fmt, meta) for z in result)
+                else:
+                    out.append(walk(result, action, fmt, meta))
+            elif type(item) is list or type(item) is dict:
+                out.append(walk(item, action, fmt, meta))
+            else:
+                out.append(item)
+        return out
+    if kind is dict:
+        return _walk_dict(x, action, fmt, meta)
+    return x
+
+
+def _walk_dict(x: dict, action: Action, fmt: str, meta: dict) -> dict:
+    return {k: walk(v, action, fmt, meta) if type(v) is list or type(v) is dict else v for k, v in x.items()}
+
+
+def visit(x, action: Action, fmt: str = "", meta: dict | None = None):
+    """`walk`, changing `x` itself (no copy): for trees the caller owns. Returns `x`."""
+    meta = {} if meta is None else meta
+    if type(x) is dict:
+        for value in x.values():
+            if type(value) is list or type(value) is dict:
+                visit(value, action, fmt, meta)
+        return x
+    if type(x) is not list:
+        return x
+    index = 0
+    while index < len(x):
+        item = x[index]
+        if type(item) is dict:
+            if "t" in item:
+                result = action(item["t"], item.get("c"), fmt, meta)
+                if type(result) is list:
+                    x[index:index + 1] = result
+                    for part in result:
+                        visit(part, action, fmt, meta)
+                    index += len(result)
+                    continue
+                if result is not None:
+                    x[index] = item = result
+            for value in item.values():
+                if type(value) is list or type(value) is dict:
+                    visit(value, action, fmt, meta)
+        elif type(item) is list:
+            visit(item, action, fmt, meta)
+        index += 1
+    return x
+
+
+_SPACES = {"Space", "SoftBreak", "LineBreak"}
+
+
+def stringify(x) -> str:
+    """pandocfilters.stringify: the text of an element or list, spaces for breaks."""
+    parts: list[str] = []
+
+    def collect(key, value, fmt, meta):
+        if key == "Str" or key == "MetaString":
+            parts.append(value)
+        elif key in _SPACES:
+            parts.append(" ")
+        elif key == "Code" or key == "Math":
+            parts.append(value[1])
+
+    visit(x, collect)
+    return "".join(parts)
