@@ -39,17 +39,16 @@ from .files import write_atomically
 from .gate import gate, is_final
 from .intake import (DraftCache, Sources, read_and_convert, read_bibliography, read_intros, read_loose, read_project,
                      read_responses, read_statements, unusable_name)
-from .mail import Delivery, send_all, smtp_settings
 from .model import DRAFT_FORMATS, STATEMENTS_DIR, Contribution, Document, Draft, Finding, Place, Project
 from .pandoc import pandoc_version
 from .project import load_project
 from .render import render_safely
-from .render.reminders import reminders, write_reminders
 from .statement import load_statement, statement_document
 from .terms import known_acronym_words
 from .timeline import Board, board, is_draft_report
 
 if TYPE_CHECKING:
+    from .mail import Delivery
     from .render.redline import SectionChange, SectionText
 
 log = logging.getLogger("jointreport")
@@ -411,6 +410,8 @@ def remind(root: Path, as_of: dt.date | None = None, out: Path | None = None, se
            again: bool = False, smtp_host: str | None = None, smtp_port: int | None = None) -> Reminders:
     """One digest per agency contact — what is overdue or due soon, what to fix in its drafts — written as
     .eml files, or sent through SMTP (each digest at most once a day unless `again`)."""
+    from .mail import send_all, smtp_settings  # smtplib and ssl load slowly; only `remind` needs them
+    from .render.reminders import reminders, write_reminders
     day = as_of or dt.date.today()
     checked = check(root, day)
     project = checked.project

@@ -22,7 +22,6 @@ from .files import write_atomically
 from .model import SEVERITIES
 from .present import as_csv, as_github, as_json, as_text, as_xlsx, glossary, summary_line, terminal_safe
 from .project import load_project
-from .render.dashboard import board_text, write_html
 from .schema import json_schema
 
 EXIT_INTERNAL = 3
@@ -243,6 +242,7 @@ def _formats(formats: str) -> tuple[str, ...]:
               help="Also write the dashboard as one self-contained HTML page (e.g. build/status.html).")
 def status(project_dir: Path, as_of, output_format: str, html_path: Path | None) -> int:
     """Who owes which section, what is late, and what blocks the next milestone."""
+    from .render.dashboard import board_text, write_html  # Jinja2 loads slowly; only `status` needs it here
     project, board = recipe.status(project_dir, _day(as_of))
     click.echo(json.dumps(board.to_json(), indent=2, ensure_ascii=False) if output_format == "json"
                else board_text(project, board))
