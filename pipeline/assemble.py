@@ -29,7 +29,7 @@ from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, Document, Draft, Heading, Matter, Part, Project,
                     Section, drafts_in_order, pick)
 from .pandoc import markdown_blocks
-from .terms import acronyms_used, harmonise
+from .terms import acronyms_in, expansions, harmonise
 from .textruns import Locator, inlines
 from .tree import stringify, visit
 
@@ -57,11 +57,13 @@ class Assembler:
         self.headings: list[Heading] = []
         self.media: dict[str, Path] = {}
         self.changes: list[Change] = []
+        self.mentioned: set[str] = set()  # acronyms and agencies' short names the adopted files use
         self.agreed_texts = self.terminology.agreed_texts(project.language)
         self.agreed_blocks = {ident: markdown_blocks(text, verbatim=True) for ident, text in self.agreed_texts.items()}
         folder = project.build_dir / ".cache" / "prepared" / (project.language + ("" if harmonize else "-as-written"))
         self.prepared = Store(folder, json.dumps(
-            [project.language, harmonize, repr(self.terminology.terms), repr(self.terminology.acronyms),
+            [project.language, harmonize, [a.short for a in project.agencies.values()],
+             repr(self.terminology.terms), repr(self.terminology.acronyms),
              repr(self.terminology.agreed),
              [bibliography.entries, sorted(map(list, bibliography.keys.items()))] if bibliography else None]))
 
@@ -88,13 +90,21 @@ class Assembler:
             media=self.media, is_draft=self.is_draft, changes=self.changes, captions=captions,
         )
 
+    def mentions(self, blocks: list) -> list[str]:
+        """The glossary's acronyms and the agencies' upper-case short names that `blocks` use."""
+        text = stringify(blocks)
+        agencies = {a.short for a in self.project.agencies.values()
+                    if a.short.isupper() and len(a.short) > 1 and re.search(rf"\b{re.escape(a.short)}\b", text)}
+        return sorted(acronyms_in(self.terminology, blocks) | agencies)
+
     def abbreviations(self, blocks: list) -> list:
-        """The front matter's list of the acronyms the report actually uses, agencies' included."""
-        used = acronyms_used(self.terminology, blocks, self.project.language, self.project.source_language)
-        text = stringify(blocks)  # once, not once per agency: it is the whole report
-        for agency in self.project.agencies.values():
-            if agency.short.isupper() and len(agency.short) > 1 and re.search(rf"\b{re.escape(agency.short)}\b", text):
-                used[agency.short] = agency.name
+        """The front matter's list of the acronyms the report actually uses, agencies' included: those of
+        each adopted file (found when it was adopted) and those of the text the assembly wrote itself."""
+        outside = [b for b in blocks if not (b["t"] == "Div" and DRAFT_CLASS in b["c"][0][1])]
+        mentioned = self.mentioned | set(self.mentions(outside))
+        used = expansions(self.terminology, mentioned & set(self.terminology.acronyms), self.project.language,
+                          self.project.source_language)
+        used.update({a.short: a.name for a in self.project.agencies.values() if a.short in mentioned})
         if not used:
             return []
         title = self.say("abbreviations")
@@ -193,7 +203,7 @@ class Assembler:
     def references(self, blocks: list) -> list:
         """The report's citations rendered by citeproc and its References list at the end, once for both
         outputs; a report that cites nothing has no such list."""
-        if self.bibliography is None or not cited_keys(blocks):
+        if self.bibliography is None or not self.bibliography.entries or not cited_keys(blocks):
             return blocks
         title = self.say("references")
         heading = self.heading(1, title, anchor("references"), ["part", "annex", "references"])
@@ -212,10 +222,12 @@ class Assembler:
             media: dict[str, str] = {}
             changes: list[Change] = []
             blocks = self._adopt(blocks, media_root, prefix, top_level, origin, cites, media, changes)
-            done = {"blocks": blocks, "media": media, "changes": [asdict(c) for c in changes]}
+            done = {"blocks": blocks, "media": media, "changes": [asdict(c) for c in changes],
+                    "mentions": self.mentions(blocks)}
             self.prepared.put_json(key, done)
         self.media.update({name: (media_root / source).resolve() for name, source in done["media"].items()})
         self.changes += [Change(**c) for c in done["changes"]]
+        self.mentioned.update(done["mentions"])
         return done["blocks"]
 
     def _adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin, cites,

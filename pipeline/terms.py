@@ -112,11 +112,16 @@ def introduced(text: str, match: re.Match, expansion: str) -> bool:
     return re.search(pattern, opening, re.I) is not None
 
 
-def acronyms_used(terminology: Terminology, blocks: list, lang: str, fallback: str) -> dict[str, str]:
-    """The glossary's acronyms that appear in `blocks`, with their expansion in `lang` (else `fallback`)."""
+def acronyms_in(terminology: Terminology, blocks: list) -> set[str]:
+    """The glossary's acronyms that appear in `blocks`."""
     used = set()
     for run in text_runs(blocks):
         used |= {m.group(1) for m in ACRONYM.finditer(run.text) if m.group(1) in terminology.acronyms}
+    return used
+
+
+def expansions(terminology: Terminology, used: set[str], lang: str, fallback: str) -> dict[str, str]:
+    """The acronyms `used` with their expansion in `lang` (else `fallback`); those with neither are left out."""
     result = {}
     for acronym in sorted(used):
         expansion = terminology.expansion(acronym, lang) or terminology.expansion(acronym, fallback)
