@@ -65,11 +65,13 @@ import json, sys, typst
 compilers = {}
 for line in sys.stdin:
     p = json.loads(line)
-    key = (p["main"], p["root"])
+    # the inputs are given once, to the compiler: passing them to compile() makes Typst forget what it memoised
+    key = (p["main"], p["root"], json.dumps(p["inputs"], sort_keys=True))
     try:
         if key not in compilers:
-            compilers[key] = typst.Compiler(p["main"], root=p["root"], font_paths=p["fonts"], ignore_system_fonts=True)
-        result = compilers[key].compile(sys_inputs=p["inputs"], **p["options"])
+            compilers[key] = typst.Compiler(p["main"], root=p["root"], font_paths=p["fonts"], ignore_system_fonts=True,
+                                            sys_inputs=p["inputs"])
+        result = compilers[key].compile(**p["options"])
         with open(p["out"], "wb") as out:
             out.write(result[0] if isinstance(result, list) else result)
         answer = {"ok": True}
