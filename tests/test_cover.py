@@ -59,3 +59,8 @@ def test_a_logo_outside_the_project_or_missing_is_a_project_error(fixture_projec
                      r"the project folder", said), said
     assert re.search(r"report\.yaml:\d+:\d+: agencies\.north\.logo: 'assets/nowhere\.png' is not", said)
     assert re.search(r"report\.yaml:\d+:\d+: agencies\.south\.logo: 'assets/link\.png' is not", said)
+
+    absolute = str(tmp_path / "elsewhere.png")
+    replace_once(root / "report.yaml", "logo: ../elsewhere.png", f"logo: {absolute}")
+    said = jointreport("check", "--project", str(root)).stderr
+    assert f"logo: '{absolute}' is not a PNG, JPEG or SVG file inside the project folder" in said

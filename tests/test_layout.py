@@ -3,11 +3,13 @@ page, a long chapter title in the PDF's running head."""
 
 from __future__ import annotations
 
+import subprocess
+
 import docx
 from docx.enum.section import WD_SECTION_START
 from pypdf import PdfReader
 
-from .conftest import edit_yaml, jointreport, replace_once
+from .conftest import edit_yaml, jointreport, needs_client, replace_once
 
 LONG_TITLE = ("Political and fiscal space, sustainability and the many ways countries have found to pay for a "
               "floor of social protection")
@@ -16,8 +18,8 @@ LONG_TITLE = ("Political and fiscal space, sustainability and the many ways coun
 def build(root, *args):
     run = jointreport("build", "--project", str(root), *args)
     assert run.code == 0, run.stderr
-    word = root / "build" / "a-minimal-joint-report.docx"
-    return docx.Document(str(word)) if word.is_file() else None, PdfReader(str(word.with_suffix(".pdf")))
+    word, pdf = root / "build" / "a-minimal-joint-report.docx", root / "build" / "a-minimal-joint-report.pdf"
+    return (docx.Document(str(word)) if word.is_file() else None), (PdfReader(str(pdf)) if pdf.is_file() else None)
 
 
 def pdf_pages(pdf) -> list[str]:
@@ -95,3 +97,18 @@ def test_docx_parts_and_chapters_open_on_a_page_without_the_running_head(fixture
         footer = section.first_page_footer._element.xml
         assert "Minimal Coalition" in footer and 'w:instr=" PAGE "' in footer
     assert "Minimal Coalition" not in sections[0].first_page_footer._element.xml  # the cover has none
+
+
+@needs_client("soffice")
+def test_libreoffice_shows_a_docx_chapter_opening_without_the_running_head(fixture_project, tmp_path):
+    root = fixture_project("minimal")
+    build(root, "--format", "docx")
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(root / "build" / "a-minimal-joint-report.docx")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    pages = pdf_pages(PdfReader(str(tmp_path / "a-minimal-joint-report.pdf")))
+    opening = next(page for page in pages if "The editors introduce the first chapter" in page)
+    assert "A Minimal Joint Report" not in opening  # no running head
+    assert "Minimal Coalition" in opening  # the footer and its folio stay
