@@ -137,7 +137,7 @@ class Assembler:
             blocks.append(from_file(text.relpath, adopted))
         elif matter.id == ACKNOWLEDGEMENTS:
             blocks += self.acknowledgements()
-        return blocks
+        return self.chapter_references(blocks, ident)
 
     def acknowledgements(self) -> list:
         """The authors the drafts name (their `author` metadata), by agency in report.yaml's order."""
@@ -168,7 +168,7 @@ class Assembler:
             blocks.append(from_file(intro.relpath, [styled("chapter-intro", adopted)]))
         for section in chapter.sections:
             blocks += self.section(section)
-        return blocks
+        return self.chapter_references(blocks, anchor("ch", chapter.id))
 
     def section(self, section: Section) -> list:
         blocks = [self.heading(SECTION_LEVEL, section.heading, anchor("sec", section.id), ["section"],
@@ -182,7 +182,9 @@ class Assembler:
         lang = self.project.language
         who = names[0] if len(names) == 1 else self.say("with", lead=names[0], others=join_names(names[1:], lang))
         credit = self.say("contributed_by", names=who)
-        blocks.append(styled("attribution", [Para(inlines(credit))]))
+        if self.project.attribution != "none":  # the contributors annex says who wrote what in any case
+            style = "attribution-margin" if self.project.attribution == "margin" else "attribution"
+            blocks.append(styled(style, [Para(inlines(credit))]))
         for draft in texts:
             if len(texts) > 1:
                 blocks.append(styled("contribution-from", [Para(inlines(
@@ -202,11 +204,31 @@ class Assembler:
 
     def references(self, blocks: list) -> list:
         """The report's citations rendered by citeproc and its References list at the end, once for both
-        outputs; a report that cites nothing has no such list."""
-        if self.bibliography is None or not self.bibliography.entries or not cited_keys(blocks):
+        outputs; a report that cites nothing has no such list (nor one whose chapters each have theirs)."""
+        if (self.bibliography is None or not self.bibliography.entries or self.project.references == "chapter"
+                or not cited_keys(blocks)):
             return blocks
-        title = self.say("references")
-        heading = self.heading(1, title, anchor("references"), ["part", "annex", "references"])
+        heading = self.heading(1, self.say("references"), anchor("references"), ["part", "annex", "references"])
+        return self.cite(blocks, heading)
+
+    def chapter_references(self, blocks: list, ident: str) -> list:
+        """With `references: chapter`, a chapter's (or a piece of front or back matter's) citations rendered
+        by citeproc on their own, and the works it cites listed at its end under their own heading."""
+        if (self.bibliography is None or not self.bibliography.entries or self.project.references != "chapter"
+                or not cited_keys(blocks)):
+            return blocks
+        heading = self.heading(3, self.say("references"), anchor(ident, "references"), ["references"])
+        rendered = self.cite(blocks, heading)
+        refs = rendered[-1]  # the list citeproc filled: ids of its own, as a work two chapters cite is listed twice
+        if refs["t"] == "Div" and refs["c"][0][0] == "refs":
+            refs["c"][0][0] = anchor(ident, "refs")
+            for entry in refs["c"][1]:
+                if entry["t"] == "Div" and entry["c"][0][0]:
+                    entry["c"][0][0] = anchor(ident, entry["c"][0][0])
+        return rendered
+
+    def cite(self, blocks: list, heading: dict) -> list:
+        """`blocks` with their citations rendered, then `heading` and the list of the works they cite."""
         refs = {"t": "Div", "c": [["refs", ["references"], []], []]}
         style = self.project.root / self.project.citation_style if self.project.citation_style else None
         return render_citations(blocks + [heading], self.bibliography.entries, self.project.language, style, refs)

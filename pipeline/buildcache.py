@@ -126,9 +126,9 @@ def document_digest(document: Document, fmt: str, templates: list[Path], version
                               [asdict(h) for h in document.headings], versions, __version__,
                               [project.title, project.subtitle, project.coalition, project.edition, project.language,
                                project.date, [asdict(a) for a in project.agencies.values()],
-                               [asdict(a) for a in project.workplan]]],
+                               [asdict(a) for a in project.workplan], project.logo, project.annex_dividers]],
                              sort_keys=True, default=str).encode())
-    for path in templates:
+    for path in templates + project.logo_files:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -42,6 +42,7 @@ class Agency:
     contact_email: str = ""
     names: dict = field(default_factory=dict, compare=False)  # language → name, from report.yaml
     shorts: dict = field(default_factory=dict, compare=False)  # language → short name
+    logo: str = ""  # a picture file of the project, relative to its root, shown on the cover
 
     def in_language(self, lang: str, fallback: str) -> "Agency":
         return replace(self, name=pick(self.names, lang, fallback) or self.name,
@@ -222,6 +223,10 @@ class Project:
     back: list[Matter] = field(default_factory=list)  # and its back matter
     copyright: dict = field(default_factory=dict)  # isbn, rights, disclaimer: language → text
     citation_style: str = ""  # a .csl file of the project, relative to its root; "" for pandoc's default
+    logo: str = ""  # the coalition's logo, a picture file of the project relative to its root
+    references: str = "end"  # where References lists go: "end" of the report, or each "chapter"'s end
+    attribution: str = "line"  # "line" under the section heading, "margin" note, or "none"
+    annex_dividers: bool = False  # annexes open after a full-page divider in the PDF, as parts do
 
     @property
     def source_language(self) -> str:
@@ -242,6 +247,12 @@ class Project:
         agencies = {key: agency.in_language(lang, source) for key, agency in self.agencies.items()}
         return replace(self, parts=parts, language=lang, agencies=agencies, front=[local(m) for m in self.front],
                        back=[local(m) for m in self.back], **texts)
+
+    @property
+    def logo_files(self) -> list[Path]:
+        """The cover's pictures: the coalition's logo first, then the agencies' in report.yaml's order."""
+        names = [self.logo] + [agency.logo for agency in self.agencies.values()]
+        return [self.root / name for name in names if name]
 
     @property
     def matter(self) -> list[Matter]:

@@ -15,7 +15,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
-EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "chapters", "contributions", "statements")
+EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "references.bib", "assets", "chapters", "contributions",
+                 "statements")
 
 
 @dataclass

@@ -46,8 +46,9 @@ ZOTERO = {
 
 
 def zotero_docx(path):
-    """A Word draft whose one paragraph holds a Zotero citation field, as Zotero's Word plug-in writes it."""
-    document = docx.Document()
+    """A Word draft (or the one at `path`, added to) whose last paragraph holds a Zotero citation field, as
+    Zotero's Word plug-in writes it."""
+    document = docx.Document(str(path) if path.exists() else None)
     paragraph = document.add_paragraph("Coverage remains low ")
     code = "ADDIN ZOTERO_ITEM CSL_CITATION " + json.dumps(ZOTERO, ensure_ascii=False)
     for xml in ('<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
@@ -162,3 +163,28 @@ def test_a_citation_style_that_is_no_csl_file_of_the_project_is_a_project_error(
         report.write("citation_style: /etc/passwd\n")
     run = jointreport("check", "--project", str(root))
     assert run.code == 2 and "citation_style" in run.stderr + run.stdout
+
+
+def test_references_per_chapter_list_each_chapters_works_at_its_end(fixture_project):
+    root = fixture_project("numbers")
+    (root / "contributions" / "north" / "refs.bib").write_text(NORTH_BIB, encoding="utf-8")
+    with open(root / "contributions" / "north" / "alpha.md", "a", encoding="utf-8") as alpha:
+        alpha.write("\nCoverage is low [@ilo2017, p. 3].\n")
+    with open(root / "contributions" / "north" / "gamma.md", "a", encoding="utf-8") as gamma:
+        gamma.write("\nA note [@undated] and the report again [@ilo2017].\n")
+    with open(root / "report.yaml", "a", encoding="utf-8") as report:
+        report.write("references: chapter\n")
+    build = jointreport("build", "--project", str(root), "--force")
+    assert build.code == 0, build.stderr
+    word = docx.Document(str(root / "build" / "a-numbered-joint-report.docx"))
+    assert [p.style.name for p in word.paragraphs if p.text == "References"] == ["Heading 3", "Heading 3"]
+    docx_text = " ".join(" ".join(p.text for p in word.paragraphs).split())
+    pdf = " ".join(" ".join(page.extract_text().split()) for page in
+                   PdfReader(root / "build" / "a-numbered-joint-report.pdf").pages)
+    for output in (docx_text[docx_text.rindex("1. Coverage and costs"):], pdf[pdf.index("Coverage is low"):]):
+        first, second = output[:output.index("2. Financing")], output[output.index("2. Financing"):]
+        first_list = first[first.rindex("References"):]
+        assert first_list.count("World Social Protection Report") == 1 and "A Note Without a Date" not in first_list
+        second_list = second[second.rindex("References"):second.index("Annex")]
+        assert second_list.count("World Social Protection Report") == 1 and "A Note Without a Date" in second_list
+        assert "(International Labour Office 2017, 3)" in first

@@ -141,7 +141,9 @@ def test_docx_has_a_filled_table_of_contents_and_draft_mark(example_build):
     section = document.sections[0]
     assert "DRAFT – not for circulation" in section.header.paragraphs[0].text
     assert "DRAFT – not for circulation" in section.first_page_header.paragraphs[0].text
-    assert document.paragraphs[1].text == "Social Protection Floor for a Fair and Inclusive Globalization"
+    # the coalition's logo, its name, the title
+    assert document.paragraphs[0].text == "" and document.paragraphs[0]._p.xpath(".//w:drawing")
+    assert document.paragraphs[2].text == "Social Protection Floor for a Fair and Inclusive Globalization"
 
 
 def test_pdf_has_the_structure_of_the_report(example_build):
@@ -173,13 +175,15 @@ def test_docx_opens_in_libreoffice(example_build, tmp_path):
 def test_workplan_annex_is_in_both_outputs(example_build):
     document = docx.Document(str(example_build.docx))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[-2:] == ["Annex: Joint workplan", "Annex: Contributors"]
+    assert headings[-3:] == ["Annex: Joint workplan", "Annex: Contributors", "References"]
     workplan = next(t for t in document.tables if t.rows[0].cells[0].text == "Activity")
     assert [c.text for c in workplan.rows[2].cells] == ["SPF flagship report", "Report launched",
                                                          "ILO, UNICEF, WHO, UNDP", "Jan 2011 – Sep 2011"]
     with zipfile.ZipFile(example_build.docx) as archive:
         charts = [n for n in archive.namelist() if n.startswith("word/media/") and n.endswith(".png")]
     assert charts  # the month-by-month chart travels as a picture
-    pages = [p for p in PdfReader(str(example_build.pdf)).pages if "Joint workplan, month by month" in p.extract_text()]
-    assert len(pages) == 1 and "Fiscal space analysis" in pages[0].extract_text()
-    assert len(pages[0].images) == 1  # the chart
+    all_pages = PdfReader(str(example_build.pdf)).pages
+    pages = [p for p in all_pages if "Joint workplan, month by month" in p.extract_text()]
+    assert len(pages) == 1 and len(pages[0].images) == 1  # the chart
+    annex = " ".join(p.extract_text() for p in all_pages if "Annex: Joint workplan" in p.extract_text())
+    assert "Fiscal space analysis" in annex  # and the table of activities

@@ -7,6 +7,7 @@ Loading knows nothing of checks: the checks import the dataclasses made here.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -24,6 +25,9 @@ REPORT_FILE = "report.yaml"
 OUTLINE_FILE = "chapters/outline.yaml"
 TERMINOLOGY_FILE = "terminology.yaml"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+REFERENCE_PLACES = ("end", "chapter")
+ATTRIBUTIONS = ("line", "margin", "none")
 
 AGENCY = Field("map", required=True, help="One agency of the coalition; its id names its folder under contributions/.",
                fields={
@@ -33,6 +37,8 @@ AGENCY = Field("map", required=True, help="One agency of the coalition; its id n
         "name": Field("str", default="", help="The focal point's name."),
         "email": Field("str", default="", help="Where reminders go."),
     }),
+    "logo": Field("str", help="The agency's logo on the cover: a PNG, JPEG or SVG file of the project "
+                              "(assets/logos/ilo.png)."),
 })
 MILESTONE = Field("map", help="A step on the road to launch, and the status every required section needs by then.",
                   fields={
@@ -75,6 +81,16 @@ REPORT = Field("map", required=True, fields={
         "rights": Field("text", help="Who holds the rights, and on what terms (one per language)."),
         "disclaimer": Field("text", help="What the report does not commit the agencies to (one per language)."),
     }),
+    "logo": Field("str", help="The coalition's logo on the cover: a PNG, JPEG or SVG file of the project."),
+    "references": Field("str", default="end", choices=REFERENCE_PLACES,
+                        help="end: one References list at the end of the report; chapter: each chapter ends "
+                             "with the works it cites."),
+    "attribution": Field("str", default="line", choices=ATTRIBUTIONS,
+                         help="line: \"Contributed by …\" under each section heading; margin: a small note in the "
+                              "outside margin (the DOCX: a small right-aligned line); none: no attribution (the "
+                              "contributors annex still says who wrote what)."),
+    "annex_dividers": Field("bool", default=False,
+                            help="true: each annex of the PDF opens after a full-page divider, as a part does."),
     "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
                       help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
@@ -96,7 +112,7 @@ def load_project(root: Path) -> Project:
     report_check = Validator(REPORT_FILE)
     report = report_check.check(raw_report, REPORT) or {}
     language = report.get("language") or "en"
-    agencies = _agencies(raw_report, report.get("agencies") or {}, language, report_check)
+    agencies = _agencies(root, raw_report, report.get("agencies") or {}, language, report_check)
     milestones = sorted((Milestone(**m) for m in report.get("milestones") or [] if m and m["date"] and m["status"]),
                         key=lambda m: m.date)
     _unique_milestones(raw_report, milestones, report_check)
@@ -106,10 +122,11 @@ def load_project(root: Path) -> Project:
                            "the output file name must be lower-case letters, digits and hyphens")
         report["slug"] = None
     style = report.get("citation_style")
-    if style and not _inside_file(root, style):
+    if style and not _inside_file(root, style, (".csl",)):
         report_check.error(mark_of(raw_report, "citation_style"), "citation_style",
                            f"'{style}' is not a .csl file of the project")
         report["citation_style"] = None
+    logo = _logo(root, report.get("logo"), report_check, mark_of(raw_report, "logo"), "logo")
 
     outline_check = Validator(OUTLINE_FILE)
     languages = _languages(raw_report, language, report.get("languages"), report_check)
@@ -135,17 +152,28 @@ def load_project(root: Path) -> Project:
         workplan=workplan, citation_style=report.get("citation_style") or "",
         milestones=milestones, parts=parts, severities=severities, front=front, back=back,
         copyright={key: value for key, value in (report.get("copyright") or {}).items() if value},
+        logo=logo, references=report["references"], attribution=report["attribution"],
+        annex_dividers=report["annex_dividers"],
     )
 
 
-def _inside_file(root: Path, relpath: str) -> bool:
-    """`relpath` names a .csl file inside the project (not a link out of it)."""
+def _inside_file(root: Path, relpath: str, suffixes: tuple[str, ...]) -> bool:
+    """`relpath` names a readable file of one of these types inside the project (not a link out of it)."""
     path = (root / relpath)
     try:
-        return (path.suffix.lower() == ".csl" and not path.is_symlink() and path.is_file()
-                and root in path.resolve().parents)
+        return (path.suffix.lower() in suffixes and not path.is_symlink() and path.is_file()
+                and root in path.resolve().parents and os.access(path, os.R_OK) and path.stat().st_size > 0)
     except OSError:
         return False
+
+
+def _logo(root: Path, relpath: str | None, validator: Validator, mark, keypath: str) -> str:
+    """A logo named in report.yaml, when it is a picture file of the project; else "" and a config error
+    (the cover would otherwise go out without it, unnoticed)."""
+    if relpath and not _inside_file(root, relpath, LOGO_TYPES):
+        validator.error(mark, keypath, f"'{relpath}' is not a PNG, JPEG or SVG file inside the project folder")
+        return ""
+    return relpath or ""
 
 
 def _severities(raw, settings: dict, validator: Validator) -> dict[str, str]:
@@ -201,7 +229,7 @@ def _read(path: Path, label: str, problems: list[str]):
         return None
 
 
-def _agencies(raw, agencies: dict, language: str, validator: Validator) -> dict[str, Agency]:
+def _agencies(root: Path, raw, agencies: dict, language: str, validator: Validator) -> dict[str, Agency]:
     result = {}
     for agency_id, entry in agencies.items():
         if not ID_PATTERN.match(agency_id):
@@ -211,8 +239,10 @@ def _agencies(raw, agencies: dict, language: str, validator: Validator) -> dict[
         if entry:
             contact = entry["contact"] or {}
             names, shorts = entry["name"] or {}, entry["short"] or {}
+            logo = _logo(root, entry["logo"], validator, mark_of(raw, "agencies", agency_id, "logo"),
+                         f"agencies.{agency_id}.logo")
             result[agency_id] = Agency(agency_id, pick(names, language, language), pick(shorts, language, language),
-                                       contact.get("name", ""), contact.get("email", ""), names, shorts)
+                                       contact.get("name", ""), contact.get("email", ""), names, shorts, logo)
     return result
 
 

@@ -22,7 +22,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
 from lxml import etree
-from pandocfilters import Div, Para, RawBlock, RawInline
+from pandocfilters import Div, Image, Para, RawBlock, RawInline, Str
 
 from .. import i18n
 from ..files import write_atomically
@@ -31,11 +31,13 @@ from ..pandoc import write_from_ast
 from ..textruns import inlines
 from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, with_workplan_chart
 from ..tree import visit
+from .cover import CoverLogos, cover_logos
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
 STYLES = {
     "attribution": "Attribution",
+    "attribution-margin": "Attribution Margin",
     "contribution-from": "Contribution From",
     "chapter-intro": "Chapter Introduction",
     "missing": "Awaited Section",
@@ -171,11 +173,20 @@ def lists_of_captions(document: Document) -> list:
     return [PAGE_BREAK, RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
 
 
-def front_matter(document: Document, copyright: list) -> list:
-    """Cover, the copyright page on its back (when report.yaml gives one), contents, lists of figures
-    and tables."""
+def _logo_row(sources: list[str], height: str) -> dict:
+    """One paragraph of logos side by side, each `height` high."""
+    row = []
+    for source in sources:
+        row += ([Str("\u2003")] if row else []) + [Image(["", [], [["height", height]]], [], [source, ""])]
+    return Div(["", [], [["custom-style", "Cover Edition"]]], [Para(row)])
+
+
+def front_matter(document: Document, copyright: list, logos: CoverLogos) -> list:
+    """Cover (with the coalition's logo above its name and the agencies' in a row at the foot), the
+    copyright page on its back (when report.yaml gives one), contents, lists of figures and tables."""
     project = document.project
-    cover = [
+    cover = [_logo_row([logos.coalition], "1.6cm")] if logos.coalition else []
+    cover += [
         _styled("Cover Coalition", project.coalition),
         _styled("Cover Title", project.title),
         _styled("Cover Subtitle", project.subtitle),
@@ -185,6 +196,8 @@ def front_matter(document: Document, copyright: list) -> list:
         cover.append(_styled("Cover Edition", i18n.long_date(project.date, project.language)))
     if document.is_draft:
         cover.append(_styled("Draft Mark", draft_mark(document)))
+    if logos.agencies:
+        cover.append(_logo_row(logos.agencies, "0.8cm"))
     if copyright:
         cover += [PAGE_BREAK, Div(["", [], [["custom-style", "Copyright"]]], copyright)]
     return (cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
@@ -193,10 +206,12 @@ def front_matter(document: Document, copyright: list) -> list:
 
 def render_docx(document: Document, output: Path) -> Path:
     blocks, media = with_workplan_chart(document)
+    logos = cover_logos(document.project)
+    media = {**media, **logos.media}
     copyright, blocks = copyright_page(blocks)
     lang = document.project.language
     blocks = label_captions(blocks, lambda kind, number: caption_label(lang, kind, number))
-    front = front_matter(document, copyright)
+    front = front_matter(document, copyright, logos)
     write_atomically(output, finish(document, to_docx(document.project, front + blocks, media)))
     return output
 
@@ -242,12 +257,21 @@ def finish(document: Document, data: bytes) -> bytes:
         cover_header = _blank_paragraph(section.first_page_header, header_style, width)
         cover_header.add_run("\t")
         cover_header.add_run(mark, style=mark_style)
-    footer = _blank_paragraph(section.footer, footer_style, width)
-    footer.add_run(f"{project.coalition}\t")
-    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    _folio(_blank_paragraph(section.footer, footer_style, width), project.coalition)
     _blank_paragraph(section.first_page_footer, footer_style, width)
 
     _open_on_right_hand_pages(word)
+    openings = word.sections[1:]
+    if openings:  # a part's or chapter's opening page: the draft mark but no running head, and its folio
+        footer = openings[0].first_page_footer
+        footer.is_linked_to_previous = True  # drops the cover's blank footer…
+        footer.is_linked_to_previous = False  # …for a footer of its own
+        _folio(_blank_paragraph(footer, footer_style, width), project.coalition)
+        reference = openings[0]._sectPr.find(qn("w:footerReference") + '[@{%s}type="first"]' % W)
+        for later in openings[1:]:
+            for old in later._sectPr.findall(qn("w:footerReference") + '[@{%s}type="first"]' % W):
+                later._sectPr.remove(old)
+            later._sectPr.insert(0, copy.deepcopy(reference))
     _hanging_footnote_numbers(word)
 
     for restart in list(word.element.body.iter(qn("w:numRestart"))):  # pandoc restarts footnotes each section;
@@ -265,9 +289,8 @@ def finish(document: Document, data: bytes) -> bytes:
 
 
 def _open_on_right_hand_pages(word) -> None:
-    """Parts and chapters (Heading 1 and 2) open a new section starting on an odd page. The first section (the
-    cover and contents) keeps its distinct first page; the others do not, because LibreOffice restarts the
-    page numbers at every section with one, so the opening pages of the DOCX keep their running head."""
+    """Parts and chapters (Heading 1 and 2) open a new section starting on an odd page, with a distinct first
+    page: the cover's for the first section, an opening page without running head for the others."""
     body = word.element.body
     final = body.find(qn("w:sectPr"))
     if final is None:
@@ -275,19 +298,24 @@ def _open_on_right_hand_pages(word) -> None:
     styles = {style_named(word, name).style_id for name in ("Heading 1", "Heading 2") if style_named(word, name)}
     headings = [p for p in body.iterchildren(qn("w:p"))
                 if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val in styles]
+    for old in final.findall(qn("w:type")):  # a section's own start (the last one's too: the final annex)
+        final.remove(old)
+    leading = [child for child in final if child.tag in {qn("w:headerReference"), qn("w:footerReference"),
+                                                         qn("w:footnotePr"), qn("w:endnotePr")}]
+    final.insert(len(leading), _w("type", val="oddPage"))  # where the schema wants it, after those
     for paragraph in headings:
         section = copy.deepcopy(final)
-        for old in section.findall(qn("w:type")):
-            section.remove(old)
-        section.insert(0, _w("type", val="oddPage"))
-        if headings.index(paragraph):
-            for title_page in section.findall(qn("w:titlePg")):
-                section.remove(title_page)
         breaker = _w("p")
         breaker.append(_w("pPr"))
         breaker[0].append(section)
         paragraph.addprevious(breaker)
         paragraph.pPr.get_or_add_pageBreakBefore().val = False  # the section break already starts the page
+
+
+def _folio(paragraph, coalition: str) -> None:
+    """The footer's words: the coalition, then the page number at the right tab stop."""
+    paragraph.add_run(f"{coalition}\t")
+    paragraph._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
 
 
 def _hanging_footnote_numbers(word) -> None:

@@ -21,12 +21,14 @@ from ..buildcache import Store
 from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
 from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, with_workplan_chart
+from .cover import cover_logos
 from .typst import compile_staged
 from ..tree import stringify, visit
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 WRAPPERS = {
     "attribution": "attribution",
+    "attribution-margin": "attributionmargin",
     "contribution-from": "contributionfrom",
     "chapter-intro": "chapterintro",
     "missing": "awaited",
@@ -39,6 +41,9 @@ TEMPLATE = "report.typ"
 
 
 def _wrap(style_class: str, attr: list, blocks: list):
+    if style_class == "references":  # each work's later lines under its first, whatever the template
+        return [RawBlock("typst", "#[\n#set par(justify: false, hanging-indent: 1.5em)"), *blocks,
+                RawBlock("typst", "]")]
     function = WRAPPERS.get(style_class)
     if function is None:
         return None
@@ -51,12 +56,18 @@ def _wrap(style_class: str, attr: list, blocks: list):
 RECTO = RawBlock("typst", "#metadata(none) <jointreport-recto>\n#pagebreak(weak: true, to: \"odd\")")
 
 
-def _on_right_hand_pages(blocks: list) -> list:
-    """Parts and chapters open on a right-hand page: Typst leaves a left-hand page empty where needed."""
+def _on_right_hand_pages(blocks: list, annex_dividers: bool = False) -> list:
+    """Parts and chapters open on a right-hand page: Typst leaves a left-hand page empty where needed. An
+    annex opens like a chapter (its heading marked for the template), after a divider page only when
+    report.yaml asks for `annex_dividers`."""
     out = []
     for block in blocks:
         if block.get("t") == "Header" and {"part", "chapter"} & set(block["c"][1][1]):
             out.append(RECTO)
+            if block["c"][0] == 1 and "annex" in block["c"][1][1] and not annex_dividers:
+                ident, title = block["c"][1][0], json.dumps(stringify(block["c"][2]), ensure_ascii=False)
+                block = RawBlock("typst", f"#heading(level: 1, supplement: [jointreport-annex], {title})"
+                                          + (f" <{ident}>" if ident else ""))
         out.append(block)
     return out
 
@@ -110,13 +121,17 @@ def render_pdf(document: Document, output: Path) -> Path:
         "agencies": " · ".join(a.short for a in project.agencies.values()),
     }
     blocks, media = with_workplan_chart(document)
+    logos = cover_logos(project)  # staged with the pictures: Typst never reads the project's files
+    media = {**media, **logos.media}
+    inputs["coalition_logo"], inputs["agency_logos"] = logos.coalition, "\n".join(logos.agencies)
     copyright, blocks = copyright_page(blocks)  # on the cover's back, set by the template
     inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
     lang = project.language
     blocks = label_captions(blocks, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
     # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
     own_numbers_off = RawBlock("typst", "#set figure(numbering: none)")
-    blocks = [own_numbers_off] + _on_right_hand_pages(lists_of_captions(document) + blocks)
+    blocks = [own_numbers_off] + _on_right_hand_pages(lists_of_captions(document) + blocks,
+                                                          project.annex_dividers)
     return typeset(project, TEMPLATE, blocks, media, inputs, output)
 
 

@@ -107,6 +107,9 @@ PARAGRAPH_STYLES = {
     "Attribution": ("Normal", "Body Text", dict(
         size=9, italic=True, color=UN_BLUE, after=12, left=0.25,
         border=("left", UN_BLUE, 8, 6))),
+    # report.yaml's `attribution: margin`: a small line set right, towards the outside margin
+    "Attribution Margin": ("Normal", "Body Text", dict(
+        size=8, italic=True, color=UN_BLUE, after=6, align=WD_ALIGN_PARAGRAPH.RIGHT)),
     "Cover Coalition": ("Normal", None, dict(
         size=14, color=UN_BLUE, bold=True, caps=True, before=0)),
     "Cover Title": ("Normal", None, COVER_TITLE),
