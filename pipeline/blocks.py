@@ -8,7 +8,7 @@ import re
 from pandocfilters import Div, Plain
 
 from .textruns import inlines
-from .tree import stringify, walk
+from .tree import stringify, visit
 
 
 def anchor(*parts: str) -> str:
@@ -61,9 +61,9 @@ def tagged(blocks: list, element: str, css_class: str, key: str) -> list[str]:
     how the assembly's marks (a draft's file, a cross-reference's target) are found again later."""
     found = []
 
-    def visit(kind, value, fmt, meta):
+    def collect(kind, value, fmt, meta):
         if kind == element and css_class in value[0][1]:
             found.append(dict(value[0][2]).get(key, ""))
 
-    walk(blocks, visit, "", {})
+    visit(blocks, collect)
     return found

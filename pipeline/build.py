@@ -13,12 +13,14 @@ import copy
 import csv
 import datetime as dt
 import enum
+import functools
 import importlib.metadata
 import io
 import json
 import logging
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -57,14 +59,14 @@ FORMATS = ("docx", "pdf")
 WRITER_THREADS = "jointreport-writer"  # pandoc writes the DOCX while Typst sets the PDF
 
 
-def renderer(fmt: str):
+def renderer(fmt: str, typesetting: threading.Event):
     """The writer of one format, imported when a command needs it: python-docx and Typst take a while to
-    load, and `check` needs neither."""
+    load, and `check` needs neither. The PDF's sets `typesetting` when Typst starts."""
     if fmt == "docx":
         from .render.docx import render_docx
         return render_docx
     from .render.pdf import render_pdf
-    return render_pdf
+    return functools.partial(render_pdf, typesetting=typesetting)
 
 
 class Phase(enum.Enum):
@@ -145,9 +147,7 @@ def build(root: Path, options: Options = Options()) -> Build:
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
                                 options.harmonize, sources.bibliography)
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:  # both at once
-            for fmt, (path, kept, set_aside) in zip(options.formats, writers.map(
-                    lambda fmt: render_output(document, fmt, cache, versions), options.formats)):
+        for fmt, (path, kept, set_aside) in render_edition(document, options.formats, cache, versions):
                 result.outputs.append(path)
                 result.kept += [path] if kept else []
                 result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
@@ -180,8 +180,30 @@ def watch(root: Path, options: Options = Options(), interval: float = 0.5):
                 yield exc
 
 
-def render_output(document: Document, fmt: str, cache: BuildCache,
-                  versions: dict) -> tuple[Path, bool, dict[str, str]]:
+def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCache,
+                   versions: dict) -> list[tuple[str, tuple[Path, bool, dict[str, str]]]]:
+    """Every output of one edition, written at once by two threads; the DOCX waits for the PDF's Python
+    work to be done: Typst is the longest step, so it starts as early as it can, and the DOCX is prepared
+    and written while Typst sets the pages."""
+    typesetting = threading.Event()
+    if "pdf" not in formats:
+        typesetting.set()
+
+    def write(fmt: str):
+        if fmt != "pdf":
+            typesetting.wait()
+        try:
+            return render_output(document, fmt, cache, versions, typesetting)
+        finally:
+            if fmt == "pdf":  # kept, failed or written: the DOCX need not wait any longer
+                typesetting.set()
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:
+        return list(zip(formats, writers.map(write, formats)))
+
+
+def render_output(document: Document, fmt: str, cache: BuildCache, versions: dict,
+                  typesetting: threading.Event) -> tuple[Path, bool, dict[str, str]]:
     """One output of one edition, unless the same document made it last time and it is still intact (then
     kept: True). A draft the renderer fails on is set aside as plain text (path → the renderer's error)."""
     path = output_path(document.project, fmt)
@@ -190,7 +212,7 @@ def render_output(document: Document, fmt: str, cache: BuildCache,
         log.info("%s: %s unchanged", Phase.RENDER.value, path.relative_to(document.project.root))
         return path, True, {}
     with phase(Phase.RENDER, f"{path.relative_to(document.project.root)}"):
-        written, set_aside = render_safely(renderer(fmt), document, path)
+        written, set_aside = render_safely(renderer(fmt, typesetting), document, path)
     if not set_aside:
         cache.record(written, made_from)
     return written, False, set_aside

@@ -122,12 +122,14 @@ Pictures = Callable[[str], "tuple[str, str] | None"]
 Cites = Callable[[str], "str | None"]
 
 
-def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None) -> tuple[list, list[Issue]]:
+def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
+               own: bool = False) -> tuple[list, list[Issue]]:
     """`blocks` with everything a renderer would fail on made harmless, and one `Issue` per class of
     problem found. `pictures(source)` says why a picture cannot be shown (see `picture_problem`);
     `cites(key)` gives the bibliography's key for a citation's key, or None when it has none
     (`Bibliography.resolver`): a citation with an unknown key is printed as typed. Without `cites` (the
-    project has no references) every citation is. `blocks` stay as they are: the result is a copy."""
+    project has no references) every citation is. `blocks` stay as they are (the result is a copy) unless
+    they are the caller's to change (`own`)."""
     ids = anchors(blocks)
     seen: dict[str, list[str]] = {}  # code → the first words of each occurrence
     reasons: dict[str, str] = {}
@@ -176,7 +178,7 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None) -> 
             return None
         return None
 
-    blocks = walk(blocks, fix, "", {})
+    blocks = visit(blocks, fix) if own else walk(blocks, fix)
     flattened = [0]
     blocks = _flatten(blocks, 0, flattened)
     if flattened[0]:

@@ -8,6 +8,7 @@ import functools
 import itertools
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -58,12 +59,14 @@ def draft_budget(text_bytes: int) -> tuple[int, int]:
 
 
 def run_pandoc(args: list[str], stdin: bytes | None = None, cwd: Path | None = None,
-               timeout: int = TIMEOUT_SECONDS, heap_mb: int = HEAP_MB) -> bytes:
+               timeout: int = TIMEOUT_SECONDS, heap_mb: int = HEAP_MB, yielding: bool = False) -> bytes:
     """Run pandoc; raises `PandocFailed` with pandoc's own first error line, or `TooComplex` when it
-    runs out of its time or memory."""
+    runs out of its time or memory. A `yielding` run leaves the processors to whatever else runs at the
+    same time (`nice`): the DOCX writer gives way to Typst, the longer of the two."""
+    polite = ["nice", "-n", "10"] if yielding and shutil.which("nice") else []
     try:
         proc = subprocess.run(
-            [pandoc_path(), *safety_args(heap_mb), *args], input=stdin, capture_output=True,
+            [*polite, pandoc_path(), *safety_args(heap_mb), *args], input=stdin, capture_output=True,
             timeout=timeout, cwd=cwd, check=False,
         )
     except subprocess.TimeoutExpired:
@@ -119,9 +122,10 @@ def read_to_ast(data: bytes, reader: str, media_dir: Path, text_bytes: int | Non
     return json.loads(out)
 
 
-def write_from_ast(ast: dict, writer: str, args: list[str], cwd: Path | None = None) -> bytes:
+def write_from_ast(ast: dict, writer: str, args: list[str], cwd: Path | None = None, yielding: bool = False) -> bytes:
     try:
-        return run_pandoc(["-f", "json", "-t", writer, *args, "-o", "-"], stdin=json.dumps(ast).encode(), cwd=cwd)
+        return run_pandoc(["-f", "json", "-t", writer, *args, "-o", "-"], stdin=json.dumps(ast).encode(), cwd=cwd,
+                          yielding=yielding)
     except PandocFailed as exc:
         raise JointreportError(f"pandoc could not write {writer}: {exc}") from None
 

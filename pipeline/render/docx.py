@@ -219,7 +219,8 @@ def render_docx(document: Document, output: Path) -> Path:
 def to_docx(project: Project, blocks: list, media: dict[str, Path]) -> bytes:
     """pandoc's DOCX of `blocks`, in the project's Word styles."""
     blocks = _embed_images(media, restyle_divs(known_images(blocks, media), _restyle))
-    return write_from_ast(pandoc_document(blocks), "docx", [f"--reference-doc={complete_reference(project)}"])
+    return write_from_ast(pandoc_document(blocks), "docx", [f"--reference-doc={complete_reference(project)}"],
+                          yielding=True)
 
 
 def render_statement_docx(project: Project, heading: tuple[str, str, str], blocks: list, media: dict[str, Path],

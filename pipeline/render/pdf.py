@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from pathlib import Path
+from typing import Callable
 
 from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str
 
@@ -111,7 +113,8 @@ def _no_method_calls(node):
     return node
 
 
-def render_pdf(document: Document, output: Path) -> Path:
+def render_pdf(document: Document, output: Path, typesetting: threading.Event | None = None) -> Path:
+    """The report as a PDF; `typesetting` is set when Typst starts, after the work done in Python."""
     project = document.project
     inputs = {
         "title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
@@ -132,7 +135,7 @@ def render_pdf(document: Document, output: Path) -> Path:
     own_numbers_off = RawBlock("typst", "#set figure(numbering: none)")
     blocks = [own_numbers_off] + _on_right_hand_pages(lists_of_captions(document) + blocks,
                                                           project.annex_dividers)
-    return typeset(project, TEMPLATE, blocks, media, inputs, output)
+    return typeset(project, TEMPLATE, blocks, media, inputs, output, typesetting.set if typesetting else None)
 
 
 def lists_of_captions(document: Document) -> list:
@@ -157,8 +160,9 @@ def lists_of_captions(document: Document) -> list:
 
 
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
-            output: Path) -> Path:
-    """Write `blocks` as Typst with pandoc, and compile them inside the project's `template`."""
+            output: Path, started: Callable[[], None] | None = None) -> Path:
+    """Write `blocks` as Typst with pandoc, and compile them inside the project's `template` (`started`:
+    called as Typst starts)."""
     fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{project.language}"
     body = typst_body(known_images(blocks, media), fragments)
     module = Path(template).stem
@@ -167,7 +171,8 @@ def typeset(project: Project, template: str, blocks: list, media: dict[str, Path
         "body.typ": f'#import "{template}": *\n'.encode() + body,
         "main.typ": f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n'.encode(),
     }
-    write_atomically(output, compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF"))
+    write_atomically(output, compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF",
+                                            started=started))
     return output
 
 
