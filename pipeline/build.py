@@ -61,7 +61,7 @@ WRITER_THREADS = "jointreport-writer"  # pandoc writes the DOCX while Typst sets
 
 def renderer(fmt: str, typesetting: threading.Event):
     """The writer of one format, imported when a command needs it: python-docx and Typst take a while to
-    load, and `check` needs neither. The PDF's sets `typesetting` when Typst starts."""
+    load, and `check` needs neither. The PDF's sets `typesetting` when its work in Python is done."""
     if fmt == "docx":
         from .render.docx import render_docx
         return render_docx
@@ -182,9 +182,9 @@ def watch(root: Path, options: Options = Options(), interval: float = 0.5):
 
 def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCache,
                    versions: dict) -> list[tuple[str, tuple[Path, bool, dict[str, str]]]]:
-    """Every output of one edition, written at once by two threads; the DOCX waits for the PDF's Python
-    work to be done: Typst is the longest step, so it starts as early as it can, and the DOCX is prepared
-    and written while Typst sets the pages."""
+    """Every output of one edition, written at once by two threads; the DOCX waits for the PDF's work in
+    Python to be done: Typst is the longest step, so it starts as early as it can, and the DOCX is prepared
+    and written while pandoc and Typst set the pages."""
     typesetting = threading.Event()
     if "pdf" not in formats:
         typesetting.set()

@@ -42,7 +42,7 @@ from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pa
 from .wordcount import count_words
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
-from .tree import walk
+from .tree import visit
 
 log = logging.getLogger("jointreport.read")
 
@@ -396,7 +396,7 @@ def _relative_media(ast: dict, scratch: Path) -> None:
         if key == "Image" and value[2][0].startswith(prefix):
             value[2][0] = value[2][0][len(prefix):]
 
-    ast["blocks"] = walk(ast["blocks"], relink, "", {})
+    visit(ast["blocks"], relink)
 
 
 def read_and_convert(contribution: Contribution, cache: DraftCache) -> tuple[bool, Draft | None, list[Finding]]:
@@ -461,11 +461,11 @@ def picture_problems(blocks: list, media_root: Path) -> dict[str, tuple[str, str
     check predicts what the assembly will do with it."""
     problems = {}
 
-    def visit(key, value, fmt, meta):
+    def examine(key, value, fmt, meta):
         if key == "Image" and value[2][0] not in problems:
             problems[value[2][0]] = picture_problem(media_root, value[2][0])
 
-    walk(blocks, visit, "", {})
+    visit(blocks, examine)
     return {source: problem for source, problem in problems.items() if problem}
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..agreed import references
 from ..codes import finding
 from ..model import Contribution, Draft, Finding, Place, Project
-from ..tree import walk
+from ..tree import visit
 
 STRUCTURE = {"Header": "headings", "Table": "tables", "Image": "figures", "Note": "footnotes"}
 
@@ -30,7 +30,7 @@ def structure(blocks: list) -> Counter:
         if key in STRUCTURE:
             counts[STRUCTURE[key]] += 1
 
-    walk(blocks, count, "", {})
+    visit(blocks, count)
     counts["agreed blocks"] = len(references(blocks))
     return counts
 

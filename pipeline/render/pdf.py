@@ -114,7 +114,8 @@ def _no_method_calls(node):
 
 
 def render_pdf(document: Document, output: Path, typesetting: threading.Event | None = None) -> Path:
-    """The report as a PDF; `typesetting` is set when Typst starts, after the work done in Python."""
+    """The report as a PDF; `typesetting` is set when its work in Python is done and pandoc (for the parts
+    that changed) and Typst take over."""
     project = document.project
     inputs = {
         "title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
@@ -162,9 +163,9 @@ def lists_of_captions(document: Document) -> list:
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
             output: Path, started: Callable[[], None] | None = None) -> Path:
     """Write `blocks` as Typst with pandoc, and compile them inside the project's `template` (`started`:
-    called as Typst starts)."""
+    called as pandoc or Typst starts)."""
     fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{project.language}"
-    body = typst_body(known_images(blocks, media), fragments)
+    body = typst_body(known_images(blocks, media), fragments, started)
     module = Path(template).stem
     files = {
         template: project.template(template).read_bytes(),
@@ -190,7 +191,7 @@ def _chunks(blocks: list) -> list[list]:
     return chunks
 
 
-def typst_body(blocks: list, fragments: Path) -> bytes:
+def typst_body(blocks: list, fragments: Path, started: Callable[[], None] | None = None) -> bytes:
     """The blocks as Typst, chunk by chunk: each chunk's Typst is kept in `fragments` by a digest of the
     chunk (and of pandoc), so a rebuild runs pandoc only on the chunks that changed, in one run. Typst's
     markup is local to the block (footnotes are inline, labels follow their element), so the pieces join
@@ -202,7 +203,10 @@ def typst_body(blocks: list, fragments: Path) -> bytes:
     missing = {key: chunk for key, chunk in zip(keys, chunks) if key not in texts}
     if missing:
         joined = [block for key, chunk in missing.items() for block in [RawBlock("typst", CHUNK_MARK + key), *chunk]]
-        written = write_from_ast(pandoc_document(_for_typst(restyle_divs(joined, _wrap))), "typst", []).decode()
+        document = pandoc_document(_for_typst(restyle_divs(joined, _wrap)))
+        if started:
+            started()
+        written = write_from_ast(document, "typst", []).decode()
         pieces = re.split(rf"^{re.escape(CHUNK_MARK)}([0-9a-f]+)\n", written, flags=re.M)
         for key, text in zip(pieces[1::2], pieces[2::2]):
             texts[key] = text.strip("\n").encode() + b"\n"
