@@ -7,8 +7,9 @@ all alike:
   B2  the same Markdown → Typst by pandoc, then the PDF by Typst alone
   B3  every draft → pandoc JSON, two processes at a time
 and jointreport's cold `build --force`, a rebuild with nothing changed, a
-rebuild after one draft changed, and a warm `check`; each with its peak
-memory. It prints each ratio next to its target and writes bench/results.md.
+rebuild after one draft changed, a warm `check` (each with its peak memory),
+and how long `jointreport watch` takes to replace the PDF after a draft is
+saved. It prints each ratio next to its target and writes bench/results.md.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ TARGETS = [
 ]
 WARM_CHECK_TARGET_S = 0.3
 MEMORY_TARGET = 1.1
+WATCH_TARGET_S = 1.0
+WATCH_EDITS = 4  # the first save starts Typst in the watcher: it is not counted
 
 
 def measured(*command: str, cwd: Path | None = None) -> tuple[float, float]:
@@ -118,6 +121,7 @@ def rounds(root: Path, sections: int, repeat: int) -> dict[str, list[tuple[float
                                                                     str(root))))[1],
                 "check, drafts cached": lambda: measured(*jointreport("check", "--project", str(root))),
                 "warm check": lambda: measured(*jointreport("check", "--project", str(root))),
+                "watch, one draft saved": lambda: watch_latency(root, one),
                 "B1": lambda: measured(pandoc, str(merged), "-o", str(scratch / "b1.docx")),
                 "B2": lambda: _b2(pandoc, merged, scratch),
                 "B3": lambda: bound_b3(root, scratch),
@@ -134,6 +138,40 @@ def _b2(pandoc: str, merged: Path, scratch: Path) -> tuple[float, float]:
     seconds_b, peak_b = measured(sys.executable, "-c", TYPST, str(scratch / "b2.typ"), str(scratch / "b2.pdf"),
                                  str(scratch), font_dir())
     return seconds_a + seconds_b, max(peak_a, peak_b)
+
+
+def watch_latency(root: Path, draft: Path) -> tuple[float, float]:
+    """`jointreport watch` (PDF) kept running: from a draft saved to the PDF replaced, the median of a few
+    saves after the first (which starts Typst in the watcher), each timed by polling the PDF's change time
+    every 10 ms; peak memory is not measured here."""
+    pdf = next((root / "build").glob("*.pdf"))
+    original = draft.read_bytes()
+    watcher = subprocess.Popen([*jointreport("watch", "--format", "pdf", "--interval", "0.1", "--project", str(root))],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _changed(pdf, pdf.stat().st_mtime_ns - 1, 300)  # the watcher's first build (kept: nothing changed)
+        time.sleep(2)
+        latencies = []
+        for edit in range(WATCH_EDITS):
+            before = pdf.stat().st_mtime_ns
+            started = time.perf_counter()
+            draft.write_bytes(original + f"\nA sentence saved while watching ({edit}).\n".encode())
+            _changed(pdf, before, 120)
+            latencies.append(time.perf_counter() - started)
+            time.sleep(1)
+    finally:
+        watcher.terminate()
+        watcher.wait(30)
+        draft.write_bytes(original)
+    return statistics.median(latencies[1:]), 0.0
+
+
+def _changed(path: Path, since: int, limit: float) -> None:
+    deadline = time.perf_counter() + limit
+    while path.stat().st_mtime_ns <= since:
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"benchmark step failed: {path.name} was not rebuilt within {limit:.0f} s")
+        time.sleep(0.01)
 
 
 def summarise(results: dict[str, list[tuple[float, float]]]) -> dict[str, tuple[float, float]]:
@@ -156,6 +194,9 @@ def report(sizes: dict[int, dict[str, tuple[float, float]]]) -> str:
         check = figures["warm check"][0]
         lines.append(f"| warm check (nothing changed), seconds | {check:.2f} | ≤ {WARM_CHECK_TARGET_S} | "
                      f"{'yes' if check <= WARM_CHECK_TARGET_S else 'no'} |")
+        watched = figures["watch, one draft saved"][0]
+        lines.append(f"| watch: draft saved → PDF updated, seconds | {watched:.2f} | ≤ {WATCH_TARGET_S} | "
+                     f"{'yes' if watched <= WATCH_TARGET_S else 'no'} |")
         memory = figures["cold build"][1] / figures["B2"][1]
         lines.append(f"| peak memory / Typst's own | {memory:.2f} | ≤ {MEMORY_TARGET} | "
                      f"{'yes' if memory <= MEMORY_TARGET else 'no'} |")
