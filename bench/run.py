@@ -106,8 +106,6 @@ def rounds(root: Path, sections: int, repeat: int) -> dict[str, list[tuple[float
     with tempfile.TemporaryDirectory(prefix="bench-bounds-") as scratch_name:
         scratch = Path(scratch_name)
         merged = merged_markdown(root, scratch)
-        typ = scratch / "merged.typ"
-        subprocess.run([pandoc, str(merged), "-s", "-t", "typst", "-o", str(typ)], check=True)
         one = next(p for p in drafts_of(root) if p.suffix == ".md")
         original = one.read_bytes()
         for round_number in range(repeat):

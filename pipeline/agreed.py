@@ -92,9 +92,10 @@ def where(locate: Locator, runs: list[Run], block: dict) -> str | None:
 def expand(texts: dict[str, str], blocks: list, asts: dict[str, list], path: str, locate: Locator) -> list[Change]:
     """Replace each `{{agreed:ID}}` paragraph by the block's exact text (`texts`, as an AST in `asts`);
     return the changes made."""
-    runs = text_runs(blocks)
+    found = references(blocks)
+    runs = text_runs(blocks) if found else []  # most drafts quote no agreed text: no need to read them
     changes = []
-    for index, ident in reversed(references(blocks)):
+    for index, ident in reversed(found):
         if ident in asts:
             place = where(locate, runs, blocks[index])
             changes.append(Change(path, place, "{{agreed:%s}}" % ident, texts[ident]))

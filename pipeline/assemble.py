@@ -95,7 +95,7 @@ class Assembler:
         text = stringify(blocks)
         agencies = {a.short for a in self.project.agencies.values()
                     if a.short.isupper() and len(a.short) > 1 and re.search(rf"\b{re.escape(a.short)}\b", text)}
-        return sorted(acronyms_in(self.terminology, blocks) | agencies)
+        return sorted(acronyms_in(self.terminology, text) | agencies)
 
     def abbreviations(self, blocks: list) -> list:
         """The front matter's list of the acronyms the report actually uses, agencies' included: those of

@@ -112,12 +112,9 @@ def introduced(text: str, match: re.Match, expansion: str) -> bool:
     return re.search(pattern, opening, re.I) is not None
 
 
-def acronyms_in(terminology: Terminology, blocks: list) -> set[str]:
-    """The glossary's acronyms that appear in `blocks`."""
-    used = set()
-    for run in text_runs(blocks):
-        used |= {m.group(1) for m in ACRONYM.finditer(run.text) if m.group(1) in terminology.acronyms}
-    return used
+def acronyms_in(terminology: Terminology, text: str) -> set[str]:
+    """The glossary's acronyms that appear in `text`."""
+    return {m.group(1) for m in ACRONYM.finditer(text) if m.group(1) in terminology.acronyms}
 
 
 def expansions(terminology: Terminology, used: set[str], lang: str, fallback: str) -> dict[str, str]:
