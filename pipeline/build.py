@@ -160,7 +160,7 @@ def build(root: Path, options: Options = Options()) -> Build:
     return result
 
 
-def watch(root: Path, options: Options = Options(), interval: float = 0.5):
+def watch(root: Path, options: Options = Options(), interval: float = 0.2):
     """Build now, then again each time a file of the project changes: yields each build's result, or the
     error that stopped it (a broken project file is reported, not fatal: fix it and the next save builds).
     Everything stays warm between builds: converted drafts, unchanged outputs, pandoc's version."""

@@ -20,6 +20,7 @@ class Code:
     severity: str
     meaning: str
     note: str = ""  # when the severity changes on its own, e.g. at a final stage
+    stops_build: bool = True  # an error the build itself copes with (it prints the text as typed) does not
 
 
 CODES: dict[str, Code] = {c.code: c for c in (
@@ -111,7 +112,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     # issue 12
     Code("cite/unknown-key", "error",
          "a citation whose key no reference file of the project, of an agency or of a Word draft has: "
-         "printed as typed (the build does not fail)"),
+         "printed as typed (the build does not fail)", stops_build=False),
     Code("cite/duplicate-entry", "info",
          "the same work in two reference files (same DOI, else title, year and first author): merged, "
          "the first kept"),
@@ -153,3 +154,8 @@ def codes_table() -> str:
         severity = f"{code.severity} ({code.note})" if code.note else code.severity
         rows.append(f"| `{code.code}` | {severity} | {code.meaning} |")
     return "\n".join(rows)
+
+
+def stops_build(finding: Finding) -> bool:
+    """An error the build refuses to go on with (unless forced); some errors it copes with and reports."""
+    return finding.severity == "error" and CODES[finding.code].stops_build

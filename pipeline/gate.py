@@ -1,13 +1,15 @@
 """The gate phase: whether what was checked may be built, and at which stage of the road to launch.
 
 Two rules, the same for every caller: errors stop the build unless it is
-forced (drafts with errors are then still used), and a release stage
+forced (drafts with errors are then still used; an error the build copes
+with itself, as an unknown citation printed as typed, does not), and a release stage
 (`--stage final`) opens only when every required section has reached the
 status that milestone asks for.
 """
 
 from __future__ import annotations
 
+from .codes import stops_build
 from .errors import BuildRefused, OptionError
 from .model import Contribution, Finding, Project
 from .timeline import blockers, section_status
@@ -32,7 +34,7 @@ def is_final(project: Project, stage: str | None) -> bool:
 def gate(project: Project, findings: list[Finding], originals: list[Contribution], force: bool,
          stage: str | None) -> None:
     """Raise `BuildRefused` unless the build may go ahead."""
-    errors = sum(f.severity == "error" for f in findings)
+    errors = sum(stops_build(f) for f in findings)
     if errors and not force:
         raise BuildRefused(f"not building: {errors} error{'s' * (errors != 1)} (see above); "
                            "fix them, or build anyway with --force", project, findings)

@@ -33,10 +33,8 @@ def test_one_bibliography_and_per_chapter_numbers_in_both_outputs(fixture_projec
     unknown = [(f["code"], f["path"], f["severity"]) for f in check.json()["findings"]
                if f["code"] == "cite/unknown-key"]
     assert unknown == [("cite/unknown-key", "contributions/north/alpha.md", "error")]
-    refused = jointreport("build", "--project", str(root))
-    assert refused.code == 1 and "not building: 1 error" in refused.stderr
-    build = jointreport("build", "--project", str(root), "--force")
-    assert build.code == 0, build.stderr
+    build = jointreport("build", "--project", str(root))  # the unknown key is reported, printed as typed
+    assert build.code == 0 and "1 error" in build.stderr, build.stderr
 
     with zipfile.ZipFile(root / "build" / "a-numbered-joint-report.docx") as archive:
         body = archive.read("word/document.xml").decode()
