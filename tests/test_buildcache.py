@@ -198,7 +198,7 @@ def test_a_new_jointreport_installation_redoes_every_piece(built, redone, monkey
     assert "Northern text" in seen["typeset"][0] and "Beta text" in seen["typeset"][0]
 
 
-def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_path):
+def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_path, monkeypatch):
     import copy
     import datetime as dt
     import re
@@ -218,3 +218,5 @@ def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_
     again = pdf.typst_body(copy.deepcopy(blocks), tmp_path / "fragments")
     blank_lines = re.compile(rb"\n\s*\n")
     assert pieces == again and blank_lines.sub(b"\n", pieces).strip() == blank_lines.sub(b"\n", whole).strip()
+    monkeypatch.setattr(pdf, "PARALLEL_CHUNKS", 2)  # written by two pandoc runs, a half each, as a first build is
+    assert pdf.typst_body(copy.deepcopy(blocks), tmp_path / "halves") == pieces

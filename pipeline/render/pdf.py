@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -178,6 +179,7 @@ def typeset(project: Project, template: str, blocks: list, media: dict[str, Path
 
 
 CHUNK_MARK = "// jointreport-chunk "
+PARALLEL_CHUNKS = 8
 
 
 def _chunks(blocks: list) -> list[list]:
@@ -193,20 +195,25 @@ def _chunks(blocks: list) -> list[list]:
 
 def typst_body(blocks: list, fragments: Path, started: Callable[[], None] | None = None) -> bytes:
     """The blocks as Typst, chunk by chunk: each chunk's Typst is kept in `fragments` by a digest of the
-    chunk (and of pandoc), so a rebuild runs pandoc only on the chunks that changed, in one run. Typst's
-    markup is local to the block (footnotes are inline, labels follow their element), so the pieces join
-    into what one run would write."""
+    chunk (and of pandoc), so a rebuild runs pandoc only on the chunks that changed. Typst's markup is local
+    to the block (footnotes are inline, labels follow their element), so the pieces join into what one run
+    would write. `started` is called when the work left is pandoc's and Typst's."""
     store = Store(fragments, pandoc_version())
     chunks = _chunks(blocks)
     keys = [store.key(hashlib.sha256(json.dumps(chunk).encode()).hexdigest()) for chunk in chunks]
     texts = {key: text for key in set(keys) for text in [store.get(key)] if text is not None}
-    missing = {key: chunk for key, chunk in zip(keys, chunks) if key not in texts}
-    if missing:
-        joined = [block for key, chunk in missing.items() for block in [RawBlock("typst", CHUNK_MARK + key), *chunk]]
-        document = pandoc_document(_for_typst(restyle_divs(joined, _wrap)))
-        if started:
-            started()
-        written = write_from_ast(document, "typst", []).decode()
+    missing = list({key: chunk for key, chunk in zip(keys, chunks) if key not in texts}.items())
+    # many chunks to write (a first build): two pandoc runs, on a half each, use both processors
+    cut = len(missing) // 2 if len(missing) >= PARALLEL_CHUNKS else len(missing)
+    documents = [pandoc_document(_for_typst(restyle_divs(
+        [block for key, chunk in half for block in [RawBlock("typst", CHUNK_MARK + key), *chunk]], _wrap)))
+        for half in (missing[:cut], missing[cut:]) if half]
+    if started:
+        started()
+    if documents:
+        with ThreadPoolExecutor(max_workers=len(documents)) as pandocs:
+            written = "\n".join(pandocs.map(lambda document: write_from_ast(document, "typst", []).decode(),
+                                            documents))
         pieces = re.split(rf"^{re.escape(CHUNK_MARK)}([0-9a-f]+)\n", written, flags=re.M)
         for key, text in zip(pieces[1::2], pieces[2::2]):
             texts[key] = text.strip("\n").encode() + b"\n"
