@@ -18,7 +18,7 @@ from typing import Callable
 
 from pandocfilters import Emph, Str
 
-from .tree import stringify, visit, walk
+from .tree import LEAVES, stringify, visit, walk
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".emf", ".wmf", ".tif", ".tiff", ".bmp"}
 MAX_PICTURE_PIXELS = 40_000_000  # a full A4 page at 600 dpi is 35 MP; 16,384² (268 MP) takes Typst down
@@ -225,7 +225,7 @@ def _descend(node, depth: int, count: list) -> None:
             return
         for item in node:
             _descend(item, depth, count)
-    elif isinstance(node, dict):
+    elif isinstance(node, dict) and node.get("t") not in LEAVES:
         for value in node.values():
             _descend(value, depth, count)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 Action = Callable[[str, object, str, dict], object]
+LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak"))  # most of a text's elements: nothing inside
 
 
 def walk(x, action: Action, fmt: str = "", meta: dict | None = None):
@@ -25,7 +26,7 @@ def walk(x, action: Action, fmt: str = "", meta: dict | None = None):
             if type(item) is dict and "t" in item:
                 result = action(item["t"], item.get("c"), fmt, meta)
                 if result is None:
-                    out.append(_walk_dict(item, action, fmt, meta))
+                    out.append(dict(item) if item["t"] in LEAVES else _walk_dict(item, action, fmt, meta))
                 elif type(result) is list:
                     out.extend(walk(z, action, fmt, meta) for z in result)
                 else:
@@ -58,8 +59,9 @@ def visit(x, action: Action, fmt: str = "", meta: dict | None = None):
     while index < len(x):
         item = x[index]
         if type(item) is dict:
-            if "t" in item:
-                result = action(item["t"], item.get("c"), fmt, meta)
+            kind = item.get("t")
+            if kind is not None:
+                result = action(kind, item.get("c"), fmt, meta)
                 if type(result) is list:
                     x[index:index + 1] = result
                     for part in result:
@@ -68,6 +70,9 @@ def visit(x, action: Action, fmt: str = "", meta: dict | None = None):
                     continue
                 if result is not None:
                     x[index] = item = result
+                elif kind in LEAVES:
+                    index += 1
+                    continue
             for value in item.values():
                 if type(value) is list or type(value) is dict:
                     visit(value, action, fmt, meta)
