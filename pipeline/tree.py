@@ -4,8 +4,8 @@ pandocfilters' `walk` calls itself on every string and number and rebuilds
 every dict: a 340-page report is ~2 million nodes, so each full pass costs
 ~0.3 s, and a build makes dozens. These keep its semantics (`action(key,
 value, format, meta)` returning None to keep and descend, a node to replace,
-a list to splice) and skip the leaves: `walk` builds a new tree about twice as
-fast, `visit` changes the tree in place about five times as fast.
+a list to splice) but look inside no string, word or space: `walk` builds a new
+tree about 2.5 times as fast, `visit` changes the tree in place about 8 times.
 """
 
 from __future__ import annotations
