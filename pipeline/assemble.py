@@ -22,7 +22,7 @@ from .agreed import expand
 from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
 from .buildcache import Store
-from .files import media_name, write_atomically
+from .files import media_name
 from .i18n import join_names, words
 from .numbering import NUMBER_KEY, adopt_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
@@ -62,9 +62,7 @@ class Assembler:
         self.agreed_blocks = {ident: markdown_blocks(text, verbatim=True) for ident, text in self.agreed_texts.items()}
         folder = project.build_dir / ".cache" / "prepared" / (project.language + ("" if harmonize else "-as-written"))
         self.prepared = Store(folder, json.dumps(
-            [project.language, harmonize, [a.short for a in project.agencies.values()],
-             repr(self.terminology.terms), repr(self.terminology.acronyms),
-             repr(self.terminology.agreed),
+            [project.language, harmonize, [a.short for a in project.agencies.values()], self.terminology.as_text(),
              [bibliography.entries, sorted(map(list, bibliography.keys.items()))] if bibliography else None]))
 
     def say(self, key: str, **values) -> str:

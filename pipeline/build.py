@@ -148,9 +148,9 @@ def build(root: Path, options: Options = Options()) -> Build:
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
                                 options.harmonize, sources.bibliography)
         for fmt, (path, kept, set_aside) in render_edition(document, options.formats, cache, versions):
-                result.outputs.append(path)
-                result.kept += [path] if kept else []
-                result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
+            result.outputs.append(path)
+            result.kept += [path] if kept else []
+            result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
         changes = write_changes(document, output_path(edition, "terminology.csv"))
         cache.record(changes, "")
         result.outputs.append(changes)
@@ -284,10 +284,8 @@ def check_project(project: Project, languages: list[str], final: bool, as_of: dt
 
 def wording_memo(project: Project) -> Store:
     """Where the check keeps each draft's wording findings, for this glossary and these agencies."""
-    terminology = project.terminology
     return Store(project.build_dir / ".cache" / "wording", json.dumps(
-        [repr(terminology.terms), repr(terminology.acronyms), repr(terminology.agreed),
-         sorted(known_acronym_words(project)), project.languages]))
+        [project.terminology.as_text(), sorted(known_acronym_words(project)), project.languages]))
 
 
 MATRIX_COLUMNS = ["id", "section", "agency", "file", "paragraph", "commented words", "author", "date", "comment",

@@ -178,6 +178,10 @@ class Terminology:
     agreed: dict[str, AgreedBlock] = field(default_factory=dict)
     prefilters: dict = field(default_factory=dict, repr=False, compare=False)  # language → compiled, by terms.py
 
+    def as_text(self) -> str:
+        """Terms, acronyms and agreed text, written out: what the keys of work that depends on them hold."""
+        return repr((self.terms, self.acronyms, self.agreed))
+
     def agreed_texts(self, lang: str) -> dict[str, str]:
         """Every agreed block in `lang`, or in the language it was agreed in where it has no translation."""
         return {ident: block.text_in(lang) or block.text for ident, block in self.agreed.items()}

@@ -7,7 +7,6 @@ and the report's images — never the project or the drafts themselves.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import threading
@@ -164,7 +163,7 @@ def lists_of_captions(document: Document) -> list:
 def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
             output: Path, started: Callable[[], None] | None = None) -> Path:
     """Write `blocks` as Typst with pandoc, and compile them inside the project's `template` (`started`:
-    called as pandoc or Typst starts)."""
+    called when the work left is pandoc's and Typst's)."""
     fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{project.language}"
     body = typst_body(known_images(blocks, media), fragments, started)
     module = Path(template).stem
@@ -173,8 +172,7 @@ def typeset(project: Project, template: str, blocks: list, media: dict[str, Path
         "body.typ": f'#import "{template}": *\n'.encode() + body,
         "main.typ": f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n'.encode(),
     }
-    write_atomically(output, compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF",
-                                            started=started))
+    write_atomically(output, compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF"))
     return output
 
 
@@ -200,7 +198,7 @@ def typst_body(blocks: list, fragments: Path, started: Callable[[], None] | None
     would write. `started` is called when the work left is pandoc's and Typst's."""
     store = Store(fragments, pandoc_version())
     chunks = _chunks(blocks)
-    keys = [store.key(hashlib.sha256(json.dumps(chunk).encode()).hexdigest()) for chunk in chunks]
+    keys = [store.key(chunk) for chunk in chunks]
     texts = {key: text for key in set(keys) for text in [store.get(key)] if text is not None}
     missing = list({key: chunk for key, chunk in zip(keys, chunks) if key not in texts}.items())
     # many chunks to write (a first build): two pandoc runs, on a half each, use both processors

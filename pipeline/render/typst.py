@@ -18,7 +18,6 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable
 
 from ..errors import JointreportError
 from ..fonts import font_dirs
@@ -141,12 +140,9 @@ def _write_if_changed(path: Path, content: bytes) -> None:
 
 
 def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: dict[str, Path],
-                   inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None,
-                   started: Callable[[], None] | None = None) -> bytes:
+                   inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None) -> bytes:
     """Compile `main` among `files` (name → content) and `media` (copied to media/<name>); `what` names the
-    output in an error message ("the PDF", "the workplan chart"). A PNG is its first page. `started` is
-    called when Typst is given the files."""
-    started = started or (lambda: None)
+    output in an error message ("the PDF", "the workplan chart"). A PNG is its first page."""
     root = build_dir / ".staging"
     root.mkdir(parents=True, exist_ok=True)
     options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
@@ -159,7 +155,6 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
         for name, source in media.items():
             if not (staging / "media" / name).is_file():  # media names are content hashes
                 shutil.copyfile(source, staging / "media" / name)
-        started()
         return warm.compile(staging / main, staging, inputs, options, staging / f"{main}.out", what)
     staging = Path(tempfile.mkdtemp(prefix="typst-", dir=root))
     try:
@@ -169,7 +164,6 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
             (staging / "media").mkdir()
             for name, source in media.items():
                 shutil.copyfile(source, staging / "media" / name)
-        started()
         return _compile(staging / main, staging, inputs, options, staging.parent / f"{staging.name}.out", what)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

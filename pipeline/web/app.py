@@ -459,6 +459,15 @@ def create_app(settings: Settings) -> Starlette:
             raise Refusal(403, "forbidden", "this link does not open this page")
         return token
 
+    async def posted_from_page(request: Request, role: str):
+        """A form sent from one of the portal's pages: within the rate limit, by a valid link of `role`,
+        carrying the page's CSRF token. Returns the link's token and the form."""
+        limited(request)
+        token = page_token(request, role)
+        form = await read_form(request)
+        check_csrf(request, form)
+        return token, form
+
     def agency_context(token: Token, request: Request) -> dict:
         project, board, originals = recipe.status_and_drafts(settings.root, settings.as_of)
         rows = board.rows_by_id()
@@ -498,10 +507,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def agency_upload(request: Request) -> Response:
         try:
-            limited(request)
-            token = page_token(request, AGENCY)
-            form = await read_form(request)
-            check_csrf(request, form)
+            token, form = await posted_from_page(request, AGENCY)
             card, stored = await upload(token, form)
         except Refusal as refusal:
             return refused_page(refusal, request)
@@ -515,10 +521,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def agency_final(request: Request) -> Response:
         try:
-            limited(request)
-            token = page_token(request, AGENCY)
-            form = await read_form(request)
-            check_csrf(request, form)
+            token, form = await posted_from_page(request, AGENCY)
             await mark(token, form)
         except Refusal as refusal:
             return refused_page(refusal, request)
@@ -558,10 +561,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def editor_build(request: Request) -> Response:
         try:
-            limited(request)
-            page_token(request, EDITOR)
-            form = await read_form(request)
-            check_csrf(request, form)
+            await posted_from_page(request, EDITOR)
         except Refusal as refusal:
             return refused_page(refusal, request)
         builder.start()
