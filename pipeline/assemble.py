@@ -26,8 +26,8 @@ from .files import media_name
 from .i18n import join_names, words
 from .numbering import NUMBER_KEY, adopt_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
-from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, Document, Draft, Heading, Matter, Part, Project,
-                    Section, drafts_in_order, pick)
+from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, Document, Draft, Heading, Matter, Part,
+                    Project, Section, drafts_in_order, pick)
 from .pandoc import markdown_blocks
 from .terms import acronyms_in, expansions, harmonise
 from .textruns import Locator, inlines
@@ -131,7 +131,7 @@ class Assembler:
             blocks.append(styled("agreed", copy.deepcopy(self.agreed_blocks[matter.agreed])))
         elif text:
             origin = Origin(text.relpath, text.source, text.lang)
-            adopted = self.adopt(text.blocks, text.media_dir, ident, 0, origin, self.cites(text.relpath, None))
+            adopted = self.adopt(text, text.media_dir, ident, 0, origin, self.cites(text.relpath, None))
             blocks.append(from_file(text.relpath, adopted))
         elif matter.id == ACKNOWLEDGEMENTS:
             blocks += self.acknowledgements()
@@ -161,7 +161,7 @@ class Assembler:
             (chapter.id, self.project.source_language))
         if intro:
             origin = Origin(intro.relpath, intro.source, intro.lang)
-            adopted = self.adopt(intro.blocks, intro.media_dir, anchor("intro", chapter.id), 0, origin,
+            adopted = self.adopt(intro, intro.media_dir, anchor("intro", chapter.id), 0, origin,
                                  self.cites(intro.relpath, None))
             blocks.append(from_file(intro.relpath, [styled("chapter-intro", adopted)]))
         for section in chapter.sections:
@@ -190,9 +190,9 @@ class Assembler:
             prefix = anchor(section.id, draft.contribution.agency)
             contribution = draft.contribution
             origin = Origin(contribution.relpath, draft.source, contribution.lang)
-            own = draft.blocks[1:] if repeats_title(draft.blocks, (section.title, section.heading)) else draft.blocks
-            adopted = self.adopt(own, draft.media_dir, prefix, SECTION_LEVEL + 1, origin,
-                                 self.cites(contribution.relpath, contribution.agency))
+            drop_title = repeats_title(draft.opening, (section.title, section.heading))
+            adopted = self.adopt(draft, draft.media_dir, prefix, SECTION_LEVEL + 1, origin,
+                                 self.cites(contribution.relpath, contribution.agency), drop_title)
             blocks.append(from_file(contribution.relpath, adopted))
         return blocks
 
@@ -231,16 +231,18 @@ class Assembler:
         style = self.project.root / self.project.citation_style if self.project.citation_style else None
         return render_citations(blocks + [heading], self.bibliography.entries, self.project.language, style, refs)
 
-    def adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin,
-              cites=None) -> list:
-        """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media),
-        then speak the coalition's language: agreed terms, agreed text. The result is kept by a digest of
-        the file's conversion and of everything else it depends on, so an unchanged draft is adopted once."""
-        key = self.prepared.key(media_root.name, len(blocks), prefix, top_level, origin.relpath, origin.lang)
+    def adopt(self, text: Draft | ChapterIntro, media_root: Path, prefix: str, top_level: int, origin: Origin,
+              cites=None, drop_title: bool = False) -> list:
+        """Make one converted file's blocks safe to merge (prefixed ids, shifted headings, own media; without
+        its first heading with `drop_title`), then speak the coalition's language: agreed terms, agreed
+        text. The result is kept by a digest of the file's conversion and of everything else it depends on,
+        so an unchanged draft is adopted once (and its blocks not even read)."""
+        key = self.prepared.key(media_root.name, drop_title, prefix, top_level, origin.relpath, origin.lang)
         done = self.prepared.get_json(key)
         if done is None:
             media: dict[str, str] = {}
             changes: list[Change] = []
+            blocks = text.blocks[1:] if drop_title else text.blocks
             blocks = self._adopt(blocks, media_root, prefix, top_level, origin, cites, media, changes)
             done = {"blocks": blocks, "media": media, "changes": [asdict(c) for c in changes],
                     "mentions": self.mentions(blocks)}

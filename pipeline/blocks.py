@@ -47,12 +47,18 @@ def _title_words(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-def repeats_title(blocks: list, titles: tuple[str, ...]) -> bool:
-    """Whether the draft opens with a heading that only repeats its section's title (with or without the
-    section's number): the report prints the title once, so the assembler drops that heading."""
+def first_heading(blocks: list) -> str | None:
+    """The words of the heading a file opens with, or None when it opens with something else."""
     if not blocks or blocks[0].get("t") != "Header":
-        return False
-    heading = _title_words(stringify(blocks[0]["c"][2]))
+        return None
+    return stringify(blocks[0]["c"][2])
+
+
+def repeats_title(opening: str | None, titles: tuple[str, ...]) -> bool:
+    """Whether a draft whose first heading is `opening` (see `first_heading`) only repeats its section's
+    title (with or without the section's number): the report prints the title once, so the assembler
+    drops that heading."""
+    heading = _title_words(opening or "")
     return bool(heading) and heading in {_title_words(t) for t in titles if t}
 
 
@@ -65,5 +71,5 @@ def tagged(blocks: list, element: str, css_class: str, key: str) -> list[str]:
         if kind == element and css_class in value[0][1]:
             found.append(dict(value[0][2]).get(key, ""))
 
-    visit(blocks, collect)
+    visit(blocks, collect, only=frozenset((element,)))
     return found

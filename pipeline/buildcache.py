@@ -22,6 +22,7 @@ from . import __version__
 from .files import write_atomically
 from .history import git
 from .model import Document, Finding, Project
+from .tree import as_json
 
 PACKAGE = Path(__file__).resolve().parent
 STATE_FILE = "build-state.json"
@@ -98,7 +99,7 @@ class Store:
             return None
 
     def put_json(self, key: str, value) -> None:
-        self.put(key, json.dumps(value).encode())
+        self.put(key, as_json(value))
 
     def prune(self) -> None:
         if self.folder.is_dir():
@@ -121,7 +122,9 @@ def fingerprint(project: Project, options: dict, versions: dict) -> str:
 def document_digest(document: Document, fmt: str, templates: list[Path], versions: dict) -> str:
     """Everything a renderer turns into the output file."""
     project = document.project
-    digest = hashlib.sha256(json.dumps(document.blocks).encode())  # the assembler writes its keys in one order
+    digest = hashlib.sha256()
+    for text in document.block_json:
+        digest.update(text)
     digest.update(json.dumps([fmt, document.is_draft, sorted(document.media),
                               [asdict(h) for h in document.headings], versions, __version__,
                               [project.title, project.subtitle, project.coalition, project.edition, project.language,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -28,6 +29,7 @@ from pathlib import Path
 
 
 from . import bibliography, wordaudit, wordml
+from .blocks import first_heading
 from .codes import finding
 from .comments import docx_comments, odt_comments
 from .errors import DraftError, TooLarge
@@ -39,10 +41,10 @@ from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comme
 from .normalise import Issue, neutralise, picture_problem
 from .numbering import mark_references, references, targets
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
-from .wordcount import count_words
+from .wordcount import ast_text, count_words
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
-from .tree import visit
+from .tree import as_json, visit
 
 log = logging.getLogger("jointreport.read")
 
@@ -54,7 +56,7 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "8"  # bump when the cached AST's shape or the readers' options change (docx+citations)
+CACHE_FORMAT = "9"  # bump when the cached AST's shape or the readers' options change (docx+citations)
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
 READERS = {"docx": "docx+citations", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
@@ -223,7 +225,7 @@ class DraftCache:
                         _embedded_references(ast, scratch)
                     _relative_media(ast, scratch)
                     mark_references(ast["blocks"])  # once, so no later reader takes `@fig:x` for a citation
-                    (scratch / "ast.json").write_text(json.dumps(ast), encoding="utf-8")
+                    (scratch / "ast.json").write_bytes(as_json(ast))
                 try:
                     os.replace(scratch, entry)
                 except OSError:  # another build converted the same draft meanwhile
@@ -233,8 +235,12 @@ class DraftCache:
         if (entry / FAILED).is_file():
             failed = json.loads((entry / FAILED).read_text(encoding="utf-8"))
             raise _ERRORS.get(failed["code"], DraftError)(failed["message"])
-        ast = json.loads((entry / "ast.json").read_text(encoding="utf-8"))
-        return ast["blocks"], entry
+        return self.blocks(entry), entry
+
+    @staticmethod
+    def blocks(entry: Path) -> list:
+        """The blocks of a conversion in the cache."""
+        return json.loads((entry / "ast.json").read_bytes())["blocks"]
 
     def measured(self, entry: Path) -> dict | None:
         """What was measured inside the draft when it was converted (see `convert`), or None."""
@@ -396,7 +402,7 @@ def _relative_media(ast: dict, scratch: Path) -> None:
         if key == "Image" and value[2][0].startswith(prefix):
             value[2][0] = value[2][0][len(prefix):]
 
-    visit(ast["blocks"], relink)
+    visit(ast["blocks"], relink, only=frozenset(("Image",)))
 
 
 def read_and_convert(contribution: Contribution, cache: DraftCache) -> tuple[bool, Draft | None, list[Finding]]:
@@ -418,9 +424,8 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     source = decode_text(data) if contribution.format == "md" else None
     entry = cache.entry(data, contribution.format)
     remembered = cache.measured(entry)
-    if remembered is not None:
-        blocks, _ = cache.convert(data, contribution.format)
-        return Draft(contribution, blocks, entry, source=source, **remembered), findings
+    if remembered is not None:  # converted and measured before: its blocks are read when asked for
+        return Draft(contribution, functools.partial(cache.blocks, entry), entry, source=source, **remembered), findings
     try:
         changes = comments = {}
         location = scan = None
@@ -449,11 +454,12 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
                 "xref_targets": sorted(targets(blocks)), "xref_keys": references(blocks),
                 "first_change": location, "threads": threads,
                 "audit": wordaudit.compare(scan, blocks) if scan else None,
-                "pictures": picture_problems(blocks, entry), "references": draft_references(entry)}
-    fresh = json.loads((entry / "ast.json").read_bytes())["blocks"]  # a copy to spoil, faster than copying blocks
+                "pictures": picture_problems(blocks, entry), "references": draft_references(entry),
+                "characters": "".join(sorted(set(ast_text(blocks)))), "opening": first_heading(blocks)}
+    fresh = cache.blocks(entry)  # a copy to spoil, faster than copying blocks
     measured["issues"] = neutralise(fresh, measured["pictures"].get, own=True)[1]
     cache.remember(entry, measured)
-    return Draft(contribution, blocks, entry, source=source, **measured), findings
+    return Draft(contribution, lambda: blocks, entry, source=source, **measured), findings
 
 
 def picture_problems(blocks: list, media_root: Path) -> dict[str, tuple[str, str]]:
@@ -465,7 +471,7 @@ def picture_problems(blocks: list, media_root: Path) -> dict[str, tuple[str, str
         if key == "Image" and value[2][0] not in problems:
             problems[value[2][0]] = picture_problem(media_root, value[2][0])
 
-    visit(blocks, examine)
+    visit(blocks, examine, only=frozenset(("Image",)))
     return {source: problem for source, problem in problems.items() if problem}
 
 

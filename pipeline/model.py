@@ -11,9 +11,11 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from . import housestyle
 from .errors import JointreportError
+from .tree import as_json
 
 STATUSES = ("draft", "final", "cleared")
 SEVERITIES = ("error", "warning", "info")
@@ -377,10 +379,12 @@ class Responses:
 
 @dataclass
 class Draft:
-    """A contribution converted to pandoc's AST (blocks), with its media on disk."""
+    """A contribution converted to pandoc's AST (blocks), with its media on disk. What most checks need was
+    measured on conversion and kept with it (words, characters, first heading…), so a draft read from the
+    cache has its blocks read only when a check or the assembly asks for them."""
 
     contribution: Contribution
-    blocks: list
+    read_blocks: Callable[[], list]  # its blocks, from the conversion cache (see `blocks`)
     media_dir: Path
     words: int
     source: str | None = None  # a Markdown draft's text, to point at its lines
@@ -394,6 +398,13 @@ class Draft:
     references: list[dict] = field(default_factory=list)  # CSL JSON of the citations a Word draft embeds
     xref_targets: list[str] = field(default_factory=list)  # what its cross-references may name (numbering.targets)
     xref_keys: list[str] = field(default_factory=list)  # what its cross-references name, in reading order
+    characters: str = ""  # every character its text uses, once each (what the PDF's fonts must have)
+    opening: str | None = None  # the words of its first heading, when it opens with one
+
+    @functools.cached_property
+    def blocks(self) -> list:
+        """pandoc's blocks, read once when first asked for; shared, so never changed (passes copy them)."""
+        return self.read_blocks()
 
 
 def drafts_in_order(section: Section, drafts: list[Draft]) -> list[Draft]:
@@ -465,6 +476,12 @@ class Document:
     is_draft: bool
     changes: list[Change] = field(default_factory=list)
     captions: list = field(default_factory=list)  # numbering.Caption: the numbered figures and tables, in order
+
+    @functools.cached_property
+    def block_json(self) -> list[bytes]:
+        """Each top-level block as JSON, written once: the digests of the whole document and of its pieces
+        are made from it (the assembler writes keys in one order). The blocks must not change afterwards."""
+        return [as_json(block) for block in self.blocks]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from .tree import stringify, visit
 
 XREF_CLASS = "xref"
 KINDS = {"fig": "figure", "tbl": "table", "sec": "section_ref"}
+CAPTIONED = frozenset(("Figure", "Table"))  # what the numbering pass numbers
 NUMBER_KEY = "number"  # the attribute the pass writes on a Figure/Table/chapter or section Header
 ORIGINAL_KEY = "xref-id"  # a draft's own identifier, before the assembler prefixed it
 
@@ -70,7 +71,7 @@ def mark_references(blocks: list) -> list:
             out.append(Span(["", [XREF_CLASS], [["target", citation["citationId"]]]], []))
         return out
 
-    return visit(blocks, mark)
+    return visit(blocks, mark, only=frozenset(("Link", "Cite")))
 
 
 def _word_caption_bookmarks(blocks: list) -> set[str]:
@@ -96,7 +97,7 @@ def _word_caption_bookmarks(blocks: list) -> set[str]:
                 break
         return None
 
-    visit(blocks, adopt_bookmark)
+    visit(blocks, adopt_bookmark, only=CAPTIONED)
     return found
 
 
@@ -115,7 +116,7 @@ def targets(blocks: list) -> set[str]:
         elif key == "Header" and value[1][0]:
             found.add(value[1][0])
 
-    visit(blocks, collect)
+    visit(blocks, collect, only=CAPTIONED | {"Header"})
     return found
 
 
@@ -189,7 +190,7 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             captions.append(Caption(kind, num, attr[0], label, stringify(value[1][1]).strip()))
         return None
 
-    visit(blocks, count)
+    visit(blocks, count, only=CAPTIONED | {"Header"})
 
     def write(key, value, fmt, meta):
         if key == "Span" and XREF_CLASS in value[0][1]:
@@ -202,7 +203,7 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])
         return None
 
-    return visit(blocks, write), captions
+    return visit(blocks, write, only=frozenset(("Span",))), captions
 
 
 def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, str] | None:
@@ -236,4 +237,4 @@ def adopt_references(blocks: list, prefix: str) -> list:
                 _set(attr, "xref-prefix", prefix)
         return None
 
-    return visit(blocks, remember)
+    return visit(blocks, remember, only=CAPTIONED | {"Span", "Header"})

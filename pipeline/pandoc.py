@@ -15,6 +15,7 @@ from pathlib import Path
 import pypandoc
 
 from .errors import DraftError, JointreportError
+from .tree import as_json
 
 # pandoc's manual ("A note on security") recommends a heap cap for untrusted input. Writing the whole
 # report gets the large budget; reading one draft gets a budget scaled to its text (`draft_budget`).
@@ -124,7 +125,7 @@ def read_to_ast(data: bytes, reader: str, media_dir: Path, text_bytes: int | Non
 
 def write_from_ast(ast: dict, writer: str, args: list[str], cwd: Path | None = None, yielding: bool = False) -> bytes:
     try:
-        return run_pandoc(["-f", "json", "-t", writer, *args, "-o", "-"], stdin=json.dumps(ast).encode(), cwd=cwd,
+        return run_pandoc(["-f", "json", "-t", writer, *args, "-o", "-"], stdin=as_json(ast), cwd=cwd,
                           yielding=yielding)
     except PandocFailed as exc:
         raise JointreportError(f"pandoc could not write {writer}: {exc}") from None

@@ -10,7 +10,10 @@ tree about 2.5 times as fast, `visit` changes the tree in place about 8 times.
 
 from __future__ import annotations
 
+import json
 from typing import Callable
+
+import orjson
 
 Action = Callable[[str, object, str, dict], object]
 LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak"))  # most of a text's elements: nothing inside
@@ -45,13 +48,14 @@ def _walk_dict(x: dict, action: Action, fmt: str, meta: dict) -> dict:
     return {k: walk(v, action, fmt, meta) if type(v) is list or type(v) is dict else v for k, v in x.items()}
 
 
-def visit(x, action: Action, fmt: str = "", meta: dict | None = None):
-    """`walk`, changing `x` itself (no copy): for trees the caller owns. Returns `x`."""
+def visit(x, action: Action, fmt: str = "", meta: dict | None = None, only: frozenset[str] | None = None):
+    """`walk`, changing `x` itself (no copy): for trees the caller owns. Returns `x`. With `only`, `action`
+    sees the elements of those kinds alone (a pass after figures or links skips most calls)."""
     meta = {} if meta is None else meta
     if type(x) is dict:
         for value in x.values():
             if type(value) is list or type(value) is dict:
-                visit(value, action, fmt, meta)
+                visit(value, action, fmt, meta, only)
         return x
     if type(x) is not list:
         return x
@@ -60,12 +64,12 @@ def visit(x, action: Action, fmt: str = "", meta: dict | None = None):
         item = x[index]
         if type(item) is dict:
             kind = item.get("t")
-            if kind is not None:
+            if kind is not None and (only is None or kind in only):
                 result = action(kind, item.get("c"), fmt, meta)
                 if type(result) is list:
                     x[index:index + 1] = result
                     for part in result:
-                        visit(part, action, fmt, meta)
+                        visit(part, action, fmt, meta, only)
                     index += len(result)
                     continue
                 if result is not None:
@@ -73,11 +77,14 @@ def visit(x, action: Action, fmt: str = "", meta: dict | None = None):
                 elif kind in LEAVES:
                     index += 1
                     continue
+            elif kind in LEAVES:
+                index += 1
+                continue
             for value in item.values():
                 if type(value) is list or type(value) is dict:
-                    visit(value, action, fmt, meta)
+                    visit(value, action, fmt, meta, only)
         elif type(item) is list:
-            visit(item, action, fmt, meta)
+            visit(item, action, fmt, meta, only)
         index += 1
     return x
 
@@ -99,3 +106,12 @@ def stringify(x) -> str:
 
     visit(x, collect)
     return "".join(parts)
+
+
+def as_json(tree) -> bytes:
+    """A tree as JSON: orjson writes pandoc's trees about 8 times as fast as json, but stops at 255 levels,
+    which a draft may nest to (pandoc.MAX_AST_DEPTH), and refuses unpaired surrogates: json writes those."""
+    try:
+        return orjson.dumps(tree)
+    except orjson.JSONEncodeError:
+        return json.dumps(tree).encode()

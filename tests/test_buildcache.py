@@ -212,11 +212,11 @@ def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_
     document = assemble(project, checked.drafts, checked.sources.intros, False)
     blocks = known_images(unwrapped(document).blocks, document.media)
     whole = write_from_ast(pandoc_document(pdf._for_typst(restyle_divs(copy.deepcopy(blocks), pdf._wrap))), "typst", [])
-    pieces = pdf.typst_body(copy.deepcopy(blocks), tmp_path / "fragments")
+    pieces = pdf.typst_body(blocks, tmp_path / "fragments", copy.deepcopy, [])
     # one piece per part, chapter, section and annex, and one for what comes before the first part
     assert len(list((tmp_path / "fragments").iterdir())) == 6
-    again = pdf.typst_body(copy.deepcopy(blocks), tmp_path / "fragments")
+    again = pdf.typst_body(blocks, tmp_path / "fragments", copy.deepcopy, [])
     blank_lines = re.compile(rb"\n\s*\n")
     assert pieces == again and blank_lines.sub(b"\n", pieces).strip() == blank_lines.sub(b"\n", whole).strip()
     monkeypatch.setattr(pdf, "PARALLEL_CHUNKS", 2)  # written by two pandoc runs, a half each, as a first build is
-    assert pdf.typst_body(copy.deepcopy(blocks), tmp_path / "halves") == pieces
+    assert pdf.typst_body(blocks, tmp_path / "halves", copy.deepcopy, []) == pieces

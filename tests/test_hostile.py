@@ -295,7 +295,7 @@ def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(
 
     from pandocfilters import Para, Str, Strong, stringify
 
-    from pipeline.render import render_safely
+    from pipeline.render import render_safely, unwrapped
 
     @dataclass
     class Doc:
@@ -309,7 +309,8 @@ def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(
     document = Doc([draft(p, n in (2, 7)) for n, p in enumerate(paths)])
     rendered = []
 
-    def renderer(doc, output):
+    def renderer(doc, output, set_aside):
+        doc = unwrapped(doc, set_aside)
         if '"Strong"' in json.dumps(doc.blocks):
             raise KeyError("a renderer bug a draft triggers")
         rendered.append(stringify(doc.blocks))
@@ -319,7 +320,7 @@ def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(
     assert sorted(set_aside) == [paths[2], paths[7]]
     assert rendered[-1].count("fine") == 7 and rendered[-1].count("could not be typeset") == 2
 
-    def always_fails(doc, output):
+    def always_fails(doc, output, set_aside):
         raise KeyError("not a draft's fault")
 
     with pytest.raises(KeyError, match="not a draft's fault"):

@@ -48,3 +48,20 @@ def test_walk_and_visit_give_pandocfilters_trees_and_text():
     assert tree.visit(changed, action) is changed and changed == expected
     assert tree.stringify(blocks) == pandocfilters.stringify(blocks)
     assert tree.stringify(blocks[1]) == pandocfilters.stringify(blocks[1])
+
+
+def test_visit_of_only_some_kinds_shows_the_action_those_alone_and_changes_the_tree_alike():
+    kinds = frozenset({"Space", "Emph", "Note"})
+    seen = []
+
+    def some(key, value, fmt, meta):
+        return action(key, value, fmt, meta) if key in kinds else None
+
+    def watched(key, value, fmt, meta):
+        seen.append(key)
+        return action(key, value, fmt, meta)
+
+    blocks = markdown_blocks(TEXT)
+    expected = pandocfilters.walk(copy.deepcopy(blocks), some, "", {})
+    assert tree.visit(blocks, watched, only=kinds) == expected
+    assert set(seen) == kinds and seen.count("Space") > 10

@@ -15,7 +15,7 @@ from ..codes import with_severities
 from ..model import Contribution, Draft, Finding, Project, Sources
 from ..terms import known_acronym_words
 from ..textruns import Locator
-from .content import content_findings
+from .content import content_findings, drafts_content_findings
 from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
 from .outline import check_duplicate_titles, check_matter, check_placement, check_word_budgets
@@ -42,7 +42,8 @@ class Checked:
 def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool = False,
           memo: Store | None = None) -> Checked:
     """Every finding about every input. At a final stage (`build --stage final`), a missing translation
-    is an error, not a warning. `memo` keeps per-draft wording findings between runs (see check_wording)."""
+    is an error, not a warning. `memo` keeps per-draft wording and content findings between runs (see
+    check_wording)."""
     placement, placed = check_placement(project, sources.contributions)
     paths = {c.path for c in placed}
     usable = [d for d in sources.drafts if d.contribution.path in paths]
@@ -55,7 +56,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + [f for intro in sources.intros.values() for f in blocks_glyph_findings(intro.blocks, intro.place)]
         + [f for editions in sources.statements.values() for s in editions.values()
            for f in text_glyph_findings(s.text, s.place)]
-        + [f for draft in usable for f in content_findings(draft, sources.bibliography)]
+        + drafts_content_findings(usable, sources.bibliography, memo)
         + [f for intro in sources.intros.values() for f in content_findings(intro, sources.bibliography)]
         + (sources.bibliography.findings if sources.bibliography else [])
         + xref_findings(project, usable, list(sources.intros.values()))

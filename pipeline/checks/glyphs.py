@@ -12,6 +12,10 @@ SHOWN = 5  # characters named in one message
 
 
 def glyph_findings(draft: Draft) -> list[Finding]:
+    """A draft's characters that no font of the PDF has (by the characters measured on conversion: its
+    blocks are read only to say where the first one is)."""
+    if not fonts.missing(draft.characters):
+        return []
     return blocks_glyph_findings(draft.blocks, draft.contribution.place)
 
 

@@ -86,7 +86,7 @@ def check_duplicate_titles(project: Project, drafts: list[Draft]) -> list[Findin
     for draft in drafts:
         contribution = draft.contribution
         section = project.in_language(contribution.lang).sections.get(contribution.section_id)
-        if section and repeats_title(draft.blocks, (section.title, section.heading)):
+        if section and repeats_title(draft.opening, (section.title, section.heading)):
             findings.append(finding("outline/duplicate-title", contribution.place,
                                     f"the draft opens with the heading \"{section.title}\", its section's title: the "
                                     "report prints it once, as the section heading, so the draft's own is left out"))

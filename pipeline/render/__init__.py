@@ -33,7 +33,7 @@ def restyle_divs(blocks: list, restyle: Callable[[str, list, list], list | dict 
             return restyle(value[0][1][0], value[0], value[1])
         return None
 
-    return visit(blocks, replace)
+    return visit(blocks, replace, only=frozenset(("Div",)))
 
 
 def known_images(blocks: list, media: dict[str, Path]) -> list:
@@ -46,7 +46,7 @@ def known_images(blocks: list, media: dict[str, Path]) -> list:
             return {"t": "Emph", "c": value[1] or [{"t": "Str", "c": "[picture]"}]}
         return None
 
-    return visit(blocks, describe)
+    return visit(blocks, describe, only=frozenset(("Image",)))
 
 
 def pandoc_document(blocks: list) -> dict:
@@ -61,20 +61,26 @@ def with_workplan_chart(document: Document) -> tuple[list, dict[str, Path]]:
     """The document's blocks (the renderer's copy) and media, with the workplan chart drawn where the
     assembly left its place."""
     media = dict(document.media)
+    chart = chart_png(document.project) if document.project.workplan else None
+    if chart is not None:
+        media[chart.name] = chart
+    return draw_workplan_chart(document.blocks, chart), media
+
+
+def draw_workplan_chart(blocks: list, chart: Path | None) -> list:
+    """`blocks` (the renderer's copy) with the picture `chart` where the assembly left the chart's place."""
 
     def draw(style_class: str, attr: list, blocks: list):
-        if style_class != "workplan-chart":
+        if style_class != "workplan-chart" or chart is None:
             return None
-        chart = chart_png(document.project)
-        media[chart.name] = chart
         caption = blocks[0]["c"]
         image = {"t": "Image", "c": [["", [], [["width", "100%"]]], caption, [f"media/{chart.name}", ""]]}
         return {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(caption)]], [Plain([image])]]}
 
-    return restyle_divs(document.blocks, draw), media
+    return restyle_divs(blocks, draw)
 
 
-Renderer = Callable[[Document, Path], Path]
+Renderer = Callable[[Document, Path, set[str]], Path]  # the document as assembled, the output, drafts set aside
 
 
 def draft_paths(blocks: list) -> list[str]:
@@ -91,6 +97,11 @@ def _as_plain_text(blocks: list) -> list:
 def unwrapped(document: Document, set_aside: set[str] = frozenset()) -> Document:
     """The document as renderers take it: a copy of its own, which they change in place, with each draft's
     blocks in place of its Div, the drafts in `set_aside` as plain text."""
+    return dataclasses.replace(document, blocks=unwrapped_blocks(document.blocks, set_aside))
+
+
+def unwrapped_blocks(blocks: list, set_aside: set[str] = frozenset()) -> list:
+    """A copy of `blocks` with each draft's blocks in place of its Div, the drafts in `set_aside` as plain text."""
 
     def unwrap(key, value, fmt, meta):
         if key == "Div" and DRAFT_CLASS in value[0][1]:
@@ -98,24 +109,24 @@ def unwrapped(document: Document, set_aside: set[str] = frozenset()) -> Document
             return _as_plain_text(value[1]) if path in set_aside else value[1]
         return None
 
-    return dataclasses.replace(document, blocks=walk(document.blocks, unwrap))
+    return walk(blocks, unwrap)
 
 
 def render_safely(render: Renderer, document: Document, output: Path) -> tuple[Path, dict[str, str]]:
-    """Render the document; if the renderer fails, find the drafts that make it fail (by bisection over
+    """Render the document (each renderer takes its own copy, see `unwrapped`); if the renderer fails, find the drafts that make it fail (by bisection over
     the drafts in reading order), set each aside as plain text, and render the rest. Returns the output
     and, for each draft set aside, the renderer's error. A failure no draft explains is raised."""
     set_aside: dict[str, str] = {}
     while True:
         try:
-            return render(unwrapped(document, set(set_aside)), output), set_aside
+            return render(document, output, set(set_aside)), set_aside
         except Exception as exc:  # noqa: BLE001 — whatever a draft makes a renderer raise, find the draft
             error = exc
         candidates = [path for path in draft_paths(document.blocks) if path not in set_aside]
 
         def renders(extra: list[str]) -> bool:
             try:
-                render(unwrapped(document, set(set_aside) | set(extra)), output)
+                render(document, output, set(set_aside) | set(extra))
             except Exception:  # noqa: BLE001
                 return False
             return True
@@ -153,7 +164,7 @@ def label_captions(blocks: list, label: Callable[[str, str], list]) -> list:
                 caption[0]["c"][:0] = label(attrs.get("kind", "figure"), attrs["number"])
         return None
 
-    return visit(blocks, prefix)
+    return visit(blocks, prefix, only=frozenset(("Figure", "Table")))
 
 
 def copyright_page(blocks: list) -> tuple[list, list]:

@@ -29,7 +29,8 @@ from ..files import write_atomically
 from ..model import Document, Project
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, with_workplan_chart
+from . import (copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, unwrapped,
+               with_workplan_chart)
 from ..tree import visit
 from .cover import CoverLogos, cover_logos
 from .wordstyles import complete_reference, resolve_style_ids, style_named
@@ -67,7 +68,7 @@ def _embed_images(media: dict[str, Path], blocks: list) -> list:
             value[2][0] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
         return None
 
-    return visit(blocks, embed)
+    return visit(blocks, embed, only=frozenset(("Image",)))
 
 
 def _w(tag: str, **attrs) -> etree._Element:
@@ -204,7 +205,8 @@ def front_matter(document: Document, copyright: list, logos: CoverLogos) -> list
             + lists_of_captions(document))
 
 
-def render_docx(document: Document, output: Path) -> Path:
+def render_docx(document: Document, output: Path, set_aside: set[str] = frozenset()) -> Path:
+    document = unwrapped(document, set_aside)
     blocks, media = with_workplan_chart(document)
     logos = cover_logos(document.project)
     media = {**media, **logos.media}

@@ -7,6 +7,7 @@ and the report's images — never the project or the drafts themselves.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -22,10 +23,12 @@ from ..model import Document, Project
 from ..buildcache import Store
 from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
-from . import copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, with_workplan_chart
+from . import (copyright_page, draft_mark, draw_workplan_chart, known_images, label_captions, pandoc_document,
+               restyle_divs, unwrapped_blocks)
 from .cover import cover_logos
+from .workplan import chart_png
 from .typst import compile_staged
-from ..tree import stringify, visit
+from ..tree import as_json, stringify, visit
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 WRAPPERS = {
@@ -87,7 +90,7 @@ def _for_typst(blocks: list) -> list:
                     column[0] = {"t": "AlignLeft"}
         return None
 
-    return _no_method_calls(visit(blocks, fix))
+    return _no_method_calls(visit(blocks, fix, only=frozenset(("Image", "Table"))))
 
 
 TEXT_LIKE = {"Str", "Space", "SoftBreak", "LineBreak", "RawInline"}
@@ -113,30 +116,45 @@ def _no_method_calls(node):
     return node
 
 
-def render_pdf(document: Document, output: Path, typesetting: threading.Event | None = None) -> Path:
+def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset(),
+               typesetting: threading.Event | None = None) -> Path:
     """The report as a PDF; `typesetting` is set when its work in Python is done and pandoc (for the parts
-    that changed) and Typst take over."""
+    that changed) and Typst take over. The document's blocks are read, not changed: only the pieces whose
+    Typst is not kept yet are copied and prepared for pandoc."""
     project = document.project
+    lang = project.language
     inputs = {
         "title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
-        "edition": project.edition, "lang": project.language, "draft_mark": draft_mark(document),
-        "toc_title": i18n.text(project.language, "contents"),
-        "date": i18n.long_date(project.date, project.language) if project.date else "",
+        "edition": project.edition, "lang": lang, "draft_mark": draft_mark(document),
+        "toc_title": i18n.text(lang, "contents"),
+        "date": i18n.long_date(project.date, lang) if project.date else "",
         "agencies": " · ".join(a.short for a in project.agencies.values()),
     }
-    blocks, media = with_workplan_chart(document)
     logos = cover_logos(project)  # staged with the pictures: Typst never reads the project's files
-    media = {**media, **logos.media}
+    media = {**document.media, **logos.media}
+    chart = chart_png(project) if project.workplan else None
+    if chart is not None:
+        media[chart.name] = chart
     inputs["coalition_logo"], inputs["agency_logos"] = logos.coalition, "\n".join(logos.agencies)
-    copyright, blocks = copyright_page(blocks)  # on the cover's back, set by the template
+    copyright, blocks = copyright_page(document.blocks)  # on the cover's back, set by the template
     inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
-    lang = project.language
-    blocks = label_captions(blocks, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
+    texts = document.block_json[len(document.blocks) - len(blocks):]
     # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
-    own_numbers_off = RawBlock("typst", "#set figure(numbering: none)")
-    blocks = [own_numbers_off] + _on_right_hand_pages(lists_of_captions(document) + blocks,
-                                                          project.annex_dividers)
-    return typeset(project, TEMPLATE, blocks, media, inputs, output, typesetting.set if typesetting else None)
+    front = [RawBlock("typst", "#set figure(numbering: none)")] + lists_of_captions(document)
+
+    def prepare(chunk: list) -> list:
+        """One piece of the report as pandoc writes it to Typst (a copy: the document stays as it is)."""
+        own = draw_workplan_chart(unwrapped_blocks(chunk, set_aside), chart)
+        own = label_captions(own, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
+        return known_images(_on_right_hand_pages(own, project.annex_dividers), media)
+
+    # what `prepare` depends on besides a piece's own blocks (media names are digests of their content, added
+    # by the assembly with the blocks that show them, so a piece's blocks name its pictures)
+    context = [lang, project.annex_dividers, sorted(set_aside), chart.name if chart else None]
+    fragments = project.build_dir / ".cache" / "typst" / f"{Path(TEMPLATE).stem}-{lang}"
+    body = typst_body(front + blocks, fragments, prepare, context, [as_json(b) for b in front] + texts,
+                      typesetting.set if typesetting else None)
+    return typeset(project, TEMPLATE, body, media, inputs, output)
 
 
 def lists_of_captions(document: Document) -> list:
@@ -160,12 +178,9 @@ def lists_of_captions(document: Document) -> list:
     return [RawBlock("typst", "#[\n#set par(justify: false, hanging-indent: 2em)"), *blocks, RawBlock("typst", "]")]
 
 
-def typeset(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
-            output: Path, started: Callable[[], None] | None = None) -> Path:
-    """Write `blocks` as Typst with pandoc, and compile them inside the project's `template` (`started`:
-    called when the work left is pandoc's and Typst's)."""
-    fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{project.language}"
-    body = typst_body(known_images(blocks, media), fragments, started)
+def typeset(project: Project, template: str, body: bytes, media: dict[str, Path], inputs: dict[str, str],
+            output: Path) -> Path:
+    """Compile the Typst `body` inside the project's `template` into `output`."""
     module = Path(template).stem
     files = {
         template: project.template(template).read_bytes(),
@@ -176,45 +191,56 @@ def typeset(project: Project, template: str, blocks: list, media: dict[str, Path
     return output
 
 
+def typeset_blocks(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
+                   output: Path) -> Path:
+    """Write `blocks` (the caller's copy, changed here) as Typst with pandoc and compile them inside
+    `template`: a joint statement."""
+    fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{project.language}"
+    body = typst_body(blocks, fragments, lambda chunk: known_images(chunk, media), sorted(media))
+    return typeset(project, template, body, media, inputs, output)
+
+
 CHUNK_MARK = "// jointreport-chunk "
 PARALLEL_CHUNKS = 8
 
 
-def _chunks(blocks: list) -> list[list]:
-    """The top-level blocks cut before each part, chapter and section heading: a draft's edit changes
-    one chunk (more only when it moves the numbers of figures and tables after it)."""
-    chunks: list[list] = [[]]
-    for block in blocks:
-        if block.get("t") == "Header" and block["c"][0] <= 3 and chunks[-1]:
-            chunks.append([])
-        chunks[-1].append(block)
-    return chunks
+def _chunks(blocks: list) -> list[tuple[int, int]]:
+    """Where the top-level blocks are cut, before each part, chapter and section heading (start, end): a
+    draft's edit changes one piece (more only when it moves the numbers of figures and tables after it)."""
+    starts = [0] + [index for index, block in enumerate(blocks)
+                    if index and block.get("t") == "Header" and block["c"][0] <= 3]
+    return list(zip(starts, starts[1:] + [len(blocks)]))
 
 
-def typst_body(blocks: list, fragments: Path, started: Callable[[], None] | None = None) -> bytes:
-    """The blocks as Typst, chunk by chunk: each chunk's Typst is kept in `fragments` by a digest of the
-    chunk (and of pandoc), so a rebuild runs pandoc only on the chunks that changed. Typst's markup is local
-    to the block (footnotes are inline, labels follow their element), so the pieces join into what one run
-    would write. `started` is called when the work left is pandoc's and Typst's."""
-    store = Store(fragments, pandoc_version())
-    chunks = _chunks(blocks)
-    keys = [store.key(chunk) for chunk in chunks]
-    texts = {key: text for key in set(keys) for text in [store.get(key)] if text is not None}
-    missing = list({key: chunk for key, chunk in zip(keys, chunks) if key not in texts}.items())
-    # many chunks to write (a first build): two pandoc runs, on a half each, use both processors
+def typst_body(blocks: list, fragments: Path, prepare: Callable[[list], list], context: list,
+               texts: list[bytes] | None = None, started: Callable[[], None] | None = None) -> bytes:
+    """The blocks as Typst, piece by piece: each piece's Typst is kept in `fragments` by a digest of its
+    blocks (`texts`: each block as JSON, when the caller has them), of `context` (what `prepare` depends on
+    besides them) and of pandoc, so a rebuild prepares and writes only the pieces that changed. `prepare`
+    makes one piece what pandoc writes, from its own copy. Typst's markup is local to the block (footnotes
+    are inline, labels follow their element), so the pieces join into what one run would write.
+    `started` is called when the work left is pandoc's and Typst's."""
+    store = Store(fragments, json.dumps([pandoc_version(), context], default=str))
+    texts = texts if texts is not None else [as_json(block) for block in blocks]
+    pieces = _chunks(blocks)
+    keys = [store.key(hashlib.sha256(b"\n".join(texts[start:end])).hexdigest()) for start, end in pieces]
+    written = {key: text for key in set(keys) for text in [store.get(key)] if text is not None}
+    missing = list({key: piece for key, piece in zip(keys, pieces) if key not in written}.items())
+    # many pieces to write (a first build): two pandoc runs, on a half each, use both processors
     cut = len(missing) // 2 if len(missing) >= PARALLEL_CHUNKS else len(missing)
     documents = [pandoc_document(_for_typst(restyle_divs(
-        [block for key, chunk in half for block in [RawBlock("typst", CHUNK_MARK + key), *chunk]], _wrap)))
+        [block for key, (start, end) in half for block in [RawBlock("typst", CHUNK_MARK + key),
+                                                             *prepare(blocks[start:end])]], _wrap)))
         for half in (missing[:cut], missing[cut:]) if half]
     if started:
         started()
     if documents:
         with ThreadPoolExecutor(max_workers=len(documents)) as pandocs:
-            written = "\n".join(pandocs.map(lambda document: write_from_ast(document, "typst", []).decode(),
-                                            documents))
-        pieces = re.split(rf"^{re.escape(CHUNK_MARK)}([0-9a-f]+)\n", written, flags=re.M)
-        for key, text in zip(pieces[1::2], pieces[2::2]):
-            texts[key] = text.strip("\n").encode() + b"\n"
-            store.put(key, texts[key])
+            typst = "\n".join(pandocs.map(lambda document: write_from_ast(document, "typst", []).decode(),
+                                           documents))
+        parts = re.split(rf"^{re.escape(CHUNK_MARK)}([0-9a-f]+)\n", typst, flags=re.M)
+        for key, text in zip(parts[1::2], parts[2::2]):
+            written[key] = text.strip("\n").encode() + b"\n"
+            store.put(key, written[key])
     store.prune()
-    return b"\n".join(texts[key] for key in keys)
+    return b"\n".join(written[key] for key in keys)
