@@ -25,7 +25,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +112,7 @@ class Options:
     stage: str | None = None  # release gate: a milestone id of report.yaml
     harmonize: bool = True  # replace rejected terms in the built report
     as_of: dt.date | None = None  # judge deadlines as on this day (default today)
+    warm_up: bool = False  # typeset the PDF even when it is up to date: a watch's Typst then holds every page
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _build(root: Path, options: Options) -> Build:
     cache = BuildCache(project)
     versions = {"pandoc": pandoc_version(), "typst": importlib.metadata.version("typst")}
     inputs = fingerprint(project, {**asdict(options), "as_of": as_of}, versions)
-    unchanged = cache.unchanged_build(inputs)
+    unchanged = None if options.warm_up else cache.unchanged_build(inputs)
     if unchanged:
         findings, ready, outputs = unchanged
         log.info("nothing changed since the last build: %d outputs kept", len(outputs))
@@ -167,7 +168,8 @@ def _build(root: Path, options: Options) -> Build:
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
                                 options.harmonize, sources.bibliography)
-        for fmt, (path, kept, set_aside) in render_edition(document, options.formats, cache, versions):
+        for fmt, (path, kept, set_aside) in render_edition(document, options.formats, cache, versions,
+                                                           options.warm_up):
             result.outputs.append(path)
             result.kept += [path] if kept else []
             result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
@@ -180,14 +182,13 @@ def _build(root: Path, options: Options) -> Build:
     return result
 
 
-def watch(root: Path, options: Options = Options(), interval: float = 0.2):
+def watch(root: Path, options: Options = Options(), interval: float = 0.1):
     """Build now, then again each time a file of the project changes: yields each build's result, or the
     error that stopped it (a broken project file is reported, not fatal: fix it and the next save builds).
     Everything stays warm between builds: converted drafts, unchanged outputs, pandoc's version."""
-    from .render.typst import warm_session
-
     seen = None
-    with warm_session():  # one Typst kept running: it redoes only the pages an edit changed
+    warm_up = True  # the first build typesets the PDF even if it is up to date, so the first save is quick too
+    with kept_warm():
         while True:
             state = file_states(Path(root).resolve())
             if state == seen:
@@ -195,13 +196,23 @@ def watch(root: Path, options: Options = Options(), interval: float = 0.2):
                 continue
             seen = state
             try:
-                yield build(root, options)
+                yield build(root, replace(options, warm_up=warm_up))
+                warm_up = False
             except JointreportError as exc:
                 yield exc
 
 
-def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCache,
-                   versions: dict) -> list[tuple[str, tuple[Path, bool, dict[str, str]]]]:
+@contextmanager
+def kept_warm():
+    """Builds within it share one Typst process, which redoes only the pages an edit changed (`watch`,
+    the portal's builds)."""
+    from .render.typst import warm_session
+    with warm_session():
+        yield
+
+
+def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCache, versions: dict,
+                   warm_up: bool = False) -> list[tuple[str, tuple[Path, bool, dict[str, str]]]]:
     """Every output of one edition, written at once by two threads; the DOCX waits for the PDF's work in
     Python to be done: Typst is the longest step, so it starts as early as it can, and the DOCX is prepared
     and written while pandoc and Typst set the pages."""
@@ -214,7 +225,7 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
         if fmt != "pdf":
             typesetting.wait()
         try:
-            return render_output(document, fmt, cache, versions, typesetting)
+            return render_output(document, fmt, cache, versions, typesetting, warm_up and fmt == "pdf")
         finally:
             if fmt == "pdf":  # kept, failed or written: the DOCX need not wait any longer
                 typesetting.set()
@@ -224,12 +235,13 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
 
 
 def render_output(document: Document, fmt: str, cache: BuildCache, versions: dict,
-                  typesetting: threading.Event) -> tuple[Path, bool, dict[str, str]]:
+                  typesetting: threading.Event, again: bool = False) -> tuple[Path, bool, dict[str, str]]:
     """One output of one edition, unless the same document made it last time and it is still intact (then
-    kept: True). A draft the renderer fails on is set aside as plain text (path → the renderer's error)."""
+    kept: True; made `again` all the same if asked). A draft the renderer fails on is set aside as plain
+    text (path → the renderer's error)."""
     path = output_path(document.project, fmt)
     made_from = document_digest(document, fmt, templates_of(document.project, fmt), versions)
-    if cache.fresh(path, made_from):
+    if cache.fresh(path, made_from) and not again:
         log.info("%s: %s unchanged", Phase.RENDER.value, path.relative_to(document.project.root))
         return path, True, {}
     with phase(Phase.RENDER, f"{path.relative_to(document.project.root)}"):

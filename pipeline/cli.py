@@ -184,7 +184,7 @@ def build(project_dir: Path, as_of, formats: str, force: bool, harmonize: bool, 
               help="Comma-separated output formats: docx, pdf.")
 @click.option("--lang", "lang", default=None, metavar="LANG|all", help="Language edition to build.")
 @click.option("--strict", is_flag=True, help="Refuse to build while the check finds errors (default: build anyway).")
-@click.option("--interval", default=0.2, show_default=True, type=click.FloatRange(0.1, 60),
+@click.option("--interval", default=0.1, show_default=True, type=click.FloatRange(0.05, 60),
               help="Seconds between looks at the files.")
 def watch(project_dir: Path, formats: str, lang: str | None, strict: bool, interval: float) -> int:
     """Build the report, then again each time a draft or project file is

@@ -120,6 +120,24 @@ def test_watch_builds_again_when_a_draft_is_saved(fixture_project):
     builds.close()
 
 
+def test_watch_on_a_built_project_first_typesets_the_pdf_in_its_kept_typst(fixture_project, monkeypatch):
+    """So the first save after `watch` starts is as quick as the later ones: Typst already holds every page."""
+    from pipeline.render import typst
+
+    root = fixture_project("minimal")
+    recipe.build(root, recipe.Options(formats=("pdf",)))
+    compiled = []
+    compile_warm = typst.WarmTypst.compile
+    monkeypatch.setattr(typst.WarmTypst, "compile",
+                        lambda self, main, *rest: (compiled.append(main.name), compile_warm(self, main, *rest))[1])
+    builds = recipe.watch(root, recipe.Options(formats=("pdf",)), interval=0.05)
+    first = next(builds)
+    assert compiled == ["main.typ"] and "a-minimal-joint-report.pdf" not in names(first.kept)
+    builds.close()
+    again = recipe.build(root, recipe.Options(formats=("pdf",)))  # and a plain build keeps what watch made
+    assert "a-minimal-joint-report.pdf" in names(again.kept)
+
+
 @pytest.fixture
 def redone(monkeypatch):
     """What a build does again, piece by piece: the files it adopts, the drafts whose wording it checks,

@@ -470,3 +470,13 @@ def test_a_focal_point_uploads_a_docx_in_chromium_and_sees_the_report_card(porta
             browser.save_screenshot(os.environ["JOINTREPORT_SCREENSHOT"])
     finally:
         browser.quit()
+
+
+def test_the_portal_builds_in_one_typst_kept_while_it_serves(tmp_path):
+    """Its builds share one Typst process, which sets again only the pages an edit changed."""
+    from pipeline.render import typst
+
+    root = copy_example(tmp_path / "example")
+    with serving(Settings(root, max_upload=LIMIT, as_of=EXAMPLE_DAY), lifespan="on"):
+        assert typst._warm is not None
+    assert typst._warm is None

@@ -28,12 +28,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Settings, timeout: float = 20):
-    """Start uvicorn on a free port, wait until it answers, stop it afterwards."""
+def serving(settings: Settings, timeout: float = 20, lifespan: str = "off"):
+    """Start uvicorn on a free port, wait until it answers, stop it afterwards (`lifespan="on"`: with the
+    app's start-up and shutdown, as `jointreport serve` runs it)."""
     app = create_app(settings)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off", timeout_graceful_shutdown=5))
+                                           lifespan=lifespan, timeout_graceful_shutdown=5))
     thread = threading.Thread(target=server.run, daemon=True, name=f"uvicorn-{port}")
     thread.start()
     deadline = time.monotonic() + timeout

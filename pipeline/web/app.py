@@ -7,6 +7,7 @@ requests 429. Nothing under contributions/ changes unless an upload was readable
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -621,7 +622,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/e/{token}/download/{fmt}", editor_download),
         Route("/static/{name}", static_file),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: server_error})
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        with recipe.kept_warm():  # the portal's builds share one Typst: a rebuild sets again only what changed
+            yield
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: server_error},
+                    lifespan=lifespan)
     app.state.settings = settings
     app.state.builder = builder
     return Guard(app, settings.max_upload + 1_000_000)
