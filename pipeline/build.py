@@ -30,25 +30,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import history, housestyle, i18n
-from .assemble import assemble
-from .checks import check as check_phase
-from .checks import check_loose
 from .blocks import anchor
 from .buildcache import CHECK_FILE, BuildCache, Store, document_digest, file_states, fingerprint
-from .checks.outline import check_placement
 from .codes import finding, with_severities
 from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
-from .intake import (DraftCache, Sources, read_and_convert, read_bibliography, read_intros, read_loose, read_project,
-                     read_responses, read_statements, unusable_name)
-from .model import DRAFT_FORMATS, STATEMENTS_DIR, Contribution, Document, Draft, Finding, Place, Project
+from .model import DRAFT_FORMATS, STATEMENTS_DIR, Contribution, Document, Draft, Finding, Place, Project, Sources
 from .pandoc import pandoc_version
 from .project import load_project
-from .render import render_safely
-from .statement import load_statement, statement_document
 from .terms import known_acronym_words
 from .timeline import Board, board, is_draft_report
+
+# The read, check, assemble and render phases are imported by the functions that run them: a build or a
+# check with nothing changed answers without loading them (a sixth of a second).
 
 if TYPE_CHECKING:
     from .mail import Delivery
@@ -159,6 +154,7 @@ def _build(root: Path, options: Options) -> Build:
         return Build(project, Sources([]), findings, [], languages=languages, outputs=outputs, ready=ready,
                      kept=outputs)
     result = check_project(project, languages, final, as_of)
+    from .assemble import assemble
     sources = result.sources
     with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
         gate(project, result.findings, result.originals, options.force, options.stage)
@@ -244,6 +240,7 @@ def render_output(document: Document, fmt: str, cache: BuildCache, versions: dic
     if cache.fresh(path, made_from) and not again:
         log.info("%s: %s unchanged", Phase.RENDER.value, path.relative_to(document.project.root))
         return path, True, {}
+    from .render import render_safely
     with phase(Phase.RENDER, f"{path.relative_to(document.project.root)}"):
         written, set_aside = render_safely(renderer(fmt, typesetting), document, path)
     if not set_aside:
@@ -309,6 +306,8 @@ def check_project(project: Project, languages: list[str], final: bool, as_of: dt
 
 def _check_project(project: Project, languages: list[str], final: bool, as_of: dt.date,
                    responses: Path | None = None) -> Build:
+    from .checks import check as check_phase
+    from .intake import read_project, read_responses
     with phase(Phase.READ, f"the drafts in {project.contributions_dir}"):
         sources = read_project(project)
         if responses:
@@ -347,6 +346,8 @@ def comment_matrix(root: Path) -> tuple[Project, list[list[str]]]:
 
 def check_loose_file(root: Path, path: Path) -> Build:
     """One draft that is not in the project yet, against the project's terminology (`terms --check`)."""
+    from .checks import check_loose
+    from .intake import read_loose
     project = load_project(root)
     draft, findings = read_loose(project, path)
     if draft:
@@ -372,6 +373,7 @@ def draft_target(project: Project, agency: str, section_id: str, fmt: str) -> Co
     if agency not in section.agencies:
         raise UploadRefused("not-assigned", f"{project.agencies[agency].short} is not lead or contributor of "
                                             f"section {section.label}")
+    from .intake import unusable_name
     relpath = f"contributions/{agency}/{section_id}.{fmt}"
     contribution = Contribution(project.contributions_dir / agency / f"{section_id}.{fmt}", agency, section_id, fmt,
                                 relpath, lang=project.source_language)
@@ -403,6 +405,8 @@ def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes,
     other agencies' drafts already there, and the section's deadlines. The same checks `check` runs, on
     this draft only, in its chapter; conversions come from the content-hash cache, so only the new draft is
     converted."""
+    from .checks import check as check_phase
+    from .intake import DraftCache, read_and_convert, read_bibliography, read_intros, read_project
     project = project or load_project(root)
     target = draft_target(project, agency, section_id, fmt)
     sources = read_project(project, convert=False)  # names, metadata and dates only: instant
@@ -450,6 +454,8 @@ def status(root: Path, as_of: dt.date | None = None) -> tuple[Project, Board]:
 
 def status_and_drafts(root: Path, as_of: dt.date | None = None) -> tuple[Project, Board, list[Contribution]]:
     """The status board and the source-language drafts in their place it was made from (with metadata)."""
+    from .checks.outline import check_placement
+    from .intake import read_project
     project = load_project(root)
     sources = read_project(project, convert=False)
     _, placed = check_placement(project, sources.contributions)
@@ -512,6 +518,7 @@ def redline(root: Path, rev_from: str, rev_to: str | None = None,
 
 def _section_texts(root: Path) -> dict[str, SectionText]:
     """Each section's paragraphs in the source-language report assembled from `root` (terms as written)."""
+    from .assemble import assemble
     from .render.redline import section_texts
     result = check(root)
     document = assemble(result.project, edition_drafts(result.project, result.drafts, result.project.source_language),
@@ -531,7 +538,9 @@ def snapshot(root: Path, milestone: str) -> str:
 def build_statement(root: Path, statement_id: str, lang: str = "all", formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """build/statements/<id>.<lang>.docx and .pdf for each language edition the statement has (or `lang`)."""
     from .render.docx import render_statement_docx
+    from .intake import read_statements
     from .render.pdf import typeset_blocks
+    from .statement import load_statement, statement_document
     project = load_project(root)
     statements, problems = read_statements(project)
     if problems:

@@ -24,7 +24,6 @@ from .errors import JointreportError
 from .files import write_atomically
 
 TIMEOUT_SECONDS = 30
-TLS_MODES = ("auto", "required", "off")
 
 
 @dataclass(frozen=True)

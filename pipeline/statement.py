@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pandocfilters import BulletList, Para, Plain, Space
 
-from . import i18n, templating
+from . import i18n
 from .agreed import expand
 from .blocks import styled
 from .errors import JointreportError
@@ -164,6 +164,7 @@ def _render_body(project: Project, statement: Statement, body: str, lang: str) -
                       "date": i18n.long_date(statement.date, lang) if statement.date else ""},
     }
     protected = AGREED_REFERENCE.sub(lambda m: "{% raw %}" + m.group(0) + "{% endraw %}", body)
+    from . import templating  # Jinja2 loads slowly; a build that renders no statement never needs it
     return templating.render(templating.sandbox(), statement.relpath, context, source=protected)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..codes import CODES, OFF
 from ..errors import ProjectError
-from ..mail import TLS_MODES
 from ..model import SEVERITIES, STATUSES, Agency, Milestone, Project, Terminology, pick
 from ..schema import Field, Validator, mark_of
 from ..yamlfile import YamlError, read_yaml
@@ -28,6 +27,7 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 REFERENCE_PLACES = ("end", "chapter")
 ATTRIBUTIONS = ("line", "margin", "none")
+TLS_MODES = ("auto", "required", "off")  # how `remind --send` talks to the mail server
 
 AGENCY = Field("map", required=True, help="One agency of the coalition; its id names its folder under contributions/.",
                fields={
