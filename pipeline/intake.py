@@ -41,7 +41,7 @@ from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comme
 from .normalise import Issue, neutralise, picture_problem
 from .numbering import mark_references, references, targets
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
-from .wordcount import ast_text, count_words
+from .wordcount import ast_text, words_in
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 from .tree import as_json, visit
@@ -450,12 +450,14 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     except DraftError as exc:
         code = getattr(exc, "code", "input/unreadable")
         return None, findings + [finding(code, contribution.place, str(exc))]
-    measured = {"words": count_words(blocks), "tracked_changes": changes, "comments": comments,
+    text = ast_text(blocks)
+    words = words_in(text)
+    measured = {"words": len(words), "tracked_changes": changes, "comments": comments,
                 "xref_targets": sorted(targets(blocks)), "xref_keys": references(blocks),
                 "first_change": location, "threads": threads,
-                "audit": wordaudit.compare(scan, blocks) if scan else None,
+                "audit": wordaudit.compare(scan, blocks, words) if scan else None,
                 "pictures": picture_problems(blocks, entry), "references": draft_references(entry),
-                "characters": "".join(sorted(set(ast_text(blocks)))), "opening": first_heading(blocks)}
+                "characters": "".join(sorted(set(text))), "opening": first_heading(blocks)}
     fresh = cache.blocks(entry)  # a copy to spoil, faster than copying blocks
     measured["issues"] = neutralise(fresh, measured["pictures"].get, own=True)[1]
     cache.remember(entry, measured)

@@ -468,9 +468,10 @@ def metadata_blocks(meta: dict) -> list:
     return blocks
 
 
-def compare(scan: Scan, blocks: list) -> WordAudit:
-    """The words that reached the converted draft against those in the file, and where the missing are."""
-    out_words = ast_words(blocks)
+def compare(scan: Scan, blocks: list, out_words: list[str] | None = None) -> WordAudit:
+    """The words that reached the converted draft against those in the file, and where the missing are
+    (`out_words`: the draft's words, when the caller has counted them already)."""
+    out_words = ast_words(blocks) if out_words is None else out_words
     missing = Counter(scan.words) - Counter(out_words)
     lost_total = sum(missing.values())
     result = WordAudit(words_in=len(scan.words), words_out=len(out_words), text_boxes=scan.text_boxes,

@@ -194,8 +194,8 @@ def typeset(project: Project, template: str, body: bytes, media: dict[str, Path]
 def typeset_blocks(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
                    output: Path) -> Path:
     """Write `blocks` (the caller's copy, changed here) as Typst with pandoc and compile them inside
-    `template`: a joint statement."""
-    fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{project.language}"
+    `template`: a joint statement (its pieces kept apart from other statements', by the output's name)."""
+    fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{output.stem}"
     body = typst_body(blocks, fragments, lambda chunk: known_images(chunk, media), sorted(media))
     return typeset(project, template, body, media, inputs, output)
 
