@@ -204,6 +204,16 @@ def test_an_outline_change_typesets_only_the_renamed_heading(built, redone):
     assert "Northern text" not in seen["typeset"][0]
 
 
+def test_a_changed_typst_template_sets_the_pages_again_from_the_pieces_kept(built, redone):
+    seen = redone()
+    templates = built / "templates"
+    templates.mkdir()
+    (templates / "report.typ").write_text((BUILTIN_DIR / "report.typ").read_text() + "\n// a comment\n")
+    result = rebuild(built)
+    assert "a-minimal-joint-report.pdf" not in names(result.kept)  # Typst ran again, on the kept Typst text
+    assert seen["adopted"] == seen["worded"] == seen["typeset"] == []
+
+
 def test_a_new_jointreport_installation_redoes_every_piece(built, redone, monkeypatch):
     seen = redone()
     monkeypatch.setattr(buildcache, "__version__", "99.0")
