@@ -229,7 +229,8 @@ class Assembler:
         """`blocks` with their citations rendered, then `heading` and the list of the works they cite."""
         refs = {"t": "Div", "c": [["refs", ["references"], []], []]}
         style = self.project.root / self.project.citation_style if self.project.citation_style else None
-        return render_citations(blocks + [heading], self.bibliography.entries, self.project.language, style, refs)
+        return render_citations(blocks + [heading], self.bibliography.entries, self.project.language, style, refs,
+                                self.prepared)
 
     def adopt(self, text: Draft | ChapterIntro, media_root: Path, prefix: str, top_level: int, origin: Origin,
               cites=None, drop_title: bool = False) -> list:

@@ -11,17 +11,22 @@ assembly alike (`normalise.neutralise` takes the resolver), so `check` reports w
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .codes import finding
 from .errors import DraftError
 from .model import Finding, Place
 from .pandoc import run_pandoc
+from .tree import as_json, visit
+
+if TYPE_CHECKING:
+    from .buildcache import Store
 
 MAX_BIBLIOGRAPHY_BYTES = 5_000_000  # some 10,000 BibTeX entries
 PROJECT_FILES = ("references.bib", "references.json", "references.yaml")
@@ -179,35 +184,80 @@ def cited_keys(blocks: list) -> list[str]:
     """The keys of every citation left in the blocks, in order of first use."""
     found: dict[str, None] = {}
 
-    def visit(node) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Cite":
-                for citation in node["c"][0]:
-                    found.setdefault(citation["citationId"], None)
-            visit(node.get("c"))
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
+    def collect(key, value, fmt, meta) -> None:
+        for citation in value[0]:
+            found.setdefault(citation["citationId"], None)
 
-    visit(blocks)
+    visit(blocks, collect, only=frozenset(("Cite",)))
     return list(found)
 
 
+HOLDERS = {"Para", "Plain", "Header", "LineBlock"}  # blocks whose words may hold a citation or a note
+CITE, NOTE = (b'"t":"Cite"', b'"t": "Cite"'), (b'"t":"Note"', b'"t": "Note"')  # as orjson or json writes them
+
+
+def _holders(blocks: list) -> list[tuple[list, int, int | None]]:
+    """Where the blocks that hold a citation or a note are (their list and index), in reading order, with
+    the number of notes of those that hold no citation (None for the others): all citeproc looks at to
+    number notes and place each citation (first, subsequent, ibid., near a note)."""
+    found = []
+
+    def look(node) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, dict) and item.get("t") in HOLDERS:
+                    text = as_json(item)
+                    notes = sum(text.count(mark) for mark in NOTE)
+                    if any(mark in text for mark in CITE):
+                        found.append((node, index, None))
+                    elif notes:
+                        found.append((node, index, notes))
+                elif isinstance(item, (list, dict)):
+                    look(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    look(value)
+
+    look(blocks)
+    return found
+
+
 def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Path | None = None,
-                     refs_div: dict | None = None) -> list:
+                     refs_div: dict | None = None, memo: Store | None = None) -> list:
     """The report's blocks with every citation rendered by pandoc's citeproc, once for both outputs, in
     the `csl` style (pandoc's Chicago author-date when None), and `refs_div` (a Div with id "refs", placed
     by the caller) filled with the references list. Each citation becomes a Span of its rendered text
-    (class "citation"), so no writer has to know about citations (Typst's would write `@key`)."""
+    (class "citation"), so no writer has to know about citations (Typst's would write `@key`). citeproc
+    is given only the blocks that hold a citation or a note, in order (a small part of a report), and what
+    it renders is put back in their places in `blocks`, which are changed. With a `memo`, what citeproc
+    rendered is kept by a digest of what it was given: an edit to text without citations or notes does
+    not run it again."""
     cited = [entries[key] for key in cited_keys(blocks) if key in entries]
     if not cited:
         return blocks
-    references = json.loads(run_pandoc(["-f", "csljson", "-t", "json"], stdin=json.dumps(cited).encode()))
-    meta = {"references": references["meta"]["references"], "lang": {"t": "MetaString", "c": lang}}
-    document = {"pandoc-api-version": references["pandoc-api-version"], "meta": meta,
-                "blocks": blocks + ([refs_div] if refs_div else [])}
-    args = ["-f", "json", "-t", "json", "--citeproc"] + ([f"--csl={csl}"] if csl else [])
-    rendered = json.loads(run_pandoc(args, stdin=json.dumps(document).encode()))["blocks"]
+    holders = _holders(blocks)
+    own = [refs_div] if refs_div else []
+
+    def citeproc(given: list) -> list:
+        references = json.loads(run_pandoc(["-f", "csljson", "-t", "json"], stdin=json.dumps(cited).encode()))
+        meta = {"references": references["meta"]["references"], "lang": {"t": "MetaString", "c": lang}}
+        document = {"pandoc-api-version": references["pandoc-api-version"], "meta": meta, "blocks": given + own}
+        args = ["-f", "json", "-t", "json", "--citeproc"] + ([f"--csl={csl}"] if csl else [])
+        return json.loads(run_pandoc(args, stdin=as_json(document)))["blocks"]
+
+    # a block with notes but no citation counts for its notes only: it goes as a paragraph of empty notes
+    given = [place[index] if notes is None else {"t": "Para", "c": [{"t": "Note", "c": []}] * notes}
+             for place, index, notes in holders]
+    key = memo.key("citeproc", hashlib.sha256(as_json([given, own, cited])).hexdigest(), lang,
+                   hashlib.sha256(csl.read_bytes()).hexdigest() if csl else None) if memo else ""
+    rendered = memo.get_json(key) if memo else None
+    if rendered is None:
+        rendered = citeproc(given)
+        if memo:
+            memo.put_json(key, rendered)
+    if [block.get("t") for block in rendered[:len(given)]] != [block["t"] for block in given]:
+        holders, rendered = [], citeproc(blocks)  # citeproc made more or fewer blocks: the whole text, then
 
     def plain(node):
         if isinstance(node, dict):
@@ -220,4 +270,9 @@ def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Pat
             return [plain(item) for item in node]
         return node
 
-    return plain(rendered)
+    if not holders:
+        return plain(rendered)
+    for (place, index, notes), block in zip(holders, rendered):
+        if notes is None:
+            place[index] = plain(block)
+    return blocks + plain(rendered[len(holders):])

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import bibliography, wordaudit, wordml
 from .blocks import first_heading
+from .buildcache import Store
 from .codes import finding
 from .comments import docx_comments, odt_comments
 from .errors import DraftError, TooLarge
@@ -316,6 +317,7 @@ def read_bibliography(project: Project, drafts: list[Draft]) -> tuple["bibliogra
     .bib/.json files (in agency order), then the Word drafts' embedded citations. A file that cannot be
     read is `input/unreadable` and left out."""
     sources, findings = [], []
+    parsed = Store(project.build_dir / ".cache" / "references", pandoc_version())  # by content: read once
     candidates = [(project.root / name, bibliography.PROJECT_SCOPE, None) for name in bibliography.PROJECT_FILES]
     base = project.contributions_dir
     for agency in sorted(project.agencies):
@@ -328,7 +330,12 @@ def read_bibliography(project: Project, drafts: list[Draft]) -> tuple["bibliogra
             continue
         place = Place(path.relative_to(project.root).as_posix(), agency=agency)
         try:
-            entries = bibliography.parse(guarded_read(path, bibliography.MAX_BIBLIOGRAPHY_BYTES), path.suffix.lower())
+            data = guarded_read(path, bibliography.MAX_BIBLIOGRAPHY_BYTES)
+            key = parsed.key(hashlib.sha256(data).hexdigest(), path.suffix.lower())
+            entries = parsed.get_json(key)
+            if entries is None:
+                entries = bibliography.parse(data, path.suffix.lower())
+                parsed.put_json(key, entries)
         except (Unreadable, DraftError) as exc:
             findings.append(finding("input/unreadable", place, str(exc)))
             continue
@@ -337,6 +344,7 @@ def read_bibliography(project: Project, drafts: list[Draft]) -> tuple["bibliogra
         if draft.references:
             sources.append(bibliography.ReferenceFile(draft.contribution.place, draft.contribution.relpath,
                                                       draft.references))
+    parsed.prune()
     return bibliography.merge(sources), findings
 _ERRORS = {cls.code: cls for cls in (DraftError, TooComplex, TooLarge)}
 

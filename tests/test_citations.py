@@ -188,3 +188,82 @@ def test_references_per_chapter_list_each_chapters_works_at_its_end(fixture_proj
         second_list = second[second.rindex("References"):second.index("Annex")]
         assert second_list.count("World Social Protection Report") == 1 and "A Note Without a Date" in second_list
         assert "(International Labour Office 2017, 3)" in first
+
+
+NOTE_CSL = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><title>Notes with ibid.</title><id>notes-ibid</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout suffix="."><choose>
+    <if position="ibid"><text value="Ibid"/></if>
+    <else-if position="subsequent"><text variable="title" form="short"/></else-if>
+    <else><text variable="title"/><text value=", first cited"/></else>
+  </choose></layout></citation>
+  <bibliography><layout><text value="REF: "/><text variable="title"/></layout></bibliography>
+</style>
+"""
+CITING = """Opening words without any citation.
+
+First claim [@a].
+
+Words between, with a note.[^1]
+
+Second claim [@a] and a third [@b].
+
+- a list item without one
+- a list item citing [@b]
+
+More words without citations, then a fourth claim [@b].
+
+[^1]: A note citing [@a], then [@b].
+"""
+
+
+def test_citeproc_given_only_the_blocks_with_citations_and_notes_renders_what_it_renders_for_the_whole(tmp_path):
+    """First, subsequent and ibid. citations, in the text and in notes, in a note style: the same words."""
+    import copy
+
+    from pipeline.bibliography import render_citations
+    from pipeline.pandoc import markdown_blocks, run_pandoc
+    from pipeline.tree import stringify
+
+    style = tmp_path / "notes.csl"
+    style.write_text(NOTE_CSL, encoding="utf-8")
+    entries = {"a": {"id": "a", "type": "book", "title": "Alpha book of floors", "title-short": "Alpha"},
+               "b": {"id": "b", "type": "book", "title": "Beta book of pensions", "title-short": "Beta"}}
+    blocks = markdown_blocks(CITING)
+    refs = {"t": "Div", "c": [["refs", [], []], []]}
+    works = json.dumps(list(entries.values())).encode()
+    references = json.loads(run_pandoc(["-f", "csljson", "-t", "json"], stdin=works))
+    whole = {"pandoc-api-version": references["pandoc-api-version"], "blocks": copy.deepcopy(blocks) + [refs],
+             "meta": {"references": references["meta"]["references"], "lang": {"t": "MetaString", "c": "en"}}}
+    expected = json.loads(run_pandoc(["-f", "json", "-t", "json", "--citeproc", f"--csl={style}"],
+                                     stdin=json.dumps(whole).encode()))["blocks"]
+    rendered = render_citations(copy.deepcopy(blocks), entries, "en", style, copy.deepcopy(refs))
+    assert stringify(rendered) == stringify(expected)
+    text = stringify(rendered)
+    assert "Ibid" in text and "Alpha book of floors, first cited" in text and "REF: Beta book of pensions" in text
+
+
+def test_an_edit_to_text_without_citations_does_not_run_citeproc_again(fixture_project, monkeypatch):
+    from pipeline import bibliography
+    from pipeline import build as recipe
+
+    root = citing_project(fixture_project)
+    runs = []
+    run_pandoc = bibliography.run_pandoc
+    monkeypatch.setattr(bibliography, "run_pandoc",
+                        lambda args, **kw: (runs.append("--citeproc" in args), run_pandoc(args, **kw))[1])
+    options = recipe.Options(formats=("docx",), force=True)
+    recipe.build(root, options)
+    assert True in runs
+    runs.clear()
+    with open(root / "contributions" / "north" / "alpha.md", "a", encoding="utf-8") as draft:
+        draft.write("\nA new paragraph that cites nothing.\n")
+    recipe.build(root, options)
+    assert runs == []  # citeproc's rendering of the same citations, kept
+    with open(root / "contributions" / "north" / "alpha.md", "a", encoding="utf-8") as draft:
+        draft.write("\nAnother claim [@ilo2017, p. 9].\n")
+    built = recipe.build(root, options)
+    assert True in runs
+    text = "\n".join(p.text for p in docx.Document(str(root / "build" / "a-minimal-joint-report.docx")).paragraphs)
+    assert "A new paragraph that cites nothing." in text and "Another claim (" in text and not built.render_findings
