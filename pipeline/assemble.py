@@ -33,8 +33,12 @@ from .terms import acronyms_in, expansions, harmonise
 from .textruns import Locator, inlines
 from .tree import stringify, visit
 
+ADOPTED = frozenset(ATTR_INDEX) | {"RawBlock", "RawInline"}  # what adopting a file changes
+
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
 MAX_LEVEL = 6
+
+
 @dataclass(frozen=True)
 class Origin:
     """The file a block list came from, for harmonisation records."""
@@ -277,7 +281,7 @@ class Assembler:
                 _drop_caption_label(value[1])
             return None
 
-        visit(blocks, fix)
+        visit(blocks, fix, only=ADOPTED)
         locate = Locator(origin.source)
         if self.harmonize:
             changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang)

@@ -28,6 +28,7 @@ DRAFT_CLASS = "from-draft"  # the assembly's Div around each draft's blocks (att
 # Where each element keeps its Attr ([id, classes, key-values]) in pandoc's JSON.
 ATTR_INDEX = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Image": 0, "Link": 0, "Table": 0,
               "Figure": 0}
+NEUTRALISED = frozenset(("Cite", "Link", "Image", "Table"))  # what `neutralise` looks at
 
 
 # Typst stops ("maximum show rule depth exceeded") at about 18 quotes or 30 lists nested in one another.
@@ -114,7 +115,7 @@ def anchors(blocks: list) -> dict[str, int]:
             ident = value[ATTR_INDEX[key]][0]
             found[ident] = found.get(ident, 0) + 1
 
-    visit(blocks, collect)
+    visit(blocks, collect, only=frozenset(ATTR_INDEX))
     return found
 
 
@@ -178,7 +179,7 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
             return None
         return None
 
-    blocks = visit(blocks, fix) if own else walk(blocks, fix)
+    blocks = visit(blocks, fix, only=NEUTRALISED) if own else walk(blocks, fix)
     flattened = [0]
     blocks = _flatten(blocks, 0, flattened)
     if flattened[0]:

@@ -28,7 +28,7 @@ from . import (copyright_page, draft_mark, draw_workplan_chart, known_images, la
 from .cover import cover_logos
 from .workplan import chart_png
 from .typst import compile_staged
-from ..tree import as_json, stringify, visit
+from ..tree import LEAVES, as_json, stringify, visit
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 WRAPPERS = {
@@ -98,21 +98,33 @@ TEXT_LIKE = {"Str", "Space", "SoftBreak", "LineBreak", "RawInline"}
 
 def _no_method_calls(node):
     """pandoc writes `**X**.load(` as `#strong[X].load(`, which Typst reads as a method call on the bold
-    text: escape a full stop that directly follows any inline pandoc writes as a Typst function."""
-    if isinstance(node, list):
-        for index in range(len(node) - 1, 0, -1):
-            item, before = node[index], node[index - 1]
-            if (isinstance(item, dict) and item.get("t") == "Str" and item["c"].startswith(".")
-                    and isinstance(before, dict) and before.get("t") not in TEXT_LIKE | {None}):
+    text: escape a full stop that directly follows any inline pandoc writes as a Typst function. (One pass
+    that looks inside no word or space: it runs over every piece of a first build.)"""
+    if type(node) is dict:
+        for value in node.values():
+            if type(value) is list or type(value) is dict:
+                _no_method_calls(value)
+        return node
+    for index in range(len(node) - 1, -1, -1):  # backwards: an insertion moves only what was seen
+        item = node[index]
+        if type(item) is list:
+            _no_method_calls(item)
+            continue
+        if type(item) is not dict:
+            continue
+        kind = item.get("t")
+        if kind == "Str":
+            before = node[index - 1] if index else None
+            if (item["c"].startswith(".") and type(before) is dict and before.get("t") is not None
+                    and before["t"] not in TEXT_LIKE):
                 item["c"] = item["c"][1:]
                 node.insert(index, RawInline("typst", "\\."))
                 if not item["c"]:
                     del node[index + 1]
-        for item in node:
-            _no_method_calls(item)
-    elif isinstance(node, dict):
-        for value in node.values():
-            _no_method_calls(value)
+        elif kind not in LEAVES:
+            for value in item.values():
+                if type(value) is list or type(value) is dict:
+                    _no_method_calls(value)
     return node
 
 
