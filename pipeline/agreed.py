@@ -8,6 +8,7 @@ drift coalitions worry about — and is reported with a word-level diff.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 
@@ -99,5 +100,6 @@ def expand(texts: dict[str, str], blocks: list, asts: dict[str, list], path: str
         if ident in asts:
             place = where(locate, runs, blocks[index])
             changes.append(Change(path, place, "{{agreed:%s}}" % ident, texts[ident]))
-            blocks[index:index + 1] = [{"t": "Div", "c": [["", ["agreed"], [["agreed", ident]]], asts[ident]]}]
+            own = copy.deepcopy(asts[ident])  # each place its own: later passes change blocks in place
+            blocks[index:index + 1] = [{"t": "Div", "c": [["", ["agreed"], [["agreed", ident]]], own]}]
     return changes[::-1]

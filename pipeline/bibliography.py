@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable
 from .codes import finding
 from .errors import DraftError
 from .model import Finding, Place
-from .pandoc import run_pandoc
+from .pandoc import pandoc_version, run_pandoc
 from .tree import as_json, visit
 
 if TYPE_CHECKING:
@@ -196,10 +196,10 @@ HOLDERS = {"Para", "Plain", "Header", "LineBlock"}  # blocks whose words may hol
 CITE, NOTE = (b'"t":"Cite"', b'"t": "Cite"'), (b'"t":"Note"', b'"t": "Note"')  # as orjson or json writes them
 
 
-def _holders(blocks: list) -> list[tuple[list, int, int | None]]:
+def _holders(blocks: list) -> list[tuple[list, int, int, int]]:
     """Where the blocks that hold a citation or a note are (their list and index), in reading order, with
-    the number of notes of those that hold no citation (None for the others): all citeproc looks at to
-    number notes and place each citation (first, subsequent, ibid., near a note)."""
+    how many citations and notes each holds: all citeproc looks at to number notes and place each citation
+    (first, subsequent, ibid., near a note)."""
     found = []
 
     def look(node) -> None:
@@ -207,11 +207,9 @@ def _holders(blocks: list) -> list[tuple[list, int, int | None]]:
             for index, item in enumerate(node):
                 if isinstance(item, dict) and item.get("t") in HOLDERS:
                     text = as_json(item)
-                    notes = sum(text.count(mark) for mark in NOTE)
-                    if any(mark in text for mark in CITE):
-                        found.append((node, index, None))
-                    elif notes:
-                        found.append((node, index, notes))
+                    cites, notes = (sum(text.count(mark) for mark in marks) for marks in (CITE, NOTE))
+                    if cites or notes:
+                        found.append((node, index, cites, notes))
                 elif isinstance(item, (list, dict)):
                     look(item)
         elif isinstance(node, dict):
@@ -221,6 +219,29 @@ def _holders(blocks: list) -> list[tuple[list, int, int | None]]:
 
     look(blocks)
     return found
+
+
+def _count_cites(blocks: list) -> int:
+    count = [0]
+
+    def one(key, value, fmt, meta) -> None:
+        count[0] += 1
+
+    visit(blocks, one, only=frozenset(("Cite",)))
+    return count[0]
+
+
+def _as_spans(node):
+    """citeproc's output with each citation a Span of its rendered text, and entry ids Word and Typst accept."""
+    if isinstance(node, dict):
+        if node.get("t") == "Cite":
+            return {"t": "Span", "c": [["", ["citation"], []], _as_spans(node["c"][1])]}
+        if node.get("t") == "Div" and "csl-entry" in node["c"][0][1]:
+            node["c"][0][0] = "ref_" + re.sub(r"[^A-Za-z0-9_]", "_", node["c"][0][0].removeprefix("ref-"))[:36]
+        return {key: _as_spans(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_as_spans(item) for item in node]
+    return node
 
 
 def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Path | None = None,
@@ -246,10 +267,12 @@ def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Pat
         args = ["-f", "json", "-t", "json", "--citeproc"] + ([f"--csl={csl}"] if csl else [])
         return json.loads(run_pandoc(args, stdin=as_json(document)))["blocks"]
 
+    if sum(cites for _, _, cites, _ in holders) != _count_cites(blocks):  # a citation no paragraph holds
+        return _as_spans(citeproc(blocks))
     # a block with notes but no citation counts for its notes only: it goes as a paragraph of empty notes
-    given = [place[index] if notes is None else {"t": "Para", "c": [{"t": "Note", "c": []}] * notes}
-             for place, index, notes in holders]
-    key = memo.key("citeproc", hashlib.sha256(as_json([given, own, cited])).hexdigest(), lang,
+    given = [place[index] if cites else {"t": "Para", "c": [{"t": "Note", "c": []}] * notes}
+             for place, index, cites, notes in holders]
+    key = memo.key("citeproc", pandoc_version(), hashlib.sha256(as_json([given, own, cited])).hexdigest(), lang,
                    hashlib.sha256(csl.read_bytes()).hexdigest() if csl else None) if memo else ""
     rendered = memo.get_json(key) if memo else None
     if rendered is None:
@@ -257,22 +280,8 @@ def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Pat
         if memo:
             memo.put_json(key, rendered)
     if [block.get("t") for block in rendered[:len(given)]] != [block["t"] for block in given]:
-        holders, rendered = [], citeproc(blocks)  # citeproc made more or fewer blocks: the whole text, then
-
-    def plain(node):
-        if isinstance(node, dict):
-            if node.get("t") == "Cite":
-                return {"t": "Span", "c": [["", ["citation"], []], plain(node["c"][1])]}
-            if node.get("t") == "Div" and "csl-entry" in node["c"][0][1]:  # ids Word and Typst both accept
-                node["c"][0][0] = "ref_" + re.sub(r"[^A-Za-z0-9_]", "_", node["c"][0][0].removeprefix("ref-"))[:36]
-            return {key: plain(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [plain(item) for item in node]
-        return node
-
-    if not holders:
-        return plain(rendered)
-    for (place, index, notes), block in zip(holders, rendered):
-        if notes is None:
-            place[index] = plain(block)
-    return blocks + plain(rendered[len(holders):])
+        return _as_spans(citeproc(blocks))  # citeproc made more or fewer blocks: the whole text, then
+    for (place, index, cites, _), block in zip(holders, rendered):
+        if cites:
+            place[index] = _as_spans(block)
+    return blocks + _as_spans(rendered[len(holders):])

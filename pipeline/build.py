@@ -146,7 +146,9 @@ def _build(root: Path, options: Options) -> Build:
     as_of = options.as_of or dt.date.today()
     cache = BuildCache(project)
     versions = {"pandoc": pandoc_version(), "typst": importlib.metadata.version("typst")}
-    inputs = fingerprint(project, {**asdict(options), "as_of": as_of}, versions)
+    asked = {**asdict(options), "as_of": as_of}
+    asked.pop("warm_up")  # how a build starts does not change what it makes
+    inputs = fingerprint(project, asked, versions)
     unchanged = None if options.warm_up else cache.unchanged_build(inputs)
     if unchanged:
         findings, ready, outputs = unchanged

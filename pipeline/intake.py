@@ -33,7 +33,7 @@ from .blocks import first_heading
 from .buildcache import Store
 from .codes import finding
 from .comments import docx_comments, odt_comments
-from .errors import DraftError, TooLarge
+from .errors import DraftError, JointreportError, TooLarge
 from .files import Unreadable, decode_text, guarded_read, write_atomically
 from .history import commit_dates
 from .inventory import inventory
@@ -241,7 +241,11 @@ class DraftCache:
     @staticmethod
     def blocks(entry: Path) -> list:
         """The blocks of a conversion in the cache."""
-        return json.loads((entry / "ast.json").read_bytes())["blocks"]
+        try:
+            return json.loads((entry / "ast.json").read_bytes())["blocks"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise JointreportError(f"the converted draft in {entry} is damaged (was build/.cache changed by "
+                                   "hand?): delete build/.cache and build again") from None
 
     def measured(self, entry: Path) -> dict | None:
         """What was measured inside the draft when it was converted (see `convert`), or None."""
@@ -431,7 +435,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     contribution.meta = meta
     source = decode_text(data) if contribution.format == "md" else None
     entry = cache.entry(data, contribution.format)
-    remembered = cache.measured(entry)
+    remembered = cache.measured(entry) if (entry / "ast.json").is_file() else None
     if remembered is not None:  # converted and measured before: its blocks are read when asked for
         return Draft(contribution, functools.partial(cache.blocks, entry), entry, source=source, **remembered), findings
     try:

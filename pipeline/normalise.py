@@ -149,9 +149,9 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
             if unknown:
                 note("cite/unknown-key", stringify(value[1]) or unknown[0], _short(unknown[0]))
                 return value[1] or [Str("@" + unknown[0])]
-            for citation, known in zip(value[0], keys):
-                citation["citationId"] = known
-            return None
+            # a new Cite: without `own`, `value` is the caller's, which stays as it was
+            return {"t": "Cite", "c": [[{**citation, "citationId": known} for citation, known in zip(value[0], keys)],
+                                       value[1]]}
         if key == "Link":
             target = value[2][0].strip()
             internal = target.startswith("#")
@@ -171,12 +171,10 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
             return None
         if key == "Table":  # a row without cells (pandoc writes `table.header(,)`) stops Typst
             head, bodies, foot = value[3], value[4], value[5]
-            head[1] = [row for row in head[1] if row[1]]
-            foot[1] = [row for row in foot[1] if row[1]]
-            for body in bodies:
-                body[2] = [row for row in body[2] if row[1]]
-                body[3] = [row for row in body[3] if row[1]]
-            return None
+            rows = [[row for row in head[1] if row[1]], [row for row in foot[1] if row[1]]]
+            kept = [[body[0], body[1], [row for row in body[2] if row[1]], [row for row in body[3] if row[1]]]
+                    for body in bodies]
+            return {"t": "Table", "c": [*value[:3], [head[0], rows[0]], kept, [foot[0], rows[1]]]}
         return None
 
     blocks = visit(blocks, fix, only=NEUTRALISED) if own else walk(blocks, fix)

@@ -118,6 +118,7 @@ def test_watch_builds_again_when_a_draft_is_saved(fixture_project):
     broken = next(builds)
     assert "report.yaml" in str(broken)
     builds.close()
+    assert not list((root / "build" / ".staging").glob("warm-*"))  # the kept Typst's folders go with it
 
 
 def test_watch_on_a_built_project_first_typesets_the_pdf_in_its_kept_typst(fixture_project, monkeypatch):
@@ -134,8 +135,8 @@ def test_watch_on_a_built_project_first_typesets_the_pdf_in_its_kept_typst(fixtu
     first = next(builds)
     assert compiled == ["main.typ"] and "a-minimal-joint-report.pdf" not in names(first.kept)
     builds.close()
-    again = recipe.build(root, recipe.Options(formats=("pdf",)))  # and a plain build keeps what watch made
-    assert "a-minimal-joint-report.pdf" in names(again.kept)
+    again = recipe.build(root, recipe.Options(formats=("pdf",)))  # and a plain build keeps what watch made,
+    assert "a-minimal-joint-report.pdf" in names(again.kept) and again.ready == 3  # without reading a draft
 
 
 @pytest.fixture

@@ -267,3 +267,17 @@ def test_an_edit_to_text_without_citations_does_not_run_citeproc_again(fixture_p
     assert True in runs
     text = "\n".join(p.text for p in docx.Document(str(root / "build" / "a-minimal-joint-report.docx")).paragraphs)
     assert "A new paragraph that cites nothing." in text and "Another claim (" in text and not built.render_findings
+
+
+def test_a_citation_no_paragraph_holds_is_rendered_all_the_same(tmp_path):
+    """In a definition list's term (no paragraph around it), the citation is rendered with the whole text."""
+    from pipeline.bibliography import cited_keys, render_citations
+    from pipeline.pandoc import markdown_blocks
+    from pipeline.tree import stringify
+
+    entries = {"a": {"id": "a", "type": "book", "title": "Alpha book of floors", "author": [{"family": "Doe"}],
+                     "issued": {"date-parts": [[2011]]}}}
+    blocks = markdown_blocks("A paragraph without one.\n\nFloors [@a]\n:   What a term means.\n")
+    rendered = render_citations(blocks, entries, "en", None, {"t": "Div", "c": [["refs", [], []], []]})
+    assert cited_keys(rendered) == [] and "Floors (Doe 2011)" in stringify(rendered)
+    assert "A paragraph without one." in stringify(rendered) and "Alpha Book of Floors" in stringify(rendered)

@@ -161,11 +161,17 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
         return known_images(_on_right_hand_pages(own, project.annex_dividers), media)
 
     # what `prepare` depends on besides a piece's own blocks (media names are digests of their content, added
-    # by the assembly with the blocks that show them, so a piece's blocks name its pictures)
-    context = [lang, project.annex_dividers, sorted(set_aside), chart.name if chart else None]
+    # by the assembly with the blocks that show them, so a piece's blocks name its pictures), and which of
+    # the drafts set aside a piece holds
+    context = [lang, project.annex_dividers, chart.name if chart else None]
+    marks = {path: (as_json(["path", path]), json.dumps(["path", path]).encode()) for path in set_aside}
+
+    def held_aside(text: bytes) -> list[str]:
+        return sorted(path for path, forms in marks.items() if any(form in text for form in forms))
+
     fragments = project.build_dir / ".cache" / "typst" / f"{Path(TEMPLATE).stem}-{lang}"
     body = typst_body(front + blocks, fragments, prepare, context, [as_json(b) for b in front] + texts,
-                      typesetting.set if typesetting else None)
+                      typesetting.set if typesetting else None, held_aside if marks else None)
     return typeset(project, TEMPLATE, body, media, inputs, output)
 
 
@@ -225,17 +231,19 @@ def _chunks(blocks: list) -> list[tuple[int, int]]:
 
 
 def typst_body(blocks: list, fragments: Path, prepare: Callable[[list], list], context: list,
-               texts: list[bytes] | None = None, started: Callable[[], None] | None = None) -> bytes:
+               texts: list[bytes] | None = None, started: Callable[[], None] | None = None,
+               own_context: Callable[[bytes], list] | None = None) -> bytes:
     """The blocks as Typst, piece by piece: each piece's Typst is kept in `fragments` by a digest of its
     blocks (`texts`: each block as JSON, when the caller has them), of `context` (what `prepare` depends on
-    besides them) and of pandoc, so a rebuild prepares and writes only the pieces that changed. `prepare`
-    makes one piece what pandoc writes, from its own copy. Typst's markup is local to the block (footnotes
-    are inline, labels follow their element), so the pieces join into what one run would write.
-    `started` is called when the work left is pandoc's and Typst's."""
+    besides them, and `own_context` of a piece's text) and of pandoc, so a rebuild prepares and writes only
+    the pieces that changed. `prepare` makes one piece what pandoc writes, from its own copy. Typst's
+    markup is local to the block (footnotes are inline, labels follow their element), so the pieces join
+    into what one run would write. `started` is called when the work left is pandoc's and Typst's."""
     store = Store(fragments, json.dumps([pandoc_version(), context], default=str))
     texts = texts if texts is not None else [as_json(block) for block in blocks]
     pieces = _chunks(blocks)
-    keys = [store.key(hashlib.sha256(b"\n".join(texts[start:end])).hexdigest()) for start, end in pieces]
+    joined = [b"\n".join(texts[start:end]) for start, end in pieces]
+    keys = [store.key(hashlib.sha256(text).hexdigest(), own_context(text) if own_context else None) for text in joined]
     written = {key: text for key in set(keys) for text in [store.get(key)] if text is not None}
     missing = list({key: piece for key, piece in zip(keys, pieces) if key not in written}.items())
     # many pieces to write (a first build): two pandoc runs, on a half each, use both processors

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import resource
 import select
 import shutil
@@ -83,39 +84,55 @@ for line in sys.stdin:
 
 
 class WarmTypst:
-    """One Typst child kept for a `watch` session, with one compiler per document: Typst memoises what it
-    laid out, so after a one-paragraph edit it redoes only what changed. Same budgets as a one-shot run."""
+    """One Typst child kept for a `watch` session or a portal, with one compiler per document: Typst
+    memoises what it laid out, so after a one-paragraph edit it redoes only what changed. Same budgets as a
+    one-shot run; a child that stopped (out of memory, say) is replaced and the document tried once more
+    from nothing, so a draft is never blamed for what the kept child gathered."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.proc: subprocess.Popen | None = None
+        self.staging: set[Path] = set()  # the session's staging folders, removed with it
 
     def compile(self, main: Path, root: Path, inputs: dict[str, str], options: dict, out: Path, what: str) -> bytes:
         params = {"main": str(main), "root": str(root), "fonts": [str(d) for d in font_dirs()], "inputs": inputs,
                   "options": options, "out": str(out)}
         with self.lock:
-            if self.proc is None or self.proc.poll() is not None:
-                self.proc = subprocess.Popen([sys.executable, "-c", WARM_CHILD], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                             preexec_fn=_limit_memory)
-            self.proc.stdin.write((json.dumps(params) + "\n").encode())
-            self.proc.stdin.flush()
-            ready, _, _ = select.select([self.proc.stdout], [], [], TYPST_SECONDS)
-            line = self.proc.stdout.readline() if ready else b""
-            if not line:
-                self.close()
-                raise JointreportError(f"{what} could not be typeset:\nerror: Typst stopped or gave up after "
-                                       f"{TYPST_SECONDS} s")
+            line = self._ask(params) or self._ask(params)
+        if not line:
+            raise JointreportError(f"{what} could not be typeset:\nerror: Typst stopped or gave up after "
+                                   f"{TYPST_SECONDS} s")
         answer = json.loads(line)
         if not answer["ok"]:
             raise JointreportError(f"{what} could not be typeset:\n{answer['error']}")
         return out.read_bytes()
+
+    def _ask(self, params: dict) -> bytes:
+        """The child's answer line, or b"" when it stopped or ran out of time (it is then closed)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen([sys.executable, "-c", WARM_CHILD], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=_limit_memory)
+        try:
+            self.proc.stdin.write((json.dumps(params) + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError:
+            pass  # it stopped: no answer below
+        ready, _, _ = select.select([self.proc.stdout], [], [], TYPST_SECONDS)
+        line = self.proc.stdout.readline() if ready else b""
+        if not line:
+            self.close()
+        return line
 
     def close(self) -> None:
         if self.proc is not None:
             self.proc.kill()
             self.proc.wait()
             self.proc = None
+
+    def end(self) -> None:
+        self.close()
+        for folder in self.staging:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _warm: WarmTypst | None = None
@@ -129,7 +146,7 @@ def warm_session():
     try:
         yield
     finally:
-        _warm.close()
+        _warm.end()
         _warm = None
 
 
@@ -147,8 +164,9 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
     root.mkdir(parents=True, exist_ok=True)
     options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
     warm = _warm
-    if warm is not None:  # a watch session: one staging folder per document, kept between builds
-        staging = root / f"warm-{hashlib.sha256(''.join(sorted(files)).encode()).hexdigest()[:12]}"
+    if warm is not None:  # a kept session: one staging folder per document and process, kept between builds
+        staging = root / f"warm-{os.getpid()}-{hashlib.sha256(''.join(sorted(files)).encode()).hexdigest()[:12]}"
+        warm.staging.add(staging)
         (staging / "media").mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
             _write_if_changed(staging / name, content)
