@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+from collections import Counter
 
 from .model import Change
 from .textruns import Locator, Run, plain_text, text_runs
@@ -18,11 +19,15 @@ from .textruns import Locator, Run, plain_text, text_runs
 REFERENCE = re.compile(r"^\{\{\s*agreed:\s*([\w.-]+)\s*\}\}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 DRIFT_THRESHOLD = 0.75
+LENGTHS = (0.6, 1.6)  # a passage compared with an agreed text is this many times as long, at least and at most
 
 
 def reference_id(block: dict) -> str | None:
     """The id of a `{{agreed:ID}}` paragraph, or None."""
-    if block["t"] not in ("Para", "Plain") or any(i["t"] not in ("Str", "Space", "SoftBreak") for i in block["c"]):
+    first = block["c"][0] if block["t"] in ("Para", "Plain") and block["c"] else None
+    if first is None or first["t"] != "Str" or not first["c"].startswith("{{"):
+        return None  # nearly every paragraph: it does not open with "{{"
+    if any(i["t"] not in ("Str", "Space", "SoftBreak") for i in block["c"]):
         return None  # quoted or code: shown as written
     match = REFERENCE.match(plain_text(block["c"]).strip())
     return match.group(1) if match else None
@@ -65,7 +70,7 @@ def drift(agreed: str, paragraph: str) -> tuple[str, str] | None:
     best, best_ratio = None, DRIFT_THRESHOLD
     for window in _windows(paragraph, wanted):
         words = _words(window)
-        if not 0.6 <= len(words) / max(1, len(agreed_words)) <= 1.6:
+        if not LENGTHS[0] <= len(words) / max(1, len(agreed_words)) <= LENGTHS[1]:
             continue
         matcher = difflib.SequenceMatcher(None, agreed_words, words, autojunk=False)
         if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
@@ -74,6 +79,19 @@ def drift(agreed: str, paragraph: str) -> tuple[str, str] | None:
         if ratio >= best_ratio and words != agreed_words:
             best, best_ratio = window, ratio
     return (best, _diff(agreed, best)) if best else None
+
+
+def word_counts(text: str) -> Counter:
+    return Counter(_words(text))
+
+
+def may_drift(agreed: Counter, paragraph: Counter) -> bool:
+    """Whether some passage of a paragraph (its `word_counts`) could be close enough to an agreed text's to
+    be `drift`: a passage of w words shares at most m words with the agreed text's a, so its ratio
+    2m / (a + w) reaches the threshold only if m ≥ threshold · (1 + shortest) / 2 · a. Most paragraphs
+    share far fewer words with it and need no closer look."""
+    shared = sum((agreed & paragraph).values())
+    return shared >= DRIFT_THRESHOLD * (1 + LENGTHS[0]) / 2 * sum(agreed.values())
 
 
 def paragraphs(runs: list[Run]) -> list[list[Run]]:

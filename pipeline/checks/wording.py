@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..agreed import drift, paragraphs, references, where
+from ..agreed import drift, may_drift, paragraphs, references, where, word_counts
 from ..codes import finding
 from ..model import ChapterIntro, Draft, Finding, Place, Project, Terminology, drafts_in_order
 from ..terms import (
@@ -117,11 +117,13 @@ def agreed_findings(terminology: Terminology, blocks: list, runs: list[Run], loc
             findings.append(finding("agreed/unknown-block", place,
                                     f"no agreed block {ident!r} in the terminology (known: {known})",
                                     where(locate, runs, blocks[index])))
-    candidates = [(b, b.text_in(language)) for b in terminology.agreed.values() if b.text_in(language)]
+    candidates = [(b, b.text_in(language), word_counts(b.text_in(language))) for b in terminology.agreed.values()
+                  if b.text_in(language)]
     for paragraph in paragraphs(runs):
         text = " ".join(run.text for run in paragraph)
-        for block, agreed in candidates:
-            found = drift(agreed, text)
+        words = word_counts(text) if candidates else None
+        for block, agreed, agreed_words in candidates:
+            found = may_drift(agreed_words, words) and drift(agreed, text)
             if found:
                 passage, diff = found
                 findings.append(finding("agreed/drift", place,
