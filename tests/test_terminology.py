@@ -144,3 +144,26 @@ def test_built_example_has_no_rejected_variant_left(example_build):
     findings = jointreport("check", "--format", "json", "--as-of", "2011-04-20", "--project", str(REPO)).json()["findings"]
     rejected = sorted((f["path"], f["location"]) for f in findings if f["code"] == "terms/rejected")
     assert sorted((r["file"], r["location"]) for r in rows if not r["before"].startswith("{{agreed:")) == rejected
+
+
+def test_the_word_count_bound_never_hides_a_paraphrase_of_agreed_text():
+    """`may_drift` lets the check skip most paragraphs: it must pass every one `drift` would flag."""
+    import itertools
+    import random
+
+    from pipeline.agreed import drift, may_drift, word_counts
+
+    agreed = ("Social protection floors are nationally defined sets of basic social security guarantees. "
+              "They secure protection aimed at preventing or alleviating poverty.")
+    words = agreed.split()
+    rng = random.Random(7)
+    texts = []
+    for cut, extra in itertools.product(range(0, 8), ("", "Countries agree. ", "In short, ")):
+        kept = [w for i, w in enumerate(words) if i % 9 != cut]  # drop a word in nine, and so on
+        texts.append(extra + " ".join(kept))
+        shuffled = words[:]
+        rng.shuffle(shuffled)
+        texts.append(extra + " ".join(shuffled[:len(words) - cut]))
+    flagged = [t for t in texts if drift(agreed, t)]
+    assert flagged and all(may_drift(word_counts(agreed), word_counts(t)) for t in flagged)
+    assert not may_drift(word_counts(agreed), word_counts("Households in rural areas receive cash transfers."))
