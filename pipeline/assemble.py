@@ -207,8 +207,7 @@ class Assembler:
     def references(self, blocks: list) -> list:
         """The report's citations rendered by citeproc and its References list at the end, once for both
         outputs; a report that cites nothing has no such list (nor one whose chapters each have theirs)."""
-        if (self.bibliography is None or not self.bibliography.entries or self.project.references == "chapter"
-                or not cited_keys(blocks)):
+        if self.project.references == "chapter" or not self.cites_works(blocks):
             return blocks
         heading = self.heading(1, self.say("references"), anchor("references"), ["part", "annex", "references"])
         return self.cite(blocks, heading)
@@ -216,8 +215,7 @@ class Assembler:
     def chapter_references(self, blocks: list, ident: str) -> list:
         """With `references: chapter`, a chapter's (or a piece of front or back matter's) citations rendered
         by citeproc on their own, and the works it cites listed at its end under their own heading."""
-        if (self.bibliography is None or not self.bibliography.entries or self.project.references != "chapter"
-                or not cited_keys(blocks)):
+        if self.project.references != "chapter" or not self.cites_works(blocks):
             return blocks
         heading = self.heading(3, self.say("references"), anchor(ident, "references"), ["references"])
         rendered = self.cite(blocks, heading)
@@ -228,6 +226,10 @@ class Assembler:
                 if entry["t"] == "Div" and entry["c"][0][0]:
                     entry["c"][0][0] = anchor(ident, entry["c"][0][0])
         return rendered
+
+    def cites_works(self, blocks: list) -> bool:
+        """Whether `blocks` cite anything while the project has references to render it with."""
+        return self.bibliography is not None and bool(self.bibliography.entries) and bool(cited_keys(blocks))
 
     def cite(self, blocks: list, heading: dict) -> list:
         """`blocks` with their citations rendered, then `heading` and the list of the works they cite."""

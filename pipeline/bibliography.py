@@ -182,14 +182,22 @@ def _normal(text: str) -> str:
 
 def cited_keys(blocks: list) -> list[str]:
     """The keys of every citation left in the blocks, in order of first use."""
+    return _citations(blocks)[0]
+
+
+def _citations(blocks: list) -> tuple[list[str], int]:
+    """The keys cited in the blocks, in order of first use, and how many citations there are."""
     found: dict[str, None] = {}
+    count = 0
 
     def collect(key, value, fmt, meta) -> None:
+        nonlocal count
+        count += 1
         for citation in value[0]:
             found.setdefault(citation["citationId"], None)
 
     visit(blocks, collect, only=frozenset(("Cite",)))
-    return list(found)
+    return list(found), count
 
 
 HOLDERS = {"Para", "Plain", "Header", "LineBlock"}  # blocks whose words may hold a citation or a note
@@ -221,16 +229,6 @@ def _holders(blocks: list) -> list[tuple[list, int, int, int]]:
     return found
 
 
-def _count_cites(blocks: list) -> int:
-    count = [0]
-
-    def one(key, value, fmt, meta) -> None:
-        count[0] += 1
-
-    visit(blocks, one, only=frozenset(("Cite",)))
-    return count[0]
-
-
 def _as_spans(node):
     """citeproc's output with each citation a Span of its rendered text, and entry ids Word and Typst accept."""
     if isinstance(node, dict):
@@ -254,7 +252,8 @@ def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Pat
     it renders is put back in their places in `blocks`, which are changed. With a `memo`, what citeproc
     rendered is kept by a digest of what it was given: an edit to text without citations or notes does
     not run it again."""
-    cited = [entries[key] for key in cited_keys(blocks) if key in entries]
+    keys, count = _citations(blocks)
+    cited = [entries[key] for key in keys if key in entries]
     if not cited:
         return blocks
     holders = _holders(blocks)
@@ -267,7 +266,7 @@ def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Pat
         args = ["-f", "json", "-t", "json", "--citeproc"] + ([f"--csl={csl}"] if csl else [])
         return json.loads(run_pandoc(args, stdin=as_json(document)))["blocks"]
 
-    if sum(cites for _, _, cites, _ in holders) != _count_cites(blocks):  # a citation no paragraph holds
+    if sum(cites for _, _, cites, _ in holders) != count:  # a citation no paragraph holds
         return _as_spans(citeproc(blocks))
     # a block with notes but no citation counts for its notes only: it goes as a paragraph of empty notes
     given = [place[index] if cites else {"t": "Para", "c": [{"t": "Note", "c": []}] * notes}

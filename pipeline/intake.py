@@ -27,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-
 from . import bibliography, wordaudit, wordml
 from .blocks import first_heading
 from .buildcache import Store

@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-
 from ..agreed import references
 from ..codes import finding
 from ..model import Contribution, Draft, Finding, Place, Project
@@ -27,10 +26,9 @@ def structure(blocks: list) -> Counter:
     counts: Counter = Counter()
 
     def count(key, value, fmt, meta):
-        if key in STRUCTURE:
-            counts[STRUCTURE[key]] += 1
+        counts[STRUCTURE[key]] += 1
 
-    visit(blocks, count)
+    visit(blocks, count, only=frozenset(STRUCTURE))
     counts["agreed blocks"] = len(references(blocks))
     return counts
 

@@ -117,8 +117,8 @@ def agreed_findings(terminology: Terminology, blocks: list, runs: list[Run], loc
             findings.append(finding("agreed/unknown-block", place,
                                     f"no agreed block {ident!r} in the terminology (known: {known})",
                                     where(locate, runs, blocks[index])))
-    candidates = [(b, b.text_in(language), word_counts(b.text_in(language))) for b in terminology.agreed.values()
-                  if b.text_in(language)]
+    candidates = [(b, agreed, word_counts(agreed)) for b in terminology.agreed.values()
+                  if (agreed := b.text_in(language))]
     for paragraph in paragraphs(runs):
         text = " ".join(run.text for run in paragraph)
         words = word_counts(text) if candidates else None

@@ -60,11 +60,17 @@ def draft_mark(document: Document) -> str:
 def with_workplan_chart(document: Document) -> tuple[list, dict[str, Path]]:
     """The document's blocks (the renderer's copy) and media, with the workplan chart drawn where the
     assembly left its place."""
+    media, chart = media_and_chart(document)
+    return draw_workplan_chart(document.blocks, chart), media
+
+
+def media_and_chart(document: Document) -> tuple[dict[str, Path], Path | None]:
+    """The document's pictures, with the workplan chart (drawn from the project's data) when it has one."""
     media = dict(document.media)
     chart = chart_png(document.project) if document.project.workplan else None
     if chart is not None:
         media[chart.name] = chart
-    return draw_workplan_chart(document.blocks, chart), media
+    return media, chart
 
 
 def draw_workplan_chart(blocks: list, chart: Path | None) -> list:
@@ -113,9 +119,10 @@ def unwrapped_blocks(blocks: list, set_aside: set[str] = frozenset()) -> list:
 
 
 def render_safely(render: Renderer, document: Document, output: Path) -> tuple[Path, dict[str, str]]:
-    """Render the document (each renderer takes its own copy, see `unwrapped`); if the renderer fails, find the drafts that make it fail (by bisection over
-    the drafts in reading order), set each aside as plain text, and render the rest. Returns the output
-    and, for each draft set aside, the renderer's error. A failure no draft explains is raised."""
+    """Render the document (each renderer takes its own copy, see `unwrapped`); if the renderer fails, find
+    the drafts that make it fail (by bisection over the drafts in reading order), set each aside as plain
+    text, and render the rest. Returns the output and, for each draft set aside, the renderer's error. A
+    failure no draft explains is raised."""
     set_aside: dict[str, str] = {}
     while True:
         try:

@@ -23,10 +23,9 @@ from ..model import Document, Project
 from ..buildcache import Store
 from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
-from . import (copyright_page, draft_mark, draw_workplan_chart, known_images, label_captions, pandoc_document,
-               restyle_divs, unwrapped_blocks)
+from . import (copyright_page, draft_mark, draw_workplan_chart, known_images, label_captions, media_and_chart,
+               pandoc_document, restyle_divs, unwrapped_blocks)
 from .cover import cover_logos
-from .workplan import chart_png
 from .typst import compile_staged
 from ..tree import LEAVES, as_json, stringify, visit
 
@@ -143,10 +142,8 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
         "agencies": " · ".join(a.short for a in project.agencies.values()),
     }
     logos = cover_logos(project)  # staged with the pictures: Typst never reads the project's files
-    media = {**document.media, **logos.media}
-    chart = chart_png(project) if project.workplan else None
-    if chart is not None:
-        media[chart.name] = chart
+    media, chart = media_and_chart(document)
+    media.update(logos.media)
     inputs["coalition_logo"], inputs["agency_logos"] = logos.coalition, "\n".join(logos.agencies)
     copyright, blocks = copyright_page(document.blocks)  # on the cover's back, set by the template
     inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
