@@ -155,7 +155,7 @@ def _build(root: Path, options: Options) -> Build:
         log.info("nothing changed since the last build: %d outputs kept", len(outputs))
         return Build(project, Sources([]), findings, [], languages=languages, outputs=outputs, ready=ready,
                      kept=outputs)
-    result = check_project(project, languages, final, as_of)
+    result = read_and_check(project, languages, final, as_of)
     from .assemble import assemble
     sources = result.sources
     with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
@@ -278,7 +278,7 @@ def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, la
     `stage` and `lang` are the build's; `responses` is a filled-in comment–response matrix to hold the
     drafts' comments against."""
     project, languages, final = load(root, stage, lang)
-    return check_project(project, languages, final, as_of or dt.date.today(), responses)
+    return read_and_check(project, languages, final, as_of or dt.date.today(), responses)
 
 
 def check_findings(root: Path, as_of: dt.date | None = None, stage: str | None = None,
@@ -294,32 +294,28 @@ def check_findings(root: Path, as_of: dt.date | None = None, stage: str | None =
     if unchanged:
         findings, ready, _ = unchanged
         return Build(project, Sources([]), findings, [], languages=languages, ready=ready)
-    result = check_project(project, languages, final, as_of, responses)
+    result = read_and_check(project, languages, final, as_of, responses)
     cache.save(inputs, result.findings, len(result.drafts), [])
     return result
 
 
-def check_project(project: Project, languages: list[str], final: bool, as_of: dt.date,
-                  responses: Path | None = None) -> Build:
-    """The read and check phases of a loaded project."""
-    with cycles_left_for_later():
-        return _check_project(project, languages, final, as_of, responses)
-
-
-def _check_project(project: Project, languages: list[str], final: bool, as_of: dt.date,
+def read_and_check(project: Project, languages: list[str], final: bool, as_of: dt.date,
                    responses: Path | None = None) -> Build:
-    from .checks import check as check_phase
-    from .intake import read_project, read_responses
-    with phase(Phase.READ, f"the drafts in {project.contributions_dir}"):
-        sources = read_project(project)
-        if responses:
-            sources.responses, problems = read_responses(responses)
-            sources.findings += problems
-    with phase(Phase.CHECK, f"{len(sources.drafts)} drafts"):
-        memo = wording_memo(project)
-        checked = check_phase(project, sources, as_of, final, memo)
-        memo.prune()
-    return Build(project, sources, checked.findings, checked.drafts, checked.originals, languages)
+    """The read and check phases of a loaded project: every draft read (converted drafts come from the
+    content-hash cache) and checked; `responses` is a filled-in comment–response matrix."""
+    with cycles_left_for_later():
+        from .checks import check as check_phase
+        from .intake import read_project, read_responses
+        with phase(Phase.READ, f"the drafts in {project.contributions_dir}"):
+            sources = read_project(project)
+            if responses:
+                sources.responses, problems = read_responses(responses)
+                sources.findings += problems
+        with phase(Phase.CHECK, f"{len(sources.drafts)} drafts"):
+            memo = wording_memo(project)
+            checked = check_phase(project, sources, as_of, final, memo)
+            memo.prune()
+        return Build(project, sources, checked.findings, checked.drafts, checked.originals, languages)
 
 
 def wording_memo(project: Project) -> Store:
