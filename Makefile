@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test check status bench fuzz clean reference serve
+.PHONY: report test lint check status bench fuzz clean reference serve
 
 # The example is set in 2011: judge its deadlines as the editors did in April.
 EXAMPLE_DAY ?= 2011-04-20
@@ -39,11 +39,17 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# Property-based fuzzing of drafts (Hypothesis), bounded: FUZZ_EXAMPLES per property and 15 minutes in all.
+# The rules pyproject.toml's [tool.ruff.lint] selects, over the package, the tests and the bench.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Property-based fuzzing of drafts (Hypothesis), bounded: FUZZ_EXAMPLES per property and FUZZ_SECONDS in all
+# (a run cut short by the timeout fails).
 FUZZ_EXAMPLES ?= 25
+FUZZ_SECONDS ?= 900
 fuzz: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[fuzz]'
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) timeout 900 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz_inputs.py
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) timeout $(FUZZ_SECONDS) $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz_inputs.py
 
 # The example's timings, then generated flagship-size projects against pandoc's and Typst's own times
 # (bench/results.md); BENCH_ARGS="--sections 60 --rounds 1" for a quicker run.
