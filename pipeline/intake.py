@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from . import bibliography, wordaudit, wordml
+from . import bibliography, odt, wordml
 from .blocks import first_heading
 from .buildcache import Store
 from .codes import finding
@@ -45,6 +45,8 @@ from .wordcount import ast_text, words_in
 from .schema import Field, Validator
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 from .tree import as_json, visit
+from .word import audit as word_audit
+from .word import pictures, rewrite
 
 log = logging.getLogger("jointreport.read")
 
@@ -221,7 +223,7 @@ class DraftCache:
                                                   encoding="utf-8")
                 else:
                     if fmt == "docx":
-                        ast["blocks"] = wordaudit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
+                        ast["blocks"] = word_audit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
                         _embedded_references(ast, scratch)
                     _relative_media(ast, scratch)
                     mark_references(ast["blocks"])  # once, so no later reader takes `@fig:x` for a citation
@@ -448,14 +450,14 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
             changes, location = wordml.tracked_changes(package)
             comments = wordml.comments(package)
             threads = docx_comments(package, contribution.relpath)
-            scan = wordaudit.audit(package)
-            prepare = lambda _: wordaudit.prepare(package, scan, wordaudit.libreoffice_pictures, data)  # noqa: E731
+            scan = word_audit.audit(package)
+            prepare = lambda _: rewrite.prepare(package, scan, pictures.as_png, data)  # noqa: E731
         elif contribution.format == "odt":
             wordml.check_package(data, "content.xml", "OpenDocument .odt")
             changes, location, comments = wordml.odt_review(data)
             threads = odt_comments(data, contribution.relpath)
-            scan = wordaudit.audit_odt(wordml.odt_content(data))
-            prepare = wordaudit.prepare_odt
+            scan = odt.audit(wordml.odt_content(data))
+            prepare = odt.prepare
         size = check_text_size(data, contribution.format)
         blocks, entry = cache.convert(data, contribution.format, prepare, size)
     except DraftError as exc:
@@ -466,7 +468,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     measured = {"words": len(words), "tracked_changes": changes, "comments": comments,
                 "xref_targets": sorted(targets(blocks)), "xref_keys": references(blocks),
                 "first_change": location, "threads": threads,
-                "audit": wordaudit.compare(scan, blocks, words) if scan else None,
+                "audit": word_audit.compare(scan, blocks, words) if scan else None,
                 "pictures": picture_problems(blocks, entry), "references": draft_references(entry),
                 "characters": "".join(sorted(set(text))), "opening": first_heading(blocks)}
     fresh = cache.blocks(entry)  # a copy to spoil, faster than copying blocks

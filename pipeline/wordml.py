@@ -28,6 +28,9 @@ MAX_RATIO = 200
 REVISION_TAGS = ("ins", "del", "moveFrom", "moveTo")
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+VML = "urn:schemas-microsoft-com:vml"
 STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 # Strict Open XML names its vocabularies anew; the XML is otherwise what pandoc reads.

@@ -14,7 +14,9 @@ import pypandoc
 import pytest
 from pypdf import PdfReader
 
-from pipeline import wordaudit, wordml
+from pipeline import wordml
+from pipeline.word import audit as word_audit
+from pipeline.word import rewrite
 from pipeline.wordcount import count_words
 
 from .conftest import ROOTS, jointreport, needs_client
@@ -242,23 +244,23 @@ def test_an_emf_picture_without_libreoffice_is_reported(tmp_path):
     path = make_word(tmp_path / "metafile.docx", [BODY, picture_xml("rIdEmf", descr="Coverage chart")])
     add_emf(path)
     package = wordml.WordPackage(path.read_bytes())
-    scan = wordaudit.audit(package)
-    prepared = wordaudit.prepare(package, scan, convert_pictures=None)
+    scan = word_audit.audit(package)
+    prepared = rewrite.prepare(package, scan, convert_pictures=None)
     out = tmp_path / "prepared.docx"
     out.write_bytes(prepared)
     blocks = json.loads(pypandoc.convert_file(str(out), "json", extra_args=[f"--extract-media={tmp_path}"]))["blocks"]
-    audit = wordaudit.compare(scan, blocks)
+    audit = word_audit.compare(scan, blocks)
     assert [s.detail for s in audit.unsupported_images] == ["word/media/chart.emf"]
 
 
 def test_words_that_never_reach_the_draft_are_reported_with_where(tmp_path):
     path = make_word(tmp_path / "lost.docx", [BODY, "A paragraph the converter somehow drops entirely here.", BODY])
     package = wordml.WordPackage(path.read_bytes())
-    scan = wordaudit.audit(package)
+    scan = word_audit.audit(package)
     blocks = json.loads(pypandoc.convert_file(str(path), "json"))["blocks"]
-    assert wordaudit.compare(scan, blocks).lost_words == 0
+    assert word_audit.compare(scan, blocks).lost_words == 0
     del blocks[1]
-    audit = wordaudit.compare(scan, blocks)
+    audit = word_audit.compare(scan, blocks)
     assert audit.lost_words == 8 and audit.words_in == 32
     assert [s.location for s in audit.lost] == ['paragraph 2 ("A paragraph the converter somehow drops…")']
 
@@ -296,7 +298,7 @@ def test_the_manifest_accounts_for_every_file(word_root):
     ("Titre 1", 1), ("Título 2", 2), ("Encabezado 3", 3), ("Überschrift 1", 1), ("Заголовок 2", 2),
     ("标题 1", 1), ("標題 2", 2), ("見出し 3", 3), ("Titolo 1", 1), ("Kop 2", 2), ("Nagłówek 1", 1)])
 def test_localised_heading_style_names_have_their_level(name, level):
-    match = wordaudit.LOCALISED_HEADING.match(name)
+    match = word_audit.LOCALISED_HEADING.match(name)
     assert match and int(match.group(1)) == level
 
 
@@ -304,7 +306,7 @@ def test_bold_captions_and_sentences_are_not_taken_for_headings(tmp_path):
     path = make_word(tmp_path / "bold.docx", [direct_heading_xml("Table 3 Coverage by region"),
                                               direct_heading_xml("A bold sentence that ends."),
                                               direct_heading_xml("Key findings", half_points=24), BODY])
-    scan = wordaudit.audit(wordml.WordPackage(path.read_bytes()))
+    scan = word_audit.audit(wordml.WordPackage(path.read_bytes()))
     assert [(s.location, s.detail) for s in scan.off_style_headings] == [('paragraph 3 ("Key findings…")', "3")]
 
 
