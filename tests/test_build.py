@@ -9,7 +9,7 @@ import zipfile
 import docx
 from pypdf import PdfReader
 
-from .conftest import REPO, jointreport
+from .conftest import REPO, jointreport, replace_once
 from .docxfactory import make_docx, tiny_png
 
 
@@ -96,14 +96,45 @@ def test_a_failed_build_leaves_the_previous_outputs_intact(fixture_project):
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
 
 
-def test_rebuilds_reuse_converted_drafts_and_give_the_same_text(fixture_project):
+def test_a_rebuild_converts_only_the_changed_draft_and_gives_what_a_cold_build_gives(fixture_project, monkeypatch):
+    """One draft changed: the report is assembled again, but only that draft goes through pandoc and is
+    measured again; the others come from build/.cache/drafts, and the report is the one a build from
+    nothing gives."""
+    from pipeline import build as recipe
+    from pipeline import intake
+
+    converted, measured = [], []
+    read_to_ast, remember = intake.read_to_ast, intake.DraftCache.remember
+    monkeypatch.setattr(intake, "read_to_ast", lambda data, *rest: converted.append(data)
+                        or read_to_ast(data, *rest))
+    monkeypatch.setattr(intake.DraftCache, "remember", lambda cache, entry, found: measured.append(entry.name)
+                        or remember(cache, entry, found))
     root = fixture_project("minimal")
-    first = docx.Document(str(build(root, "--format", "docx") / "a-minimal-joint-report.docx"))
-    cache = root / "build" / ".cache" / "drafts"
-    entries = sorted(p.name for p in cache.iterdir())
-    second = docx.Document(str(build(root, "--format", "docx") / "a-minimal-joint-report.docx"))
-    assert sorted(p.name for p in cache.iterdir()) == entries
-    assert [p.text for p in first.paragraphs] == [p.text for p in second.paragraphs]
+    (root / "contributions" / "south" / "beta.md").unlink()
+    make_docx(root / "contributions" / "south" / "beta.docx", ["South's beta text in Word."],
+              headings={0: (1, "South Word heading")})
+    (root / "contributions" / "south" / "beta.yaml").write_text("status: final\n", encoding="utf-8")
+    options = recipe.Options(formats=("docx",))
+    report = root / "build" / "a-minimal-joint-report.docx"
+
+    def text() -> list[str]:
+        return [p.text for p in docx.Document(str(report)).paragraphs]
+
+    recipe.build(root, options)
+    assert len(converted) == 4 and len(measured) == 3  # three drafts and the chapter's introduction
+    replace_once(root / "contributions" / "north" / "alpha.md", "Northern text with", "Northern text, revised, with")
+    converted.clear()
+    measured.clear()
+    recipe.build(root, options)
+    assert len(converted) == 1 and b"Northern text, revised" in converted[0] and len(measured) == 1
+    rebuilt = text()
+    assert "Northern text, revised, with a note. See the heading." in rebuilt
+    assert {"South Word heading", "South's beta text in Word.", "Southern text with a note."} <= set(rebuilt)
+    shutil.rmtree(root / "build")
+    converted.clear()
+    recipe.build(root, options)
+    assert len(converted) == 4
+    assert text() == rebuilt
 
 
 def test_unknown_format_is_a_usage_error(fixture_project):
