@@ -14,10 +14,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import JointreportError
+
 NOT_UTF8 = "not UTF-8 text; save it as UTF-8 (in most editors: Save As › Encoding)"
 
 
-class Unreadable(Exception):
+class Unreadable(JointreportError):
     """A file the guard refuses; the message says what its sender should do."""
 
 

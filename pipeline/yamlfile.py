@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .errors import JointreportError
 from .files import Unreadable, decode_text, guarded_read
 
 MAX_YAML_BYTES = 1_000_000
@@ -105,7 +106,7 @@ for _loader in (StrictLoader, FastLoader):
     _loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
-class YamlError(Exception):
+class YamlError(JointreportError):
     """A YAML syntax problem, already phrased as `file:line:col: problem`."""
 
 
