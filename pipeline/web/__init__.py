@@ -1,7 +1,12 @@
-"""`jointreport serve`: the agency portal and the editors' page, a thin face over the recipe in build.py.
+"""`jointreport serve`: the agency portal and the editors' page, a thin face over the recipe and the commands.
 
 Focal points open their agency's link, drop a draft per section and get its report card; editors
 see the dashboard and every finding, run the build in the background and download the result.
 Everything a request may change is decided here by outline ids and draft formats, never by a path
 the request names.
+
+app.py gathers the routes: pages.py (the front page, static files), agency.py, editors.py, api.py;
+they share state.py's `Portal`, check callers with access.py and raise refusals that refusals.py alone
+answers. uploads.py holds the upload rules and the report card; drafts.py the one way a draft arrives;
+store.py how it is kept; guard.py the headers, body limit and rate limit; builds.py the background build.
 """

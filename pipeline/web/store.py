@@ -115,7 +115,7 @@ def mark_final(project: Project, agency: str, section_id: str, who: str, status:
             meta["status"] = status
             body = text[match.end():] if match else text
             header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
-            target, data = draft, f"---\n{header}---\n{body}".encode("utf-8")
+            target, data = draft, f"---\n{header}---\n{body}".encode()
             _keep(project, draft, agency, section_id, draft.read_bytes())
         else:
             target = draft.with_suffix(".yaml")
