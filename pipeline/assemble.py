@@ -136,7 +136,7 @@ class Assembler:
         elif text:
             origin = Origin(text.relpath, text.source, text.lang)
             adopted = self.adopt(text, text.media_dir, ident, 0, origin, self.cites(text.relpath, None))
-            blocks.append(from_file(text.relpath, adopted))
+            blocks.append(from_file(text.relpath, adopted, text.lang))
         elif matter.id == ACKNOWLEDGEMENTS:
             blocks += self.acknowledgements()
         return self.chapter_references(blocks, ident)
@@ -167,7 +167,7 @@ class Assembler:
             origin = Origin(intro.relpath, intro.source, intro.lang)
             adopted = self.adopt(intro, intro.media_dir, anchor("intro", chapter.id), 0, origin,
                                  self.cites(intro.relpath, None))
-            blocks.append(from_file(intro.relpath, [styled("chapter-intro", adopted)]))
+            blocks.append(from_file(intro.relpath, [styled("chapter-intro", adopted)], intro.lang))
         for section in chapter.sections:
             blocks += self.section(section)
         return self.chapter_references(blocks, anchor("ch", chapter.id))
@@ -197,7 +197,7 @@ class Assembler:
             drop_title = repeats_title(draft.opening, (section.title, section.heading))
             adopted = self.adopt(draft, draft.media_dir, prefix, SECTION_LEVEL + 1, origin,
                                  self.cites(contribution.relpath, contribution.agency), drop_title)
-            blocks.append(from_file(contribution.relpath, adopted))
+            blocks.append(from_file(contribution.relpath, adopted, contribution.lang))
         return blocks
 
     def cites(self, relpath: str, agency: str | None):
@@ -333,9 +333,10 @@ def image(value: list, media_root: Path, media: dict[str, str]):
     return {"t": "Image", "c": [attr, alt, [f"media/{name}", title]]}
 
 
-def from_file(relpath: str, blocks: list) -> dict:
-    """Blocks that came from one file, marked so a renderer that fails on them can set that file aside."""
-    return {"t": "Div", "c": [["", [DRAFT_CLASS], [["path", relpath]]], blocks]}
+def from_file(relpath: str, blocks: list, lang: str) -> dict:
+    """Blocks that came from one file, marked so a renderer that fails on them can set that file aside, and
+    can tell text in another language than the edition's (a draft not translated yet)."""
+    return {"t": "Div", "c": [["", [DRAFT_CLASS], [["path", relpath], ["lang", lang]]], blocks]}
 
 
 CAPTION_LABEL = re.compile(r"^(figure|fig\.|table|chart|graph|box)(\s*[\dIVX]+[.:]?)?[:.]?$", re.I)

@@ -229,13 +229,19 @@ def _holders(blocks: list) -> list[tuple[list, int, int, int]]:
     return found
 
 
+def entry_id(key: str) -> str:
+    """The identifier of a cited work's entry in the References list (one Word and Typst accept)."""
+    return "ref_" + re.sub(r"[^A-Za-z0-9_]", "_", key)[:36]
+
+
 def _as_spans(node):
     """citeproc's output with each citation a Span of its rendered text, and entry ids Word and Typst accept."""
     if isinstance(node, dict):
-        if node.get("t") == "Cite":
-            return {"t": "Span", "c": [["", ["citation"], []], _as_spans(node["c"][1])]}
+        if node.get("t") == "Cite":  # the entries it cites kept (`refs`), for a writer that links them
+            entries = " ".join(entry_id(citation["citationId"]) for citation in node["c"][0])
+            return {"t": "Span", "c": [["", ["citation"], [["refs", entries]]], _as_spans(node["c"][1])]}
         if node.get("t") == "Div" and "csl-entry" in node["c"][0][1]:
-            node["c"][0][0] = "ref_" + re.sub(r"[^A-Za-z0-9_]", "_", node["c"][0][0].removeprefix("ref-"))[:36]
+            node["c"][0][0] = entry_id(node["c"][0][0].removeprefix("ref-"))
         return {key: _as_spans(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_as_spans(item) for item in node]
