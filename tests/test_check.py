@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from .conftest import jointreport
@@ -65,7 +67,8 @@ def test_messages_say_what_to_do(checks):
     comments = by_key[("docx/comments", "contributions/beta/reviewed.docx")]
     assert "Astrid W. (2)" in comments["message"] and "Pension Watch (1)" in comments["message"]
     assert ".docx" in by_key[("input/unreadable", "contributions/alpha/old.doc")]["message"]
-    assert by_key[("input/unreadable", "contributions/alpha/damaged.docx")]["message"].startswith("not a Word .docx file")
+    damaged = by_key[("input/unreadable", "contributions/alpha/damaged.docx")]
+    assert damaged["message"].startswith("not a Word .docx file")
     budget = by_key[("outline/over-budget", "contributions/gamma/budget-high.docx")]
     assert "80 words" in budget["message"] and "10–40" in budget["message"]
     metadata = [f["message"] for f in findings if f["code"] == "input/bad-metadata"]
@@ -88,9 +91,19 @@ def test_human_output_groups_by_agency(checks):
 
 
 def test_check_is_deterministic(checks):
-    first = jointreport("check", "--format", "json", "--project", str(checks)).stdout
-    second = jointreport("check", "--format", "json", "--project", str(checks)).stdout
-    assert first == second
+    """Two checks from nothing (build/.cache removed between, so neither is answered from the other's
+    cache) print the same JSON, byte for byte; a third, answered from the cache, too."""
+    cache = checks / "build" / ".cache"
+
+    def check_from_nothing() -> bytes:
+        shutil.rmtree(cache, ignore_errors=True)
+        run = jointreport("check", "--format", "json", "--project", str(checks))
+        assert run.code == 1 and (cache / "check-state.json").is_file(), run.stderr
+        return run.stdout.encode()
+
+    first = check_from_nothing()
+    assert check_from_nothing() == first
+    assert jointreport("check", "--format", "json", "--project", str(checks)).stdout.encode() == first
 
 
 def test_a_clean_project_exits_zero(fixture_project):
