@@ -1,15 +1,16 @@
 """The build recipe, read top to bottom: load → read → check → gate → assemble → render.
 
-Every face of jointreport (the command line, a test, a future web page)
-builds through `build()` and checks through `check()`, so the rules — refuse
-on errors unless forced, the release gate, which drafts each language
-edition uses — live here once. Each phase lives in its own module and
-meets the others only through the plain data this module passes on.
+Every face of jointreport (the commands, the portal, a test) builds through
+`build()`, and checks through `pipeline.commands.check.check()`, which runs
+this recipe's first three phases (`load`, `read_and_check`); so the rules —
+refuse on errors unless forced, the release gate, which drafts each language
+edition uses — live here once. Each phase lives in its own module and meets
+the others only through the plain data this module passes on. What a
+command does besides building lives in its module of pipeline/commands/.
 """
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import enum
@@ -19,34 +20,28 @@ import importlib.metadata
 import io
 import json
 import logging
+import shutil
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import history, housestyle, i18n
-from .blocks import anchor
-from .buildcache import CHECK_FILE, BuildCache, Store, document_digest, file_states, fingerprint
-from .codes import finding
+from .buildcache import BuildCache, Store, document_digest, fingerprint
+from .codes import finding, with_severities
 from .errors import JointreportError, OptionError
 from .files import write_atomically
 from .gate import gate, is_final
-from .model import STATEMENTS_DIR, Contribution, Document, Draft, Finding, Place, Project, Sources
+from .model import DRAFT_FORMATS, Contribution, Document, Draft, Finding, Place, Project, Sources
 from .pandoc import pandoc_version
 from .project import load_project
 from .terms import known_acronym_words
-from .timeline import Board, board, is_draft_report
+from .timeline import is_draft_report
 
 # The read, check, assemble and render phases are imported by the functions that run them: a build or a
 # check with nothing changed answers without loading them (a sixth of a second).
-
-if TYPE_CHECKING:
-    from .mail import Delivery
-    from .render.redline import SectionChange, SectionText
 
 log = logging.getLogger("jointreport")
 
@@ -133,11 +128,11 @@ class Build:
         return len(self.drafts) if self.ready is None else self.ready
 
 
-def build(root: Path, options: Options = Options()) -> Build:
+def build(root: Path, options: Options | None = None) -> Build:
     """Check every draft, then build each language edition in each format into build/. Nothing changed
     since the last build: nothing is done again; an edition whose document did not change: not rendered."""
     with cycles_left_for_later():
-        return _build(root, options)
+        return _build(root, options or Options())
 
 
 def _build(root: Path, options: Options) -> Build:
@@ -179,26 +174,6 @@ def _build(root: Path, options: Options) -> Build:
     return result
 
 
-def watch(root: Path, options: Options = Options(), interval: float = 0.1):
-    """Build now, then again each time a file of the project changes: yields each build's result, or the
-    error that stopped it (a broken project file is reported, not fatal: fix it and the next save builds).
-    Everything stays warm between builds: converted drafts, unchanged outputs, pandoc's version."""
-    seen = None
-    warm_up = True  # the first build typesets the PDF even if it is up to date, so the first save is quick too
-    with kept_warm():
-        while True:
-            state = file_states(Path(root).resolve())
-            if state == seen:
-                time.sleep(interval)
-                continue
-            seen = state
-            try:
-                yield build(root, replace(options, warm_up=warm_up))
-                warm_up = False
-            except JointreportError as exc:
-                yield exc
-
-
 @contextmanager
 def kept_warm():
     """Builds within it share one Typst process, which redoes only the pages an edit changed (`watch`,
@@ -216,7 +191,7 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
     typesetting = threading.Event()
     if "pdf" not in formats:
         typesetting.set()
-    document.block_json  # written once, here, for the digests both writers make
+    _ = document.block_json  # written once, here, for the digests both writers make
 
     def write(fmt: str):
         if fmt != "pdf":
@@ -228,7 +203,7 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
                 typesetting.set()
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:
-        return list(zip(formats, writers.map(write, formats)))
+        return list(zip(formats, writers.map(write, formats), strict=True))
 
 
 def render_output(document: Document, fmt: str, cache: BuildCache, versions: dict,
@@ -254,7 +229,8 @@ def render_findings(drafts: list[Draft], set_aside: dict[str, str], fmt: str, la
     places = {d.contribution.relpath: d.contribution.place for d in drafts}
     return [finding("render/failed-draft", places.get(path) or Place(path),
                     f"the {fmt.upper()} ({lang}) could not be made with this draft ({error}); it is printed there as "
-                    "plain text — simplify the passage or send the draft as .docx again") for path, error in set_aside.items()]
+                    "plain text — simplify the passage or send the draft as .docx again")
+            for path, error in set_aside.items()]
 
 
 def templates_of(project: Project, fmt: str) -> list[Path]:
@@ -269,33 +245,6 @@ def load(root: Path, stage: str | None = None, lang: str | None = None) -> tuple
     with phase(Phase.LOAD, f"the project in {root}"):
         project = load_project(root)
         return project, editions(project, lang), is_final(project, stage)
-
-
-def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, lang: str | None = None,
-          responses: Path | None = None) -> Build:
-    """Everything wrong with every draft: the build's first three phases; nothing is written but the cache.
-    `stage` and `lang` are the build's; `responses` is a filled-in comment–response matrix to hold the
-    drafts' comments against."""
-    project, languages, final = load(root, stage, lang)
-    return read_and_check(project, languages, final, as_of or dt.date.today(), responses)
-
-
-def check_findings(root: Path, as_of: dt.date | None = None, stage: str | None = None,
-                   responses: Path | None = None) -> Build:
-    """`check` for people: the findings, reused from the last check when no file of the project (nor the
-    day, the stage, the responses file or a version) has changed since."""
-    project, languages, final = load(root, stage)
-    as_of = as_of or dt.date.today()
-    cache = BuildCache(project, CHECK_FILE)
-    answers = (str(responses.resolve()), responses.stat().st_size, responses.stat().st_mtime_ns) if responses else None
-    inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": answers}, {"pandoc": pandoc_version()})
-    unchanged = cache.unchanged_build(inputs)
-    if unchanged:
-        findings, ready, _ = unchanged
-        return Build(project, Sources([]), findings, [], languages=languages, ready=ready)
-    result = read_and_check(project, languages, final, as_of, responses)
-    cache.save(inputs, result.findings, len(result.drafts), [])
-    return result
 
 
 def read_and_check(project: Project, languages: list[str], final: bool, as_of: dt.date,
@@ -323,166 +272,95 @@ def wording_memo(project: Project) -> Store:
         [project.terminology.as_text(), sorted(known_acronym_words(project)), project.languages]))
 
 
-MATRIX_COLUMNS = ["id", "section", "agency", "file", "paragraph", "commented words", "author", "date", "comment",
-                  "replies to", "response", "action"]
+class UploadRefused(JointreportError):
+    """An upload the project has no place for: `reason` is unknown-section, not-assigned or not-a-draft."""
+
+    def __init__(self, reason: str, message: str, findings: list[Finding] | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.findings = findings or []
 
 
-def comment_matrix(root: Path) -> tuple[Project, list[list[str]]]:
-    """Every reviewer comment and reply in every draft in its place, one row each, with empty response and
-    action columns for the lead authors to fill in (the IPCC review model)."""
-    result = check(root)
-    rows = []
-    for draft in result.drafts:
-        contribution = draft.contribution
-        for comment in draft.threads:
-            rows.append([comment.id, contribution.section_id, contribution.agency, contribution.relpath,
-                         comment.location, comment.anchored_to, comment.author, comment.date, comment.text,
-                         comment.reply_to, "", ""])
-    return result.project, rows
-
-
-def check_loose_file(root: Path, path: Path) -> Build:
-    """One draft that is not in the project yet, against the project's terminology (`terms --check`)."""
-    from .checks import check_loose
-    from .intake import read_loose
-    project = load_project(root)
-    draft, findings = read_loose(project, path)
-    if draft:
-        findings += check_loose(project, draft)
-    return Build(project, Sources([]), sorted(findings, key=Finding.sort_key), [draft] if draft else [])
-
-
-def status(root: Path, as_of: dt.date | None = None) -> tuple[Project, Board]:
-    """Where every section stands on `as_of`: only names, metadata and dates are read, so it is instant."""
-    project, standing, _ = status_and_drafts(root, as_of)
-    return project, standing
-
-
-def status_and_drafts(root: Path, as_of: dt.date | None = None) -> tuple[Project, Board, list[Contribution]]:
-    """The status board and the source-language drafts in their place it was made from (with metadata)."""
-    from .checks.outline import check_placement
-    from .intake import read_project
-    project = load_project(root)
-    sources = read_project(project, convert=False)
-    _, placed = check_placement(project, sources.contributions)
-    originals = [c for c in placed if c.lang == project.source_language]
-    return project, board(project, originals, sources.submitted, as_of or dt.date.today()), originals
+def draft_target(project: Project, agency: str, section_id: str, fmt: str) -> Contribution:
+    """Where an agency's draft for a section lives: contributions/<agency>/<section>.<format>. The section
+    must be an outline section of the agency's and the format a draft format, so no caller picks a path."""
+    section = project.sections.get(section_id)
+    if section is None or agency not in project.agencies:
+        raise UploadRefused("unknown-section", f"no section {section_id[:60]!r} in the outline")
+    if agency not in section.agencies:
+        raise UploadRefused("not-assigned", f"{project.agencies[agency].short} is not lead or contributor of "
+                                            f"section {section.label}")
+    from .intake import unusable_name
+    relpath = f"contributions/{agency}/{section_id}.{fmt}"
+    contribution = Contribution(project.contributions_dir / agency / f"{section_id}.{fmt}", agency, section_id, fmt,
+                                relpath, lang=project.source_language)
+    problem = unusable_name(fmt) if fmt in DRAFT_FORMATS or fmt == "doc" else (
+        f"'.{fmt[:10]}' is not a draft format; send .docx, .odt or .md")
+    if problem:
+        raise UploadRefused("not-a-draft", problem, [finding("input/unreadable", contribution.place, problem)])
+    return contribution
 
 
 @dataclass
-class Reminders:
+class Card:
+    """One uploaded draft checked in the project's context: the focal point's report card."""
+
     project: Project
-    written: list[Path]  # .eml files, when not sent
-    delivery: Delivery | None  # what was sent, skipped, refused, when sent
-    unreachable: list[str]  # agencies that owe something and have no contact e-mail
+    contribution: Contribution
+    draft: Draft | None
+    findings: list[Finding]
+
+    @property
+    def readable(self) -> bool:
+        return self.draft is not None and not any(f.code == "input/unreadable" for f in self.findings)
 
 
-def remind(root: Path, as_of: dt.date | None = None, out: Path | None = None, send: bool = False,
-           again: bool = False, smtp_host: str | None = None, smtp_port: int | None = None) -> Reminders:
-    """One digest per agency contact — what is overdue or due soon, what to fix in its drafts — written as
-    .eml files, or sent through SMTP (each digest at most once a day unless `again`)."""
-    from .mail import send_all, smtp_settings  # smtplib and ssl load slowly; only `remind` needs them
-    from .render.reminders import reminders, write_reminders
-    day = as_of or dt.date.today()
-    checked = check(root, day)
-    project = checked.project
-    timeline = board(project, checked.originals, checked.sources.submitted, day)
-    messages, unreachable = reminders(project, timeline, checked.findings)
-    if not send:
-        return Reminders(project, write_reminders(messages, day, out or project.build_dir / "reminders"), None,
-                         unreachable)
-    settings = smtp_settings(project.smtp, smtp_host, smtp_port)
-    log = project.build_dir / "reminders" / "sent.jsonl"
-    return Reminders(project, [], send_all(messages, settings, log, day, again), unreachable)
-
-
-def redline(root: Path, rev_from: str, rev_to: str | None = None,
-            section: str | None = None) -> tuple[bytes, list[SectionChange]]:
-    """The assembled report (or one section) at git revision `rev_from` against `rev_to` (default: the
-    files as they are now), as a Word file with tracked changes, and the words added and removed per section."""
-    from .render.redline import redline_docx
-    project = load_project(root)
-    if section is not None and section not in project.sections:
-        raise OptionError("--section", f"no section {section!r} in chapters/outline.yaml")
-    _, since = history.revision(project.root, rev_from)
-    until = history.revision(project.root, rev_to)[1] if rev_to else dt.datetime.now(dt.timezone.utc)
-    with tempfile.TemporaryDirectory(prefix="jointreport-redline-") as scratch:
-        with phase(Phase.READ, f"the project at {rev_from}"):
-            history.checkout_to(project.root, rev_from, Path(scratch) / "from")
-            old = _section_texts(Path(scratch) / "from")
-        with phase(Phase.READ, f"the project at {rev_to or 'its current state'}"):
-            if rev_to:
-                history.checkout_to(project.root, rev_to, Path(scratch) / "to")
-            new = _section_texts(Path(scratch) / "to" if rev_to else project.root)
-    if section is not None:
-        key = anchor("sec", section)
-        old, new = {k: v for k, v in old.items() if k == key}, {k: v for k, v in new.items() if k == key}
-    heading = f"{project.title}: changes from {rev_from} ({since.date()}) to {rev_to or 'now'} ({until.date()})"
-    with phase(Phase.RENDER, "the redline"):
-        return redline_docx(old, new, heading, f"jointreport ({rev_from} → {rev_to or 'now'})", until)
-
-
-def _section_texts(root: Path) -> dict[str, SectionText]:
-    """Each section's paragraphs in the source-language report assembled from `root` (terms as written)."""
-    from .assemble import assemble
-    from .render.redline import section_texts
-    result = check(root)
-    document = assemble(result.project, edition_drafts(result.project, result.drafts, result.project.source_language),
-                        result.sources.intros, is_draft=False, harmonize=False)
-    return section_texts(document)
-
-
-def snapshot(root: Path, milestone: str) -> str:
-    """Tag the project's current commit with a milestone id, for later redlines (`diff --from MILESTONE`)."""
-    project = load_project(root)
-    known = {m.id: m for m in project.milestones}
-    if milestone not in known:
-        raise OptionError("MILESTONE", f"choose a milestone of report.yaml: {', '.join(known) or 'none yet'}")
-    return history.tag(project.root, milestone, f"{project.title}: {known[milestone].title}")
-
-
-def build_statement(root: Path, statement_id: str, lang: str = "all", formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """build/statements/<id>.<lang>.docx and .pdf for each language edition the statement has (or `lang`)."""
-    from .render.docx import render_statement_docx
-    from .intake import read_statements
-    from .render.pdf import typeset_blocks
-    from .statement import load_statement, statement_document
-    project = load_project(root)
-    statements, problems = read_statements(project)
-    if problems:
-        raise JointreportError("\n".join(f"{p.path}: {p.message}" for p in problems))
-    files = statements.get(statement_id)
-    if not files:
-        known = ", ".join(statements) or "none"
-        raise JointreportError(f"no statement {statement_id!r} in {STATEMENTS_DIR}/ (statements: {known})")
-    if lang != "all" and lang not in project.languages:
-        raise OptionError("--lang", f"choose one of {', '.join(project.languages)} or all")
-    languages = [code for code in project.languages if code in files] if lang == "all" else [lang]
-    outputs = []
-    for code in languages:
-        statement = load_statement(project, files, code)
-        edition = project.in_language(code)
-        blocks, media = statement_document(project, statement)
-        when = i18n.long_date(statement.date, code) if statement.date else ""
-        dateline = ", ".join(filter(None, (statement.city, when)))
-        for fmt in formats:
-            output = project.build_dir / STATEMENTS_DIR / f"{statement_id}.{code}.{fmt}"
-            with phase(Phase.RENDER, f"{output.relative_to(project.root)}"):
-                own = copy.deepcopy(blocks)  # a renderer changes the blocks it is given
-                if fmt == "docx":
-                    render_statement_docx(project, (edition.coalition, statement.title, dateline), own, media,
-                                          output)
-                else:
-                    inputs = {"coalition": edition.coalition, "title": statement.title, "dateline": dateline,
-                              "lang": code}
-                    typeset_blocks(project, "statement.typ", own, media, inputs, output)
-            outputs.append(output)
-    return outputs
-
-
-def export_templates(folder: Path, force: bool = False) -> list[Path]:
-    """The built-in look's files written into `folder`, for a coalition to edit and put in templates/."""
-    return housestyle.export(folder, force)
+def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes, as_of: dt.date | None = None,
+                project: Project | None = None) -> Card:
+    """Everything wrong with one draft an agency sends for one section, before it is stored: whether it
+    can be read, its Word hygiene, terminology and agreed language, the section's word budget with the
+    other agencies' drafts already there, and the section's deadlines. The same checks `check` runs, on
+    this draft only, in its chapter; conversions come from the content-hash cache, so only the new draft is
+    converted."""
+    from .checks import check as check_phase
+    from .intake import DraftCache, read_and_convert, read_bibliography, read_intros, read_project
+    project = project or load_project(root)
+    target = draft_target(project, agency, section_id, fmt)
+    sources = read_project(project, convert=False)  # names, metadata and dates only: instant
+    staging = project.root / ".jointreport" / "staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=staging))
+    try:  # the upload goes through the same guard as every draft read from contributions/
+        staged = scratch / target.path.name
+        write_atomically(staged, data)
+        sidecar = target.path.with_suffix(".yaml")
+        if fmt != "md" and sidecar.is_file() and not sidecar.is_symlink():
+            shutil.copyfile(sidecar, staged.with_suffix(".yaml"))
+        contribution = Contribution(staged, agency, section_id, fmt, target.relpath, lang=target.lang)
+        cache = DraftCache.of(project)
+        _, draft, findings = read_and_convert(contribution, cache)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    contribution.path = target.path
+    if draft is None:
+        return Card(project, contribution, None, with_severities(findings, project.severities))
+    # The check phase itself, on the draft's chapter as `check` sees it with this draft in place of the
+    # agency's earlier one: acronyms are introduced once per chapter, the word budget counts every
+    # agency's text of the section, translations are compared with it. Only the chapter is converted
+    # (from the cache); the findings kept are this draft's and its section's deadlines.
+    chapter = next(c for c in project.chapters if any(s.id == section_id for s in c.sections))
+    in_chapter = {s.id for s in chapter.sections}
+    neighbours = [c for c in sources.contributions if c.section_id in in_chapter
+                  and not (c.agency == agency and c.section_id == section_id and c.lang == contribution.lang)]
+    drafts = [draft] + [d for c in neighbours for d in [read_and_convert(c, cache)[1]] if d]
+    intros, _ = read_intros(project, [chapter.id])
+    submitted = {**sources.submitted, contribution.path: contribution.meta.submitted or dt.date.today()}
+    chapter_sources = Sources([contribution] + neighbours, drafts, intros, {}, submitted, findings)
+    chapter_sources.bibliography, _ = read_bibliography(project, drafts)  # its citations resolved as `check` does
+    checked = check_phase(project, chapter_sources, as_of or dt.date.today())
+    findings = [f for f in checked.findings if f.path == contribution.relpath
+                or (f.section == section_id and f.code.startswith("timeline/"))]
+    return Card(project, contribution, draft, sorted(findings, key=Finding.sort_key))
 
 
 def editions(project: Project, lang: str | None) -> list[str]:
@@ -501,7 +379,8 @@ def edition_drafts(project: Project, drafts: list[Draft], lang: str) -> list[Dra
     chosen: dict[tuple[str, str], Draft] = {}
     for draft in drafts:
         key = (draft.contribution.agency, draft.contribution.section_id)
-        if draft.contribution.lang == lang or (key not in chosen and draft.contribution.lang == project.source_language):
+        language = draft.contribution.lang
+        if language == lang or (key not in chosen and language == project.source_language):
             chosen[key] = draft
     return list(chosen.values())
 

@@ -32,10 +32,10 @@ def main() -> None:
 
 def terminology_only(root: Path, repeat: int = 5) -> None:
     """The terminology, acronym and agreed-language checks alone, drafts already converted."""
-    from pipeline.build import check
     from pipeline.checks.wording import check_wording
+    from pipeline.commands.check import check
 
-    checked = check(root)
+    checked = check(root, with_drafts=True)
     started = time.perf_counter()
     for _ in range(repeat):
         check_wording(checked.project, checked.drafts, checked.sources.intros)

@@ -1,5 +1,6 @@
 """The shape of the code that the brief asks for, checked so it cannot drift: phases that meet only in
-build.py, no import circles, finding codes declared once and documented as declared."""
+build.py (the recipe) and the commands, one module per command, no import circles, finding codes declared
+once and documented as declared."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from .conftest import REPO
 
 PACKAGE = REPO / "pipeline"
 # Each phase of the build and the modules that make it up; everything else in pipeline/ is either a
-# shared library (imports no phase) or a face (build.py, the recipe; cli.py, present.py, scaffold.py).
+# shared library (imports no phase) or a face: build.py, the recipe; each command's module of
+# pipeline/commands/ and cli.py, the group that gathers them; the web portal; present.py, scaffold.py.
 PHASES = {
     "load": ("pipeline.project",),
     "read": ("pipeline.intake",),
@@ -22,8 +24,9 @@ PHASES = {
     "assemble": ("pipeline.assemble",),
     "render": ("pipeline.render",),
 }
-FACES = ("pipeline.build", "pipeline.cli", "pipeline.present", "pipeline.scaffold", "pipeline.__main__",
-         "pipeline.web", "pipeline.web.app", "pipeline.web.store", "pipeline.web.tokens")
+FACES = ("pipeline.build", "pipeline.cli", "pipeline.commands", "pipeline.present", "pipeline.scaffold",
+         "pipeline.__main__", "pipeline.web")  # each with the modules under it
+COMMANDS = "pipeline.commands"
 
 
 def module_name(path: Path) -> str:
@@ -66,10 +69,14 @@ def phase_of(module: str) -> str | None:
     return None
 
 
+def is_face(module: str) -> bool:
+    return any(module == face or module.startswith(face + ".") for face in FACES)
+
+
 def test_no_phase_imports_another_and_libraries_import_no_phase():
     wrong = []
     for module, targets in graph().items():
-        if module in FACES:
+        if is_face(module):
             continue
         mine = phase_of(module)
         for target in targets:
@@ -100,9 +107,30 @@ def test_no_import_circles():
 
 
 def test_the_cli_holds_no_build_rule():
-    """The CLI reaches the phases only through the recipe (and the board's text view)."""
+    """The CLI reaches the phases only through the commands (and the board's text view)."""
     direct = {t for t in graph()["pipeline.cli"] if phase_of(t) in ("read", "check", "gate", "assemble")}
     assert direct == set()
+
+
+def test_the_recipe_and_the_phases_know_no_command():
+    """Commands import the recipe and the phases, never the other way: build.py, the phases and the
+    libraries import no command and not the CLI, and only the web portal and the CLI import a command."""
+    wrong = [f"{module} imports {target}" for module, targets in graph().items() for target in targets
+             if (target == COMMANDS or target.startswith(COMMANDS + ".") or target == "pipeline.cli")
+             and not module.startswith((COMMANDS, "pipeline.cli", "pipeline.web", "pipeline.__main__"))]
+    assert wrong == []
+
+
+def test_one_module_per_command():
+    """Each command of `jointreport` is defined in its own module of pipeline/commands/, named after it
+    (`snapshot` tags the milestones `diff` compares, beside it), and build.py holds none."""
+    from pipeline.cli import cli
+
+    homes = {name: command.callback.__module__ for name, command in cli.commands.items()}
+    expected = {name: f"{COMMANDS}.{'diff' if name == 'snapshot' else name}" for name in cli.commands}
+    assert homes == expected
+    assert {"build", "check", "watch", "status", "remind", "comments", "diff", "statement", "serve", "init",
+            "tokens", "templates", "terms", "schema", "snapshot"} == set(cli.commands)
 
 
 def test_every_code_used_is_declared_and_every_declared_code_is_used():

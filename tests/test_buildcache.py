@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import time
 
+import docx
 import pytest
+from pypdf import PdfReader
 
 from pipeline import build as recipe
 from pipeline import buildcache
+from pipeline.commands.check import check
+from pipeline.commands.watch import watch
 from pipeline.housestyle import BUILTIN_DIR
 
 from .conftest import edit_yaml
@@ -43,6 +48,58 @@ def test_a_changed_draft_renders_both_formats_again(built):
     with open(built / "contributions" / "south" / "beta.md", "a", encoding="utf-8") as draft:
         draft.write("\nOne more sentence.\n")
     assert rebuild(built).kept == []
+
+
+def edit_keeping_size_and_times(draft, old: bytes, new: bytes) -> None:
+    """What `cp -p`, rsync and sync clients do: new bytes, the old modification time set back."""
+    before = draft.stat()
+    draft.write_bytes(draft.read_bytes().replace(old, new))
+    os.utime(draft, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (draft.stat().st_size, draft.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def built_text(root) -> tuple[str, str]:
+    word = docx.Document(str(root / "build" / "a-minimal-joint-report.docx"))
+    pdf = PdfReader(str(root / "build" / "a-minimal-joint-report.pdf"))
+    return "\n".join(p.text for p in word.paragraphs), " ".join(page.extract_text() for page in pdf.pages)
+
+
+def test_a_same_size_edit_whose_modification_time_was_kept_is_built(built):
+    edit_keeping_size_and_times(built / "contributions" / "south" / "beta.md", b"Beta text", b"Zeta text")
+    assert rebuild(built).kept == []
+    word, pdf = built_text(built)
+    assert "Zeta text, cleared" in word and "Zeta text" in pdf and "Beta text" not in word + pdf
+
+
+def test_a_file_changed_again_within_a_tick_of_the_clock_is_compared_by_its_bytes(fixture_project, monkeypatch):
+    """Written just before the build looked at it, a file can be written again in the same tick of the file
+    system's clock, every time and its size unchanged (git's "racy clean"): its bytes tell."""
+    root = fixture_project("minimal")
+    draft = root / "contributions" / "south" / "beta.md"
+    recipe.build(root)  # the fixture wrote the draft a moment ago
+    seen, lstat = draft.lstat(), buildcache._stat
+    monkeypatch.setattr(buildcache, "_stat", lambda path: seen if path.name == "beta.md" else lstat(path))
+    draft.write_bytes(draft.read_bytes().replace(b"Beta text", b"Zeta text"))  # in the same tick, it seems
+    assert rebuild(root).kept == []
+    assert "Zeta text, cleared" in built_text(root)[0]
+    assert names(rebuild(root).kept) >= {"a-minimal-joint-report.docx", "a-minimal-joint-report.pdf"}
+
+
+def test_where_change_times_cannot_be_trusted_the_bytes_are_compared(fixture_project, monkeypatch):
+    """On Windows the change time is the creation time, and some file systems keep none: every file's
+    bytes are kept and compared, and a build with nothing changed is still done without reading a draft."""
+    monkeypatch.setattr(buildcache, "CHANGE_TIMES", False)
+    monkeypatch.setattr(buildcache, "TIMESTAMP_GRANULARITY_NS", 0)  # the files' recent writes are not why
+    root = fixture_project("minimal")
+    recipe.build(root)
+    time.sleep(0.01)
+    assert rebuild(root).ready == 3  # nothing changed: no draft read
+    draft = root / "contributions" / "south" / "beta.md"
+    seen, lstat = draft.lstat(), buildcache._stat
+    monkeypatch.setattr(buildcache, "_stat", lambda path: seen if path.name == "beta.md" else lstat(path))
+    draft.write_bytes(draft.read_bytes().replace(b"Beta text", b"Zeta text"))
+    assert rebuild(root).kept == []
+    assert "Zeta text, cleared" in built_text(root)[0]
 
 
 def test_a_glossary_change_renders_only_when_it_changes_the_text(built):
@@ -93,20 +150,20 @@ def test_an_output_changed_by_hand_is_made_again(built):
 def test_a_warm_check_reuses_its_findings_until_something_changes(fixture_project):
     root = fixture_project("minimal")
     (root / "contributions" / "north" / "nowhere.md").write_text("A draft for no section.\n")
-    first = recipe.check_findings(root)
+    first = check(root)
     assert [f.code for f in first.findings] == ["outline/unknown-section"] and first.ready is None
-    again = recipe.check_findings(root)
+    again = check(root)
     assert again.findings == first.findings and again.ready == 3  # reused: no draft read
     time.sleep(0.01)
     (root / "contributions" / "north" / "nowhere.md").rename(root / "contributions" / "north" / "beta.md")
-    changed = recipe.check_findings(root)
+    changed = check(root)
     assert changed.ready is None and [f.code for f in changed.findings] == ["outline/unassigned-agency"]
-    assert recipe.check_findings(root, stage="final").ready is None  # another stage is another question
+    assert check(root, stage="final").ready is None  # another stage is another question
 
 
 def test_watch_builds_again_when_a_draft_is_saved(fixture_project):
     root = fixture_project("minimal")
-    builds = recipe.watch(root, recipe.Options(formats=("pdf",)), interval=0.05)
+    builds = watch(root, recipe.Options(formats=("pdf",)), interval=0.05)
     first = next(builds)
     assert names(first.outputs) >= {"a-minimal-joint-report.pdf"} and first.kept == []
     time.sleep(0.01)
@@ -131,7 +188,7 @@ def test_watch_on_a_built_project_first_typesets_the_pdf_in_its_kept_typst(fixtu
     compile_warm = typst.WarmTypst.compile
     monkeypatch.setattr(typst.WarmTypst, "compile",
                         lambda self, main, *rest: (compiled.append(main.name), compile_warm(self, main, *rest))[1])
-    builds = recipe.watch(root, recipe.Options(formats=("pdf",)), interval=0.05)
+    builds = watch(root, recipe.Options(formats=("pdf",)), interval=0.05)
     first = next(builds)
     assert compiled == ["main.typ"] and "a-minimal-joint-report.pdf" not in names(first.kept)
     builds.close()
@@ -237,7 +294,7 @@ def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_
     from pipeline.render import known_images, pandoc_document, pdf, restyle_divs, unwrapped
 
     project, languages, final = recipe.load(fixture_project("minimal"))
-    checked = recipe.check_project(project, languages, final, dt.date(2026, 1, 1))
+    checked = recipe.read_and_check(project, languages, final, dt.date(2026, 1, 1))
     document = assemble(project, checked.drafts, checked.sources.intros, False)
     blocks = known_images(unwrapped(document).blocks, document.media)
     whole = write_from_ast(pandoc_document(pdf._for_typst(restyle_divs(copy.deepcopy(blocks), pdf._wrap))), "typst", [])

@@ -11,6 +11,7 @@ from pipeline import build as recipe
 from pipeline import history
 from pipeline.assemble import assemble
 from pipeline.checks import check
+from pipeline.commands.status import status
 from pipeline.errors import BuildRefused, ProjectError
 from pipeline.intake import read_project
 from pipeline.project import load_project
@@ -128,7 +129,7 @@ def test_git_log_runs_once_per_command(fixture_project, monkeypatch):
     recipe.build(root, recipe.Options(formats=("docx",), lang="all", force=True, as_of=DAY))
     assert len(calls) == 1
     calls.clear()
-    recipe.status(root, DAY)
+    status(root, DAY)
     assert len(calls) == 1
 
 
