@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import re
 import subprocess
@@ -9,6 +11,7 @@ import zipfile
 
 import docx
 import pypandoc
+from PIL import Image
 from pypdf import PdfReader
 
 from pipeline.project import load_project
@@ -61,6 +64,40 @@ def docx_text(document) -> str:
     return squash(" ".join(parts))
 
 
+NAVY, UN_BLUE = (0x1B, 0x36, 0x5D), (0x00, 0x9E, 0xDB)  # the workplan chart's bars (templates/workplan.typ)
+
+
+def picture_described(document, alt: str) -> Image.Image:
+    """The picture of a DOCX whose alternative text is `alt`, as pixels."""
+    for shape in document.inline_shapes:
+        if shape._inline.docPr.get("descr") == alt:
+            blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+            return Image.open(io.BytesIO(document.part.related_parts[blip.embed].blob)).convert("RGB")
+    raise AssertionError(f"no picture described as {alt!r}")
+
+
+def bars(chart: Image.Image) -> list[tuple[int, tuple]]:
+    """The chart's bars from top to bottom, as a reader sees them: how many month boxes each row fills (the
+    boxes are apart, so a run of bar colour across the row's middle is a month), and their colour."""
+    pixels, (width, height) = chart.load(), chart.size
+    filled = [[x for x in range(width) if pixels[x, y] in (NAVY, UN_BLUE)] for y in range(height)]
+    rows, start = [], None
+    for y in range(height + 1):
+        if y < height and len(filled[y]) >= 40:
+            start = y if start is None else start
+        elif start is not None:
+            if y - start >= 20:  # a bar is 9pt tall (25 px at 200 ppi); the navy header text is not
+                middle = filled[(start + y) // 2]
+                months = 1 + sum(b - a > 1 for a, b in itertools.pairwise(middle))
+                rows.append((months, pixels[middle[0], (start + y) // 2]))
+            start = None
+    return rows
+
+
+def months_between(start, end) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def test_check_lists_each_planted_imperfection_and_no_other_error():
     run = jointreport("check", "--format", "json", "--as-of", EDITORS_DAY, "--project", str(REPO))
     findings = run.json()["findings"]
@@ -68,7 +105,7 @@ def test_check_lists_each_planted_imperfection_and_no_other_error():
     warnings = {(f["code"], f["path"]) for f in findings if f["severity"] == "warning"}
     assert run.code == 1
     assert errors == PLANTED_ERRORS
-    assert PLANTED_WARNINGS <= warnings
+    assert warnings >= PLANTED_WARNINGS
 
 
 def test_example_is_big_enough_to_be_real():
@@ -155,7 +192,7 @@ def test_pdf_has_the_structure_of_the_report(example_build):
     project = load_project(example_build.root)
     titles = [s.title for s in project.sections.values()]
     positions = [text.find(title) for title in titles]
-    assert -1 not in positions, [t for t, p in zip(titles, positions) if p == -1]
+    assert -1 not in positions, [t for t, p in zip(titles, positions, strict=True) if p == -1]
     assert positions == sorted(positions)
     assert "Contents" in pages[2]  # on page 1, recto: the cover's back (pages[1]) is left empty
 
@@ -179,11 +216,15 @@ def test_workplan_annex_is_in_both_outputs(example_build):
     workplan = next(t for t in document.tables if t.rows[0].cells[0].text == "Activity")
     assert [c.text for c in workplan.rows[2].cells] == ["SPF flagship report", "Report launched",
                                                          "ILO, UNICEF, WHO, UNDP", "Jan 2011 – Sep 2011"]
-    with zipfile.ZipFile(example_build.docx) as archive:
-        charts = [n for n in archive.namelist() if n.startswith("word/media/") and n.endswith(".png")]
-    assert charts  # the month-by-month chart travels as a picture
+    # The month-by-month chart travels as a picture, described for a screen reader: one bar per activity,
+    # over the months it runs, the one leading to a milestone dark; the PDF shows the same pixels.
+    chart = picture_described(document, "Joint workplan, month by month (dark bars lead to a milestone)")
+    activities = load_project(example_build.root).workplan
+    assert bars(chart) == [(months_between(a.start, a.end), NAVY if a.milestone else UN_BLUE) for a in activities]
+    assert sum(a.milestone is not None for a in activities) == 1
     all_pages = PdfReader(str(example_build.pdf)).pages
     pages = [p for p in all_pages if "Joint workplan, month by month" in p.extract_text()]
-    assert len(pages) == 1 and len(pages[0].images) == 1  # the chart
+    assert len(pages) == 1 and len(pages[0].images) == 1
+    assert pages[0].images[0].image.convert("RGB").tobytes() == chart.tobytes()
     annex = " ".join(p.extract_text() for p in all_pages if "Annex: Joint workplan" in p.extract_text())
     assert "Fiscal space analysis" in annex  # and the table of activities
