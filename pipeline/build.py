@@ -20,8 +20,6 @@ import importlib.metadata
 import io
 import json
 import logging
-import shutil
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -30,11 +28,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .buildcache import BuildCache, Store, document_digest, fingerprint
-from .codes import finding, with_severities
-from .errors import JointreportError, OptionError
+from .codes import finding
+from .errors import OptionError
 from .files import write_atomically
 from .gate import gate, is_final
-from .model import DRAFT_FORMATS, Contribution, Document, Draft, Finding, Place, Project, Sources
+from .model import Contribution, Document, Draft, Finding, Place, Project, Sources
 from .pandoc import pandoc_version
 from .project import load_project
 from .terms import known_acronym_words
@@ -270,97 +268,6 @@ def wording_memo(project: Project) -> Store:
     """Where the check keeps each draft's wording findings, for this glossary and these agencies."""
     return Store(project.build_dir / ".cache" / "wording", json.dumps(
         [project.terminology.as_text(), sorted(known_acronym_words(project)), project.languages]))
-
-
-class UploadRefused(JointreportError):
-    """An upload the project has no place for: `reason` is unknown-section, not-assigned or not-a-draft."""
-
-    def __init__(self, reason: str, message: str, findings: list[Finding] | None = None):
-        super().__init__(message)
-        self.reason = reason
-        self.findings = findings or []
-
-
-def draft_target(project: Project, agency: str, section_id: str, fmt: str) -> Contribution:
-    """Where an agency's draft for a section lives: contributions/<agency>/<section>.<format>. The section
-    must be an outline section of the agency's and the format a draft format, so no caller picks a path."""
-    section = project.sections.get(section_id)
-    if section is None or agency not in project.agencies:
-        raise UploadRefused("unknown-section", f"no section {section_id[:60]!r} in the outline")
-    if agency not in section.agencies:
-        raise UploadRefused("not-assigned", f"{project.agencies[agency].short} is not lead or contributor of "
-                                            f"section {section.label}")
-    from .intake import unusable_name
-    relpath = f"contributions/{agency}/{section_id}.{fmt}"
-    contribution = Contribution(project.contributions_dir / agency / f"{section_id}.{fmt}", agency, section_id, fmt,
-                                relpath, lang=project.source_language)
-    problem = unusable_name(fmt) if fmt in DRAFT_FORMATS or fmt == "doc" else (
-        f"'.{fmt[:10]}' is not a draft format; send .docx, .odt or .md")
-    if problem:
-        raise UploadRefused("not-a-draft", problem, [finding("input/unreadable", contribution.place, problem)])
-    return contribution
-
-
-@dataclass
-class Card:
-    """One uploaded draft checked in the project's context: the focal point's report card."""
-
-    project: Project
-    contribution: Contribution
-    draft: Draft | None
-    findings: list[Finding]
-
-    @property
-    def readable(self) -> bool:
-        return self.draft is not None and not any(f.code == "input/unreadable" for f in self.findings)
-
-
-def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes, as_of: dt.date | None = None,
-                project: Project | None = None) -> Card:
-    """Everything wrong with one draft an agency sends for one section, before it is stored: whether it
-    can be read, its Word hygiene, terminology and agreed language, the section's word budget with the
-    other agencies' drafts already there, and the section's deadlines. The same checks `check` runs, on
-    this draft only, in its chapter; conversions come from the content-hash cache, so only the new draft is
-    converted."""
-    from .checks import check as check_phase
-    from .intake import DraftCache, read_and_convert, read_bibliography, read_intros, read_project
-    project = project or load_project(root)
-    target = draft_target(project, agency, section_id, fmt)
-    sources = read_project(project, convert=False)  # names, metadata and dates only: instant
-    staging = project.root / ".jointreport" / "staging"
-    staging.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=staging))
-    try:  # the upload goes through the same guard as every draft read from contributions/
-        staged = scratch / target.path.name
-        write_atomically(staged, data)
-        sidecar = target.path.with_suffix(".yaml")
-        if fmt != "md" and sidecar.is_file() and not sidecar.is_symlink():
-            shutil.copyfile(sidecar, staged.with_suffix(".yaml"))
-        contribution = Contribution(staged, agency, section_id, fmt, target.relpath, lang=target.lang)
-        cache = DraftCache.of(project)
-        _, draft, findings = read_and_convert(contribution, cache)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    contribution.path = target.path
-    if draft is None:
-        return Card(project, contribution, None, with_severities(findings, project.severities))
-    # The check phase itself, on the draft's chapter as `check` sees it with this draft in place of the
-    # agency's earlier one: acronyms are introduced once per chapter, the word budget counts every
-    # agency's text of the section, translations are compared with it. Only the chapter is converted
-    # (from the cache); the findings kept are this draft's and its section's deadlines.
-    chapter = next(c for c in project.chapters if any(s.id == section_id for s in c.sections))
-    in_chapter = {s.id for s in chapter.sections}
-    neighbours = [c for c in sources.contributions if c.section_id in in_chapter
-                  and not (c.agency == agency and c.section_id == section_id and c.lang == contribution.lang)]
-    drafts = [draft] + [d for c in neighbours for d in [read_and_convert(c, cache)[1]] if d]
-    intros, _ = read_intros(project, [chapter.id])
-    submitted = {**sources.submitted, contribution.path: contribution.meta.submitted or dt.date.today()}
-    chapter_sources = Sources([contribution] + neighbours, drafts, intros, {}, submitted, findings)
-    chapter_sources.bibliography, _ = read_bibliography(project, drafts)  # its citations resolved as `check` does
-    checked = check_phase(project, chapter_sources, as_of or dt.date.today())
-    findings = [f for f in checked.findings if f.path == contribution.relpath
-                or (f.section == section_id and f.code.startswith("timeline/"))]
-    return Card(project, contribution, draft, sorted(findings, key=Finding.sort_key))
 
 
 def editions(project: Project, lang: str | None) -> list[str]:

@@ -112,8 +112,8 @@ def test_the_report_card_judges_the_draft_in_the_project(portal, tmp_path):
 def test_the_report_card_says_what_check_says_about_each_draft_of_the_example(tmp_path):
     """The card is `check` for one draft, in its chapter: for every draft of the example, sent again
     through the card, the same findings (and its section's deadlines)."""
-    from pipeline import build
     from pipeline.commands.check import check
+    from pipeline.web.uploads import report_card
 
     root = copy_example(tmp_path / "example")
     full = check(root, EXAMPLE_DAY, with_drafts=True)
@@ -124,8 +124,8 @@ def test_the_report_card_says_what_check_says_about_each_draft_of_the_example(tm
         if (contribution.lang != full.project.source_language or not section
                 or contribution.agency not in section.agencies):
             continue
-        card = build.report_card(root, contribution.agency, contribution.section_id, contribution.format,
-                                 contribution.path.read_bytes(), EXAMPLE_DAY)
+        card = report_card(root, contribution.agency, contribution.section_id, contribution.format,
+                           contribution.path.read_bytes(), EXAMPLE_DAY)
         expected = {(f.code, f.severity, f.location, f.message) for f in full.findings
                     if f.path == contribution.relpath
                     or (f.section == contribution.section_id and f.code.startswith("timeline/"))}
@@ -404,6 +404,24 @@ def test_access_logs_never_show_a_link_secret():
                                ("127.0.0.1:5", "GET", "/a/s3cret-Token_x/upload?x=1", "1.1", 200), None)
     RedactTokens().filter(record)
     assert "s3cret" not in record.getMessage() and "/a/<redacted>/upload" in record.getMessage()
+
+
+def test_a_bug_in_a_page_is_a_500_whose_log_line_shows_no_link_secret(fixture_project, monkeypatch, caplog):
+    import logging
+
+    from pipeline.web import editors
+
+    root = fixture_project("minimal")
+    secret = TokenStore(root).issue("editor")[1]
+
+    def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(editors, "editor_context", broken)
+    with caplog.at_level(logging.ERROR, logger="jointreport.web"), serving(Settings(root)) as server:
+        response = httpx.get(f"{server.url}/e/{secret}")
+    assert response.status_code == 500 and response.json()["error"] == "internal"
+    assert "internal error on /e/<redacted>" in caplog.text and secret not in caplog.text
 
 
 def test_tokens_are_printed_once_and_stored_only_as_hashes(tmp_path):
