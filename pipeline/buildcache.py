@@ -1,10 +1,13 @@
 """What the last build made, and from what: so a rebuild with nothing changed renders nothing.
 
 Two levels, both under build/.cache/:
-- the whole build: a fingerprint of every input file's name, size and change
-  time (as make does), the options and the versions. When it matches the
-  last successful build and that build's outputs are still as written, the
-  build is done without reading a draft.
+- the whole build: a fingerprint of every input file's name, size, times and
+  inode, the options and the versions. When it matches the last successful
+  build and that build's outputs are still as written, the build is done
+  without reading a draft. The modification time alone is not enough: `cp -p`,
+  rsync and sync clients write new bytes and set it back. The change time is
+  set by the system on every write, so it tells, except where it cannot be
+  trusted; there the file's bytes are compared (`Fingerprint`).
 - each output: a digest of the assembled document and of everything its
   renderer reads (templates, project texts, versions). An edition whose
   document did not change is not rendered again.
@@ -15,7 +18,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import os
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -27,6 +32,13 @@ from .tree import as_json
 PACKAGE = Path(__file__).resolve().parent
 STATE_FILE = "build-state.json"
 CHECK_FILE = "check-state.json"
+# A file written again within the same tick of the file system's clock keeps its change time: one whose
+# change time is this close to the moment the build looked at it may yet change unseen (git's "racy clean"
+# entries), so its bytes are kept and compared. Clock ticks are a few milliseconds (ext4, XFS, APFS, NTFS)
+# to 2 s (FAT, exFAT).
+TIMESTAMP_GRANULARITY_NS = 2_000_000_000
+# Whether the change time is the time of the last write: on Windows it is the creation time.
+CHANGE_TIMES = os.name != "nt"
 
 
 def _sha(data: bytes) -> str:
@@ -44,16 +56,39 @@ def _project_files(root: Path):
             yield path
 
 
-def file_states(root: Path) -> list[tuple[str, int, int]]:
-    """(name, size, change time) of every file of the project: what `make` would look at."""
-    entries = []
-    for path in _project_files(root):
-        stat = path.lstat()
-        entries.append((path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
-    return entries
+def _stat(path: Path) -> os.stat_result:
+    return path.lstat()
 
 
-def _package_state() -> list[tuple[str, int, int]]:
+def _state(name: str, stat: os.stat_result) -> tuple[str, int, int, int, int]:
+    return name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def file_states(root: Path) -> list[tuple[str, int, int, int, int]]:
+    """(name, size, modification time, change time, inode) of every file of the project: a write changes
+    the change time even when the modification time is set back, a file replaced by another its inode."""
+    return [_state(path.relative_to(root).as_posix(), _stat(path)) for path in _project_files(root)]
+
+
+def _trusted(state: tuple[str, int, int, int, int], started: int) -> bool:
+    """Whether a file's state alone shows any change to come: the system keeps change times and inodes,
+    and the file was last changed well before `started` (not within one tick of the clock)."""
+    _, _, modified, changed, inode = state
+    return CHANGE_TIMES and inode != 0 and changed != 0 and max(modified, changed) < started - TIMESTAMP_GRANULARITY_NS
+
+
+def _content_hash(path: Path) -> str:
+    """The hash of a file's bytes (a symbolic link's target); "" for a file that cannot be read."""
+    try:
+        if path.is_symlink():
+            return _sha(os.readlink(path).encode("utf-8", "surrogateescape"))
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def _package_state() -> list[tuple[str, int, int, int, int]]:
     """jointreport's own files, so a changed installation (even under the same version) builds anew."""
     return file_states(PACKAGE)
 
@@ -108,15 +143,26 @@ class Store:
                     stale.unlink(missing_ok=True)
 
 
-def fingerprint(project: Project, options: dict, versions: dict) -> str:
-    """Names, sizes and change times of every file of the project, its last commit, the options and the
-    tool versions."""
-    entries = file_states(project.root)
-    head = git(project.root, "rev-parse", "HEAD")  # a commit changes when drafts count as submitted
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a build is made from, as it started: `digest` of the states of every file of the project (and
+    of the files `outside` it a command reads), its last commit, the options and the tool versions;
+    `contents`, the hash of each file whose state cannot be trusted to show a change (`_trusted`)."""
+
+    digest: str
+    contents: dict[str, str] = field(default_factory=dict)
+
+
+def fingerprint(project: Project, options: dict, versions: dict, outside: tuple[Path, ...] = ()) -> Fingerprint:
+    started = time.time_ns()
+    root = project.root
+    entries = file_states(root) + [_state(str(path.resolve()), _stat(path)) for path in outside]
+    contents = {entry[0]: _content_hash(root / entry[0]) for entry in entries if not _trusted(entry, started)}
+    head = git(root, "rev-parse", "HEAD")  # a commit changes when drafts count as submitted
     payload = {"files": entries, "options": options, "versions": {**versions, "jointreport": __version__},
                "package": _package_state(),
                "commit": head.stdout.strip() if head is not None and head.returncode == 0 else None}
-    return _sha(json.dumps(payload, sort_keys=True, default=str).encode())
+    return Fingerprint(_sha(json.dumps(payload, sort_keys=True, default=str).encode()), contents)
 
 
 def document_digest(document: Document, fmt: str, templates: list[Path], versions: dict) -> str:
@@ -144,6 +190,7 @@ class State:
     findings: list[dict] | None = None
     drafts: int = 0
     outputs: dict | None = None  # relative path → {"made_from": digest, "sha256": of its bytes}
+    contents: dict | None = None  # the files whose state could not be trusted: name → hash of their bytes
 
 
 class BuildCache:
@@ -161,11 +208,14 @@ class BuildCache:
         recorded = self.outputs.get(relpath)
         return bool(recorded) and path.is_file() and _sha(path.read_bytes()) == recorded["sha256"]
 
-    def unchanged_build(self, fingerprint: str) -> tuple[list[Finding], int, list[Path]] | None:
-        """The last build's findings, draft count and outputs, when nothing changed since and its outputs
-        are as it wrote them; else None."""
-        if fingerprint != self.state.fingerprint or self.state.findings is None:
+    def unchanged_build(self, fingerprint: Fingerprint) -> tuple[list[Finding], int, list[Path]] | None:
+        """The last build's findings, draft count and outputs, when nothing changed since (the files whose
+        state it could not trust hold the same bytes) and its outputs are as it wrote them; else None."""
+        if fingerprint.digest != self.state.fingerprint or self.state.findings is None:
             return None
+        for name, digest in (self.state.contents or {}).items():
+            if (fingerprint.contents.get(name) or _content_hash(self.root / name)) != digest:
+                return None
         if not all(self._intact(relpath) for relpath in self.outputs):
             return None
         findings = [Finding(**item) for item in self.state.findings]
@@ -180,8 +230,8 @@ class BuildCache:
         self.outputs[output.relative_to(self.root).as_posix()] = {"made_from": made_from,
                                                                   "sha256": _sha(output.read_bytes())}
 
-    def save(self, fingerprint: str, findings: list[Finding], drafts: int, outputs: list[Path]) -> None:
+    def save(self, fingerprint: Fingerprint, findings: list[Finding], drafts: int, outputs: list[Path]) -> None:
         kept = {p.relative_to(self.root).as_posix() for p in outputs}
-        state = State(fingerprint, [f.to_json() for f in findings], drafts,
-                      {k: v for k, v in self.outputs.items() if k in kept})
+        state = State(fingerprint.digest, [f.to_json() for f in findings], drafts,
+                      {k: v for k, v in self.outputs.items() if k in kept}, fingerprint.contents)
         write_atomically(self.path, json.dumps(asdict(state), indent=1, sort_keys=True).encode("utf-8"))

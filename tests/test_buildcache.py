@@ -102,6 +102,25 @@ def test_where_change_times_cannot_be_trusted_the_bytes_are_compared(fixture_pro
     assert "Zeta text, cleared" in built_text(root)[0]
 
 
+def test_a_file_outside_the_project_a_check_reads_is_held_to_the_same_rule(fixture_project, tmp_path):
+    """The comment–response matrix `check --responses` reads lives anywhere, and is just as often synced."""
+    from pipeline.project import load_project
+
+    project = load_project(fixture_project("minimal"))
+    matrix = tmp_path / "matrix.xlsx"
+    matrix.write_bytes(b"the first answers")
+    buildcache.BuildCache(project, "test-state.json").save(buildcache.fingerprint(project, {}, {}, outside=(matrix,)),
+                                                           [], 0, [])
+
+    def unchanged() -> bool:
+        last = buildcache.BuildCache(project, "test-state.json")
+        return last.unchanged_build(buildcache.fingerprint(project, {}, {}, outside=(matrix,))) is not None
+
+    assert unchanged()
+    edit_keeping_size_and_times(matrix, b"first", b"other")
+    assert not unchanged()
+
+
 def test_a_glossary_change_renders_only_when_it_changes_the_text(built):
     glossary = built / "terminology.yaml"
     glossary.write_text("terms:\n  - {preferred: social protection floor, reject: [social floor]}\n")

@@ -29,8 +29,9 @@ def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, la
     project, languages, final = load(root, stage, lang)
     as_of = as_of or dt.date.today()
     cache = BuildCache(project, CHECK_FILE)
-    answers = (str(responses.resolve()), responses.stat().st_size, responses.stat().st_mtime_ns) if responses else None
-    inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": answers}, {"pandoc": pandoc_version()})
+    answers = str(responses.resolve()) if responses else None
+    inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": answers}, {"pandoc": pandoc_version()},
+                         outside=(responses,) if responses else ())
     unchanged = None if with_drafts else cache.unchanged_build(inputs)
     if unchanged:
         findings, ready, _ = unchanged
