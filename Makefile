@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint check status bench fuzz clean reference serve
+.PHONY: report test lint docs check status bench fuzz clean reference serve
 
 # The example is set in 2011: judge its deadlines as the editors did in April.
 EXAMPLE_DAY ?= 2011-04-20
@@ -42,6 +42,10 @@ test: $(STAMP)
 # The rules pyproject.toml's [tool.ruff.lint] selects, over the package, the tests and the bench.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The documentation site (MkDocs, Material theme) into build/site, failing on any warning; offline.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # Property-based fuzzing of drafts (Hypothesis), bounded: FUZZ_EXAMPLES per property and FUZZ_SECONDS in all
 # (a run cut short by the timeout fails).
