@@ -3,6 +3,7 @@ accounted for, each problem reported with the fix an agency can apply."""
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import shutil
@@ -94,7 +95,8 @@ def odt_under_review(path: Path) -> None:
     content = content.replace("A second paragraph", f'{note}{note}<text:change-start text:change-id="ct1"/>A newly '
                               'inserted<text:change-end text:change-id="ct1"/> second paragraph', 1)
     if 'xmlns:dc=' not in content:
-        content = content.replace("<office:document-content ", '<office:document-content xmlns:dc="http://purl.org/dc/elements/1.1/" ', 1)
+        content = content.replace("<office:document-content ",
+                                  '<office:document-content xmlns:dc="http://purl.org/dc/elements/1.1/" ', 1)
     patch_zip(path, {"content.xml": content.encode()})
 
 
@@ -109,7 +111,8 @@ def odt_with_frame(path: Path) -> None:
     for prefix, uri in (("draw", "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"),
                         ("svg", "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0")):
         if f"xmlns:{prefix}=" not in content:
-            content = content.replace("<office:document-content ", f'<office:document-content xmlns:{prefix}="{uri}" ', 1)
+            content = content.replace("<office:document-content ",
+                                      f'<office:document-content xmlns:{prefix}="{uri}" ', 1)
     content = content.replace("The frame sits here.", f"The frame sits here.{frame}", 1)
     patch_zip(path, {"content.xml": content.encode()})
 
@@ -132,7 +135,8 @@ def word_root(tmp_path_factory) -> Path:
     make_word(drafts / "titled.docx", [("Title", "Floors for All"), ("Subtitle", "A ministry view"),
                                        ("Author", "Ana Gomez"), ("Abstract", "Abstract words that pandoc moves away."),
                                        BODY], styles={"Author": "", "Abstract": ""})
-    make_word(drafts / "boxed.docx", [text_box_xml("The chart shows the trend.", "Sixty percent of workers are covered"),
+    make_word(drafts / "boxed.docx", [text_box_xml("The chart shows the trend.",
+                                                   "Sixty percent of workers are covered"),
                                       BODY])
     make_word(drafts / "merged.docx", [field_xml("MERGEFIELD Country", "Republic of Fixtures"), BODY])
     make_word(drafts / "linked.docx", [BODY, picture_xml("rIdLink", linked=True, descr="Coverage chart")],
@@ -204,13 +208,14 @@ def test_messages_say_what_to_do(findings):
     assert lost["message"].startswith("9 of its 21 words (43 %) did not reach the report")
     assert 'near paragraph 2 ("Words of a second body that…")' in lost["message"]
     assert "paste it into the body" in lost["message"]
-    framed = [f for f in findings if f["code"] == "docx/text-box" and f["path"].endswith("framed.odt")][0]
+    framed = next(f for f in findings if f["code"] == "docx/text-box" and f["path"].endswith("framed.odt"))
     assert "(13 words)" in framed["message"] and framed["location"].startswith('paragraph 2 ("The frame sits here')
 
 
 def test_every_word_reaches_the_report(word_root, findings):
     """No usable draft loses words without a finding; the rescued texts are in the built DOCX."""
-    assert [f["path"] for f in findings if f["code"] == "docx/content-lost"] == ["contributions/ministry/twobodies.docx"]
+    lost = [f["path"] for f in findings if f["code"] == "docx/content-lost"]
+    assert lost == ["contributions/ministry/twobodies.docx"]
     run = jointreport("build", "--force", "--project", str(word_root))
     assert run.code == 0, run.stderr
     document = docx.Document(str(word_root / "build" / "word-drafts-as-sent.docx"))
@@ -223,12 +228,44 @@ def test_every_word_reaches_the_report(word_root, findings):
     assert paragraphs["Regionen"] == "Heading 5"
     assert paragraphs["社会保护"] == "Heading 4"
     assert paragraphs["Coverage by region"] == "Heading 4"
-    assert list(paragraphs).index("The chart shows the trend.") < list(paragraphs).index("Sixty percent of workers are covered")
+    order = list(paragraphs)
+    assert order.index("The chart shows the trend.") < order.index("Sixty percent of workers are covered")
     reader = PdfReader(str(word_root / "build" / "word-drafts-as-sent.pdf"))
     text = "".join(page.extract_text() for page in reader.pages)
     assert CHINESE[:10] in text
-    fonts = {str(f) for page in reader.pages for f in (page.get("/Resources", {}).get("/Font", {}) or {}).values()}
-    assert fonts
+    # Roboto sets the Latin text; the Chinese draft, which Roboto cannot show, falls back to Noto Sans CJK
+    # SC (the house style's fallback for zh), and every font the PDF uses travels inside it.
+    drawn = fonts_drawing(reader)
+    assert {font.split("-")[0] for c in BODY for font in drawn[c]} == {"Roboto"}
+    assert all("Roboto-Regular" in drawn[c] for c in BODY)
+    assert all({font.split("-")[0] for font in drawn[c]} == {"NotoSansCJKsc"} for c in CHINESE)
+    assert not_embedded(reader) == []
+
+
+def fonts_drawing(reader: PdfReader) -> dict[str, set[str]]:
+    """Each character the PDF draws, and the fonts it is drawn in (their names, without the subset tag)."""
+    drawn = collections.defaultdict(set)
+
+    def note(text, matrix, text_matrix, font, size):
+        for character in text if font else "":
+            drawn[character].add(font["/BaseFont"].split("+", 1)[-1])
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=note)
+    return drawn
+
+
+def not_embedded(reader: PdfReader) -> list[str]:
+    """The fonts a page uses whose glyphs are not in the file (a reader's machine would substitute)."""
+    missing = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = described["/FontDescriptor"].get_object()
+            if not {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor):
+                missing.add(font["/BaseFont"])
+    return sorted(missing)
 
 
 @needs_client("soffice")  # LibreOffice converts EMF pictures
@@ -266,7 +303,8 @@ def test_words_that_never_reach_the_draft_are_reported_with_where(tmp_path):
 
 
 def test_word_counts_keep_paragraphs_apart_and_count_code_tables_and_notes():
-    blocks = pypandoc.convert_text("End\n\nNext para.\n\n```\ncode words here\n```\n\n| a b | c |\n|---|---|\n| d | e f |\n\n"
+    blocks = pypandoc.convert_text("End\n\nNext para.\n\n```\ncode words here\n```\n\n"
+                                   "| a b | c |\n|---|---|\n| d | e f |\n\n"
                                    "Text.[^1]\n\n[^1]: Note words.\n\nSee ![alt text not counted](x.png) now.\n",
                                    "json", format="markdown")
     assert count_words(json.loads(blocks)["blocks"]) == 1 + 2 + 3 + 6 + 1 + 2 + 2
@@ -283,7 +321,8 @@ def test_the_manifest_accounts_for_every_file(word_root):
     assert set(files) == on_disk
     assert {n for n, e in files.items() if e["status"] == "ignored"} == {
         "~$plain.docx", ".~lock.plain.docx#", ".DS_Store", "Thumbs.db", "._plain.docx"}
-    assert {(n, e["code"]) for n, e in files.items() if e["status"] == "rejected"} == {("locked.docx", "docx/encrypted")}
+    rejected = {(n, e["code"]) for n, e in files.items() if e["status"] == "rejected"}
+    assert rejected == {("locked.docx", "docx/encrypted")}
     for name in ("template.dotx", "macros.docm", "office365.docx", "strict.docx"):  # read as Word documents
         assert (files[name]["status"], files[name]["words_in"], files[name]["words_out"]) == ("used", 12, 12), name
     plain = files["plain.docx"]
@@ -316,5 +355,6 @@ def test_characters_no_font_has_are_reported_in_introductions_and_statements_too
     (root / "statements").mkdir()
     (root / "statements" / "note.md").write_text("---\ntitle: A note\n---\n\nText with a sign 𓀁.\n", encoding="utf-8")
     found = jointreport("check", "--format", "json", "--project", str(root)).json()["findings"]
-    glyphs = sorted((f["path"], f["message"].split(":")[1].strip()[:11]) for f in found if f["code"] == "render/missing-glyph")
+    glyphs = sorted((f["path"], f["message"].split(":")[1].strip()[:11])
+                    for f in found if f["code"] == "render/missing-glyph")
     assert glyphs == [("chapters/first.md", "𓀀 (U+13000)"), ("statements/note.md", "𓀁 (U+13001)")]
