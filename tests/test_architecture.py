@@ -5,10 +5,11 @@ once and documented as declared."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 from pathlib import Path
 
-from pipeline.codes import CODES, codes_table
+from pipeline.codes import CODES
 
 from .conftest import REPO
 
@@ -145,11 +146,30 @@ def test_every_code_used_is_declared_and_every_declared_code_is_used():
     assert set(CODES) - mentioned == set()
 
 
-def test_the_readme_table_is_the_registry():
-    assert codes_table() in (REPO / "README.md").read_text(encoding="utf-8")
+def test_the_readme_holds_no_copy_of_the_code_table_or_the_keys():
+    """The codes and the project files' keys are documented by pages generated from the code; a copy in
+    the README goes stale (one once listed eight codes twice and contradicted the registry)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.lstrip().startswith("|")]
+    assert [code for code in CODES if any(f"`{code}`" in row for row in rows)] == []
+    assert [row for row in rows if row.replace(" ", "").startswith("|key|value|")] == []
 
 
-def test_the_readme_reference_of_project_keys_is_the_declaration():
-    from pipeline.scaffold import keys_reference
+def test_the_generated_codes_page_lists_every_code_of_the_registry_exactly():
+    """The finding-codes page, as the documentation's hook writes it: each code of the registry once, in
+    the registry's order, with its severity (and when it changes) and its meaning."""
+    page = docs_hook().on_page_markdown((REPO / "docs" / "findings.md").read_text(encoding="utf-8"), None, {}, [])
+    rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in page.splitlines()
+            if line.startswith("| `")]
+    assert [row[0] for row in rows] == [f"`{code}`" for code in CODES]
+    for (_, severity, meaning), code in zip(rows, CODES.values(), strict=True):
+        assert severity == (f"{code.severity} ({code.note})" if code.note else code.severity)
+        assert meaning.replace("&lt;", "<").replace("\\{", "{").replace("\\}", "}") == code.meaning
 
-    assert keys_reference() in (REPO / "README.md").read_text(encoding="utf-8")
+
+def docs_hook():
+    """docs/hooks/generated.py, the MkDocs hook that writes the generated parts of the documentation."""
+    spec = importlib.util.spec_from_file_location("docs_hook", REPO / "docs" / "hooks" / "generated.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
