@@ -134,19 +134,22 @@ def test_the_report_card_says_what_check_says_about_each_draft_of_the_example(tm
     assert compared >= 20
 
 
-def test_a_new_5000_word_draft_gets_its_card_within_two_seconds(portal, tmp_path):
-    """The issue's target, over HTTP; the best of three new drafts, so a busy machine does not fail it
-    (`make bench` reports the p95)."""
+def test_a_new_5000_word_draft_gets_its_card(portal, tmp_path):
+    """A long new draft over HTTP: stored as sent, every word counted, and its card says it is over the
+    section's budget. How fast: `make bench` prints the p95 of twenty such uploads (no timing here)."""
     sentence = "Social pensions reach older people in rural areas and widen the floor in country {}. "
-    times = []
-    for run in range(3):
-        data = make_docx(tmp_path / f"long{run}.docx", [sentence.format(f"{run}-{n}") * 4 for n in range(90)],
-                         headings={0: (1, "Pensions")}).read_bytes()
-        started = time.perf_counter()
-        response = portal.post_draft(portal.helpage, "social-pensions", "long.docx", data)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 201 and response.json()["words"] >= 5000
-    assert min(times) <= 2.0, times
+    paragraphs = [sentence.format(n) * 4 for n in range(90)]
+    data = make_docx(tmp_path / "long.docx", paragraphs, headings={0: (1, "Pensions")}).read_bytes()
+    response = portal.post_draft(portal.helpage, "social-pensions", "long.docx", data)
+    assert response.status_code == 201, response.text
+    card = response.json()
+    words = 1 + sum(len(p.split()) for p in paragraphs)  # the heading's one, and the body's
+    assert card["words"] == words == 5401
+    assert card["stored"]["path"] == "contributions/helpage/social-pensions.docx"
+    assert card["stored"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (portal.root / card["stored"]["path"]).read_bytes() == data
+    over = [f["message"] for f in card["findings"] if f["code"] == "outline/over-budget"]
+    assert len(over) == 1 and f"{words} words" in over[0] and "400–1500" in over[0], card["findings"]
 
 
 @pytest.mark.parametrize("token, section, name, status, error", [
