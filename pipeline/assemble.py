@@ -23,7 +23,7 @@ from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
 from .buildcache import Store
 from .files import media_name
-from .i18n import join_names, words
+from .i18n import join_names, short_month_year, words
 from .numbering import NUMBER_KEY, adopt_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, Document, Draft, Heading, Matter, Part,
@@ -297,7 +297,8 @@ class Assembler:
         if not activities:
             return []
         shorts = {key: agency.short for key, agency in self.project.agencies.items()}
-        rows = [(a.title, a.deliverable, ", ".join(shorts.get(x, x) for x in a.agencies), period(a))
+        rows = [(a.title, a.deliverable, ", ".join(shorts.get(x, x) for x in a.agencies),
+                 period(a, self.project.language))
                 for a in activities]
         return [
             self.heading(1, self.say("annex_workplan"), anchor("annex", "workplan"), ["part", "annex"]),
@@ -372,8 +373,8 @@ def _header_levels(node, levels: list[int] | None = None) -> list[int]:
     return levels
 
 
-def period(activity: Activity) -> str:
-    start, end = activity.start.strftime("%b %Y"), activity.end.strftime("%b %Y")
+def period(activity: Activity, lang: str) -> str:
+    start, end = short_month_year(activity.start, lang), short_month_year(activity.end, lang)
     return start if start == end else f"{start} – {end}"
 
 

@@ -2,12 +2,19 @@
 
 Everything else — titles, agreed text, the drafts — comes from the project in
 the language of the edition being built. A language missing here falls back
-to English for these few generated words.
+to English for these few generated words. Dates, month names and lists ("A, B
+and C") come from the Unicode CLDR through Babel, so every edition language has
+its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 
 STRINGS = {
     "en": {
@@ -21,7 +28,6 @@ STRINGS = {
         "part": "Part {numeral}: {title}",
         "contributed_by": "Contributed by {names}",
         "with": "{lead} with {others}",
-        "and": "and",
         "contribution_from": "Contribution from {name}",
         "awaited": "This section is awaited from {short}.",
         "abbreviations": "Abbreviations",
@@ -41,9 +47,6 @@ STRINGS = {
         "workplan_columns": ("Activity", "Deliverable", "Agencies", "When"),
         "workplan_caption": "Joint workplan, month by month (dark bars lead to a milestone)",
         "endorsed_by": "Endorsed by",
-        "months": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"),
-        "date": "{day} {month} {year}",
     },
     "fr": {
         "figure": "Figure",
@@ -56,7 +59,6 @@ STRINGS = {
         "part": "Partie {numeral} : {title}",
         "contributed_by": "Contribution de {names}",
         "with": "{lead} avec {others}",
-        "and": "et",
         "contribution_from": "Contribution : {name}",
         "awaited": "Cette section est attendue de {short}.",
         "abbreviations": "Sigles et abréviations",
@@ -76,9 +78,6 @@ STRINGS = {
         "workplan_columns": ("Activité", "Produit", "Organisations", "Période"),
         "workplan_caption": "Plan de travail conjoint, mois par mois (en foncé : activités liées à une étape)",
         "endorsed_by": "Signataires",
-        "months": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                   "octobre", "novembre", "décembre"),
-        "date": "{day} {month} {year}",
     },
     "es": {
         "figure": "Figura",
@@ -91,7 +90,6 @@ STRINGS = {
         "part": "Parte {numeral}: {title}",
         "contributed_by": "Contribución de {names}",
         "with": "{lead} con {others}",
-        "and": "y",
         "contribution_from": "Contribución de {name}",
         "awaited": "Se espera esta sección de {short}.",
         "abbreviations": "Siglas y abreviaturas",
@@ -111,9 +109,6 @@ STRINGS = {
         "workplan_columns": ("Actividad", "Producto", "Organizaciones", "Período"),
         "workplan_caption": "Plan de trabajo conjunto, mes a mes (en oscuro: actividades ligadas a un hito)",
         "endorsed_by": "Firmantes",
-        "months": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-                   "octubre", "noviembre", "diciembre"),
-        "date": "{day} de {month} de {year}",
     },
 }
 
@@ -127,12 +122,42 @@ def words(lang: str, key: str) -> tuple[str, ...]:
     return STRINGS.get(lang, STRINGS["en"]).get(key) or STRINGS["en"][key]
 
 
+# English without a region is written as the UN editorial manual has it, the day first and no comma before
+# "and": CLDR's British English. Babel's plain "en" is American ("September 28, 2011", "A, B, and C").
+HOUSE_STYLE = {"en": "en_GB"}
+
+
+@functools.cache
+def _locale(lang: str, house_style: bool = True) -> Locale:
+    """The CLDR locale of an edition's language (a code like fr, pt-BR or zh-Hant); English for a code
+    CLDR does not know, as for the words above."""
+    code = HOUSE_STYLE.get(lang, lang) if house_style else lang
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return _locale("en", house_style)
+
+
 def long_date(day: dt.date, lang: str) -> str:
-    """'28 January 2011', '28 janvier 2011', '28 de enero de 2011'."""
-    return text(lang, "date", day=day.day, month=words(lang, "months")[day.month - 1], year=day.year)
+    """'28 January 2011', '28 janvier 2011', '28 de enero de 2011', '28. Januar 2011'."""
+    return format_date(day, "long", locale=_locale(lang))
+
+
+def month_year(day: dt.date, lang: str) -> str:
+    """'January 2011', 'janvier 2011', 'enero de 2011', 'Januar 2011'."""
+    return format_skeleton("yMMMM", day, locale=_locale(lang))
+
+
+def short_month(day: dt.date, lang: str) -> str:
+    """A month's abbreviation as the language writes it alone (a chart's axis): 'Sep', 'sept.', 'Mär'."""
+    return _locale(lang, house_style=False).months["stand-alone"]["abbreviated"][day.month]
+
+
+def short_month_year(day: dt.date, lang: str) -> str:
+    """'Sep 2011', 'sept. 2011', 'Sept. 2011': a table's column of months."""
+    return format_skeleton("yMMM", day, locale=_locale(lang, house_style=False))
 
 
 def join_names(names: list[str], lang: str) -> str:
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + f" {text(lang, 'and')} " + names[-1]
+    """'A, B and C', 'A, B et C', 'A, B und C'."""
+    return format_list(names, locale=_locale(lang))

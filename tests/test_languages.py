@@ -101,3 +101,35 @@ def test_the_example_french_edition(tmp_path):
     assert "1.2 Le socle et les filets de sécurité" in paragraphs
     translated = (root / "contributions" / "undp" / "safety-nets.fr.md").read_text().split("---\n")[2].strip()
     assert translated.split("\n")[0][:60] in "\n".join(paragraphs)
+
+
+def test_dates_months_and_lists_in_languages_jointreport_has_no_words_for():
+    """CLDR's, through Babel: a German or Arabic edition writes its own, where it once got English."""
+    from pipeline import i18n
+
+    day = dt.date(2011, 9, 15)
+    assert (i18n.long_date(day, "de"), i18n.month_year(day, "de"), i18n.short_month_year(day, "de")) == (
+        "15. September 2011", "September 2011", "Sept. 2011")
+    assert i18n.join_names(["ILO", "WHO", "UNICEF"], "de") == "ILO, WHO und UNICEF"
+    assert (i18n.long_date(day, "ar"), i18n.short_month(day, "ar")) == ("15 سبتمبر 2011", "سبتمبر")
+    assert i18n.join_names(["ILO", "WHO", "UNICEF"], "ar") == "ILO وWHO وUNICEF"
+    # and English as the UN writes it, French and Spanish as they were
+    assert [i18n.long_date(day, lang) for lang in ("en", "fr", "es")] == [
+        "15 September 2011", "15 septembre 2011", "15 de septiembre de 2011"]
+    assert [i18n.join_names(["A", "B", "C"], lang) for lang in ("en", "fr", "es")] == [
+        "A, B and C", "A, B et C", "A, B y C"]
+    assert i18n.short_month_year(day, "en") == "Sep 2011" and i18n.long_date(day, "tlh") == "15 September 2011"
+    assert i18n.short_month_year(day, "fr") == "sept. 2011"  # the workplan's months, English in every edition before
+
+
+def test_german_and_arabic_editions_are_dated_in_their_language(fixture_project):
+    root = fixture_project("minimal")
+    edit_yaml(root / "report.yaml", lambda data: data.update(languages=["en", "de", "ar"], date=dt.date(2011, 9, 15)))
+    run = jointreport("build", "--force", "--lang", "all", "--format", "docx", "--as-of", "2011-05-01",
+                      "--project", str(root))
+    assert run.code == 0, run.stderr
+    out = root / "build"
+    german = [p.text for p in docx.Document(str(out / "a-minimal-joint-report.de.docx")).paragraphs]
+    arabic = [p.text for p in docx.Document(str(out / "a-minimal-joint-report.ar.docx")).paragraphs]
+    assert "15. September 2011" in german and "15 سبتمبر 2011" in arabic
+    assert "15 September 2011" not in german + arabic

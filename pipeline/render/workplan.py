@@ -8,6 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from .. import i18n
 from ..files import write_atomically
 from ..model import Activity, Project
 from ..timeline import next_month
@@ -32,7 +33,7 @@ def chart_png(project: Project) -> Path:
     axis = months(activities)
     index = {month: i for i, month in enumerate(axis)}
     data = json.dumps({
-        "months": [m.strftime("%b") for m in axis],
+        "months": [i18n.short_month(m, project.language) for m in axis],
         "activities": [{
             "title": a.title, "agencies": ", ".join(names.get(x, x) for x in a.agencies),
             "first": index[a.start], "last": index[a.end], "milestone": a.milestone,
