@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import docx
 import pytest
 
 from .conftest import jointreport
@@ -109,3 +110,24 @@ def test_check_is_deterministic(checks):
 def test_a_clean_project_exits_zero(fixture_project):
     run = jointreport("check", "--format", "json", "--project", str(fixture_project("minimal")))
     assert (run.code, run.json()["findings"]) == (0, [])
+
+
+def test_a_folder_that_is_no_agency_is_reported_and_left_out(fixture_project):
+    """contributions/<folder>/ must be an agency of report.yaml: its drafts are not assembled, and the one
+    finding on the folder says which agencies there are."""
+    root = fixture_project("minimal")
+    (root / "contributions" / "westen").mkdir()
+    (root / "contributions" / "westen" / "alpha.md").write_text("---\nstatus: final\n---\n\nA misfiled text.\n",
+                                                                encoding="utf-8")
+    run = jointreport("check", "--format", "json", "--project", str(root))
+    assert run.code == 1, run.stderr
+    [found] = run.json()["findings"]
+    assert (found["code"], found["severity"], found["path"], found["agency"]) == (
+        "outline/unknown-agency", "error", "contributions/westen/", "westen")
+    assert found["message"] == ("no agency 'westen' in report.yaml; rename the folder to an agency id "
+                                "(north, south) or add the agency")
+    built = jointreport("build", "--force", "--format", "docx", "--project", str(root))
+    assert built.code == 0, built.stderr
+    text = [p.text for p in docx.Document(str(root / "build" / "a-minimal-joint-report.docx")).paragraphs]
+    assert "Northern text with a note. See the heading." in text
+    assert not [p for p in text if "misfiled" in p]

@@ -127,8 +127,7 @@ def test_findings_as_csv_and_a_workbook_per_agency(timeline, tmp_path):
     assert book.sheetnames == ["Summary"] + [shorts[a] for a in agencies]
     summary = {row[0]: row[2:] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     north = [f for f in findings if f["agency"] == "north"]
-    assert summary["NA"] == (sum(f["severity"] == "error" for f in north), sum(f["severity"] == "warning" for f in north),
-                             sum(f["severity"] == "info" for f in north))
+    assert summary["NA"] == tuple(sum(f["severity"] == level for f in north) for level in ("error", "warning", "info"))
     sheet = book["NA"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert [c.value for c in sheet[1]] == ["code", "severity", "path", "message", "section", "agency", "location"]
@@ -155,14 +154,15 @@ def test_the_matrix_lists_every_comment_and_reply(reviewed, tmp_path):
     assert "3 comments from 1 draft" in run.stdout
     sheet = load_workbook(out)["Comments"]
     header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert [(r["author"], r["comment"]) for r in rows] == [
         ("Astrid W.", "Which three scenarios?"), ("Pension Watch", "Source for 40 per cent?"),
         ("Sam South", "Low, medium and high; see the annex.")]
     assert rows[2]["replies to"] == rows[0]["id"] and rows[0]["replies to"] is None
     assert rows[0]["commented words"] == "Costs were estimated for three scenarios."
     assert rows[1]["paragraph"].startswith('paragraph 2 ("Coverage rose to 40')
-    assert (rows[0]["section"], rows[0]["agency"], rows[0]["file"]) == ("beta", "south", "contributions/south/beta.docx")
+    assert (rows[0]["section"], rows[0]["agency"], rows[0]["file"]) == (
+        "beta", "south", "contributions/south/beta.docx")
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and header[-2:] == ["response", "action"]
 
 
@@ -180,7 +180,8 @@ def test_filled_responses_leave_exactly_the_unanswered_comment(reviewed, tmp_pat
 
     def review(*more):
         run = jointreport("check", "--format", "json", "--responses", str(out), *more, "--project", str(reviewed))
-        return sorted((f["code"], f["severity"]) for f in run.json()["findings"] if f["code"].startswith("review/")), run
+        found = run.json()["findings"]
+        return sorted((f["code"], f["severity"]) for f in found if f["code"].startswith("review/")), run
 
     found, run = review("--stage", "final")
     assert found == [("review/orphan-response", "info"), ("review/unanswered-comment", "error")]
@@ -268,3 +269,20 @@ def test_libreoffice_annotations_are_in_the_matrix(fixture_project, tmp_path):
     assert [(r["author"], r["comment"], r["commented words"], r["file"]) for r in rows] == [
         ("Astrid W.", "Which three scenarios?", "Costs were estimated for three scenarios.",
          "contributions/south/beta.odt")]
+
+
+@pytest.mark.parametrize("name, data, why", [
+    ("matrix.xlsx", b"not a workbook", "not a spreadsheet jointreport can read (BadZipFile); save it as .xlsx or .csv"),
+    ("matrix.csv", b"comment,response\nC-1,done\n",
+     "has no 'id' column; fill in the matrix `jointreport comments` wrote"),
+])
+def test_a_responses_file_that_cannot_be_read_is_one_error(reviewed, tmp_path, name, data, why):
+    """A matrix that is no workbook, or has lost its id column: one error naming the file and what to do, and
+    no comment is reported as unanswered on the strength of it."""
+    matrix = tmp_path / name
+    matrix.write_bytes(data)
+    run = jointreport("check", "--format", "json", "--responses", str(matrix), "--project", str(reviewed))
+    assert run.code == 1, run.stderr
+    review = [(f["code"], f["severity"], f["path"], f["message"]) for f in run.json()["findings"]
+              if f["code"].startswith("review/")]
+    assert review == [("review/unreadable-responses", "error", matrix.as_posix(), why)]

@@ -70,7 +70,8 @@ def test_pdf_lists_the_signatories_in_order_and_reads_like_a_statement(statement
     reader = PdfReader(str(statements / "build" / "statements" / "spf-coalition.en.pdf"))
     assert len(reader.pages) == 1
     text = squash(reader.pages[0].extract_text())
-    assert text.startswith("SOCIAL PROTECTION FLOOR INITIATIVE Joint coalition statement on the social protection floor")
+    assert text.startswith("SOCIAL PROTECTION FLOOR INITIATIVE "
+                           "Joint coalition statement on the social protection floor")
     assert "Turin, 28 January 2011" in text and "ENDORSED BY" in text
     signatories = text[text.index("ENDORSED BY"):]
     positions = [signatories.find(squash(name).split(" (")[0][:30]) for name in ENDORSED_IN_ORDER]
@@ -128,7 +129,8 @@ def test_organisations_are_named_in_each_edition_s_language(fixture_project):
     replace_once(root / "report.yaml", "north: {name: Northern Agency, short: NA}",
                  "north: {name: {en: Northern Agency, fr: Agence du Nord}, short: {en: NA, fr: AN}}")
     write_statement(root, "We agree.", "  - {agency: north, status: endorsed}\n"
-                    "  - {agency: {name: {en: Outside Org, fr: Organisation extérieure}, short: OO}, status: endorsed}\n")
+                    "  - {agency: {name: {en: Outside Org, fr: Organisation extérieure}, short: OO}, "
+                    "status: endorsed}\n")
     (root / "statements" / "note.fr.md").write_text("---\ntitle: Une note\n---\n\nNous sommes d'accord.\n",
                                                      encoding="utf-8")
     run = jointreport("statement", "note", "--format", "docx", "--project", str(root))
@@ -137,3 +139,23 @@ def test_organisations_are_named_in_each_edition_s_language(fixture_project):
     french = [p.text for p in docx.Document(str(root / "build" / "statements" / "note.fr.docx")).paragraphs]
     assert english[-2:] == ["Northern Agency (NA)", "Outside Org (OO)"]
     assert french[-2:] == ["Agence du Nord (AN)", "Organisation extérieure (OO)"]
+
+
+@pytest.mark.parametrize("front, body, why", [
+    ("date: 2011-02-01", "We agree.\n\nSigned by{% for s in signatories %} {{ s.short }}.",
+     "Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'."),
+    ("date: next week", "We agree.", "3:7: date: should be a date (YYYY-MM-DD), got 'next week'"),
+])
+def test_a_broken_statement_is_one_error_naming_its_file(fixture_project, front, body, why):
+    """A statement whose template or front matter is broken: check says so once, on the file, with the
+    line where it can; `statement` refuses it without a traceback; the report's drafts are checked as ever."""
+    root = fixture_project("minimal")
+    write_statement(root, body, "  - {agency: north, status: endorsed}\n")
+    replace_once(root / "statements" / "note.md", "date: 2011-02-01", front)
+    run = jointreport("check", "--format", "json", "--project", str(root))
+    assert run.code == 1, run.stderr
+    [found] = run.json()["findings"]
+    assert (found["code"], found["severity"], found["path"]) == ("statement/unreadable", "error", "statements/note.md")
+    assert found["message"].startswith("statements/note.md:") and why in found["message"]
+    made = jointreport("statement", "note", "--project", str(root))
+    assert made.code == 1 and "statements/note.md" in made.stderr and "Traceback" not in made.stderr
