@@ -125,6 +125,15 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "a piece of the outline's front or back matter has no text yet (chapters/<id>.md, or `agreed:`)"),
     Code("outline/duplicate-title", "info",
          "a draft opens with a heading that repeats its section's title: the report prints the title once"),
+    # issue 23: accessible editions
+    Code("a11y/missing-alt-text", "warning",
+         "a picture without a description (alt text): the report says it has none, so a screen reader user "
+         "learns nothing from it; describe it in the draft (Word: right-click › View Alt Text)"),
+    Code("a11y/low-contrast", "warning",
+         "a text colour of the project's own template is too light against its background for WCAG AA "
+         "(4.5:1 for body text, 3:1 for large text)"),
+    Code("a11y/no-document-date", "info",
+         "report.yaml gives no `date`: PDF/A needs a document date, so the PDF declares PDF/UA only"),
 )}
 
 

@@ -47,6 +47,10 @@ STRINGS = {
         "workplan_columns": ("Activity", "Deliverable", "Agencies", "When"),
         "workplan_caption": "Joint workplan, month by month (dark bars lead to a milestone)",
         "endorsed_by": "Endorsed by",
+        "no_description": "Picture without a description",
+        "workplan_alt": "Chart of the joint workplan, month by month, {count} activities:",
+        "workplan_milestone": "leading to a milestone",
+        "workplan_source": "Source: joint workplan ({coalition}).",
     },
     "fr": {
         "figure": "Figure",
@@ -78,6 +82,10 @@ STRINGS = {
         "workplan_columns": ("Activité", "Produit", "Organisations", "Période"),
         "workplan_caption": "Plan de travail conjoint, mois par mois (en foncé : activités liées à une étape)",
         "endorsed_by": "Signataires",
+        "no_description": "Image sans description",
+        "workplan_alt": "Graphique du plan de travail conjoint, mois par mois, {count} activités :",
+        "workplan_milestone": "menant à une étape",
+        "workplan_source": "Source : plan de travail conjoint ({coalition}).",
     },
     "es": {
         "figure": "Figura",
@@ -109,6 +117,10 @@ STRINGS = {
         "workplan_columns": ("Actividad", "Producto", "Organizaciones", "Período"),
         "workplan_caption": "Plan de trabajo conjunto, mes a mes (en oscuro: actividades ligadas a un hito)",
         "endorsed_by": "Firmantes",
+        "no_description": "Imagen sin descripción",
+        "workplan_alt": "Gráfico del plan de trabajo conjunto, mes a mes, {count} actividades:",
+        "workplan_milestone": "que conduce a un hito",
+        "workplan_source": "Fuente: plan de trabajo conjunto ({coalition}).",
     },
 }
 

@@ -58,7 +58,7 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "9"  # bump when the cached AST's shape or the readers' options change (docx+citations)
+CACHE_FORMAT = "10"  # bump when the cached AST's shape, the readers' options or what is measured change
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
 READERS = {"docx": "docx+citations", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}

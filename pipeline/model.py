@@ -21,6 +21,7 @@ STATUSES = ("draft", "final", "cleared")
 SEVERITIES = ("error", "warning", "info")
 DRAFT_FORMATS = ("docx", "odt", "md")
 STATEMENTS_DIR = "statements"
+DEFAULT_PDF_STANDARDS = ("a-2a", "ua-1")  # archivable (PDF/A-2a) and accessible (PDF/UA-1), as Typst names them
 
 
 def status_rank(status: str) -> int:
@@ -233,6 +234,7 @@ class Project:
     references: str = "end"  # where References lists go: "end" of the report, or each "chapter"'s end
     attribution: str = "line"  # "line" under the section heading, "margin" note, or "none"
     annex_dividers: bool = False  # annexes open after a full-page divider in the PDF, as parts do
+    pdf_standards: tuple[str, ...] = DEFAULT_PDF_STANDARDS  # what every PDF declares and Typst holds it to
 
     @property
     def source_language(self) -> str:

@@ -24,6 +24,7 @@ IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".emf", ".wmf", ".tif", 
 MAX_PICTURE_PIXELS = 40_000_000  # a full A4 page at 600 dpi is 35 MP; 16,384² (268 MP) takes Typst down
 MAX_PICTURE_BYTES = 30_000_000
 MAX_PATH_PART = 255  # longer names make the file system fail (ENAMETOOLONG)
+DECORATIVE = "decorative"  # a picture's class that says it shows nothing to describe (a rule, an ornament)
 DRAFT_CLASS = "from-draft"  # the assembly's Div around each draft's blocks (attribute `path`: its file)
 # Where each element keeps its Attr ([id, classes, key-values]) in pandoc's JSON.
 ATTR_INDEX = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Image": 0, "Link": 0, "Table": 0,
@@ -106,6 +107,13 @@ def image_size(head: bytes) -> tuple[int, int] | None:
     return None
 
 
+def is_described(image: list) -> bool:
+    """Whether an Image (its pandoc `c`) says what it shows (a description, or a title), or is marked
+    decorative (`{.decorative}`): what PDF/UA and WCAG 1.1.1 ask of every picture."""
+    attr, alt, (_, title) = image
+    return DECORATIVE in attr[1] or bool(title.strip()) or any(item.get("t") != "Space" for item in alt)
+
+
 def anchors(blocks: list) -> dict[str, int]:
     """Every identifier the blocks define, with how often."""
     found: dict[str, int] = {}
@@ -133,6 +141,7 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
     they are the caller's to change (`own`)."""
     ids = anchors(blocks)
     seen: dict[str, list[str]] = {}  # code → the first words of each occurrence
+    shown = [0]  # pictures met so far, in reading order: how a message names one
     reasons: dict[str, str] = {}
 
     def note(code: str, words: str, reason: str = "") -> None:
@@ -163,11 +172,15 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
                 return value[1]
             return None
         if key == "Image":
+            shown[0] += 1
             problem = pictures(value[2][0])
             if problem:
                 code, reason = problem
                 note(code, stringify(value[1]) or "picture", reason)
                 return Emph(value[1] or [Str("[picture]")])
+            if not is_described(value):
+                name = _short(value[2][0].rsplit("/", 1)[-1], 40)
+                note("a11y/missing-alt-text", "", f"picture {shown[0]} of the draft, {name}")
             return None
         if key == "Table":  # a row without cells (pandoc writes `table.header(,)`) stops Typst
             head, bodies, foot = value[3], value[4], value[5]
@@ -244,6 +257,10 @@ MESSAGES: dict[str, Callable[[int, str], str]] = {
         "point the link at a heading or bookmark of the draft, or remove it"),
     "input/missing-image": lambda n, why: (
         f"{n} picture{'s' * (n != 1)} not shown ({why}); the description is printed instead"),
+    "a11y/missing-alt-text": lambda n, first: (
+        f"{n} picture{'s' * (n != 1)} without a description (first: {first}): the report says \"picture without "
+        "a description\" to screen readers instead; describe each (Word: right-click › View Alt Text; "
+        "Markdown: ![what it shows](file)), or mark an ornament {.decorative}"),
     "input/image-too-large": lambda n, why: (
         f"{n} picture{'s' * (n != 1)} not shown ({why}); the description is printed instead"),
 }

@@ -22,6 +22,7 @@ from .blocks import styled
 from .errors import JointreportError
 from .files import Unreadable, guarded_read, media_name
 from .model import STATEMENTS_DIR, Place, Project, StatementFile, pick
+from .normalise import DECORATIVE
 from .pandoc import markdown_blocks
 from .schema import Field, Validator
 from .textruns import Locator, inlines
@@ -193,7 +194,9 @@ def statement_document(project: Project, statement: Statement) -> tuple[list, di
         if signatory.logo:
             name = media_name(_logo_bytes(statement, signatory.logo), signatory.logo.suffix)
             media[name] = signatory.logo
-            line += [{"t": "Image", "c": [["", [], [["height", "0.28in"]]], [], [f"media/{name}", ""]]}, Space()]
+            # decorative: the organisation's name follows, a description would say it twice
+            line += [{"t": "Image", "c": [["", [DECORATIVE], [["height", "0.28in"]]], [], [f"media/{name}", ""]]},
+                     Space()]
         label = f"{signatory.name} ({signatory.short})" if signatory.short and signatory.short != signatory.name \
             else signatory.name
         items.append([Plain(line + inlines(label))])

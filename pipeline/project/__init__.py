@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..codes import CODES, OFF
 from ..errors import ProjectError
-from ..model import SEVERITIES, STATUSES, Agency, Milestone, Project, Terminology, pick
+from ..model import DEFAULT_PDF_STANDARDS, SEVERITIES, STATUSES, Agency, Milestone, Project, Terminology, pick
 from ..schema import Field, Validator, mark_of
 from ..yamlfile import YamlError, read_yaml
 from .outline import ID_PATTERN, build_outline
@@ -28,6 +28,8 @@ LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 REFERENCE_PLACES = ("end", "chapter")
 ATTRIBUTIONS = ("line", "margin", "none")
 TLS_MODES = ("auto", "required", "off")  # how `remind --send` talks to the mail server
+# PDF/A levels Typst can hold any report to (PDF/A-1 refuses transparent pictures), and PDF/UA-1
+PDF_STANDARDS = ("a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u", "a-4", "a-4f", "a-4e", "ua-1")
 
 AGENCY = Field("map", required=True, help="One agency of the coalition; its id names its folder under contributions/.",
                fields={
@@ -91,6 +93,10 @@ REPORT = Field("map", required=True, fields={
                               "contributors annex still says who wrote what)."),
     "annex_dividers": Field("bool", default=False,
                             help="true: each annex of the PDF opens after a full-page divider, as a part does."),
+    "pdf_standards": Field("list", items=Field("str", required=True, choices=PDF_STANDARDS),
+                           help="What every PDF declares and is held to (default [a-2a, ua-1]: archivable and "
+                                "accessible); one PDF/A level and/or ua-1 (PDF/A-4 cannot be combined with it), "
+                                "or [] for none."),
     "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
                       help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
@@ -127,6 +133,7 @@ def load_project(root: Path) -> Project:
                            f"'{style}' is not a .csl file of the project")
         report["citation_style"] = None
     logo = _logo(root, report.get("logo"), report_check, mark_of(raw_report, "logo"), "logo")
+    standards = _pdf_standards(raw_report, report, report_check)
 
     outline_check = Validator(OUTLINE_FILE)
     languages = _languages(raw_report, language, report.get("languages"), report_check)
@@ -153,8 +160,23 @@ def load_project(root: Path) -> Project:
         milestones=milestones, parts=parts, severities=severities, front=front, back=back,
         copyright={key: value for key, value in (report.get("copyright") or {}).items() if value},
         logo=logo, references=report["references"], attribution=report["attribution"],
-        annex_dividers=report["annex_dividers"],
+        annex_dividers=report["annex_dividers"], pdf_standards=standards,
     )
+
+
+def _pdf_standards(raw, report: dict, validator: Validator) -> tuple[str, ...]:
+    """report.yaml's `pdf_standards`, the default when absent: at most one PDF/A level, and PDF/A-4 (PDF 2.0)
+    not with PDF/UA-1 (PDF 1.7), which Typst would refuse when it sets the PDF."""
+    chosen = report.get("pdf_standards")
+    if chosen is None:
+        return DEFAULT_PDF_STANDARDS
+    levels = [name for name in chosen if name.startswith("a-")]
+    if len(levels) > 1 or (levels and levels[0].startswith("a-4") and "ua-1" in chosen):
+        validator.error(mark_of(raw, "pdf_standards"), "pdf_standards",
+                        f"{', '.join(chosen)} cannot be declared together: choose one PDF/A level, and "
+                        "PDF/A-2 or -3 (not -4) with ua-1")
+        return DEFAULT_PDF_STANDARDS
+    return tuple(dict.fromkeys(chosen))
 
 
 def _inside_file(root: Path, relpath: str, suffixes: tuple[str, ...]) -> bool:

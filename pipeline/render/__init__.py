@@ -11,12 +11,12 @@ from typing import Callable
 from pandocfilters import Emph, Para, Plain
 
 from .. import i18n
-from ..blocks import tagged
+from ..blocks import styled, tagged
 from ..errors import JointreportError
-from ..model import Document
-from ..normalise import DRAFT_CLASS
+from ..model import Document, Project
+from ..normalise import DECORATIVE, DRAFT_CLASS
 from ..textruns import inlines
-from .workplan import chart_png
+from .workplan import chart_description, chart_png
 from ..tree import stringify, visit, walk
 
 log = logging.getLogger("jointreport.render")
@@ -49,8 +49,24 @@ def known_images(blocks: list, media: dict[str, Path]) -> list:
     return visit(blocks, describe, only=frozenset(("Image",)))
 
 
-def pandoc_document(blocks: list) -> dict:
-    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": {}, "blocks": blocks}
+def described(blocks: list, lang: str) -> list:
+    """Every picture with words for those who cannot see it (PDF/UA and WCAG 1.1.1): its description, else
+    its title, else a note in the edition's language that it has none (`check` named the draft:
+    a11y/missing-alt-text). A picture marked decorative stays without: renderers make it an artifact."""
+
+    def describe(key, value, fmt, meta):
+        attr, alt, (_, title) = value
+        if DECORATIVE not in attr[1] and all(item.get("t") == "Space" for item in alt):
+            value[1] = inlines(title.strip() or i18n.text(lang, "no_description"))
+        return None
+
+    return visit(blocks, describe, only=frozenset(("Image",)))
+
+
+def pandoc_document(blocks: list, lang: str = "") -> dict:
+    """The blocks as a pandoc document; `lang` (BCP 47) is the language every writer declares for it."""
+    meta = {"lang": {"t": "MetaString", "c": lang}} if lang else {}
+    return {"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": blocks}
 
 
 def draft_mark(document: Document) -> str:
@@ -61,7 +77,7 @@ def with_workplan_chart(document: Document) -> tuple[list, dict[str, Path]]:
     """The document's blocks (the renderer's copy) and media, with the workplan chart drawn where the
     assembly left its place."""
     media, chart = media_and_chart(document)
-    return draw_workplan_chart(document.blocks, chart), media
+    return draw_workplan_chart(document.blocks, chart, document.project), media
 
 
 def media_and_chart(document: Document) -> tuple[dict[str, Path], Path | None]:
@@ -73,20 +89,36 @@ def media_and_chart(document: Document) -> tuple[dict[str, Path], Path | None]:
     return media, chart
 
 
-def draw_workplan_chart(blocks: list, chart: Path | None) -> list:
-    """`blocks` (the renderer's copy) with the picture `chart` where the assembly left the chart's place."""
+def draw_workplan_chart(blocks: list, chart: Path | None, edition: Project) -> list:
+    """`blocks` (the renderer's copy) with the picture `chart` where the assembly left the chart's place:
+    described by its data in words, its source a line of text under it."""
 
     def draw(style_class: str, attr: list, blocks: list):
         if style_class != "workplan-chart" or chart is None:
             return None
         caption = blocks[0]["c"]
-        image = {"t": "Image", "c": [["", [], [["width", "100%"]]], caption, [f"media/{chart.name}", ""]]}
-        return {"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(caption)]], [Plain([image])]]}
+        alt = inlines(chart_description(edition))
+        image = {"t": "Image", "c": [["", [], [["width", "100%"]]], alt, [f"media/{chart.name}", ""]]}
+        source = styled("figure-source", [Para(inlines(i18n.text(edition.language, "workplan_source",
+                                                                 coalition=edition.coalition)))])
+        return [{"t": "Figure", "c": [["fig_workplan", [], []], [None, [Plain(caption)]], [Plain([image])]]}, source]
 
     return restyle_divs(blocks, draw)
 
 
 Renderer = Callable[[Document, Path, set[str]], Path]  # the document as assembled, the output, drafts set aside
+
+
+def in_language(lang: str, blocks: list) -> dict:
+    """Blocks in language `lang`, inside an edition in another: a Div without a class, which every
+    renderer's restyling leaves alone (pandoc's DOCX writer gives its runs `w:lang`)."""
+    return {"t": "Div", "c": [["", [], [["lang", lang]]], blocks]}
+
+
+def language_of(div: list) -> str | None:
+    """The language of a Div made by `in_language` (its pandoc `c`), or None for any other Div."""
+    attr = div[0]
+    return attr[2][0][1] if not attr[0] and not attr[1] and len(attr[2]) == 1 and attr[2][0][0] == "lang" else None
 
 
 def draft_paths(blocks: list) -> list[str]:
@@ -103,16 +135,21 @@ def _as_plain_text(blocks: list) -> list:
 def unwrapped(document: Document, set_aside: set[str] = frozenset()) -> Document:
     """The document as renderers take it: a copy of its own, which they change in place, with each draft's
     blocks in place of its Div, the drafts in `set_aside` as plain text."""
-    return dataclasses.replace(document, blocks=unwrapped_blocks(document.blocks, set_aside))
+    blocks = unwrapped_blocks(document.blocks, set_aside, document.project.language)
+    return dataclasses.replace(document, blocks=blocks)
 
 
-def unwrapped_blocks(blocks: list, set_aside: set[str] = frozenset()) -> list:
-    """A copy of `blocks` with each draft's blocks in place of its Div, the drafts in `set_aside` as plain text."""
+def unwrapped_blocks(blocks: list, set_aside: set[str] = frozenset(), lang: str = "") -> list:
+    """A copy of `blocks` with each draft's blocks in place of its Div, the drafts in `set_aside` as plain
+    text. A file in another language than the edition's `lang` (not translated yet) stays in a Div that
+    says its language (`in_language`): screen readers and hyphenation then follow the text's own."""
 
     def unwrap(key, value, fmt, meta):
         if key == "Div" and DRAFT_CLASS in value[0][1]:
-            path = dict(value[0][2]).get("path", "")
-            return _as_plain_text(value[1]) if path in set_aside else value[1]
+            attrs = dict(value[0][2])
+            blocks = _as_plain_text(value[1]) if attrs.get("path", "") in set_aside else value[1]
+            own = attrs.get("lang", "")
+            return in_language(own, blocks) if lang and own and own != lang else blocks
         return None
 
     return walk(blocks, unwrap)

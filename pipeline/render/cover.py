@@ -13,6 +13,7 @@ from ..model import Project
 class CoverLogos:
     coalition: str = ""  # media/<name> of the coalition's logo, "" when report.yaml names none
     agencies: list[str] = field(default_factory=list)  # media/<name> of each agency's logo, in report.yaml's order
+    names: list[str] = field(default_factory=list)  # each of those agencies' names: what its logo says (alt text)
     media: dict[str, Path] = field(default_factory=dict)  # name → the project's file, to copy or embed
 
 
@@ -28,5 +29,7 @@ def cover_logos(project: Project) -> CoverLogos:
         return f"media/{name}"
 
     logos.coalition = staged(project.logo) if project.logo else ""
-    logos.agencies = [staged(agency.logo) for agency in project.agencies.values() if agency.logo]
+    with_logo = [agency for agency in project.agencies.values() if agency.logo]
+    logos.agencies = [staged(agency.logo) for agency in with_logo]
+    logos.names = [agency.name for agency in with_logo]
     return logos

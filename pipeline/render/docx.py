@@ -27,10 +27,11 @@ from pandocfilters import Div, Image, Para, RawBlock, RawInline, Str
 from .. import i18n
 from ..files import write_atomically
 from ..model import Document, Project
+from ..normalise import DECORATIVE
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import (copyright_page, draft_mark, known_images, label_captions, pandoc_document, restyle_divs, unwrapped,
-               with_workplan_chart)
+from . import (copyright_page, described, draft_mark, known_images, label_captions, pandoc_document, restyle_divs,
+               unwrapped, with_workplan_chart)
 from ..tree import visit
 from .cover import CoverLogos, cover_logos
 from .wordstyles import complete_reference, resolve_style_ids, style_named
@@ -44,8 +45,16 @@ STYLES = {
     "missing": "Awaited Section",
     "agreed": "Agreed Text",
     "signatories-head": "Signatories Heading",
+    "figure-source": "Source Note",
 }
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+DECORATIVE_TITLE = "jointreport-decorative"  # what a decorative picture's title says until `_mark_decorative`
+# Word's "Mark as decorative": an extension of the picture's properties (Office 2019 and later)
+DECORATIVE_EXTENSION = ('<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+                        '<a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+                        '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" '
+                        'val="1"/></a:ext></a:extLst>')
 PAGE_BREAK = RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
 
@@ -174,11 +183,11 @@ def lists_of_captions(document: Document) -> list:
     return [PAGE_BREAK, RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
 
 
-def _logo_row(sources: list[str], height: str) -> dict:
-    """One paragraph of logos side by side, each `height` high."""
+def _logo_row(sources: list[str], names: list[str], height: str) -> dict:
+    """One paragraph of logos side by side, each `height` high, each described by whose it is."""
     row = []
-    for source in sources:
-        row += ([Str("\u2003")] if row else []) + [Image(["", [], [["height", height]]], [], [source, ""])]
+    for source, name in zip(sources, names):
+        row += ([Str("\u2003")] if row else []) + [Image(["", [], [["height", height]]], inlines(name), [source, ""])]
     return Div(["", [], [["custom-style", "Cover Edition"]]], [Para(row)])
 
 
@@ -186,7 +195,7 @@ def front_matter(document: Document, copyright: list, logos: CoverLogos) -> list
     """Cover (with the coalition's logo above its name and the agencies' in a row at the foot), the
     copyright page on its back (when report.yaml gives one), contents, lists of figures and tables."""
     project = document.project
-    cover = [_logo_row([logos.coalition], "1.6cm")] if logos.coalition else []
+    cover = [_logo_row([logos.coalition], [project.coalition], "1.6cm")] if logos.coalition else []
     cover += [
         _styled("Cover Coalition", project.coalition),
         _styled("Cover Title", project.title),
@@ -198,7 +207,7 @@ def front_matter(document: Document, copyright: list, logos: CoverLogos) -> list
     if document.is_draft:
         cover.append(_styled("Draft Mark", draft_mark(document)))
     if logos.agencies:
-        cover.append(_logo_row(logos.agencies, "0.8cm"))
+        cover.append(_logo_row(logos.agencies, logos.names, "0.8cm"))
     if copyright:
         cover += [PAGE_BREAK, Div(["", [], [["custom-style", "Copyright"]]], copyright)]
     return (cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
@@ -219,10 +228,38 @@ def render_docx(document: Document, output: Path, set_aside: set[str] = frozense
 
 
 def to_docx(project: Project, blocks: list, media: dict[str, Path]) -> bytes:
-    """pandoc's DOCX of `blocks`, in the project's Word styles."""
-    blocks = _embed_images(media, restyle_divs(known_images(blocks, media), _restyle))
-    return write_from_ast(pandoc_document(blocks), "docx", [f"--reference-doc={complete_reference(project)}"],
-                          yielding=True)
+    """pandoc's DOCX of `blocks`, in the project's Word styles and language (its default run language and
+    dc:language), every picture described (see `described`): its `wp:docPr/@descr`."""
+    blocks = described(known_images(blocks, media), project.language)
+    blocks = _embed_images(media, restyle_divs(visit(blocks, _decorative_title, only=frozenset(("Image",))), _restyle))
+    return write_from_ast(pandoc_document(blocks, project.language), "docx",
+                          [f"--reference-doc={complete_reference(project)}"], yielding=True)
+
+
+def _decorative_title(key, value, fmt, meta):
+    """A decorative picture's title says so (pandoc writes it as the picture's title), for `_mark_decorative`."""
+    if DECORATIVE in value[0][1]:
+        value[2][1] = DECORATIVE_TITLE
+
+
+def _accessible(word, lang: str) -> None:
+    """What pandoc leaves to do: the edition's language for Word's theme fonts too (pandoc sets the default
+    run language and dc:language), and Word's own mark on decorative pictures (screen readers skip them)."""
+    theme = word.settings.element.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = _w("themeFontLang")
+        word.settings.element.append(theme)
+    theme.set(qn("w:val"), lang)
+    _mark_decorative(word)
+
+
+def _mark_decorative(word) -> None:
+    """Pictures whose title says they are decorative get Word's mark instead."""
+    for properties in word.element.body.iter(f"{{{WP}}}docPr"):
+        if properties.get("title") == DECORATIVE_TITLE:
+            del properties.attrib["title"]
+            properties.set("descr", "")
+            properties.append(etree.fromstring(DECORATIVE_EXTENSION))
 
 
 def render_statement_docx(project: Project, heading: tuple[str, str, str], blocks: list, media: dict[str, Path],
@@ -232,6 +269,7 @@ def render_statement_docx(project: Project, heading: tuple[str, str, str], block
     top = [_styled("Cover Coalition", coalition), _styled("Statement Title", title),
            _styled("Statement Dateline", dateline)]
     word = docx.Document(io.BytesIO(to_docx(project, top + blocks, media)))
+    _accessible(word, project.language)
     properties = word.core_properties
     properties.title, properties.author = title, coalition
     out = io.BytesIO()
@@ -283,6 +321,7 @@ def finish(document: Document, data: bytes) -> bytes:
     settings = word.settings.element
     if settings.find(qn("w:updateFields")) is None:
         settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+    _accessible(word, project.language)
 
     properties = word.core_properties
     properties.title, properties.subject, properties.author = project.title, project.subtitle, project.coalition

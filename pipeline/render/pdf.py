@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -18,16 +19,20 @@ from typing import Callable
 from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str
 
 from .. import i18n
+from ..errors import JointreportError
 from ..files import write_atomically
 from ..model import Document, Project
 from ..buildcache import Store
+from ..normalise import DECORATIVE
 from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
-from . import (copyright_page, draft_mark, draw_workplan_chart, known_images, label_captions, media_and_chart,
-               pandoc_document, restyle_divs, unwrapped_blocks)
+from . import (copyright_page, described, draft_mark, draw_workplan_chart, known_images, label_captions, language_of,
+               media_and_chart, pandoc_document, restyle_divs, unwrapped_blocks)
 from .cover import cover_logos
 from .typst import compile_staged
 from ..tree import LEAVES, as_json, stringify, visit
+
+log = logging.getLogger("jointreport.render")
 
 TYPST_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 WRAPPERS = {
@@ -47,6 +52,9 @@ TEMPLATE = "report.typ"
 def _wrap(style_class: str, attr: list, blocks: list):
     if style_class == "references":  # each work's later lines under its first, whatever the template
         return [RawBlock("typst", "#[\n#set par(justify: false, hanging-indent: 1.5em)"), *blocks,
+                RawBlock("typst", "]")]
+    if style_class == "figure-source":  # a figure's "Source:" line, as small as its caption, in any template
+        return [RawBlock("typst", "#[\n#set text(size: 8.5pt)\n#set par(justify: false)"), *blocks,
                 RawBlock("typst", "]")]
     function = WRAPPERS.get(style_class)
     if function is None:
@@ -78,18 +86,75 @@ def _on_right_hand_pages(blocks: list, annex_dividers: bool = False) -> list:
 
 def _for_typst(blocks: list) -> list:
     """Typst draws PNG, JPEG, GIF and SVG only (Word's EMF/WMF/TIFF pictures become a note), and
-    centres table cells pandoc leaves at 'default' alignment: make those left-aligned like Word does."""
+    centres table cells pandoc leaves at 'default' alignment: make those left-aligned like Word does.
+    What pandoc's Typst writer leaves out, written here: each picture's and equation's alt text (PDF/UA
+    refuses a PDF without), a decorative picture as an artifact, a file's own language (`in_language`)
+    for the text it holds."""
 
     def fix(key, value, fmt, meta):
-        if key == "Image" and Path(value[2][0]).suffix.lower() not in TYPST_IMAGE_TYPES:
-            return Emph(inlines("[picture in a format the PDF cannot show]"))
-        if key == "Table":
+        if key == "Image":
+            if Path(value[2][0]).suffix.lower() not in TYPST_IMAGE_TYPES:
+                return Emph(inlines("[picture in a format the PDF cannot show]"))
+            return _typst_image(value, inline=True)
+        if key == "Figure":  # a figure of one picture: the picture itself, as pandoc writes it, not in a box
+            body = value[2]
+            if len(body) == 1 and body[0]["t"] in ("Plain", "Para") and len(body[0]["c"]) == 1 \
+                    and body[0]["c"][0]["t"] == "Image" \
+                    and Path(body[0]["c"][0]["c"][2][0]).suffix.lower() in TYPST_IMAGE_TYPES:
+                body[0]["c"][0] = _typst_image(body[0]["c"][0]["c"], inline=False)
+        elif key == "Math":
+            block = "true" if value[0]["t"] == "DisplayMath" else "false"
+            return [RawInline("typst", f"#math.equation(block: {block}, alt: {typst_string(value[1])}, "),
+                    {"t": "Math", "c": value}, RawInline("typst", ".body);")]
+        elif key == "Div" and language_of(value):
+            language = RawBlock("typst", f"#set text(lang: {typst_string(language_of(value))})")
+            # a footnote is set at the page's foot, in the edition's language unless it says its own
+            visit(value[1], lambda kind, note, *_: note.insert(0, language), only=frozenset(("Note",)))
+            return [RawBlock("typst", "#["), language, *value[1], RawBlock("typst", "]")]
+        elif key == "Table":
             for column in value[2]:
                 if column[0]["t"] == "AlignDefault":
                     column[0] = {"t": "AlignLeft"}
         return None
 
-    return _no_method_calls(visit(blocks, fix, only=frozenset(("Image", "Table"))))
+    return _no_method_calls(visit(blocks, fix, only=frozenset(("Image", "Figure", "Math", "Div", "Table"))))
+
+
+def typst_string(text: str) -> str:
+    """`text` as a Typst string literal, on one line."""
+    flat = "".join(c for c in " ".join(text.split()) if c.isprintable())
+    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+LENGTH = re.compile(r"\s*(\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(px|in|inch|cm|mm|pt|em|%)?\s*")
+TYPST_UNITS = {"in": "in", "inch": "in", "cm": "cm", "mm": "mm", "pt": "pt", "em": "em", "%": "%"}
+
+
+def _typst_length(text: str) -> str | None:
+    """A picture's width or height as Typst writes it (pixels, and numbers without a unit, at 96 a
+    inch, as pandoc counts them), or None when it is no length."""
+    match = LENGTH.fullmatch(text)
+    if not match:
+        return None
+    number, unit = float(match.group(1)), match.group(2) or "px"
+    if unit == "px":
+        number, unit = number / 96, "in"
+    return f"{number:.5f}".rstrip("0").rstrip(".") + TYPST_UNITS[unit]
+
+
+def _typst_image(value: list, inline: bool) -> dict:
+    """A picture (an Image's pandoc `c`) as Typst: with its alt text (see `described`), or as an artifact
+    when it is decorative; in a box when it stands among words."""
+    attr, alt, (source, _) = value
+    sizes = dict(attr[2])
+    arguments = [typst_string(source)] + [f"{name}: {length}" for name in ("height", "width")
+                                          for length in [_typst_length(sizes.get(name, ""))] if length]
+    decorative = DECORATIVE in attr[1]
+    if not decorative:
+        arguments.append(f"alt: {typst_string(stringify(alt))}")
+    call = f"image({', '.join(arguments)})"
+    call = f"box({call})" if inline else call
+    return RawInline("typst", f"#{f'pdf.artifact({call})' if decorative else call};")
 
 
 TEXT_LIKE = {"Str", "Space", "SoftBreak", "LineBreak", "RawInline"}
@@ -140,11 +205,13 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
         "toc_title": i18n.text(lang, "contents"),
         "date": i18n.long_date(project.date, lang) if project.date else "",
         "agencies": " · ".join(a.short for a in project.agencies.values()),
+        "coalition_logo_alt": project.coalition,
     }
     logos = cover_logos(project)  # staged with the pictures: Typst never reads the project's files
     media, chart = media_and_chart(document)
     media.update(logos.media)
     inputs["coalition_logo"], inputs["agency_logos"] = logos.coalition, "\n".join(logos.agencies)
+    inputs["agency_logo_alts"] = "\n".join(logos.names)
     copyright, blocks = copyright_page(document.blocks)  # on the cover's back, set by the template
     inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
     texts = document.block_json[len(document.blocks) - len(blocks):]
@@ -153,9 +220,9 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
 
     def prepare(chunk: list) -> list:
         """One piece of the report as pandoc writes it to Typst (a copy: the document stays as it is)."""
-        own = draw_workplan_chart(unwrapped_blocks(chunk, set_aside), chart)
+        own = draw_workplan_chart(unwrapped_blocks(chunk, set_aside, lang), chart, project)
         own = label_captions(own, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
-        return known_images(_on_right_hand_pages(own, project.annex_dividers), media)
+        return described(known_images(_on_right_hand_pages(own, project.annex_dividers), media), lang)
 
     # what `prepare` depends on besides a piece's own blocks (media names are digests of their content, added
     # by the assembly with the blocks that show them, so a piece's blocks name its pictures), and which of
@@ -202,8 +269,29 @@ def typeset(project: Project, template: str, body: bytes, media: dict[str, Path]
         "body.typ": f'#import "{template}": *\n'.encode() + body,
         "main.typ": f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n'.encode(),
     }
-    write_atomically(output, compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF"))
+    inputs = {**inputs, "iso_date": project.date.isoformat() if project.date else ""}
+    standards = pdf_standards(project)
+    try:
+        pdf = compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF", pdf_standards=standards)
+    except JointreportError as exc:
+        refusal = STANDARD_REFUSED.search(str(exc))
+        if not standards or not refusal:
+            raise
+        # a cause `check` did not foresee, or a project's own template written before: a PDF all the same
+        log.warning("%s: Typst refused to make it %s (%s): made without them", output.name,
+                    " and ".join(standards), refusal.group(0))
+        pdf = compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF")
+    write_atomically(output, pdf)
     return output
+
+
+STANDARD_REFUSED = re.compile(r"PDF/(?:A|UA)-[^\n]*? error: [^\n]*|PDF standards error[^\n]*")
+
+
+def pdf_standards(project: Project) -> tuple[str, ...]:
+    """What the project's PDFs declare (report.yaml's `pdf_standards`): PDF/A needs the document's date,
+    so without report.yaml's `date` only PDF/UA is kept (`check` says so: a11y/no-document-date)."""
+    return project.pdf_standards if project.date else tuple(s for s in project.pdf_standards if not s.startswith("a-"))
 
 
 def typeset_blocks(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
@@ -211,7 +299,9 @@ def typeset_blocks(project: Project, template: str, blocks: list, media: dict[st
     """Write `blocks` (the caller's copy, changed here) as Typst with pandoc and compile them inside
     `template`: a joint statement (its pieces kept apart from other statements', by the output's name)."""
     fragments = project.build_dir / ".cache" / "typst" / f"{Path(template).stem}-{output.stem}"
-    body = typst_body(blocks, fragments, lambda chunk: known_images(chunk, media), sorted(media))
+    lang = inputs.get("lang", project.language)
+    body = typst_body(blocks, fragments, lambda chunk: described(known_images(chunk, media), lang),
+                      [sorted(media), lang])
     return typeset(project, template, body, media, inputs, output)
 
 

@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import json
 import os
-import resource
 import select
 import shutil
 import subprocess
@@ -27,7 +26,15 @@ from ..fonts import font_dirs
 # take about 2 s and 300 MB; a report of 25 drafts at their size limit stays well within these.
 TYPST_SECONDS = 300
 TYPST_MEMORY = 6 * 1024 ** 3  # address space, which Rust's thread stacks and allocator reserve generously
-CHILD = """
+# The child caps its own address space, first thing, before it reads its input: a cap set by the parent in
+# `preexec_fn` runs Python between fork and exec, which Python documents as unsafe in a process with threads
+# (builds render from two, the portal serves from many); a cap set from outside after the start
+# (`prlimit`) would leave the child unbounded for a moment. The cap is the child's first argument.
+LIMIT = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+"""
+CHILD = LIMIT + """
 import json, sys, typst
 p = json.load(sys.stdin)
 try:
@@ -41,16 +48,12 @@ with open(p["out"], "wb") as out:
 """
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (TYPST_MEMORY, TYPST_MEMORY))
-
-
 def _compile(main: Path, root: Path, inputs: dict[str, str], options: dict, out: Path, what: str) -> bytes:
     params = {"main": str(main), "root": str(root), "fonts": [str(d) for d in font_dirs()], "inputs": inputs,
               "options": options, "out": str(out)}
     try:
-        proc = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(params).encode(), capture_output=True,
-                              timeout=TYPST_SECONDS, preexec_fn=_limit_memory, check=False)
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(TYPST_MEMORY)], input=json.dumps(params).encode(),
+                              capture_output=True, timeout=TYPST_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise JointreportError(f"{what} could not be typeset:\nerror: Typst gave up after {TYPST_SECONDS} s") from None
     if proc.returncode != 0 or not out.is_file():
@@ -61,7 +64,7 @@ def _compile(main: Path, root: Path, inputs: dict[str, str], options: dict, out:
     return out.read_bytes()
 
 
-WARM_CHILD = """
+WARM_CHILD = LIMIT + """
 import json, sys, typst
 compilers = {}
 for line in sys.stdin:
@@ -110,8 +113,8 @@ class WarmTypst:
     def _ask(self, params: dict) -> bytes:
         """The child's answer line, or b"" when it stopped or ran out of time (it is then closed)."""
         if self.proc is None or self.proc.poll() is not None:
-            self.proc = subprocess.Popen([sys.executable, "-c", WARM_CHILD], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=_limit_memory)
+            self.proc = subprocess.Popen([sys.executable, "-c", WARM_CHILD, str(TYPST_MEMORY)], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         try:
             self.proc.stdin.write((json.dumps(params) + "\n").encode())
             self.proc.stdin.flush()
@@ -157,12 +160,16 @@ def _write_if_changed(path: Path, content: bytes) -> None:
 
 
 def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: dict[str, Path],
-                   inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None) -> bytes:
+                   inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None,
+                   pdf_standards: tuple[str, ...] = ()) -> bytes:
     """Compile `main` among `files` (name → content) and `media` (copied to media/<name>); `what` names the
-    output in an error message ("the PDF", "the workplan chart"). A PNG is its first page."""
+    output in an error message ("the PDF", "the workplan chart"). A PNG is its first page. A PDF declares
+    `pdf_standards` (Typst's names: "a-2a", "ua-1"), which Typst refuses to write a PDF that breaks."""
     root = build_dir / ".staging"
     root.mkdir(parents=True, exist_ok=True)
     options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
+    if pdf_standards and output_format == "pdf":
+        options["pdf_standards"] = list(pdf_standards)
     warm = _warm
     if warm is not None:  # a kept session: one staging folder per document and process, kept between builds
         staging = root / f"warm-{os.getpid()}-{hashlib.sha256(''.join(sorted(files)).encode()).hexdigest()[:12]}"

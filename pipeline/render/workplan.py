@@ -47,3 +47,22 @@ def chart_png(project: Project) -> Path:
                              "the workplan chart", output_format="png", ppi=200)
         write_atomically(target, png)
     return target
+
+
+def chart_description(project: Project) -> str:
+    """What the chart shows, in words and in the edition's language (its alt text, for those who cannot see
+    it): each activity with its agencies and the months its bar spans."""
+    lang = project.language
+    names = {key: agency.short for key, agency in project.agencies.items()}
+
+    def month(day: dt.date) -> str:
+        return i18n.month_year(day, lang)
+
+    lines = []
+    for activity in project.workplan:
+        span = month(activity.start) if activity.start == activity.end else \
+            f"{month(activity.start)} – {month(activity.end)}"
+        agencies = ", ".join(names.get(x, x) for x in activity.agencies)
+        milestone = f", {i18n.text(lang, 'workplan_milestone')}" if activity.milestone else ""
+        lines.append(f"{activity.title} ({agencies}): {span}{milestone}")
+    return f"{i18n.text(lang, 'workplan_alt', count=len(lines))} {'; '.join(lines)}."

@@ -26,7 +26,10 @@ from docx.shared import Cm, Pt, RGBColor
 OUTPUT = Path(__file__).resolve().parent / "reference.docx"
 
 FONT = "Roboto"
+# Text colours pass WCAG AA on white: 4.5:1 for body text, 3:1 for large text (18 pt, or 14 pt bold). UN blue
+# (3.04:1) is for rules and large headings only; smaller text in blue is TEXT_BLUE (5.08:1).
 UN_BLUE = "009EDB"
+TEXT_BLUE = "0072BC"
 NAVY = "1B365D"
 TEXT = "222222"
 GREY = "595959"
@@ -75,7 +78,7 @@ PARAGRAPH_STYLES = {
         size=12, color=NAVY, bold=True, before=12, after=4, keep_next=True,
         keep_lines=True, outline=3)),
     "Heading 5": ("Normal", "Body Text", dict(
-        size=11, color=UN_BLUE, bold=True, before=10, after=4, keep_next=True,
+        size=11, color=TEXT_BLUE, bold=True, before=10, after=4, keep_next=True,
         keep_lines=True, outline=4)),
     "Heading 6": ("Normal", "Body Text", dict(
         size=10.5, color=TEXT, bold=True, italic=True, before=8, after=4,
@@ -93,6 +96,7 @@ PARAGRAPH_STYLES = {
     "Caption": ("Normal", None, dict(size=9, italic=True, color=TEXT, before=4, after=10)),
     "Table Caption": ("Caption", None, dict(before=10, after=4, keep_next=True)),
     "Image Caption": ("Caption", None, dict(align=CENTER)),
+    "Source Note": ("Normal", None, dict(size=8.5, color=GREY, before=0, after=12)),
     "Figure": ("Normal", None, dict(align=CENTER)),
     "Captioned Figure": ("Figure", None, dict(keep_next=True)),
     "TOC Heading": ("Normal", "Body Text", dict(HEADING_2, outline=9)),
@@ -105,11 +109,11 @@ PARAGRAPH_STYLES = {
     "Footer": ("Normal", None, HEADER_FOOTER),
     # Styles the pipeline applies by name.
     "Attribution": ("Normal", "Body Text", dict(
-        size=9, italic=True, color=UN_BLUE, after=12, left=0.25,
+        size=9, italic=True, color=TEXT_BLUE, after=12, left=0.25,
         border=("left", UN_BLUE, 8, 6))),
     # report.yaml's `attribution: margin`: a small line set right, towards the outside margin
     "Attribution Margin": ("Normal", "Body Text", dict(
-        size=8, italic=True, color=UN_BLUE, after=6, align=WD_ALIGN_PARAGRAPH.RIGHT)),
+        size=8, italic=True, color=TEXT_BLUE, after=6, align=WD_ALIGN_PARAGRAPH.RIGHT)),
     "Cover Coalition": ("Normal", None, dict(
         size=14, color=UN_BLUE, bold=True, caps=True, before=0)),
     "Cover Title": ("Normal", None, COVER_TITLE),
@@ -138,8 +142,8 @@ BUILTIN_STYLE_IDS = {"toc 1": "TOC1", "toc 2": "TOC2", "toc 3": "TOC3",
                      "Header": "Header", "Footer": "Footer"}
 
 CHARACTER_STYLES = {
-    "Hyperlink": dict(color=UN_BLUE),
-    "Footnote Reference": dict(color=UN_BLUE, superscript=True),
+    "Hyperlink": dict(color=TEXT_BLUE),
+    "Footnote Reference": dict(color=TEXT_BLUE, superscript=True),
     "Verbatim Char": dict(size=9),
     "Draft Mark Char": dict(size=8.5, bold=True, color=RED, caps=True),
 }
