@@ -268,6 +268,24 @@ def not_embedded(reader: PdfReader) -> list[str]:
     return sorted(missing)
 
 
+def test_an_emf_picture_where_libreoffice_is_missing_is_reported(fixture_project, monkeypatch):
+    """Without LibreOffice an EMF picture cannot be drawn as PNG: the finding names the picture and says why
+    (on every machine: LibreOffice is hidden from the check, installed or not)."""
+    from pipeline.commands.check import check
+    from pipeline.word import pictures
+
+    monkeypatch.setattr(pictures.shutil, "which", lambda name: None)
+    root = fixture_project("minimal")
+    south = root / "contributions" / "south"
+    (south / "beta.md").unlink()
+    add_emf(make_word(south / "beta.docx", [BODY, picture_xml("rIdEmf", descr="Coverage chart")]))
+    (south / "beta.yaml").write_text("status: final\n", encoding="utf-8")
+    found = [f for f in check(root).findings if f.code == "docx/unsupported-image"]
+    assert [(f.path, f.severity) for f in found] == [("contributions/south/beta.docx", "warning")]
+    assert "1 picture in EMF/WMF format (chart.emf)" in found[0].message
+    assert "LibreOffice is not installed" in found[0].message
+
+
 @needs_client("soffice")  # LibreOffice converts EMF pictures
 def test_an_emf_picture_is_converted_to_png(word_root):
     if not (word_root / "build" / "word-drafts-as-sent.docx").exists():
