@@ -279,6 +279,30 @@ def test_typst_has_a_time_budget_too(tmp_path, monkeypatch):
     assert list((tmp_path / ".staging").iterdir()) == []  # nothing left behind
 
 
+def test_typst_has_a_memory_budget_in_threads_too(tmp_path, monkeypatch):
+    """A document that eats memory stops its Typst child at the budget (here lowered to 1 GB), one-shot or
+    kept for a session, and from a thread, where the build runs it; an ordinary document fits the same budget."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.errors import JointreportError
+    from pipeline.render import typst as staged
+
+    monkeypatch.setattr(staged, "TYPST_MEMORY", 1024 ** 3)
+    greedy = b'#let s = "x"\n#for i in range(30) { s = s + s }\n#s.len()\n'  # a 1 GB string, built by doubling
+
+    def typeset(source: bytes) -> bytes:
+        return staged.compile_staged(tmp_path, "main.typ", {"main.typ": source}, {}, {}, "the PDF")
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        with pytest.raises(JointreportError, match="out of memory or crashed"):
+            thread.submit(typeset, greedy).result()
+        assert thread.submit(typeset, b"= A report\n\nIt fits.").result().startswith(b"%PDF")
+        with staged.warm_session():
+            with pytest.raises(JointreportError, match="Typst stopped"):
+                thread.submit(typeset, greedy).result()
+            assert thread.submit(typeset, b"= A report\n\nIt fits.").result().startswith(b"%PDF")
+
+
 def test_a_file_name_that_is_not_utf8_is_escaped_too(fixture_project):
     root = fixture_project("minimal")
     with open(os.fsencode(root / "contributions" / "south") + b"/bad\xff\xfename.md", "wb") as draft:
