@@ -160,12 +160,16 @@ def _write_if_changed(path: Path, content: bytes) -> None:
 
 
 def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: dict[str, Path],
-                   inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None) -> bytes:
+                   inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None,
+                   pdf_standards: tuple[str, ...] = ()) -> bytes:
     """Compile `main` among `files` (name → content) and `media` (copied to media/<name>); `what` names the
-    output in an error message ("the PDF", "the workplan chart"). A PNG is its first page."""
+    output in an error message ("the PDF", "the workplan chart"). A PNG is its first page. A PDF declares
+    `pdf_standards` (Typst's names: "a-2a", "ua-1"), which Typst refuses to write a PDF that breaks."""
     root = build_dir / ".staging"
     root.mkdir(parents=True, exist_ok=True)
     options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
+    if pdf_standards and output_format == "pdf":
+        options["pdf_standards"] = list(pdf_standards)
     warm = _warm
     if warm is not None:  # a kept session: one staging folder per document and process, kept between builds
         staging = root / f"warm-{os.getpid()}-{hashlib.sha256(''.join(sorted(files)).encode()).hexdigest()[:12]}"
