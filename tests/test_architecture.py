@@ -173,3 +173,34 @@ def docs_hook():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+FINDING_CODE = re.compile(r"\b[a-z0-9]+/[a-z0-9-]+\b")
+
+
+def asserted_strings(tree: ast.Module) -> set[str]:
+    """The string literals a test file's assertions rest on: inside an `assert`, in the value given to a
+    name an `assert` reads (`expected = [...]`, a module constant), or in a `parametrize` table."""
+    asserts = [node for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    read = {node.id for statement in asserts for node in ast.walk(statement) if isinstance(node, ast.Name)}
+    sources: list[ast.AST] = list(asserts)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in read for t in node.targets):
+            sources.append(node.value)
+        elif isinstance(node, ast.FunctionDef):
+            sources += [d for d in node.decorator_list if "parametrize" in ast.unparse(d)]
+    return {node.value for source in sources for node in ast.walk(source)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+
+
+def test_every_code_of_the_registry_is_asserted_by_some_test():
+    """A finding code no test asserts can silently stop being produced (three once were): each must be named
+    where some test file's assertions rest (see `asserted_strings`; that they pass is that test's business).
+    A code only appended to an expectation (`expected.append(...)`, as under `if not shutil.which(...)`)
+    does not count: the condition may never hold where the tests run."""
+    asserted = set()
+    for path in sorted((REPO / "tests").glob("*.py")):
+        if path.name != Path(__file__).name:
+            for text in asserted_strings(ast.parse(path.read_text(encoding="utf-8"))):
+                asserted |= set(FINDING_CODE.findall(text))
+    assert [code for code in CODES if code not in asserted] == []
