@@ -19,6 +19,10 @@ FILES = {
     "statement.typ": "a joint statement's PDF (Typst)",
     "workplan.typ": "the workplan chart (Typst)",
     "status.html.j2": "the status dashboard page (Jinja2, sandboxed)",
+    "web-page.html.j2": "each page of the web edition (Jinja2, sandboxed)",
+    "web-editions.html.j2": "the web edition's page listing its languages (Jinja2, sandboxed)",
+    "web.css": "the web edition's stylesheet",
+    "web-search.js": "the web edition's search page script (Pagefind)",
 }
 
 
