@@ -43,7 +43,10 @@ from .timeline import is_draft_report
 
 log = logging.getLogger("jointreport")
 
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf")  # what a build makes unless asked (and a statement's formats)
+REPORT_FORMATS = (*FORMATS, "html")  # every format of the report (--format all); html: the web edition
+TEMPLATES = {"docx": ("reference.docx",), "pdf": ("report.typ",),
+             "html": ("web-page.html.j2", "web-editions.html.j2", "web.css", "web-search.js")}
 WRITER_THREADS = "jointreport-writer"  # pandoc writes the DOCX while Typst sets the PDF
 
 
@@ -53,6 +56,9 @@ def renderer(fmt: str, typesetting: threading.Event):
     if fmt == "docx":
         from .render.docx import render_docx
         return render_docx
+    if fmt == "html":
+        from .render.website import render_html
+        return render_html
     from .render.pdf import render_pdf
     return functools.partial(render_pdf, typesetting=typesetting)
 
@@ -157,7 +163,7 @@ def _build(root: Path, options: Options) -> Build:
         edition = project.in_language(lang)
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
-                                options.harmonize, sources.bibliography)
+                                options.harmonize, sources.bibliography, sources.registers)
         for fmt, (path, kept, set_aside) in render_edition(document, options.formats, cache, versions,
                                                            options.warm_up):
             result.outputs.append(path)
@@ -233,8 +239,7 @@ def render_findings(drafts: list[Draft], set_aside: dict[str, str], fmt: str, la
 
 def templates_of(project: Project, fmt: str) -> list[Path]:
     """The template files a format's renderer reads."""
-    names = ["reference.docx"] if fmt == "docx" else ["report.typ"]
-    return [project.template(name) for name in names + (["workplan.typ"] if project.workplan else [])]
+    return [project.template(name) for name in TEMPLATES[fmt] + (("workplan.typ",) if project.workplan else ())]
 
 
 def load(root: Path, stage: str | None = None, lang: str | None = None) -> tuple[Project, list[str], bool]:
@@ -293,7 +298,10 @@ def edition_drafts(project: Project, drafts: list[Draft], lang: str) -> list[Dra
 
 
 def output_path(project: Project, suffix: str) -> Path:
-    """build/<slug>.docx for the source language, build/<slug>.fr.docx for the French edition."""
+    """build/<slug>.docx for the source language, build/<slug>.fr.docx for the French edition; the web
+    edition's landing page, build/html/<lang>/index.html, for "html"."""
+    if suffix == "html":
+        return project.build_dir / "html" / project.language / "index.html"
     lang = "" if project.language == project.source_language else f".{project.language}"
     return project.build_dir / f"{project.slug}{lang}.{suffix}"
 
@@ -316,6 +324,7 @@ def manifest(result: Build) -> dict:
     """Every file under contributions/: used, rejected (with the code that says why) or ignored, with its
     sha256 and its words in the file and in the report."""
     used = {d.contribution.relpath: d for d in result.drafts}
+    sheets = {sheet.relpath for sheet in result.sources.registers}  # a register's rows: used, words not counted
     entries = []
     for item in result.sources.files:
         own = [f for f in result.findings if f.path == item.relpath
@@ -327,6 +336,8 @@ def manifest(result: Build) -> dict:
             entry["reason"] = SIDECAR
         elif item.ignored:
             entry.update(status="ignored", reason=item.ignored)
+        elif item.relpath in sheets:
+            pass
         elif draft is not None:
             audit = draft.audit
             entry["words_out"] = draft.words

@@ -13,11 +13,11 @@ from ..present import as_text, summary_line
 from .options import as_of_option, day, output_formats, project_option, show_progress
 
 
-@click.command("build", short_help="Check, then build the report (DOCX, PDF) into build/.")
+@click.command("build", short_help="Check, then build the report (DOCX, PDF, web edition) into build/.")
 @project_option
 @as_of_option
 @click.option("--format", "formats", default=",".join(recipe.FORMATS), show_default=True, metavar="LIST",
-              help="Comma-separated output formats: docx, pdf.")
+              help="Comma-separated output formats: docx, pdf, html (the web edition, build/html/), or all.")
 @click.option("--force", is_flag=True,
               help="Build even when the check finds errors (drafts with errors are still used).")
 @click.option("--harmonize/--no-harmonize", default=True, show_default=True,
@@ -36,7 +36,7 @@ def build_command(project_dir: Path, as_of, formats: str, force: bool, harmonize
     Refuses when the check finds errors, unless --force. Outputs are replaced
     only when complete, and nothing under contributions/ is ever written.
     """
-    options = recipe.Options(output_formats(formats), lang, force, stage, harmonize, day(as_of))
+    options = recipe.Options(output_formats(formats, recipe.REPORT_FORMATS), lang, force, stage, harmonize, day(as_of))
     show_progress(not quiet)
     try:
         result = recipe.build(project_dir, options)

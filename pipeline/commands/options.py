@@ -36,11 +36,11 @@ def day(value) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-def output_formats(formats: str) -> tuple[str, ...]:
-    """The formats of a comma-separated --format list, each one the recipe makes."""
-    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    if not wanted or any(f not in FORMATS for f in wanted):
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+def output_formats(formats: str, choices: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
+    """The formats of a comma-separated --format list, each one of `choices` ("all": every one)."""
+    wanted = choices if formats.strip() == "all" else tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not wanted or any(f not in choices for f in wanted):
+        raise click.BadParameter(f"choose from {', '.join(choices)}, or all", param_hint="--format")
     return wanted
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..build import Options, build, kept_warm
+from ..build import REPORT_FORMATS, Options, build, kept_warm
 from ..buildcache import file_states
 from ..errors import JointreportError
 from ..present import summary_line, terminal_safe
@@ -40,7 +40,7 @@ def watch(root: Path, options: Options | None = None, interval: float = 0.1):
 @click.command("watch", short_help="Build again whenever a draft or project file changes (a live preview).")
 @project_option
 @click.option("--format", "formats", default="pdf", show_default=True, metavar="LIST",
-              help="Comma-separated output formats: docx, pdf.")
+              help="Comma-separated output formats: docx, pdf, html (the web edition), or all.")
 @click.option("--lang", "lang", default=None, metavar="LANG|all", help="Language edition to build.")
 @click.option("--strict", is_flag=True, help="Refuse to build while the check finds errors (default: build anyway).")
 @click.option("--interval", default=0.1, show_default=True, type=click.FloatRange(0.05, 60),
@@ -50,7 +50,7 @@ def watch_command(project_dir: Path, formats: str, lang: str | None, strict: boo
     saved, until interrupted (Ctrl-C). Keep the PDF open in a viewer that
     reloads it. Only what changed is converted and rendered again.
     """
-    options = Options(output_formats(formats), lang, force=not strict)
+    options = Options(output_formats(formats, REPORT_FORMATS), lang, force=not strict)
     show_progress(False)
     for outcome in watch(project_dir, options, interval):
         stamp = dt.datetime.now().strftime("%H:%M:%S")
