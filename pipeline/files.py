@@ -64,15 +64,25 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()  # what a plain open() would give; mkstemp's 0600 would hide outputs from others
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` in one step, so a failed build leaves the previous output intact."""
+def write_atomically(path: Path, data: bytes, durable: bool = False) -> None:
+    """Replace `path` in one step, so a failed build leaves the previous output intact. A `durable` write
+    (what the portal keeps of an agency's upload) reaches the disk before the rename, and the rename too."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(temp, FILE_MODE)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    if durable:
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)

@@ -13,7 +13,7 @@ from .options import project_option
 @click.group("tokens", short_help="Issue, list and revoke the secret links of the web portal.")
 def tokens():
     """Access to `jointreport serve` is by secret link: /a/<token> for an agency's focal point,
-    /e/<token> for editors. A token is printed once; only its hash is kept (.jointreport/tokens.json)."""
+    /e/<token> for editors. A token is printed once; only its hash is kept (in .jointreport/portal.sqlite3)."""
 
 
 @tokens.command("issue", short_help="Print a new token for an agency (or --editor), once.")

@@ -1,10 +1,11 @@
-"""Who may do what: a request's token (a Bearer header for the API, the link for a page), its role, the
-rate limit on requests that change something, and the CSRF token of a form sent from a page. Each
-either returns what it checked or raises a `Refusal`."""
+"""Who may do what: a request's token (a Bearer header for the API, the link for a page), its role, and
+the CSRF token and origin of a form sent from a page. Each either returns what it checked or raises a
+`Refusal`. (Rate limits come before any of this, in the guard.)"""
 
 from __future__ import annotations
 
 import hmac
+from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -15,12 +16,6 @@ from .pages import CSRF_COOKIE
 from .refusals import Refusal
 from .state import portal
 from .tokens import EDITOR, Token
-
-
-def limited(request: Request) -> None:
-    client = request.client.host if request.client else "?"
-    if not portal(request).limiter.allow(client):
-        raise Refusal(429, "too-many-requests", "too many requests; wait a minute and try again")
 
 
 def bearer(request: Request) -> Token:
@@ -60,20 +55,28 @@ async def read_form(request: Request) -> FormData:
         raise Refusal(400, "bad-request", f"not a form upload: {detail}") from None
 
 
+def same_site(request: Request, origin: str | None) -> bool:
+    """Whether a form's Origin is the portal itself: one of the host names the editor configured (never
+    just the Host the request names), or the request's own host only when the portal answers any host."""
+    if origin in (None, "null"):
+        return True
+    settings = portal(request).settings
+    if settings.any_host:
+        return origin == f"{request.url.scheme}://{request.url.netloc}"
+    return (urlsplit(origin).hostname or "") in settings.allowed_hosts
+
+
 def check_csrf(request: Request, form: FormData) -> None:
     cookie, sent = request.cookies.get(CSRF_COOKIE, ""), str(form.get("csrf", ""))
-    origin = request.headers.get("origin")
-    expected = f"{request.url.scheme}://{request.url.netloc}"
-    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()) or (
-            origin not in (None, "null", expected)):
+    if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()) or not same_site(
+            request, request.headers.get("origin")):
         raise Refusal(403, "csrf", "the form is out of date or came from another site; reload the page and "
                                    "try again")
 
 
 async def posted_from_page(request: Request, role: str) -> tuple[Token, FormData]:
-    """A form sent from one of the portal's pages: within the rate limit, by a valid link of `role`,
-    carrying the page's CSRF token. Returns the link's token and the form."""
-    limited(request)
+    """A form sent from one of the portal's pages: by a valid link of `role`, carrying the page's CSRF
+    token. Returns the link's token and the form."""
     token = page_token(request, role)
     form = await read_form(request)
     check_csrf(request, form)
@@ -81,7 +84,6 @@ async def posted_from_page(request: Request, role: str) -> tuple[Token, FormData
 
 
 async def posted_to_api(request: Request) -> tuple[Token, FormData]:
-    """A form sent to the API: within the rate limit, by a valid Bearer token."""
-    limited(request)
+    """A form sent to the API, by a valid Bearer token."""
     token = bearer(request)
     return token, await read_form(request)

@@ -12,8 +12,8 @@ from .. import __version__
 from ..commands.check import check
 from ..commands.status import status
 from ..present import summary
-from .access import bearer, editor, limited, posted_to_api
-from .drafts import mark_final, receive
+from .access import bearer, editor, posted_to_api
+from .drafts import accept, finished, mark_final
 from .state import portal
 
 
@@ -21,21 +21,54 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "version": __version__})
 
 
+def preferred_wait(request: Request) -> float | None:
+    """How long the caller waits for the card (RFC 7240 `Prefer: respond-async, wait=N`); by default
+    until it is made."""
+    prefer = request.headers.get("prefer", "").lower()
+    if "respond-async" not in prefer:
+        return None
+    wait = next((p.split("=", 1)[1] for p in prefer.replace(",", ";").split(";") if p.strip().startswith("wait=")),
+                "0")
+    try:
+        return min(max(float(wait), 0.0), 60.0)
+    except ValueError:
+        return 0.0
+
+
 async def drafts(request: Request) -> Response:
-    """A draft's report card: 201 and where it was stored, or 422 when it cannot be read (nothing stored)."""
-    card, stored = await receive(request, *await posted_to_api(request))
-    body = {"findings": [f.to_json() for f in card.findings], "summary": summary(card.findings)}
-    if stored is None:
-        return JSONResponse({"error": "not-a-draft", "message": "the file cannot be read as a draft", **body},
-                            status_code=422)
-    body["stored"] = {"path": stored.relpath, "sha256": stored.sha256, "version": stored.version}
-    body["words"] = card.draft.words
-    return JSONResponse(body, status_code=201)
+    """A draft's report card: 201 and where it was stored, or 422 when it cannot be read (nothing stored).
+    With `Prefer: respond-async`, 202 and where to ask for it, when it is not made within the wait."""
+    token, form = await posted_to_api(request)
+    job = await accept(request, token, form)
+    if not await portal(request).conversions.wait(job, preferred_wait(request)):
+        return JSONResponse(job_state(request, job), status_code=202)
+    result = finished(job)
+    return JSONResponse(result.api, status_code=result.status)
+
+
+def job_state(request: Request, job) -> dict:
+    return {"job": job.id, "state": job.state, "place": portal(request).conversions.place(job),
+            "url": f"/api/drafts/jobs/{job.id}"}
+
+
+async def draft_job(request: Request) -> Response:
+    """A queued draft: its place in line, or its card once made (the card's own status in `status`)."""
+    token = bearer(request)
+    job = portal(request).conversions.find(request.path_params["job"], token.id)
+    if job is None:
+        return JSONResponse({"error": "not-found", "message": "no such upload (cards are kept an hour)"}, 404)
+    if job.state != "done":
+        return JSONResponse(job_state(request, job))
+    result = finished(job)
+    return JSONResponse({**job_state(request, job), "status": result.status, **result.api})
 
 
 async def final(request: Request) -> Response:
-    stored = await mark_final(request, *await posted_to_api(request))
-    return JSONResponse({"path": stored.relpath, "status": "final"})
+    """Mark the draft final; `final=no` withdraws the mark."""
+    token, form = await posted_to_api(request)
+    withdraw = str(form.get("final", "")).lower() in ("no", "false", "0")
+    stored = await mark_final(request, token, form, final=not withdraw)
+    return JSONResponse({"path": stored.relpath, "status": "draft" if withdraw else "final"})
 
 
 async def board(request: Request) -> Response:
@@ -57,7 +90,6 @@ async def build(request: Request) -> Response:
     editor(bearer(request))
     builder = portal(request).builder
     if request.method == "POST":
-        limited(request)
         started = builder.start()
         return JSONResponse(builder.job.to_json(), status_code=202 if started else 409)
     return JSONResponse(builder.job.to_json())
@@ -67,6 +99,7 @@ ROUTES = [
     Route("/api/health", health),
     Route("/api/drafts", drafts, methods=["POST"]),
     Route("/api/drafts/final", final, methods=["POST"]),
+    Route("/api/drafts/jobs/{job}", draft_job),
     Route("/api/status", board),
     Route("/api/findings", findings),
     Route("/api/build", build, methods=["GET", "POST"]),

@@ -1,31 +1,38 @@
-"""The one way a draft arrives, for the API and the agency's page alike: its report card first, stored only
-when it can be read, and every refused upload of a valid link written in the audit log."""
+"""The one way a draft arrives, for the API and the agency's page alike: within the agency's quotas,
+staged on disk (never held whole in memory while it waits), its report card made in the conversion
+line, stored only when it can be read; every refused upload of a valid link is in the audit log."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from . import store
+from .conversions import Job
 from .refusals import Refusal
 from .state import Portal, portal
 from .tokens import AGENCY, Token
-from .uploads import Card, UploadRefused, draft_target, report_card
+from .uploads import UploadRefused, card_context, draft_target, report_card
 
 
 @dataclass
 class Upload:
-    """A draft as a request sent it: its name and section are only ever compared, never used as paths."""
+    """A draft as a request sent it: its name, section and language are only ever compared, never used as
+    paths."""
 
     token: Token
     agency: str
     section_id: str
     name: str
-    data: bytes = b""
+    lang: str = ""  # as chosen on the form; else from the name (recommendations.fr.docx); else the source's
+    staged: Path | None = None
+    size: int = 0
 
     @property
     def format(self) -> str:
@@ -35,16 +42,33 @@ class Upload:
     def who(self) -> str:
         return f"{self.token.who} ({self.token.id})"
 
+    def language(self, languages: list[str]) -> str:
+        """The draft's language: the form's choice, else a language infix of the file name, else ''."""
+        parts = self.name.lower().split(".")
+        named = parts[-2] if len(parts) >= 3 and parts[-2] in languages else ""
+        return self.lang or named
+
 
 def sent(token: Token, form: FormData) -> Upload:
     """Whose draft for which section: an agency's link sends its own; an editor names the agency."""
     agency = token.agency if token.role == AGENCY else str(form.get("agency") or "")
     file = form.get("file")
-    return Upload(token, agency or "", str(form.get("section") or ""), getattr(file, "filename", None) or "")
+    return Upload(token, agency or "", str(form.get("section") or ""), getattr(file, "filename", None) or "",
+                  str(form.get("lang") or "")[:20])
 
 
-async def receive(request: Request, token: Token, form: FormData) -> tuple[Card, store.Stored | None]:
-    """The draft of a form, checked, then stored if readable. Refusals are raised (and audited)."""
+@dataclass
+class Outcome:
+    """A finished card, as small plain data: the API's answer and the page's card."""
+
+    status: int  # 201 stored, 422 not readable
+    api: dict
+    card: dict = field(default_factory=dict)
+
+
+async def accept(request: Request, token: Token, form: FormData) -> Job:
+    """The draft of a form, within the limits and quotas, queued for its card. Refusals are raised (and
+    audited)."""
     here = portal(request)
     upload, file = sent(token, form), form.get("file")
     if not upload.agency:
@@ -52,44 +76,89 @@ async def receive(request: Request, token: Token, form: FormData) -> tuple[Card,
                                         "'agency')")
     if not hasattr(file, "read"):
         raise Refusal(422, "no-file", "choose a file to send (field 'file')")
-    data = await file.read(here.settings.max_upload + 1)
-    if len(data) > here.settings.max_upload:
+    upload.size = file.size if file.size is not None else len(await file.read())
+    if upload.size > here.settings.max_upload:
         await run_in_threadpool(audit_refusal, here, upload, 413, "too-large")
         raise Refusal(413, "too-large", f"the file is over the limit of {here.settings.megabytes}; compress its "
                                         "pictures or split it")
-    upload.data = data
+    over = await run_in_threadpool(here.quotas.over, here.project(), upload.agency, upload.size)
+    if over:
+        await run_in_threadpool(audit_refusal, here, upload, 429, over.error)
+        raise Refusal(429, over.error, over.message, retry_after=over.retry_after)
+    upload.staged = await run_in_threadpool(stage, here, file.file)
+    return here.conversions.submit(token.id, upload.size, lambda: make_card(here, upload))
+
+
+def stage(here: Portal, source) -> Path:
+    """The upload copied, in pieces, to .jointreport/staging/ (removed when its card is made, or at start)."""
+    folder = here.settings.root / ".jointreport" / store.STAGING_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=folder, suffix=".upload")
+    source.seek(0)
+    with store.disk_full_is_plain(here.project()), open(handle, "wb") as out:
+        shutil.copyfileobj(source, out, 1_000_000)
+    return Path(name)
+
+
+def make_card(here: Portal, upload: Upload) -> Outcome:
+    """In a worker: the card, then the draft stored if readable; a refusal is audited and raised."""
     try:
-        card, stored = await run_in_threadpool(check_and_store, here, upload)
-    except UploadRefused as refused:
-        await run_in_threadpool(audit_refusal, here, upload, Refusal.of(refused).status, refused.reason)
+        data = upload.staged.read_bytes()
+    finally:
+        upload.staged.unlink(missing_ok=True)
+    settings = here.settings
+    try:
+        project = here.project()
+        lang = upload.language(project.languages) or project.source_language
+        if lang not in project.languages:
+            raise UploadRefused("not-a-language", f"{lang!r} is not one of the report's languages "
+                                                  f"({', '.join(project.languages)})")
+        card = report_card(settings.root, upload.agency, upload.section_id, upload.format, data, settings.as_of,
+                           project, lang)
+        stored = store.submit(card.project, card.contribution, data, upload.who) if card.readable else None
+    except (UploadRefused, store.DiskFull) as refused:
+        status = Refusal.of(refused).status
+        audit_refusal(here, upload, status, getattr(refused, "reason", "disk-full"), data)
         raise
     if stored is None:
-        await run_in_threadpool(audit_refusal, here, upload, 422, "not-a-draft")
-    return card, stored
+        audit_refusal(here, upload, 422, "not-a-draft", data)
+    return outcome(card, stored, settings.card_codes)
 
 
-def check_and_store(here: Portal, upload: Upload) -> tuple[Card, store.Stored | None]:
-    settings = here.settings
-    card = report_card(settings.root, upload.agency, upload.section_id, upload.format, upload.data, settings.as_of)
-    if not card.readable:
-        return card, None
-    return card, store.submit(card.project, card.contribution, upload.data, upload.who)
+def outcome(card, stored: store.Stored | None, codes: bool = False) -> Outcome:
+    findings = [f.to_json() for f in card.findings]
+    context = card_context(card, stored, codes)
+    api = {"findings": findings, "summary": context["summary"]}
+    if stored is None:
+        return Outcome(422, {"error": "not-a-draft", "message": "the file cannot be read as a draft", **api}, context)
+    api["stored"] = {"path": stored.relpath, "sha256": stored.sha256, "version": stored.version,
+                     "lang": card.contribution.lang}
+    api["words"] = card.draft.words
+    return Outcome(201, api, context)
 
 
-def audit_refusal(here: Portal, upload: Upload, status: int, reason: str) -> None:
+def audit_refusal(here: Portal, upload: Upload, status: int, reason: str, data: bytes = b"") -> None:
     """A refused upload in the audit log: who tried what (names shortened, never trusted as paths)."""
-    store.audit(here.project(), upload.who, f"refused-{status}", upload.section_id[:80],
-                hashlib.sha256(upload.data).hexdigest(), file=upload.name[:120], reason=reason)
+    store.audit(here.project(), upload.who, f"refused-{status}", upload.section_id[:80], store.sha256(data),
+                file=upload.name[:120], reason=reason)
 
 
-async def mark_final(request: Request, token: Token, form: FormData) -> store.Stored:
-    """The agency's draft for the form's section marked final, as the board reads it."""
+def finished(job: Job) -> Outcome:
+    """The job's outcome, or the refusal it ended in (raised)."""
+    if job.error is not None:
+        raise job.error
+    return job.result
+
+
+async def mark_final(request: Request, token: Token, form: FormData, final: bool = True) -> store.Stored:
+    """The agency's draft for the form's section (and language) marked final, or the mark withdrawn."""
     here, upload = portal(request), sent(token, form)
 
     def work() -> store.Stored | None:
         project = here.project()
-        draft_target(project, upload.agency, upload.section_id, "md")  # the section must be the agency's
-        return store.mark_final(project, upload.agency, upload.section_id, upload.who)
+        lang = upload.lang if upload.lang in project.languages else project.source_language
+        draft_target(project, upload.agency, upload.section_id, "md", lang)  # the section must be the agency's
+        return store.mark_final(project, upload.agency, upload.section_id, lang, upload.who, final)
 
     stored = await run_in_threadpool(work)
     if stored is None:

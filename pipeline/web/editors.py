@@ -27,10 +27,12 @@ def editor_context(here: Portal, link: str, wanted: dict[str, str]) -> dict:
     result = check(here.settings.root, here.settings.as_of)
     project = result.project
     _, board = status(here.settings.root, here.settings.as_of)
-    shown = [f for f in result.findings
-             if (not wanted["severity"] or f.severity == wanted["severity"])
-             and (not wanted["agency"] or f.agency == wanted["agency"])
-             and (not wanted["code"] or f.code == wanted["code"])]
+    shown = sorted((f for f in result.findings
+                    if (not wanted["severity"] or f.severity == wanted["severity"])
+                    and (not wanted["agency"] or f.agency == wanted["agency"])
+                    and (not wanted["code"] or f.code == wanted["code"])),
+                   key=lambda f: (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES),
+                                  f.sort_key()))
     downloads = [fmt for fmt in FORMATS if output_path(project, fmt).is_file()]
     return {
         "title": f"Editors · {project.title}", "report": project.title, "token": link,

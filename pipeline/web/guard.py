@@ -1,16 +1,15 @@
-"""What stands between the network and the portal's handlers: security headers on every answer, request
-bodies bounded before they are read to the end, a rate limit on requests that change something, and
-access logs that never show a link's secret."""
+"""What stands between the network and the portal's handlers: security headers on every answer, a rate
+limit per client on pages and on changes, request bodies bounded in size and in time before they are
+read to the end. (Slow headers and too many connections are the server's: server.py.)"""
 
 from __future__ import annotations
 
-import logging
-import re
-import threading
-import time
-from collections import defaultdict, deque
+import asyncio
 
 from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from .refusals import Refusal
+from .throttle import RateLimits
 
 HEADERS = {
     "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,11 +24,15 @@ HEADERS = {
 
 
 class Guard:
-    """Security headers on every answer; request bodies over the limit refused with 413 before they are
-    read to the end (by Content-Length, else while streaming)."""
+    """Security headers on every answer; a client over its rate limit answered 429 before anything else;
+    request bodies over the limit refused with 413 before they are read to the end (by Content-Length,
+    else while streaming); a body that stops coming (nothing for `idle` seconds, or not all of it within
+    `deadline`) ends in 408."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, shown: int | None = None, rates: RateLimits | None = None, idle: float = 30,
+                 deadline: float = 600):
+        self.app, self.limit, self.rates, self.idle, self.deadline = app, limit, rates, idle, deadline
+        self.shown = shown or limit  # the limit people are told: the file's, not the form's around it
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -45,15 +48,27 @@ class Guard:
                     (k.encode(), v.encode()) for k, v in HEADERS.items() if k.encode() not in present]
             await send(message)
 
+        if self.rates and scope["path"] not in UNLIMITED:
+            wait = self.rates.wait((scope.get("client") or ("?",))[0], scope["method"])
+            if wait:
+                return await too_many(wait, scope)(scope, receive, send_with_headers)
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
-            return await too_large(self.limit, scope)(scope, receive, send_with_headers)
-        seen = 0
+            return await too_large(self.shown, scope)(scope, receive, send_with_headers)
+        seen, complete = 0, False
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.deadline
 
         async def counted():
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.01, min(self.idle, until - loop.time())))
+            except asyncio.TimeoutError:
+                raise BodyTooSlow() from None
             seen += len(message.get("body", b""))
+            complete = not message.get("more_body", False)
             if seen > self.limit:
                 raise BodyTooLarge()
             return message
@@ -62,7 +77,18 @@ class Guard:
             await self.app(scope, counted, send_with_headers)
         except BodyTooLarge:
             if not started:
-                await too_large(self.limit, scope)(scope, receive, send_with_headers)
+                await too_large(self.shown, scope)(scope, receive, send_with_headers)
+
+
+UNLIMITED = frozenset({"/api/health"})  # the probe a proxy or monitor calls: cheap, and must always answer
+
+
+class BodyTooSlow(Refusal):
+    """Raised while a request body streams in, when it stops coming: the handlers answer it as a 408."""
+
+    def __init__(self):
+        super().__init__(408, "too-slow", "the file stopped coming before it was all sent; check the connection "
+                                          "and send it again")
 
 
 class BodyTooLarge(Exception):
@@ -71,48 +97,26 @@ class BodyTooLarge(Exception):
 
 
 def too_large(limit: int, scope) -> Response:
-    message = f"the request is over the limit of {limit / 1_000_000:g} MB"
+    message = f"the file is over the limit of {limit / 1_000_000:g} MB; compress its pictures or split it"
     if scope["path"].startswith("/api/"):
         return JSONResponse({"error": "too-large", "message": message}, status_code=413)
-    return HTMLResponse('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too large</title>'
-                        '<link rel="stylesheet" href="/static/style.css"></head><body><main class="wrap">'
-                        f'<section class="panel message" role="alert"><h1>Too large</h1><p>The file is over the '
-                        f'limit of {limit / 1_000_000:g} MB: compress its pictures or split it, then go back and '
-                        'send it again.</p></section></main></body></html>', status_code=413)
+    return HTMLResponse(plain_page("Too large", f"The file is over the limit of {limit / 1_000_000:g} MB: compress "
+                                                "its pictures or split it, then go back and send it again."), 413)
 
 
-class RateLimit:
-    """At most `rate` requests that change something per client and minute (sliding window)."""
-
-    def __init__(self, rate: int):
-        self.rate = rate
-        self.seen: dict[str, deque] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-    def allow(self, client: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            window = self.seen[client]
-            while window and now - window[0] > 60:
-                window.popleft()
-            if len(window) >= self.rate:
-                return False
-            window.append(now)
-            return True
+def plain_page(title: str, text: str) -> str:
+    """A page the guard answers with before any handler (so without the templates)."""
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            '<link rel="stylesheet" href="/static/style.css"></head><body><main class="wrap">'
+            f'<section class="panel message" role="alert"><h1>{title}</h1><p>{text}</p></section></main></body>'
+            '</html>')
 
 
-class RedactTokens(logging.Filter):
-    """Access logs show /a/<redacted>: a link's secret must not end up in a log file."""
-
-    SECRET = re.compile(r"^/(a|e)/[^/?]+")
-
-    @classmethod
-    def path(cls, path: str) -> str:
-        return cls.SECRET.sub(r"/\1/<redacted>", path)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
-            args = list(record.args)
-            args[2] = self.path(args[2])
-            record.args = tuple(args)
-        return True
+def too_many(wait: int, scope) -> Response:
+    message = "too many requests from your address; wait a minute and try again"
+    headers = {"retry-after": str(wait)}
+    if scope["path"].startswith("/api/"):
+        return JSONResponse({"error": "too-many-requests", "message": message, "retry_after": wait},
+                            status_code=429, headers=headers)
+    return HTMLResponse(plain_page("Too many requests", f"Too many requests from your address: wait {wait} "
+                                                        "seconds, then try again."), 429, headers)

@@ -1,19 +1,23 @@
-"""Where uploads land: contributions/<agency>/<section>.<ext>, written in one step, every version kept.
+"""Where uploads land: contributions/<agency>/<section>[.<lang>].<ext>, written in one step, every version kept.
 
-A section's upload holds a lock (an flock, so other processes wait too), copies the file it replaces
-and the new one into .jointreport/history/<agency>/<section>/ (outside contributions/, so the build
-never reads them), then replaces the current file atomically. A draft sent in another format replaces
-the old one: the old file moves to the history. Each write is a line of the audit log
-(.jointreport/audit.log: who, when, what, sha256).
+A section's upload holds a lock (an flock, so other processes wait too). Its bytes go first to
+.jointreport/history/<agency>/<section>/ (outside contributions/, so the build never reads them) and
+reach the disk; then one transaction of the portal's records writes the audit line and the version
+(pending); then the current file is replaced, and the version is marked done. A server stopped at any
+point is set right at the next start (`recover`): a pending version is rolled forward from its kept
+copy, a kept copy no record names was never current and goes, and left-over *.part and staging files
+go. So the history lists exactly the versions that were current, each with its audit line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
-import os
+import logging
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +27,13 @@ import yaml
 from ..files import write_atomically
 from ..model import DRAFT_FORMATS, Contribution, Project
 from ..yamlfile import FRONT_MATTER
-from .tokens import STATE_DIR
+from .records import STATE_DIR, DiskFull, add_audit, records
+
+log = logging.getLogger("jointreport.web")
 
 HISTORY_DIR = "history"
-AUDIT_FILE = "audit.log"
+STAGING_DIR = "staging"
+PORTAL = "portal"  # who, for what the portal does on its own (a file found in place, a version recovered)
 
 
 @dataclass
@@ -40,8 +47,12 @@ def state_dir(project: Project) -> Path:
     return project.root / STATE_DIR
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @contextmanager
@@ -56,53 +67,159 @@ def section_lock(project: Project, agency: str, section_id: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextmanager
+def disk_full_is_plain(project: Project):
+    """ENOSPC (or a quota) anywhere while storing: the agency's previous version stays, the editors are told."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        alert_disk_full(project)
+        raise DiskFull() from None
+    except DiskFull:
+        alert_disk_full(project)
+        raise
+
+
+def alert_disk_full(project: Project) -> None:
+    free = shutil.disk_usage(state_dir(project).parent).free
+    log.critical("ALERT the server's disk is full (%d MB free where the project lives): uploads are refused "
+                 "until space is made; nothing was lost", free // 1_000_000)
+
+
+def ensure_room(project: Project, size: int) -> None:
+    """Room for the kept copy and the new file, with a margin for the records."""
+    if shutil.disk_usage(project.root).free < 2 * size + 1_000_000:
+        raise DiskFull()
+
+
 def history_folder(project: Project, agency: str, section_id: str) -> Path:
     return state_dir(project) / HISTORY_DIR / agency / section_id
 
 
-def _keep(project: Project, contribution_path: Path, agency: str, section_id: str, data: bytes) -> str:
-    """A copy of `data` in the section's history (once per content); returns its name there."""
-    digest = hashlib.sha256(data).hexdigest()
+def draft_files(project: Project, agency: str, section_id: str, lang: str) -> list[Path]:
+    """The agency's current draft of a section in one language, in whatever draft format it has."""
+    folder = project.contributions_dir / agency
+    infix = "" if lang == project.source_language else f".{lang}"
+    return [folder / f"{section_id}{infix}.{fmt}" for fmt in DRAFT_FORMATS
+            if (folder / f"{section_id}{infix}.{fmt}").is_file() and not (folder / f"{section_id}{infix}.{fmt}"
+                                                                          ).is_symlink()]
+
+
+def relpath(project: Project, path: Path) -> str:
+    return path.relative_to(project.root).as_posix()
+
+
+def keep(project: Project, path: Path, agency: str, section_id: str, data: bytes) -> str:
+    """A durable copy of `data` in the section's history (once per content and name); its name there."""
+    suffix = path.name[len(section_id):]  # '.docx', '.fr.docx', '.yaml'
     folder = history_folder(project, agency, section_id)
-    existing = [p for p in folder.glob(f"*-{digest[:16]}{contribution_path.suffix}")] if folder.is_dir() else []
-    if existing:
-        return existing[0].name
-    name = f"{_now().strftime('%Y%m%dT%H%M%S.%fZ')}-{digest[:16]}{contribution_path.suffix}"
-    write_atomically(folder / name, data)
+    name = f"{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S.%fZ')}-{sha256(data)[:16]}{suffix}"
+    known = records(project.root).read("SELECT name FROM versions WHERE agency = ? AND section = ? AND sha256 = ? "
+                                       "AND relpath = ?", (agency, section_id, sha256(data), relpath(project, path)))
+    if known and (folder / known[0]["name"]).is_file():
+        return known[0]["name"]
+    write_atomically(folder / name, data, durable=True)
     return name
 
 
-def _current_files(project: Project, agency: str, section_id: str) -> list[Path]:
-    folder = project.contributions_dir / agency
-    return [folder / f"{section_id}.{fmt}" for fmt in DRAFT_FORMATS if (folder / f"{section_id}.{fmt}").is_file()]
+def add_version(db, project: Project, path: Path, agency: str, section_id: str, name: str, data: bytes,
+                who: str, action: str, pending: bool = False, **extra) -> int:
+    """A version and its audit line, in the caller's transaction."""
+    digest, what = sha256(data), relpath(project, path)
+    seq = add_audit(db, _now(), who, action, what, digest, version=name, **extra)
+    db.execute("INSERT INTO versions (agency, section, relpath, name, sha256, size, audit, pending) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (agency, section_id, what, name, digest, len(data), seq, int(pending)))
+    return seq
+
+
+def latest_sha(project: Project, path: Path) -> str | None:
+    rows = records(project.root).read("SELECT sha256 FROM versions WHERE relpath = ? ORDER BY seq DESC LIMIT 1",
+                                      (relpath(project, path),))
+    return rows[0]["sha256"] if rows else None
+
+
+def keep_unrecorded(project: Project, agency: str, section_id: str, paths: list[Path]) -> list[tuple]:
+    """Files in place the records do not know as current (put there by hand, or by git): kept first."""
+    found = []
+    for path in paths:
+        data = path.read_bytes()
+        if latest_sha(project, path) != sha256(data):
+            found.append((path, keep(project, path, agency, section_id, data), data))
+    return found
 
 
 def submit(project: Project, contribution: Contribution, data: bytes, who: str) -> Stored:
-    """Store an upload the report card found readable; earlier versions go to the history first."""
-    digest = hashlib.sha256(data).hexdigest()
-    agency, section_id = contribution.agency, contribution.section_id
-    with section_lock(project, agency, section_id):
-        for current in _current_files(project, agency, section_id):
-            if not current.is_symlink():
-                _keep(project, current, agency, section_id, current.read_bytes())
-        version = _keep(project, contribution.path, agency, section_id, data)
-        write_atomically(contribution.path, data)
-        for current in _current_files(project, agency, section_id):
-            if current != contribution.path:  # the draft now comes in another format: one file per section
-                current.unlink()
-                sidecar = current.with_suffix(".yaml")
-                if contribution.format == "md" and sidecar.is_file() and not sidecar.is_symlink():
-                    _keep(project, sidecar, agency, section_id, sidecar.read_bytes())
-                    sidecar.unlink()  # a Markdown draft carries its metadata in its front matter
-    audit(project, who, "upload", contribution.relpath, digest, version=version)
+    """Store an upload the report card found readable; what it replaces is in the history already. A later
+    upload clears the final mark of the draft it replaces."""
+    agency, section_id, lang = contribution.agency, contribution.section_id, contribution.lang
+    target, digest = contribution.path, sha256(data)
+    with section_lock(project, agency, section_id), disk_full_is_plain(project):
+        ensure_room(project, len(data))
+        replaced = draft_files(project, agency, section_id, lang)
+        sidecar = target.with_suffix(".yaml")
+        unmarked = without_final(sidecar) if contribution.format != "md" else None
+        going = [p.with_suffix(".yaml") for p in replaced if contribution.format == "md" and p.suffix != ".md"
+                 and p.with_suffix(".yaml").is_file()]  # Markdown carries its metadata in its front matter
+        found = keep_unrecorded(project, agency, section_id, replaced + going + ([sidecar] if unmarked else []))
+        version = keep(project, target, agency, section_id, data)
+        cleared = unmarked and keep(project, sidecar, agency, section_id, unmarked)
+        with records(project.root).write() as db:
+            for path, name, kept in found:
+                add_version(db, project, path, agency, section_id, name, kept, PORTAL, "found")
+            add_version(db, project, target, agency, section_id, version, data, who, "upload", pending=True)
+            if cleared:
+                add_version(db, project, sidecar, agency, section_id, cleared, unmarked, who, "final-cleared")
+            db.execute("DELETE FROM finals WHERE agency = ? AND section = ? AND relpath IN (%s)" % ",".join(
+                "?" * (len(replaced) + 1)), (agency, section_id, *(relpath(project, p) for p in [target, *replaced])))
+        put_in_place(project, target, data, replaced, (sidecar, unmarked) if cleared else None)
+        with records(project.root).write() as db:
+            db.execute("UPDATE versions SET pending = 0 WHERE relpath = ? AND pending = 1", (contribution.relpath,))
     return Stored(contribution.relpath, digest, version)
 
 
-def mark_final(project: Project, agency: str, section_id: str, who: str, status: str = "final") -> Stored | None:
-    """Set the draft's status: in the .yaml sidecar of a Word/ODT draft, in a Markdown draft's front
-    matter. None when the section has no draft yet."""
-    with section_lock(project, agency, section_id):
-        files = _current_files(project, agency, section_id)
+def put_in_place(project: Project, target: Path, data: bytes, replaced: list[Path], sidecar: tuple | None) -> None:
+    """The new draft becomes the current file (durably); a draft of the same language in another format
+    goes (it is in the history), and so does a Word draft's sidecar when Markdown, with its own front
+    matter, replaces it."""
+    write_atomically(target, data, durable=True)
+    if sidecar:
+        write_atomically(sidecar[0], sidecar[1], durable=True)
+    for old in replaced:
+        if old != target:
+            old.unlink(missing_ok=True)
+            if target.suffix == ".md" and old.with_suffix(".yaml") != target:
+                old.with_suffix(".yaml").unlink(missing_ok=True)
+
+
+def without_final(sidecar: Path) -> bytes | None:
+    """A Word draft's sidecar with its final status taken back to draft, or None if it is not marked."""
+    meta = read_sidecar(sidecar)
+    if meta.get("status") in (None, "draft"):
+        return None
+    return yaml.safe_dump({**meta, "status": "draft"}, sort_keys=False, allow_unicode=True).encode()
+
+
+def read_sidecar(path: Path) -> dict:
+    if not path.is_file() or path.is_symlink():
+        return {}
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def mark_final(project: Project, agency: str, section_id: str, lang: str, who: str, final: bool = True
+               ) -> Stored | None:
+    """Mark the agency's draft final (or withdraw the mark): in the .yaml sidecar of a Word/ODT draft, in
+    a Markdown draft's front matter; the mark is in the records with its audit line. None when the
+    section has no draft in that language."""
+    status = "final" if final else "draft"
+    with section_lock(project, agency, section_id), disk_full_is_plain(project):
+        files = draft_files(project, agency, section_id, lang)
         if not files:
             return None
         draft = files[0]
@@ -110,56 +227,62 @@ def mark_final(project: Project, agency: str, section_id: str, who: str, status:
             text = draft.read_text(encoding="utf-8-sig")
             match = FRONT_MATTER.match(text)
             meta = (yaml.safe_load(match.group(1)) if match else None) or {}
-            if not isinstance(meta, dict):
-                meta = {}
-            meta["status"] = status
+            meta = {**(meta if isinstance(meta, dict) else {}), "status": status}
             body = text[match.end():] if match else text
-            header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
-            target, data = draft, f"---\n{header}---\n{body}".encode()
-            _keep(project, draft, agency, section_id, draft.read_bytes())
+            target = draft
+            data = f"---\n{yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)}---\n{body}".encode()
         else:
             target = draft.with_suffix(".yaml")
-            meta = {}
-            if target.is_file() and not target.is_symlink():
-                try:
-                    meta = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
-                except (yaml.YAMLError, UnicodeDecodeError):
-                    meta = {}
-                if not isinstance(meta, dict):
-                    meta = {}
-            meta["status"] = status
-            data = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).encode("utf-8")
-        write_atomically(target, data)
-    digest = hashlib.sha256(data).hexdigest()
-    relpath = target.relative_to(project.root).as_posix()
-    audit(project, who, f"mark-{status}", relpath, digest)
-    return Stored(relpath, digest, "")
+            data = yaml.safe_dump({**read_sidecar(target), "status": status}, sort_keys=False,
+                                  allow_unicode=True).encode("utf-8")
+        found = keep_unrecorded(project, agency, section_id, [p for p in (draft, target) if p.is_file()])
+        name = keep(project, target, agency, section_id, data)
+        with records(project.root).write() as db:
+            for path, kept_name, kept in found:
+                add_version(db, project, path, agency, section_id, kept_name, kept, PORTAL, "found")
+            seq = add_version(db, project, target, agency, section_id, name, data, who, f"mark-{status}")
+            db.execute("DELETE FROM finals WHERE relpath = ?", (relpath(project, draft),))
+            if final:
+                db.execute("INSERT INTO finals VALUES (?, ?, ?, ?, ?)",
+                           (relpath(project, draft), agency, section_id, sha256(draft.read_bytes()), seq))
+        write_atomically(target, data, durable=True)
+    return Stored(relpath(project, target), sha256(data), name)
 
 
-def audit(project: Project, who: str, action: str, what: str, sha256: str, **extra) -> None:
-    """One JSON line per change (and per refused upload): who, when, what, sha256."""
-    entry = {"when": _now().isoformat(timespec="seconds"), "who": who, "action": action, "what": what,
-             "sha256": sha256, **extra}
-    path = state_dir(project) / AUDIT_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)  # one write of one line in append mode: lines never interleave
-    finally:
-        os.close(fd)
+def audit(project: Project, who: str, action: str, what: str, digest: str, **extra) -> None:
+    """One line of the audit log (refused uploads too): who, when, what, sha256."""
+    with disk_full_is_plain(project), records(project.root).write() as db:
+        add_audit(db, _now(), who, action, what, digest, **extra)
 
 
-def audit_entries(project: Project, limit: int = 200) -> list[dict]:
-    path = state_dir(project) / AUDIT_FILE
-    if not path.is_file():
-        return []
-    entries = []
-    for line in path.read_text(encoding="utf-8").splitlines()[-limit:]:
-        try:
-            entries.append(json.loads(line))
-        except ValueError:
-            continue
-    return list(reversed(entries))
+def as_entry(row) -> dict:
+    return {"when": row["at"], "who": row["who"], "action": row["action"], "what": row["what"],
+            "sha256": row["sha256"], **json.loads(row["extra"])}
 
 
+def audit_entries(project: Project, limit: int = 200, prefix: str = "") -> list[dict]:
+    """The newest lines of the audit log first (those about files under `prefix`, if given)."""
+    rows = records(project.root).read("SELECT * FROM audit WHERE what LIKE ? ESCAPE '\\' ORDER BY seq DESC LIMIT ?",
+                                      (prefix.replace("%", "\\%").replace("_", "\\_") + "%", limit))
+    return [as_entry(row) for row in rows]
+
+
+def history(project: Project, agency: str | None = None, limit: int = 500) -> list[dict]:
+    """The versions that were current, newest first, each with its audit line."""
+    rows = records(project.root).read(
+        "SELECT v.agency, v.section, v.name, v.size, v.pending, a.* FROM versions v JOIN audit a ON a.seq = v.audit "
+        "WHERE ? IS NULL OR v.agency = ? ORDER BY v.seq DESC LIMIT ?", (agency, agency, limit))
+    return [{**as_entry(row), "agency": row["agency"], "section": row["section"], "name": row["name"],
+             "size": row["size"]} for row in rows]
+
+
+def history_use(project: Project, agency: str) -> tuple[int, int]:
+    """How many versions an agency's history holds, and their bytes."""
+    row = records(project.root).read("SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM versions "
+                                     "WHERE agency = ?", (agency,))[0]
+    return row["n"], row["bytes"]
+
+
+def finals(project: Project) -> set[str]:
+    """The drafts (by relpath) marked final through the portal and not withdrawn or replaced since."""
+    return {row["relpath"] for row in records(project.root).read("SELECT relpath FROM finals")}

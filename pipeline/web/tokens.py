@@ -1,32 +1,29 @@
-"""Access by link: secrets printed once, only their SHA-256 kept in .jointreport/tokens.json.
+"""Access by link: secrets printed once, only their SHA-256 kept, in the portal's records.
 
 A secret is 32 random bytes (256 bits) in URL-safe base64; it is never stored, so a copy of the
-project gives nobody access. Lookups hash the presented secret and compare it with every stored
-hash in constant time.
+project gives nobody access. A lookup hashes the presented secret and finds its row by that hash
+(an index lookup: the hash of a guess says nothing about the stored ones).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
-import json
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import JointreportError
-from ..files import write_atomically
+from .records import records
 
-STATE_DIR = ".jointreport"
-TOKENS_FILE = "tokens.json"
 EDITOR = "editor"
 AGENCY = "agency"
+SECRET_LIMIT = 200  # longer is no secret of ours: not even hashed
 
 
 @dataclass(frozen=True)
 class Token:
-    id: str  # short public id, for `tokens list` and `revoke` and the audit log
+    id: str  # short public id, for `tokens list` and `revoke`, the audit log and the server's log
     role: str  # agency or editor
     agency: str | None
     hash: str
@@ -40,56 +37,44 @@ class Token:
 
 
 def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    return hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
 
 
 class TokenStore:
     def __init__(self, root: Path):
-        self.path = Path(root) / STATE_DIR / TOKENS_FILE
+        self.records = records(root)
 
     def load(self) -> list[Token]:
-        if not self.path.is_file():
-            return []
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return [Token(**entry) for entry in data.get("tokens", [])]
-        except (ValueError, TypeError) as exc:
-            raise JointreportError(f"{self.path}: not a token file jointreport wrote ({exc})") from None
-
-    def _save(self, tokens: list[Token]) -> None:
-        payload = {"tokens": [asdict(t) for t in tokens]}
-        write_atomically(self.path, (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
+        return [Token(**dict(row)) for row in self.records.read("SELECT * FROM tokens ORDER BY created, id")]
 
     def issue(self, role: str, agency: str | None = None, note: str = "") -> tuple[Token, str]:
         """A new token and its secret; the secret is shown once and never written."""
         secret = secrets.token_urlsafe(32)
         while secret.startswith("-"):  # a secret pasted after a command must not read as an option
             secret = secrets.token_urlsafe(32)
-        tokens = self.load()
         token = Token(f"t-{secrets.token_hex(4)}", role, agency, _digest(secret),
                       dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), note=note)
-        self._save(tokens + [token])
+        with self.records.write() as db:
+            db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?)", (
+                token.id, token.role, token.agency, token.hash, token.created, token.revoked, token.note))
         return token, secret
 
     def revoke(self, token_id: str) -> Token:
         """Revoke by id (t-…), or by the secret itself when that is what the editor has at hand."""
-        tokens = self.load()
-        digest = _digest(token_id)
-        found = [t for t in tokens if t.id == token_id or hmac.compare_digest(t.hash, digest)]
-        if not found:
-            raise JointreportError(f"no token {token_id!r} (see `jointreport tokens list`)")
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        revoked = Token(**{**asdict(found[0]), "revoked": found[0].revoked or now})
-        self._save([revoked if t.id == revoked.id else t for t in tokens])
-        return revoked
+        with self.records.write() as db:
+            row = db.execute("SELECT * FROM tokens WHERE id = ? OR hash = ?",
+                             (token_id, _digest(token_id[:SECRET_LIMIT]))).fetchone()
+            if row is None:
+                named = repr(token_id) if token_id.startswith("t-") and len(token_id) < 20 else "with that secret"
+                raise JointreportError(f"no token {named} (see `jointreport tokens list`)")
+            db.execute("UPDATE tokens SET revoked = coalesce(revoked, ?) WHERE id = ?", (now, row["id"]))
+        return Token(**{**dict(row), "revoked": row["revoked"] or now})
 
-    def find(self, secret: str | None) -> Token | None:
-        """The live token whose secret this is, or None; every stored hash is compared, in constant time."""
-        if not secret or len(secret) > 200:
+    def find(self, secret: str | None, live: bool = True) -> Token | None:
+        """The token whose secret this is (live only, unless `live` is false), or None."""
+        if not secret or len(secret) > SECRET_LIMIT:
             return None
-        presented = _digest(secret)
-        match = None
-        for token in self.load():
-            if hmac.compare_digest(presented, token.hash) and token.revoked is None:
-                match = token
-        return match
+        rows = self.records.read("SELECT * FROM tokens WHERE hash = ?", (_digest(secret),))
+        token = Token(**dict(rows[0])) if rows else None
+        return token if token and (token.revoked is None or not live) else None

@@ -27,7 +27,9 @@ from ..intake import (
     unusable_name,
 )
 from ..model import DRAFT_FORMATS, Contribution, Draft, Finding, Project, Sources
+from ..present import summary
 from ..project import load_project
+from .plain import for_agency
 
 
 class UploadRefused(JointreportError):
@@ -39,18 +41,23 @@ class UploadRefused(JointreportError):
         self.findings = findings or []
 
 
-def draft_target(project: Project, agency: str, section_id: str, fmt: str) -> Contribution:
-    """Where an agency's draft for a section lives: contributions/<agency>/<section>.<format>. The section
-    must be an outline section of the agency's and the format a draft format, so no caller picks a path."""
+def draft_target(project: Project, agency: str, section_id: str, fmt: str, lang: str = "") -> Contribution:
+    """Where an agency's draft for a section lives: contributions/<agency>/<section>[.<lang>].<format> (a
+    translation carries its language). The section must be an outline section of the agency's, the
+    language one of the report's and the format a draft format, so no caller picks a path."""
     section = project.sections.get(section_id)
     if section is None or agency not in project.agencies:
         raise UploadRefused("unknown-section", f"no section {section_id[:60]!r} in the outline")
     if agency not in section.agencies:
         raise UploadRefused("not-assigned", f"{project.agencies[agency].short} is not lead or contributor of "
                                             f"section {section.label}")
-    relpath = f"contributions/{agency}/{section_id}.{fmt}"
-    contribution = Contribution(project.contributions_dir / agency / f"{section_id}.{fmt}", agency, section_id, fmt,
-                                relpath, lang=project.source_language)
+    lang = lang or project.source_language
+    if lang not in project.languages:
+        raise UploadRefused("not-a-language", f"{lang[:20]!r} is not one of the report's languages "
+                                              f"({', '.join(project.languages)})")
+    name = f"{section_id}.{fmt}" if lang == project.source_language else f"{section_id}.{lang}.{fmt}"
+    contribution = Contribution(project.contributions_dir / agency / name, agency, section_id, fmt,
+                                f"contributions/{agency}/{name}", lang=lang)
     problem = unusable_name(fmt) if fmt in DRAFT_FORMATS or fmt == "doc" else (
         f"'.{fmt[:10]}' is not a draft format; send .docx, .odt or .md")
     if problem:
@@ -73,14 +80,14 @@ class Card:
 
 
 def report_card(root: Path, agency: str, section_id: str, fmt: str, data: bytes, as_of: dt.date | None = None,
-                project: Project | None = None) -> Card:
+                project: Project | None = None, lang: str = "") -> Card:
     """Everything wrong with one draft an agency sends for one section, before it is stored: whether it
     can be read, its Word hygiene, terminology and agreed language, the section's word budget with the
     other agencies' drafts already there, and the section's deadlines. The same checks `check` runs, on
     this draft only, in its chapter; conversions come from the content-hash cache, so only the new draft is
     converted."""
     project = project or load_project(root)
-    target = draft_target(project, agency, section_id, fmt)
+    target = draft_target(project, agency, section_id, fmt, lang)
     contribution, draft, findings = read_upload(project, target, data)
     if draft is None:
         return Card(project, contribution, None, with_severities(findings, project.severities))
@@ -130,3 +137,19 @@ def chapter_sources(project: Project, contribution: Contribution, draft: Draft, 
     sources = Sources([contribution, *readable], drafts, intros, {}, submitted, findings)
     sources.bibliography, _ = read_bibliography(project, drafts)  # its citations resolved as `check` does
     return sources
+
+
+def card_context(card: Card, stored, codes: bool = False) -> dict:
+    """The report card as plain data for the page, in the focal point's words (plain.py): no path, and
+    finding codes only if the editors show them."""
+    counts = summary(card.findings)
+    section = card.project.sections.get(card.contribution.section_id)
+    lang = card.contribution.lang
+    return {"section": card.contribution.section_id, "heading": section.heading if section else "",
+            "lang": lang if lang != card.project.source_language else "",
+            "stored": bool(stored), "sha256": stored.sha256 if stored else "",
+            "words": card.draft.words if card.draft else 0, "summary": counts,
+            "verdict": ("cannot be read" if not card.readable else
+                        "errors to fix" if counts["error"] else "warnings to look at" if counts["warning"]
+                        else "all clear"),
+            "findings": [for_agency(f, codes) for f in card.findings]}

@@ -1,0 +1,83 @@
+"""The server's log names a link by its token's id (t-1a2b3c4d), never its secret, and no path outside the
+project: every line passes `RedactSecrets`, whatever logged it (uvicorn's access and error logs, the
+portal's own, a traceback) and however the link was typed (`//a/<secret>`, `/A/<secret>/`, a secret
+with a letter changed). Anything that looks like a secret is replaced: by its token's id when it is
+one, else by `t-?`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+SECRETISH = re.compile(r"[A-Za-z0-9_\-]{20,}")
+HEX = re.compile(r"[0-9a-fA-F]+")
+ABSOLUTE_PATH = re.compile(r"(?<![\w:/.~])(?:/[^\s/'\"()<>]+){2,}/?")
+UNKNOWN = "t-?"
+
+
+def looks_secret(text: str) -> bool:
+    """32 random bytes in URL-safe base64 (43 characters), or a piece or variant of one: letters and
+    digits mixed, not a hexadecimal digest."""
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and not HEX.fullmatch(text)
+
+
+class Redactor:
+    """Secrets out of a text, and the project's folder (the server's paths) too."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = str(Path(root).resolve()) if root else None
+
+    def token_id(self, secret: str) -> str:
+        if self.root is None:
+            return UNKNOWN
+        try:
+            from .tokens import TokenStore
+
+            token = TokenStore(Path(self.root)).find(secret, live=False)
+        except Exception:  # the log line goes out redacted whatever the records say
+            return UNKNOWN
+        return token.id if token else UNKNOWN
+
+    def text(self, text: str) -> str:
+        if self.root:
+            text = text.replace(self.root + "/", "").replace(self.root, ".")
+        return SECRETISH.sub(lambda m: self.token_id(m.group()) if looks_secret(m.group()) else m.group(), text)
+
+    def page(self, text: str) -> str:
+        """What a page may show of a message: no secret, and no path of the server's at all."""
+        return ABSOLUTE_PATH.sub("…", self.text(text))
+
+
+class RedactSecrets(logging.Filter):
+    """A logging filter for every handler of the server: the message and any traceback, redacted."""
+
+    def __init__(self, root: str | Path | None = None):
+        super().__init__()
+        self.redactor = Redactor(Path(root) if root else None)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.redactor.text(record.getMessage()), None
+        if record.exc_info:
+            record.exc_text = self.redactor.text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+RedactTokens = RedactSecrets  # the name earlier versions exported
+
+
+def log_config(root: Path, level: str = "info", file: Path | None = None) -> dict:
+    """uvicorn's logging, with the portal's own logger, every handler redacted; to stderr, or to `file`."""
+    stream = {"class": "logging.FileHandler", "filename": str(file)} if file else {
+        "class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
+    handler = {**stream, "filters": ["secrets"]}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"secrets": {"()": RedactSecrets, "root": str(root)}},
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {"main": {**handler, "formatter": "plain"}},
+        "loggers": {name: {"handlers": ["main"], "level": level.upper(), "propagate": False}
+                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "jointreport")},
+    }

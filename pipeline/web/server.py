@@ -1,0 +1,113 @@
+"""The portal's uvicorn, as `jointreport serve`, the tests and `make bench` all run it.
+
+h11 waits for a request's headers for ever, and uvicorn's `limit_concurrency` counts every open
+connection, so 200 sockets that never finish their headers make every other visitor's request a 503.
+`GuardedH11` closes a connection whose headers have not all arrived within `header_timeout` of its
+opening (or of its last answer, on a kept-alive connection), and keeps at most `per_client` open
+connections per client address: over that, the client's oldest connection that is not in the middle of
+a request is closed (else the new one). A trusted proxy's address is not capped per client. Proxy headers
+(X-Forwarded-For, -Proto) are believed only from `--forwarded-allow-ips` (uvicorn's ProxyHeadersMiddleware);
+by default from nobody.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .logs import log_config
+
+
+@dataclass
+class Listen:
+    """How the server meets the network."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    forwarded_allow_ips: tuple[str, ...] = ()  # proxies whose X-Forwarded-For is believed; none by default
+    header_timeout: float = 10.0  # seconds a client has to send a request's headers
+    per_client: int = 32  # open connections per client address
+    max_connections: int = 2000  # in all, over which the oldest idle connection goes
+    keep_alive: int = 10  # seconds an idle kept-alive connection stays open
+
+
+class GuardedH11(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for a request's headers and a cap on connections."""
+
+    listen = Listen()
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self.opened, self.deadline = self.loop.time(), None
+        self.arm()
+        self.cap()
+
+    def arm(self) -> None:
+        """Start the clock for the next request's headers."""
+        if self.deadline is not None:
+            self.deadline.cancel()
+        self.deadline = self.loop.call_later(self.listen.header_timeout, self.too_slow)
+
+    def in_request(self) -> bool:
+        return self.cycle is not None and not self.cycle.response_complete
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.in_request() and self.deadline is not None:
+            self.deadline.cancel()
+            self.deadline = None
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self.arm()
+
+    def connection_lost(self, exc) -> None:
+        if self.deadline is not None:
+            self.deadline.cancel()
+        super().connection_lost(exc)
+
+    def too_slow(self) -> None:
+        self.deadline = None
+        if not self.in_request() and not self.transport.is_closing():
+            self.transport.close()
+
+    def cap(self) -> None:
+        """Over the cap, close the client's oldest connection that holds no request in progress."""
+        address = self.client[0] if self.client else ""
+        trusted = address in self.listen.forwarded_allow_ips
+        mine = [c for c in self.connections if c.client and c.client[0] == address] if not trusted else []
+        for crowd, limit in ((mine, self.listen.per_client), (list(self.connections), self.listen.max_connections)):
+            if len(crowd) <= limit:
+                continue
+            idle = [c for c in crowd if c is not self and not c.in_request() and not c.transport.is_closing()]
+            victim = min(idle, key=lambda c: c.opened) if idle else self
+            victim.transport.close()
+            victim.connections.discard(victim)
+
+
+def protocol(listen: Listen) -> type[GuardedH11]:
+    return type("GuardedH11", (GuardedH11,), {"listen": listen})
+
+
+def is_public(host: str) -> bool:
+    """Whether an address to listen on can be reached from other machines."""
+    if host in ("localhost", ""):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True  # a host name: whatever it resolves to
+
+
+def config(app, root: Path, listen: Listen, log_level: str = "info", log_file: Path | None = None,
+           lifespan: str = "on") -> uvicorn.Config:
+    return uvicorn.Config(
+        app, host=listen.host, port=listen.port, http=protocol(listen), lifespan=lifespan, server_header=False,
+        proxy_headers=bool(listen.forwarded_allow_ips), forwarded_allow_ips=list(listen.forwarded_allow_ips) or None,
+        timeout_keep_alive=listen.keep_alive, timeout_graceful_shutdown=5, limit_concurrency=None,
+        log_config=log_config(root, log_level, log_file), log_level=log_level, h11_max_incomplete_event_size=16_384)

@@ -1,0 +1,89 @@
+"""How much each may ask, counted with the `limits` library (sliding window counters, in memory): per client
+address, pages a minute and changing requests a minute; per agency, uploads and bytes an hour, and what
+its history may hold. Over a limit is a 429 with `Retry-After`, decided before any work is done."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+from ..model import Project
+from . import store
+
+
+@dataclass
+class Over:
+    """A quota reached: the refusal's code, its plain message, and when to try again."""
+
+    error: str
+    message: str
+    retry_after: int
+
+
+@dataclass
+class Quota:
+    """Per agency; the defaults carry a deadline day (dozens of uploads and gigabytes an hour)."""
+
+    uploads_per_hour: int = 120
+    megabytes_per_hour: int = 2_000
+    history_versions: int = 2_000
+    history_megabytes: int = 10_000
+
+
+class Counter:
+    def __init__(self):
+        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+
+    def hit(self, item: RateLimitItem, key: str, cost: int = 1) -> int:
+        """0 if allowed (and counted), else the seconds until it would be."""
+        if self.limiter.hit(item, key, cost=cost):
+            return 0
+        reset = self.limiter.get_window_stats(item, key).reset_time
+        return max(1, min(item.get_expiry(), math.ceil(reset - time.time())))
+
+
+class RateLimits:
+    """Per client address and minute: `pages` reads, `changes` requests that change something."""
+
+    def __init__(self, pages: int, changes: int):
+        self.pages, self.changes = RateLimitItemPerMinute(pages), RateLimitItemPerMinute(changes)
+        self.counter = Counter()
+
+    def wait(self, client: str, method: str) -> int:
+        """0 if the request may go on, else the seconds to wait."""
+        item = self.pages if method in ("GET", "HEAD") else self.changes
+        return self.counter.hit(item, f"{method in ('GET', 'HEAD')}:{client}")
+
+
+class Quotas:
+    def __init__(self, quota: Quota):
+        self.quota = quota
+        self.uploads = RateLimitItemPerHour(quota.uploads_per_hour)
+        self.bytes = RateLimitItemPerHour(quota.megabytes_per_hour * 1_000_000)
+        self.counter = Counter()
+
+    def over(self, project: Project, agency: str, size: int) -> Over | None:
+        """The 429 an agency's upload of `size` bytes meets, or None (and it is counted)."""
+        versions, kept = store.history_use(project, agency)
+        if versions >= self.quota.history_versions or kept + size > self.quota.history_megabytes * 1_000_000:
+            return Over("history-full", "your agency's history of versions is full; ask the report's editors to "
+                                        "make room", retry_after=3600)
+        wait = self.counter.hit(self.uploads, agency)
+        if wait:
+            return Over("too-many-uploads", f"your agency has sent {self.quota.uploads_per_hour} drafts in the "
+                                            f"last hour; try again in {minutes(wait)}", retry_after=wait)
+        wait = self.counter.hit(self.bytes, agency, cost=max(1, size))
+        if wait:
+            return Over("too-many-bytes", f"your agency has sent {self.quota.megabytes_per_hour} MB in the last "
+                                          f"hour; try again in {minutes(wait)}", retry_after=wait)
+        return None
+
+
+def minutes(seconds: int) -> str:
+    n = max(1, math.ceil(seconds / 60))
+    return f"{n} minute{'s' if n != 1 else ''}"
