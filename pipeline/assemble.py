@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pandocfilters import BulletList, Header, Para, Plain, Space, Str, Strong
+from pandocfilters import BulletList, Emph, Header, Para, Plain, Space, Str, Strong
 
 from . import i18n
 from .agreed import expand
@@ -36,6 +36,7 @@ from .tree import stringify, visit
 ADOPTED = frozenset(ATTR_INDEX) | {"RawBlock", "RawInline"}  # what adopting a file changes
 
 SECTION_LEVEL = 3  # parts 1, chapters 2, sections 3: the agencies' own headings start at 4
+UNTRANSLATED = "untranslated"  # the class of the note before a draft shown in the source language
 MAX_LEVEL = 6
 
 
@@ -197,6 +198,8 @@ class Assembler:
             drop_title = repeats_title(draft.opening, (section.title, section.heading))
             adopted = self.adopt(draft, draft.media_dir, prefix, SECTION_LEVEL + 1, origin,
                                  self.cites(contribution.relpath, contribution.agency), drop_title)
+            if contribution.lang != lang:  # shown in fallback: readers are told, in the edition's language
+                blocks.append(styled(UNTRANSLATED, [Para([Emph(inlines(self.say("untranslated")))])]))
             blocks.append(from_file(contribution.relpath, adopted, contribution.lang))
         return blocks
 

@@ -27,6 +27,7 @@ from .commands import (
     watch,
 )
 from .commands.options import PROJECT_HELP
+from .commands.translate import translate
 from .errors import JointreportError
 from .present import terminal_safe
 
@@ -56,6 +57,7 @@ for command in (check.check_command, build.build_command, watch.watch_command, t
                 comments.comments_command, diff.diff_command, diff.snapshot_command, init.init_command,
                 schema.schema_command, templates.templates, tokens.tokens, serve.serve_command):
     cli.add_command(command)
+cli.add_command(translate)
 
 
 def main() -> None:

@@ -134,6 +134,22 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "(4.5:1 for body text, 3:1 for large text)"),
     Code("a11y/no-document-date", "info",
          "report.yaml gives no `date`: PDF/A needs a document date, so the PDF declares PDF/UA only"),
+    # issue 26: translation hand-off and return
+    Code("translate/unreadable", "error",
+         "a returned translation that is not an XLIFF 2 or Word file jointreport exported, or whose source "
+         "version is no longer in translations/: nothing is written"),
+    Code("translate/missing-unit", "error",
+         "a unit (paragraph, heading, caption, footnote, table cell) of the source is missing from the returned "
+         "file: nothing is written"),
+    Code("translate/unknown-unit", "error", "the returned file has a unit the exported source did not have"),
+    Code("translate/untranslated", "error", "a unit came back without a translation: nothing is written"),
+    Code("translate/placeholder", "error",
+         "a footnote call, citation, cross-reference or formatting placeholder of a unit was removed, repeated "
+         "or made up: nothing is written"),
+    Code("translate/same-as-source", "warning", "a unit's translation is the same as its source text"),
+    Code("translate/source-changed", "info",
+         "the source changed since the file was exported: the translation is imported as made, and `check` "
+         "reports the units that changed since (`lang/stale-translation`)"),
 )}
 
 

@@ -43,6 +43,7 @@ from .numbering import mark_references, references, targets
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
 from .wordcount import ast_text, words_in
 from .schema import Field, Validator
+from .translation.records import read_records
 from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 from .tree import as_json, visit
 from .word import audit as word_audit
@@ -88,6 +89,8 @@ def read_project(project: Project, convert: bool = True) -> Sources:
         sources.statements, findings = read_statements(project)
         sources.findings += findings
         sources.bibliography, findings = read_bibliography(project, sources.drafts)
+        sources.findings += findings
+        sources.translations, findings = read_records(project)
         sources.findings += findings
         sources.files = inventory(project.root, project.contributions_dir, sources.contributions, IGNORED,
                                   MAX_DRAFT_BYTES)

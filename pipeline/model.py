@@ -544,3 +544,4 @@ class Sources:
     responses: "Responses | None" = None  # a filled-in comment–response matrix, when one is given
     files: list[InputFile] = field(default_factory=list)  # every file under contributions/, for the manifest
     bibliography: object | None = None  # bibliography.Bibliography: every reference merged into one list
+    translations: dict = field(default_factory=dict)  # (agency, section, lang) → translation.records.Record

@@ -66,7 +66,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros, memo)
         + timeline_findings(project, originals, sources.submitted, as_of)
-        + language_findings(project, usable, placed, sources.intros, sources.submitted)
+        + language_findings(project, usable, placed, sources.intros, sources.submitted, sources.translations)
         + (review_findings(usable, sources.responses) if sources.responses else [])
     )
     findings = with_severities(findings, project.severities)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..agreed import references
 from ..codes import finding
 from ..model import Contribution, Draft, Finding, Place, Project
+from ..translation.units import changes, units_of
 from ..tree import visit
 
 STRUCTURE = {"Header": "headings", "Table": "tables", "Image": "figures", "Note": "footnotes"}
@@ -39,8 +40,9 @@ def _version(text: str | None) -> tuple[int, ...] | None:
 
 
 def language_findings(project: Project, drafts: list[Draft], placed: list[Contribution], intros: dict,
-                      submitted: dict[Path, dt.date]) -> list[Finding]:
-    """lang/missing-translation, lang/structure-mismatch, lang/stale-translation."""
+                      submitted: dict[Path, dt.date], records: dict | None = None) -> list[Finding]:
+    """lang/missing-translation, lang/structure-mismatch, lang/stale-translation (by unit for a
+    translation `jointreport translate import` wrote: `records`, see translation/records.py)."""
     source_lang = project.source_language
     by_key = {(c.agency, c.section_id, c.lang): c for c in placed}
     findings = []
@@ -54,7 +56,7 @@ def language_findings(project: Project, drafts: list[Draft], placed: list[Contri
         for lang in project.languages[1:] if intro else []:
             if (chapter.id, lang) not in intros:
                 findings.append(missing_translation(intro.place, lang, f"chapters/{chapter.id}.{lang}.md"))
-    findings += _parity(project, drafts, submitted)
+    findings += _parity(project, drafts, submitted, records or {})
     return findings
 
 
@@ -73,7 +75,7 @@ def structure_mismatch(source: list, translation: list, source_path: str, place:
     return [finding("lang/structure-mismatch", place, f"does not match {source_path}: " + "; ".join(differences))]
 
 
-def _parity(project: Project, drafts: list[Draft], submitted: dict[Path, dt.date]) -> list[Finding]:
+def _parity(project: Project, drafts: list[Draft], submitted: dict[Path, dt.date], records: dict) -> list[Finding]:
     source_lang = project.source_language
     sources = {(d.contribution.agency, d.contribution.section_id): d for d in drafts if d.contribution.lang == source_lang}
     findings = []
@@ -83,10 +85,30 @@ def _parity(project: Project, drafts: list[Draft], submitted: dict[Path, dt.date
         if source is None:
             continue
         findings += structure_mismatch(source.blocks, draft.blocks, source.contribution.relpath, translation.place)
+        record = records.get((translation.agency, translation.section_id, translation.lang))
+        if record is not None and record.translation_sha256 == translation.sha256:
+            findings += stale_units(source, translation, record)
+            continue
         stale = _staleness(source.contribution, translation, submitted)
         if stale:
             findings.append(finding("lang/stale-translation", translation.place,
                                     f"{stale}: bring the translation up to date with {source.contribution.relpath}"))
+    return findings
+
+
+def stale_units(source: Draft, translation: Contribution, record) -> list[Finding]:
+    """Each unit of the source that changed, is new, or is gone since the translation was made: the
+    translation was imported unit by unit, and its record says from which source text each came."""
+    changed, new, gone = changes(units_of(source.blocks), record.known())
+    relpath = source.contribution.relpath
+    findings = [finding("lang/stale-translation", translation.place,
+                        f"{unit.label} changed in {relpath} since it was translated: translate it again "
+                        "(`jointreport translate export`)", unit.id) for unit in changed]
+    findings += [finding("lang/stale-translation", translation.place,
+                         f"{unit.label} is new in {relpath}: it has no translation yet", unit.id) for unit in new]
+    findings += [finding("lang/stale-translation", translation.place,
+                         f"unit {ident} is no longer in {relpath}: its translation is still here", ident)
+                 for ident in gone]
     return findings
 
 

@@ -1,0 +1,274 @@
+"""`jointreport translate export` and `translate import`: sections go to translators as XLIFF 2 and
+Word packages, and come back as translations only after a structure check against the very source
+version they were exported from. The work itself is pipeline/translation/'s; this module runs it on a
+loaded, checked project and writes what it made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from ..codes import finding
+from ..errors import OptionError
+from ..files import Unreadable, guarded_read, write_atomically
+from ..model import Contribution, Draft, Finding, Place, Project
+from ..present import as_json, as_text
+from ..translation import memory as memories
+from ..translation import package as packages
+from ..translation import records
+from ..translation.accept import draft_file, memory_entries, translated
+from ..translation.structure import check_returned
+from ..translation.units import Unit, units_of
+from ..translation.wordfile import match_units, read_docx, write_docx
+from ..translation.xliff import NotXliff, Package, read_xliff, write_xliff
+from .check import check
+from .options import project_option
+
+MAX_RETURNED_BYTES = 60_000_000
+
+
+@dataclass
+class Exported:
+    plans: list[packages.Plan] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+
+
+def export(root: Path, lang: str, out: Path | None = None) -> Exported:
+    """A package for every section whose `lang` translation is missing or older than its source (by
+    unit, where the translation was imported; else by version or date), under `out` (default
+    build/translations/<lang>/). Records each exported source version and its units' ids."""
+    result = check(root, with_drafts=True)
+    project = result.project
+    _translated_language(project, lang)
+    out = out or project.build_dir / "translations" / lang
+    stale_files = {f.path for f in result.findings if f.code == "lang/stale-translation"}
+    translations = {(d.contribution.agency, d.contribution.section_id): d for d in result.drafts
+                    if d.contribution.lang == lang}
+    memory = memories.load(project, lang)
+    reference = _reference_doc(project)
+    exported = Exported()
+    for draft in (d for d in result.drafts if d.contribution.lang == project.source_language):
+        source = draft.contribution
+        translation = translations.get((source.agency, source.section_id))
+        record = _valid_record(result.sources.translations.get((source.agency, source.section_id, lang)),
+                               translation)
+        registry = records.read_registry(project, source.agency, source.section_id, source.relpath)
+        package = Package(source.agency, source.section_id, source.relpath, source.sha256, project.source_language,
+                          lang)
+        needed = translation is None or translation.contribution.relpath in stale_files
+        plan = packages.plan(package, draft.blocks, registry, record, memory, needed)
+        if plan is None:
+            continue
+        _remember_version(project, draft, registry, plan)
+        folder = out / plan.name
+        stem = f"{plan.name}.{lang}"
+        files = {f"{stem}.xlf": write_xliff(package, plan.units, plan.prefilled, plan.notes),
+                 f"{stem}.docx": write_docx(package, draft.blocks, plan.units, plan.prefilled, draft.media_dir,
+                                            reference),
+                 f"glossary.{lang}.tbx": packages.glossary(project.terminology, project.source_language, lang),
+                 f"memory.{lang}.tmx": memory.to_tmx(),
+                 "README.txt": packages.readme(plan)}
+        for name, data in files.items():
+            write_atomically(folder / name, data)
+        exported.plans.append(plan)
+        exported.folders.append(folder)
+    return exported
+
+
+def _translated_language(project: Project, lang: str) -> None:
+    if lang not in project.languages[1:]:
+        raise OptionError("--lang", f"choose a language the report is translated into "
+                                    f"({', '.join(project.languages[1:]) or 'report.yaml names none'})")
+
+
+def _valid_record(record: records.Record | None, translation: Draft | None) -> records.Record | None:
+    """A record speaks for the translation it was written with; a translation replaced by hand since is
+    judged as one made by hand (by version or date)."""
+    if record is None or translation is None or translation.contribution.sha256 != record.translation_sha256:
+        return None
+    return record
+
+
+def _reference_doc(project: Project) -> Path:
+    from ..render.wordstyles import complete_reference  # python-docx loads slowly; only the Word file needs it
+    return complete_reference(project)
+
+
+def _remember_version(project: Project, draft: Draft, registry: records.Registry, plan: packages.Plan) -> None:
+    """The exported source version's bytes and its units' ids, for the import weeks later."""
+    source = draft.contribution
+    data = guarded_read(source.path, records.MAX_SOURCE_BYTES)
+    if hashlib.sha256(data).hexdigest() != source.sha256:
+        raise click.ClickException(f"{source.relpath} changed while it was exported; export again")
+    snapshot = records.snapshot_path(project, source.sha256, source.format)
+    if not snapshot.is_file():
+        write_atomically(snapshot, data)
+    registry.versions[source.sha256] = plan.known()
+    registry.latest = source.sha256
+    records.write_registry(project, source.agency, source.section_id, registry)
+
+
+@dataclass
+class Imported:
+    findings: list[Finding] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # the translations written, relative to the project
+    refused: list[str] = field(default_factory=list)  # the files refused, as named
+
+
+def import_files(root: Path, files: list[Path], today: dt.date | None = None) -> Imported:
+    """Each returned file checked against the source version it was exported from; one that passes
+    becomes contributions/<agency>/<section>.<lang>.md (or .docx), its record and memory entries are
+    kept; one that fails is refused with findings naming its units, and nothing of it is written."""
+    from ..project import load_project
+    project = load_project(root)
+    result = Imported()
+    memory: dict[str, memories.Memory] = {}
+    for path in files:
+        place = Place(path.name)
+        findings, accepted = _accept(project, path, place, memory, today or dt.date.today())
+        result.findings += findings
+        (result.written if accepted else result.refused).append(accepted or path.name)
+    for lang_memory in memory.values():
+        memories.save(project, lang_memory)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _accept(project: Project, path: Path, place: Place, memory: dict, today: dt.date) -> tuple[list[Finding], str]:
+    try:
+        data = guarded_read(path, MAX_RETURNED_BYTES)
+        package, targets, unknown, paired = _returned(data, path)
+        source, units = _source_version(project, package)
+    except (Unreadable, NotXliff, Refused) as exc:
+        return [finding("translate/unreadable", place, str(exc))], ""
+    place = Place(path.name, package.section, package.agency)
+    if not paired:  # a Word file's units are found by their bookmarks
+        targets = match_units(units, targets)
+    findings = check_returned(units, targets, place, unknown, paired)
+    if any(f.severity == "error" for f in findings):
+        return findings, ""
+    current = project.root / package.source
+    if not current.is_file() or hashlib.sha256(current.read_bytes()).hexdigest() != package.sha256:
+        findings.append(finding("translate/source-changed", place,
+                                f"{package.source} changed since this file was exported: imported as translated; "
+                                "`jointreport check` lists the units that changed since"))
+    fmt = "md" if source.contribution.format == "md" else "docx"
+    relpath = f"contributions/{package.agency}/{package.section}.{package.lang}.{fmt}"
+    output = draft_file(fmt, translated(source.blocks, units, targets), source.contribution.meta, source.media_dir,
+                        package.lang, today)
+    for other in ("md", "docx", "odt"):  # the translation replaces one sent before in another format
+        previous = project.root / f"contributions/{package.agency}/{package.section}.{package.lang}.{other}"
+        if other != fmt and previous.is_file() and not previous.is_symlink():
+            previous.unlink()
+    write_atomically(project.root / relpath, output)
+    records.write_record(project, package.lang, package.agency, package.section, records.Record(
+        package.source, package.sha256, relpath, hashlib.sha256(output).hexdigest(), [[u.id, u.hash] for u in units]))
+    lang_memory = memory.setdefault(package.lang, memories.load(project, package.lang))
+    for entry in memory_entries(units, targets, package.source):
+        lang_memory.add(entry)
+    return findings, relpath
+
+
+class Refused(Exception):
+    """A returned file that cannot be checked at all (the message says why)."""
+
+
+def _returned(data: bytes, path: Path) -> tuple[Package, dict | list, list[str], bool]:
+    """The returned file's package and translated units (by id from an XLIFF file, in reading order from
+    a Word file); `paired`: whether formatting is held to the source (XLIFF), or left to the translator."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlf", ".xliff", ".xml"):
+        returned = read_xliff(data)
+        return returned.package, returned.targets, returned.unknown, True
+    if suffix != ".docx":
+        raise Refused("send back the .xlf or the .docx of the package as you received it")
+    with tempfile.TemporaryDirectory(prefix="jointreport-returned-") as scratch:
+        try:
+            package, found, changes = read_docx(data, Path(scratch))
+        except Exception as exc:
+            raise Refused(f"cannot be read as a Word file ({type(exc).__name__}); save it again as .docx") from None
+    if package is None:
+        raise Refused("is not a Word file of a jointreport package (its document properties do not say which "
+                      "source it translates); translate the .docx of the package itself")
+    if changes:
+        raise Refused(f"has unaccepted tracked changes ({sum(changes.values())}); accept or reject them, turn Track "
+                      "Changes off and save it again")
+    return package, found, [], False
+
+
+def _source_version(project: Project, package: Package) -> tuple[Draft, list[Unit]]:
+    """The source version the file was exported from, read again like a draft, with its units' ids."""
+    if package.lang not in project.languages[1:] or package.agency not in project.agencies:
+        raise Refused(f"translates into {package.lang!r} for {package.agency!r}, which report.yaml does not have")
+    registry = records.read_registry(project, package.agency, package.section, package.source)
+    known = registry.versions.get(package.sha256)
+    fmt = package.source.rsplit(".", 1)[-1]
+    snapshot = records.snapshot_path(project, package.sha256, fmt)
+    if known is None or not snapshot.is_file():
+        raise Refused(f"translates a version of {package.source} that translations/ no longer holds; export the "
+                      "section again")
+    from ..intake import DraftCache, draft_format, read_and_convert
+    contribution = Contribution(snapshot, package.agency, package.section, draft_format(snapshot), package.source)
+    _, draft, problems = read_and_convert(contribution, DraftCache.of(project))
+    if draft is None:
+        raise Refused(f"its source version cannot be read again ({problems[0].message if problems else 'unknown'})")
+    units = units_of(draft.blocks)
+    if [u.hash for u in units] != [pair[1] for pair in known]:
+        raise Refused(f"the recorded units of {package.source} do not match its exported version; export again")
+    for unit, (ident, _) in zip(units, known, strict=True):
+        unit.id = ident
+    return draft, units
+
+
+@click.group("translate", short_help="Send sections to translators and check their work back in.")
+def translate():
+    """Translation hand-off and return.
+
+    \b
+    jointreport translate export --lang fr        a package per section to translate
+    jointreport translate import FILE.xlf …       returned files checked and checked in
+    """
+
+
+@translate.command("export", short_help="Write a translation package for each section to translate.")
+@project_option
+@click.option("--lang", required=True, metavar="LANG", help="The language to translate into (report.yaml's languages).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the packages  [default: build/translations/LANG]")
+def export_command(project_dir: Path, lang: str, out: Path | None) -> int:
+    """For every section whose translation is missing or older than its source, a package: the units to
+    translate as XLIFF 2 and as a Word file, the glossary (TBX), the memory (TMX) and a README. Only the
+    units that changed since the last translation are to translate; the rest come from the memory."""
+    exported = export(project_dir, lang, out)
+    for plan, folder in zip(exported.plans, exported.folders, strict=True):
+        click.echo(f"{plan.package.source} → {folder.name}/: {len(plan.units)} units, {len(plan.to_translate)} "
+                   f"to translate, {len(plan.prefilled)} from memory")
+    count = len(exported.plans)
+    where = f" in {exported.folders[0].parent}" if exported.folders else f": every {lang} translation is up to date"
+    click.echo(f"{count} package{'' if count == 1 else 's'}{where}", err=True)
+    return 0
+
+
+@translate.command("import", short_help="Check returned translations and check them in.")
+@project_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def import_command(project_dir: Path, files: tuple[Path, ...], output_format: str) -> int:
+    """Check each returned .xlf or .docx against the source version it was exported from, and write it as
+    the section's translation when it passes. Exit status 1 when a file was refused."""
+    imported = import_files(project_dir, list(files))
+    if output_format == "json":
+        click.echo(as_json(imported.findings))
+    elif imported.findings:
+        from ..project import load_project
+        click.echo(as_text(load_project(project_dir), imported.findings, len(imported.written)))
+    for relpath in imported.written:
+        click.echo(f"wrote {relpath}", err=True)
+    for name in imported.refused:
+        click.echo(f"refused {name}: nothing written", err=True)
+    return 1 if imported.refused else 0
