@@ -21,9 +21,9 @@ from typing import Any
 import psutil
 
 KEPT_SECONDS = 3600
-# What one card costs beyond the server's resting memory: measured on Word drafts (python-docx, lxml and
-# pandoc's heap for the text, the pictures read once), with room to spare.
-CARD_BASE_BYTES, CARD_BYTES_PER_BYTE = 150_000_000, 6
+# What one card costs beyond the server's resting memory: a 20 MB Word draft (mostly a picture) took 295 MB
+# (python-docx, lxml, pandoc and its extracted media), 3.8 s on one core; with room to spare.
+CARD_BASE_BYTES, CARD_BYTES_PER_BYTE = 150_000_000, 8
 
 
 def server_memory() -> int:

@@ -95,8 +95,12 @@ def stage(here: Portal, source) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=folder, suffix=".upload")
     source.seek(0)
-    with store.disk_full_is_plain(here.project()), open(handle, "wb") as out:
-        shutil.copyfileobj(source, out, 1_000_000)
+    try:
+        with store.disk_full_is_plain(here.project()), open(handle, "wb") as out:
+            shutil.copyfileobj(source, out, 1_000_000)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return Path(name)
 
 
@@ -106,16 +110,12 @@ def make_card(here: Portal, upload: Upload) -> Outcome:
         data = upload.staged.read_bytes()
     finally:
         upload.staged.unlink(missing_ok=True)
-    settings = here.settings
+    settings, project = here.settings, here.project()
     try:
-        project = here.project()
-        lang = upload.language(project.languages) or project.source_language
-        if lang not in project.languages:
-            raise UploadRefused("not-a-language", f"{lang!r} is not one of the report's languages "
-                                                  f"({', '.join(project.languages)})")
-        card = report_card(settings.root, upload.agency, upload.section_id, upload.format, data, settings.as_of,
-                           project, lang)
-        stored = store.submit(card.project, card.contribution, data, upload.who) if card.readable else None
+        with store.disk_full_is_plain(project):  # the conversion's cache too
+            card = report_card(settings.root, upload.agency, upload.section_id, upload.format, data, settings.as_of,
+                               project, upload.language(project.languages))
+            stored = store.submit(card.project, card.contribution, data, upload.who) if card.readable else None
     except (UploadRefused, store.DiskFull) as refused:
         status = Refusal.of(refused).status
         audit_refusal(here, upload, status, getattr(refused, "reason", "disk-full"), data)

@@ -54,9 +54,10 @@ class StateDamaged(JointreportError):
 class DiskFull(JointreportError):
     """The server's disk is full: nothing was changed, the agency's previous version is kept."""
 
-    def __init__(self):
+    def __init__(self, alerted: bool = False):
         super().__init__("the server's disk is full; your previous version is kept. Try again later: the "
                          "report's editors have been told")
+        self.alerted = alerted  # the editors' alert line is written once
 
 
 class Records:

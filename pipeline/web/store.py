@@ -76,9 +76,11 @@ def disk_full_is_plain(project: Project):
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
         alert_disk_full(project)
-        raise DiskFull() from None
-    except DiskFull:
-        alert_disk_full(project)
+        raise DiskFull(alerted=True) from None
+    except DiskFull as exc:
+        if not exc.alerted:
+            alert_disk_full(project)
+            exc.alerted = True
         raise
 
 
@@ -111,9 +113,9 @@ def relpath(project: Project, path: Path) -> str:
     return path.relative_to(project.root).as_posix()
 
 
-def keep(project: Project, path: Path, agency: str, section_id: str, data: bytes) -> str:
+def keep(project: Project, path: Path, agency: str, section_id: str, data: bytes, suffix: str = "") -> str:
     """A durable copy of `data` in the section's history (once per content and name); its name there."""
-    suffix = path.name[len(section_id):]  # '.docx', '.fr.docx', '.yaml'
+    suffix = suffix or path.name[len(section_id):]  # '.docx', '.fr.docx', '.yaml'
     folder = history_folder(project, agency, section_id)
     name = f"{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S.%fZ')}-{sha256(data)[:16]}{suffix}"
     known = records(project.root).read("SELECT name FROM versions WHERE agency = ? AND section = ? AND sha256 = ? "
