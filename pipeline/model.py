@@ -139,6 +139,7 @@ class Term:
     note: str = ""
     case_sensitive: bool = False
     lang: str = "en"
+    gender: str = ""  # "m" or "f": the preferred term's, for the article before it (French, Spanish)
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:

@@ -3,7 +3,8 @@
 Coalitions agree a terminology so the report speaks with one voice. Drafts
 are checked against it (findings), and the assembled report — never the
 agencies' files — is harmonised: rejected variants become the preferred
-term, with the plural and a sentence-initial capital kept.
+term, written as the variant was (its case, plural or possessive, the article
+before it: see casing.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .casing import article_before, inflected, written_like
 from .model import INFLECTION, SEPARATOR, Change, Project, Term, Terminology
 from .textruns import Locator, Run, text_runs
 
@@ -69,10 +71,7 @@ def replacements(terminology: Terminology, run: Run, language: str) -> list[Repl
             stem = match.group(0)[: len(match.group(0)) - len(suffix)]
             if stem == term.preferred or (not term.case_sensitive and stem.lower() == term.preferred.lower()):
                 continue  # the preferred form itself, once separators and (where allowed) case are relaxed
-            after = term.preferred + suffix
-            if stem[:1].isupper() and after[:1].islower() and _starts_sentence(run.text, match.start()):
-                after = after[0].upper() + after[1:]
-            found.append(Replacement(match.start(), match.end(), match.group(0), after, term))
+            found.append(_replacement(term, run, match, suffix, language))
     found.sort(key=lambda r: (r.start, -r.end))
     kept, reach = [], -1
     for replacement in found:
@@ -80,6 +79,19 @@ def replacements(terminology: Terminology, run: Run, language: str) -> list[Repl
             kept.append(replacement)
             reach = replacement.end
     return kept
+
+
+def _replacement(term: Term, run: Run, match: re.Match, suffix: str, language: str) -> Replacement:
+    """The preferred term in the case pattern, inflection and heading of the words it replaces, with the
+    article before it made to agree ("an ACCESSORY DWELLING UNIT" → "a SECONDARY DWELLING UNIT")."""
+    after = written_like(inflected(term.preferred, suffix, language), match.group(0), term.reject, language,
+                         run.heading_case)
+    start = match.start()
+    article = article_before(run.text[:start], after, language, term.gender)
+    if article:
+        start, written = article
+        after = written + after
+    return Replacement(start, match.end(), run.text[start:match.end()], after, term)
 
 
 def _starts_sentence(text: str, position: int) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .casing import case_of
+
 TEXT_BLOCKS = ("Para", "Plain", "Header")
 WORD_LIKE = ("Str", "Space", "SoftBreak")
 SKIPPED_INLINES = ("Code", "Math", "RawInline", "Cite", "Quoted")
@@ -29,6 +31,7 @@ class Run:
     paragraph: int  # 1-based reading-order number of the text block it sits in
     first_words: str  # the start of that text block, so a person can find it
     in_note: bool = False
+    heading_case: str = ""  # in a heading: how the heading is capitalised (casing.case_of), which a fix keeps
 
     def prose_spans(self) -> list[tuple[int, int]]:
         """Where in `text` checks may look: everything but addresses and quotations."""
@@ -87,7 +90,8 @@ class _Walker:
                 words = plain_text(inlines).split()
                 first = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
                 notes: list = []
-                self.inlines(inlines, first, in_note, notes)
+                heading = case_of(plain_text(inlines)) if kind == "Header" else ""
+                self.inlines(inlines, first, in_note, notes, heading)
                 for note in notes:
                     self.blocks(note, in_note=True)
             else:
@@ -105,7 +109,7 @@ class _Walker:
             for item in node:
                 self.nested(item, in_note)
 
-    def inlines(self, inlines: list, first: str, in_note: bool, notes: list) -> None:
+    def inlines(self, inlines: list, first: str, in_note: bool, notes: list, heading: str = "") -> None:
         start = None
         for index, inline in enumerate(inlines + [{"t": "End"}]):
             kind = inline["t"]
@@ -114,23 +118,22 @@ class _Walker:
                 continue
             if start is not None:
                 text = plain_text(inlines[start:index])
-                self.runs.append(Run(inlines, start, index, text, self.paragraph, first, in_note))
+                self.runs.append(Run(inlines, start, index, text, self.paragraph, first, in_note, heading))
                 start = None
             content = inline.get("c")
             if kind == "Note":
                 notes.append(content)
             elif kind in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript"):
-                self.inlines(content, first, in_note, notes)
-            elif kind == "Span":
-                self.inlines(content[1], first, in_note, notes)
-            elif kind == "Link" and not _is_address(content):
-                self.inlines(content[1], first, in_note, notes)
+                self.inlines(content, first, in_note, notes, heading)
+            elif kind == "Span" or (kind == "Link" and not _is_address(content)):
+                self.inlines(content[1], first, in_note, notes, heading)
 
 
 def _is_address(link: list) -> bool:
     """Autolinks show their own address as text: not prose."""
     classes, target = link[0][1], link[2][0]
-    return "uri" in classes or "email" in classes or plain_text(link[1]).strip() in (target, target.removeprefix("mailto:"))
+    shown = plain_text(link[1]).strip()
+    return "uri" in classes or "email" in classes or shown in (target, target.removeprefix("mailto:"))
 
 
 def text_runs(blocks: list) -> list[Run]:

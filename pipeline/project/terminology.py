@@ -13,6 +13,9 @@ TERM = Field("map", fields={
     "case": Field("str", default="insensitive", choices=("sensitive", "insensitive"),
                   help="sensitive: only the exact capitals are a variant."),
     "lang": Field("str", help="The language the term belongs to (default: the drafts' language)."),
+    "gender": Field("str", choices=("m", "f"),
+                    help="The preferred term's grammatical gender (m or f), so the article before it is made to "
+                         "agree (le/la, un/une, el/la) when it replaces a variant."),
 })
 AGREED = Field("map", fields={
     "text": Field("text", required=True, help="The exact agreed words, or one text per language."),
@@ -29,7 +32,8 @@ TERMINOLOGY = Field("map", default={}, fields={
 
 def build_terminology(data, language: str, validator: Validator) -> Terminology:
     data = validator.check(data if data is not None else {}, TERMINOLOGY) or {}
-    terms = [Term(t["preferred"], tuple(t["reject"]), t["note"], t["case"] == "sensitive", t["lang"] or language)
+    terms = [Term(t["preferred"], tuple(t["reject"]), t["note"], t["case"] == "sensitive", t["lang"] or language,
+                  t["gender"] or "")
              for t in data.get("terms") or [] if t and t["preferred"]]
     agreed = {}
     for key, block in (data.get("agreed") or {}).items():
