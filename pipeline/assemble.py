@@ -29,6 +29,7 @@ from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, Document, Draft, Heading, Matter, Part,
                     Project, Section, drafts_in_order, pick)
 from .pandoc import markdown_blocks
+from .returns.answers import keeper, kept_as_written
 from .terms import acronyms_in, expansions, harmonise
 from .textruns import Locator, inlines
 from .tree import stringify, visit
@@ -64,6 +65,7 @@ class Assembler:
         self.changes: list[Change] = []
         self.mentioned: set[str] = set()  # acronyms and agencies' short names the adopted files use
         self.agreed_texts = self.terminology.agreed_texts(project.language)
+        self.kept = kept_as_written(project, drafts)  # term fixes an agency rejected, until an editor decides
         self.agreed_blocks = {ident: markdown_blocks(text, verbatim=True) for ident, text in self.agreed_texts.items()}
         folder = project.build_dir / ".cache" / "prepared" / (project.language + ("" if harmonize else "-as-written"))
         self.prepared = Store(folder, json.dumps(
@@ -247,7 +249,8 @@ class Assembler:
         its first heading with `drop_title`), then speak the coalition's language: agreed terms, agreed
         text. The result is kept by a digest of the file's conversion and of everything else it depends on,
         so an unchanged draft is adopted once (and its blocks not even read)."""
-        key = self.prepared.key(media_root.name, drop_title, prefix, top_level, origin.relpath, origin.lang)
+        key = self.prepared.key(media_root.name, drop_title, prefix, top_level, origin.relpath, origin.lang,
+                                sorted(self.kept.get(origin.relpath, ())))
         done = self.prepared.get_json(key)
         if done is None:
             media: dict[str, str] = {}
@@ -289,7 +292,9 @@ class Assembler:
         visit(blocks, fix, only=ADOPTED)
         locate = Locator(origin.source)
         if self.harmonize:
-            changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang)
+            kept = self.kept.get(origin.relpath)
+            changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang,
+                                 keeper(kept) if kept else None)
         changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
         return blocks
 

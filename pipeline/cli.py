@@ -17,6 +17,7 @@ from .commands import (
     diff,
     init,
     remind,
+    return_,
     schema,
     serve,
     statement,
@@ -54,8 +55,8 @@ def cli(project_dir: Path | None):
 
 for command in (check.check_command, build.build_command, watch.watch_command, terms.terms_command,
                 status.status_command, remind.remind_command, statement.statement_command,
-                comments.comments_command, diff.diff_command, diff.snapshot_command, init.init_command,
-                schema.schema_command, templates.templates, tokens.tokens, serve.serve_command):
+                comments.comments_command, return_.return_command, diff.diff_command, diff.snapshot_command,
+                init.init_command, schema.schema_command, templates.templates, tokens.tokens, serve.serve_command):
     cli.add_command(command)
 cli.add_command(translate)
 

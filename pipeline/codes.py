@@ -134,6 +134,13 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "(4.5:1 for body text, 3:1 for large text)"),
     Code("a11y/no-document-date", "info",
          "report.yaml gives no `date`: PDF/A needs a document date, so the PDF declares PDF/UA only"),
+    # issue 27: fixes returned to agencies as tracked changes
+    Code("return/not-supported", "info",
+         "`return` makes no annotated copy of this draft (Markdown, OpenDocument, Strict Open XML, unreadable): "
+         "`check` lists its fixes instead"),
+    Code("return/not-tracked", "warning",
+         "a fix `return` could not write as a tracked change at its place (inside another reviewer's change, "
+         "across a field or picture): the returned file has a comment with the fix instead"),
     # issue 26: translation hand-off and return
     Code("translate/unreadable", "error",
          "a returned translation that is not an XLIFF 2 or Word file jointreport exported, or whose source "

@@ -10,6 +10,7 @@ before it: see casing.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .casing import article_before, inflected, written_like
@@ -99,11 +100,13 @@ def _starts_sentence(text: str, position: int) -> bool:
     return not before or before[-1] in ".!?:;“\"(—–"
 
 
-def harmonise(terminology: Terminology, blocks: list, locate: Locator, path: str, language: str) -> list[Change]:
-    """Replace rejected variants in `blocks` in place; return every change made, in reading order."""
+def harmonise(terminology: Terminology, blocks: list, locate: Locator, path: str, language: str,
+              keep: Callable[[Run, Replacement], bool] | None = None) -> list[Change]:
+    """Replace rejected variants in `blocks` in place, but those `keep` says to leave as written (a fix
+    the agency rejected: see returns/answers.py); return every change made, in reading order."""
     changes = []
     for run in reversed(text_runs(blocks)):  # right to left: earlier runs keep their indexes
-        found = replacements(terminology, run, language)
+        found = [r for r in replacements(terminology, run, language) if not (keep and keep(run, r))]
         if not found:
             continue
         text = run.text

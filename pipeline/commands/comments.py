@@ -10,12 +10,14 @@ from pathlib import Path
 import click
 
 from ..files import write_atomically
+from ..intake import MAX_DRAFT_BYTES
 from ..model import Project
+from ..returns.answers import FIX_COLUMNS, matrix_with_answers
 from .check import check
 from .options import project_option
 
 MATRIX_COLUMNS = ["id", "section", "agency", "file", "paragraph", "commented words", "author", "date", "comment",
-                  "replies to", "response", "action"]
+                  "replies to", "response", "action"] + FIX_COLUMNS  # what became of each fix `return` offered
 
 
 def comment_matrix(root: Path) -> tuple[Project, list[list[str]]]:
@@ -29,7 +31,7 @@ def comment_matrix(root: Path) -> tuple[Project, list[list[str]]]:
             rows.append([comment.id, contribution.section_id, contribution.agency, contribution.relpath,
                          comment.location, comment.anchored_to, comment.author, comment.date, comment.text,
                          comment.reply_to, "", ""])
-    return result.project, rows
+    return result.project, matrix_with_answers(result.project, result.drafts, rows, MAX_DRAFT_BYTES)
 
 
 @click.command("comments",

@@ -1,0 +1,414 @@
+"""Tracked changes and comments written into an agency's own Word file, everything else left as it was.
+
+python-docx cannot write revisions, and saving through it re-serialises every
+part it loaded (styles.xml among them); docx-revisions stamps each revision
+with the clock and puts a replacement in the formatting of its first run. So
+the package is edited here with lxml: only the parts that receive changes or
+comments are rewritten, every other member is copied with its bytes and its
+zip entry as they were, and the same fixes on the same file give the same bytes.
+
+Positions are counted in a paragraph's text as a reader sees it (and as pandoc
+reads it): inserted text counts, deleted text and field codes do not. A change
+that spans runs is applied run by run: each deleted piece stays in its own run
+with its own formatting, and inserted words take the formatting of the words
+they replace.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..wordml import MC, REL, W, WordPackage
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+AUTHOR = "Editors"
+INITIALS = "Ed"
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+# Not text a reader sees: deleted or moved-away text, properties, field codes, text boxes (paragraphs of
+# their own), the fallback copy of drawings.
+HIDDEN = {w("del"), w("moveFrom"), w("pPr"), w("rPr"), w("instrText"), w("delText"), w("delInstrText"),
+          w("txbxContent"), w("fldData"), f"{{{MC}}}Fallback"}
+# Run content that stands for one character, as pandoc reads it.
+ATOMS = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011", w("sym"): "\ufffc"}
+# What a run may hold and still be deleted as text (no picture, note reference or field character in it).
+TEXT_CONTENT = {w("rPr"), w("t"), w("tab"), w("br"), w("cr"), w("noBreakHyphen"), w("softHyphen"),
+                w("lastRenderedPageBreak")}
+REVISIONS = {w("ins"), w("del"), w("moveTo"), w("moveFrom")}
+SPACE = re.compile(r"[ \t\n\r]+")
+
+
+class Unplaceable(Exception):
+    """A change that cannot be written as a tracked change at its place (inside another reviewer's
+    revision, across a picture or a field): the caller comments on the paragraph instead."""
+
+
+@dataclass(frozen=True)
+class Char:
+    """One character of a paragraph's visible text and the element it comes from (a w:t and the offset
+    in it, or a one-character element such as w:tab)."""
+
+    char: str
+    node: etree._Element
+    offset: int = 0
+
+    @property
+    def run(self) -> etree._Element:
+        return self.node.getparent()
+
+
+def visible_chars(paragraph) -> list[Char]:
+    """The paragraph's own characters in reading order (not those of a text box anchored in it)."""
+    chars: list[Char] = []
+
+    def walk(element) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in HIDDEN or tag == w("p"):
+                continue
+            if tag == w("t"):
+                chars.extend(Char(c, child, i) for i, c in enumerate(child.text or ""))
+            elif tag in ATOMS:
+                chars.append(Char(ATOMS[tag], child))
+            else:
+                walk(child)
+
+    walk(paragraph)
+    return chars
+
+
+class ParagraphText:
+    """A paragraph's visible text with runs of white space made one space and the ends trimmed, as pandoc
+    reads it (`text`), and where each of its characters is among the visible characters (`raw`)."""
+
+    def __init__(self, paragraph):
+        self.paragraph = paragraph
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.chars = visible_chars(self.paragraph)
+        text, raw = [], []
+        for index, char in enumerate(self.chars):
+            if SPACE.fullmatch(char.char):
+                if text and text[-1] != " ":
+                    text.append(" ")
+                    raw.append(index)
+            elif char.char != "\u00ad":
+                text.append(char.char)
+                raw.append(index)
+        if text and text[-1] == " ":
+            text.pop()
+            raw.pop()
+        self.text = "".join(text)
+        self.raw = raw
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Visible characters [a, b) of the text's [start, end); for an insertion (start == end) the point
+        between the character before and the one after."""
+        if start < end:
+            return self.raw[start], self.raw[end - 1] + 1
+        point = self.raw[start - 1] + 1 if start > 0 else (self.raw[0] if self.raw else 0)
+        return point, point
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text's [start, end) with `text` (a deletion when empty, an insertion when start == end)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Mark:
+    """One fix at its place: its edits (none for a comment only), and the comment that gives the reason,
+    anchored on [start, end) of the paragraph's text."""
+
+    paragraph: ParagraphText
+    start: int
+    end: int
+    edits: list[Edit]
+    comment: str
+
+
+@dataclass
+class Revisions:
+    """The author, date and running ids every change and comment of one returned file gets."""
+
+    date: str  # e.g. 2025-03-01T00:00:00Z: the day given, never the clock
+    next_id: int
+    made: set = field(default_factory=set)  # the w:del elements made for the edit in hand
+
+    def ident(self) -> str:
+        self.next_id += 1
+        return str(self.next_id - 1)
+
+    def element(self, tag: str) -> etree._Element:
+        return etree.Element(w(tag), {w("id"): self.ident(), w("author"): AUTHOR, w("date"): self.date})
+
+
+def split_before(char: Char) -> None:
+    """Make `char` the first character of its run, the run's formatting copied onto the new piece."""
+    node, run = char.node, char.run
+    if node.tag == w("t") and char.offset > 0:
+        tail = etree.Element(w("t"), {XML_SPACE: "preserve"})
+        tail.text = node.text[char.offset:]
+        node.text = node.text[:char.offset]
+        node.set(XML_SPACE, "preserve")
+        node.addnext(tail)
+        node = tail
+    content = [child for child in run if child.tag != w("rPr")]
+    if content.index(node) == 0:
+        return
+    piece = etree.Element(run.tag, dict(run.attrib))
+    properties = run.find(w("rPr"))
+    if properties is not None:
+        piece.append(copy.deepcopy(properties))
+    for child in content[content.index(node):]:
+        piece.append(child)
+    run.addnext(piece)
+
+
+def isolate(text: ParagraphText, a: int, b: int) -> list[etree._Element]:
+    """The runs that hold exactly the visible characters [a, b), splitting runs at a and b."""
+    for position in (b, a):
+        if position < len(text.chars):
+            split_before(text.chars[position])
+            text.refresh()
+    runs: list[etree._Element] = []
+    for char in text.chars[a:b]:
+        if not runs or runs[-1] is not char.run:
+            runs.append(char.run)
+    return runs
+
+
+def _check_editable(run, paragraph) -> None:
+    if run.tag != w("r") or any(child.tag not in TEXT_CONTENT for child in run):
+        raise Unplaceable("the words share a run with a picture, a note reference or a field")
+    for ancestor in run.iterancestors():
+        if ancestor is paragraph:
+            return
+        if ancestor.tag in REVISIONS:
+            raise Unplaceable("the words are inside another reviewer's tracked change")
+
+
+def _properties(run) -> etree._Element | None:
+    """A copy of a run's formatting for inserted words, without revision marks of its own."""
+    found = run.find(w("rPr"))
+    if found is None:
+        return None
+    properties = copy.deepcopy(found)
+    for child in list(properties):
+        if child.tag in REVISIONS or child.tag == w("rPrChange"):
+            properties.remove(child)
+    return properties
+
+
+def _inserted(text: str, template, revisions: Revisions) -> etree._Element:
+    insertion = revisions.element("ins")
+    run = etree.SubElement(insertion, w("r"))
+    properties = _properties(template)
+    if properties is not None:
+        run.append(properties)
+    node = etree.SubElement(run, w("t"), {XML_SPACE: "preserve"})
+    node.text = text
+    return insertion
+
+
+def _delete(runs: list, revisions: Revisions) -> etree._Element:
+    """Wrap each run in a w:del (neighbours share one), its text becoming deleted text; the last wrapper."""
+    wrapper = None
+    for run in runs:
+        previous = run.getprevious()
+        if previous is not None and previous in revisions.made:
+            wrapper = previous
+        else:
+            wrapper = revisions.element("del")
+            revisions.made.add(wrapper)
+            run.addprevious(wrapper)
+        wrapper.append(run)
+        for node in run.iter(w("t")):
+            node.tag = w("delText")
+            node.set(XML_SPACE, "preserve")
+    return wrapper
+
+
+def apply_edit(text: ParagraphText, edit: Edit, at_start: bool, revisions: Revisions) -> None:
+    """One edit as tracked changes. Inserted words take the formatting of the first word they replace, or
+    of the word before them (the word after, at the start of a fix: "gross domestic product (" before GDP)."""
+    a, b = text.raw_span(edit.start, edit.end)
+    if a < b:
+        runs = isolate(text, a, b)
+        for run in runs:
+            _check_editable(run, text.paragraph)
+        last = _delete(runs, revisions)
+        if edit.text:
+            last.addnext(_inserted(edit.text, runs[0], revisions))
+    elif edit.text:
+        isolate(text, a, a)
+        if at_start and a < len(text.chars):
+            neighbour = text.chars[a].run
+            _check_editable(neighbour, text.paragraph)
+            neighbour.addprevious(_inserted(edit.text, neighbour, revisions))
+        elif a > 0:
+            neighbour = text.chars[a - 1].run
+            _check_editable(neighbour, text.paragraph)
+            neighbour.addnext(_inserted(edit.text, neighbour, revisions))
+        else:
+            raise Unplaceable("the paragraph has no text to insert next to")
+    text.refresh()
+
+
+def _comment_marks(text: ParagraphText, start: int, end: int, ident: str) -> None:
+    """commentRangeStart before the fix's first character, commentRangeEnd and the reference after its
+    last (or around the whole paragraph for an empty range)."""
+    paragraph = text.paragraph
+    start_mark = etree.Element(w("commentRangeStart"), {w("id"): ident})
+    end_mark = etree.Element(w("commentRangeEnd"), {w("id"): ident})
+    reference = etree.Element(w("r"))
+    etree.SubElement(reference, w("commentReference"), {w("id"): ident})
+    if start < end:
+        a, b = text.raw_span(start, end)
+        runs = isolate(text, a, b)
+        runs[0].addprevious(start_mark)
+        runs[-1].addnext(end_mark)
+    else:
+        properties = paragraph.find(w("pPr"))
+        if properties is not None:
+            properties.addnext(start_mark)
+        else:
+            paragraph.insert(0, start_mark)
+        paragraph.append(end_mark)
+    end_mark.addnext(reference)
+
+
+def mark_paragraph(marks: list[Mark], revisions: Revisions, comments: CommentsPart) -> list[tuple[Mark, str]]:
+    """Write one paragraph's marks, right to left so that earlier positions stay where they are. A mark
+    whose edits cannot be tracked at their place (tried first on a copy of the paragraph) becomes a
+    comment on its words alone; those are returned with the reason. `marks` must not overlap."""
+    unplaced = []
+    for mark in sorted(marks, key=lambda m: (m.start, m.end), reverse=True):
+        trial = ParagraphText(copy.deepcopy(mark.paragraph.paragraph))
+        try:
+            _write_mark(trial, mark, Revisions(revisions.date, revisions.next_id))
+        except Unplaceable as why:
+            ident = revisions.ident()
+            _comment_marks(mark.paragraph, mark.start, mark.end, ident)
+            comments.add(ident, f"{mark.comment}\n(Not marked as a tracked change: {why}.)", revisions.date)
+            unplaced.append((mark, str(why)))
+            continue
+        comments.add(_write_mark(mark.paragraph, mark, revisions), mark.comment, revisions.date)
+    return unplaced
+
+
+def _write_mark(text: ParagraphText, mark: Mark, revisions: Revisions) -> str:
+    """The comment's range around the fix's words as written, then its edits inside it; the comment's id."""
+    ident = revisions.ident()
+    _comment_marks(text, mark.start, mark.end, ident)
+    for edit in sorted(mark.edits, key=lambda e: (e.start, e.end), reverse=True):
+        revisions.made.clear()
+        apply_edit(text, edit, edit.start == mark.start, revisions)
+    return ident
+
+
+def comment_on_paragraph(text: ParagraphText, comment: str, revisions: Revisions, comments: CommentsPart) -> None:
+    """A comment on a whole paragraph: a finding the agency must act on."""
+    ident = revisions.ident()
+    _comment_marks(text, 0, 0, ident)
+    comments.add(ident, comment, revisions.date)
+
+
+class CommentsPart:
+    """The package's comments part, or a new one; comments are added after the agency's own."""
+
+    def __init__(self, package: WordPackage):
+        existing = package.related("comments")
+        self.name = existing[0] if existing else posixpath.join(posixpath.dirname(package.main), "comments.xml")
+        self.new = not existing
+        root = package.part(self.name) if existing else None
+        self.root = root if root is not None else etree.Element(w("comments"), nsmap={"w": W})
+        self.added = 0
+
+    def add(self, ident: str, text: str, date: str) -> None:
+        comment = etree.SubElement(self.root, w("comment"), {w("id"): ident, w("author"): AUTHOR,
+                                                            w("date"): date, w("initials"): INITIALS})
+        for number, line in enumerate(text.split("\n")):
+            paragraph = etree.SubElement(comment, w("p"))
+            if number == 0:
+                etree.SubElement(etree.SubElement(paragraph, w("r")), w("annotationRef"))
+            run = etree.SubElement(paragraph, w("r"))
+            node = etree.SubElement(run, w("t"), {XML_SPACE: "preserve"})
+            node.text = line
+        self.added += 1
+
+
+def highest_id(package: WordPackage, parts: list[str]) -> int:
+    """The largest w:id of any annotation or revision in `parts`, so new ones never collide."""
+    highest = -1
+    for name in parts:
+        root = package.part(name)
+        if root is None:
+            continue
+        for value in root.xpath("//@w:id", namespaces={"w": W}):
+            if value.lstrip("-").isdigit():
+                highest = max(highest, int(value))
+    return highest
+
+
+def _serialise(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _with_comments_part(package: WordPackage, comments: CommentsPart) -> dict[str, bytes]:
+    """The relationship and content type a new comments part needs."""
+    folder, name = posixpath.split(package.main)
+    rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+    rels = package.part(rels_name)
+    if rels is None:
+        rels = etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
+    taken = {rel.get("Id") for rel in rels}
+    number = 1
+    while f"rIdComments{number}" in taken:
+        number += 1
+    etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", {
+        "Id": f"rIdComments{number}", "Type": f"{REL}/comments",
+        "Target": posixpath.relpath(comments.name, folder or ".")})
+    types = package.part("[Content_Types].xml")
+    etree.SubElement(types, f"{{{CONTENT_TYPES}}}Override",
+                     {"PartName": "/" + comments.name, "ContentType": COMMENTS_TYPE})
+    return {rels_name: _serialise(rels), "[Content_Types].xml": _serialise(types)}
+
+
+def write_package(package: WordPackage, data: bytes, changed: list[str], comments: CommentsPart) -> bytes:
+    """The file's zip again: the `changed` parts and the comments serialised anew, every other member
+    with its bytes, name, order and date as they were."""
+    rewritten = {name: _serialise(package.part(name)) for name in changed}
+    if comments.added:
+        rewritten[comments.name] = _serialise(comments.root)
+        if comments.new:
+            rewritten.update(_with_comments_part(package, comments))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        infos = source.infolist()
+        for info in infos:
+            target.writestr(info, rewritten.pop(info.filename, None) or source.read(info.filename),
+                            compress_type=info.compress_type)
+        stamp = next((i.date_time for i in infos if i.filename == package.main), (1980, 1, 1, 0, 0, 0))
+        for name, content in sorted(rewritten.items()):  # parts the file did not have: the comments
+            target.writestr(zipfile.ZipInfo(name, stamp), content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
