@@ -1,8 +1,8 @@
 """The site's own files, shared by every edition under build/html/assets/: its stylesheet and the search
 page's script (web.css and web-search.js of the house style), and the report's typeface (Roboto, as in
-the PDF) cut to the Latin, Greek and Cyrillic letters and punctuation as WOFF2. Nothing is loaded from
-elsewhere. The cut fonts are kept in the build's cache by the digest of the font and of the cut, so they
-are made once."""
+the PDF) cut to the Latin letters and punctuation as WOFF2; other scripts come from the reader's fonts.
+Nothing is loaded from elsewhere. The cut fonts are kept in the build's cache by the digest of the font
+and of the cut, so they are made once."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ FACES = {"Roboto-Regular.ttf": "roboto-regular.woff2", "Roboto-Bold.ttf": "robot
          "Roboto-Italic.ttf": "roboto-italic.woff2"}  # bold italic: the browser slants the bold
 # The letters the cut keeps (the stylesheet's unicode-range says the same, so a browser takes any other
 # character from the reader's own fonts).
-UNICODES = "U+0020-007E,U+00A0-024F,U+0300-036F,U+0370-03FF,U+0400-045F,U+2000-206F,U+20A0-20CF,U+2100-214F,U+2212"
+UNICODES = "U+0020-007E,U+00A0-024F,U+0300-036F,U+2000-206F,U+20A0-20CF,U+2100-214F,U+2212"
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
