@@ -41,8 +41,8 @@ def agency_context(here: Portal, token: Token, link: str) -> dict:
 
 def section_context(project: Project, section: Section, row: SectionRow, agency: str,
                     originals: list[Contribution], history: list[dict]) -> dict:
-    mine = [c for c in originals if c.section_id == section.id and c.agency == agency]
-    source = [c for c in mine if c.lang == project.source_language]
+    source = [c for c in originals if c.section_id == section.id and c.agency == agency
+              and c.lang == project.source_language]
     return {
         "id": section.id, "number": section.number, "title": section.title,
         "role": "lead" if section.lead == agency else "contributor",
@@ -53,7 +53,9 @@ def section_context(project: Project, section: Section, row: SectionRow, agency:
         "overdue": row.overdue, "days_late": row.days_late,
         "status": agency_status(section, agency, originals),
         "file": bool(source),
-        "translations": sorted(LANGUAGES.get(c.lang, c.lang) for c in mine if c.lang != project.source_language),
+        "word": any(c.format == "docx" for c in source),  # given back with the editors' fixes tracked
+        "translations": [LANGUAGES.get(lang, lang) for lang in project.languages[1:]
+                         if store.draft_files(project, agency, section.id, lang)],
         "last": next((e["when"][:16].replace("T", " ") for e in history if e["action"] == "upload"
                       and e["what"].rsplit("/", 1)[-1].split(".")[0] == section.id), ""),
         "final": bool(source) and STATUSES.index(source[0].meta.status) >= STATUSES.index("final"),

@@ -128,7 +128,8 @@ def make_card(here: Portal, upload: Upload) -> Outcome:
 def outcome(card, stored: store.Stored | None, codes: bool = False) -> Outcome:
     findings = [f.to_json() for f in card.findings]
     context = card_context(card, stored, codes)
-    api = {"findings": findings, "summary": context["summary"]}
+    api = {"findings": findings, "summary": context["summary"],
+           "card": context["findings"], "translation": context["lang"]}  # the card in plain words; its language
     if stored is None:
         return Outcome(422, {"error": "not-a-draft", "message": "the file cannot be read as a draft", **api}, context)
     api["stored"] = {"path": stored.relpath, "sha256": stored.sha256, "version": stored.version,

@@ -13,21 +13,21 @@ function el(tag, className, text) {
   return node;
 }
 
-// The report card from the API's answer; the same markup as templates/_card.html.
+// The report card from the API's answer; the same markup as templates/_card.html (answer.card: the
+// findings in the focal point's words, as the page shows them).
 function renderCard(heading, answer, stored) {
   var counts = answer.summary;
   var card = el("section", "panel card verdict-" + (counts.error ? "error" : counts.warning ? "warning" : "ok"));
   card.id = "report-card";
   card.tabIndex = -1;
   card.setAttribute("aria-labelledby", "card-title");
-  var title = el("h2", "", "Report card: " + heading);
+  var title = el("h2", "", "Report card: " + heading + (answer.translation ? " (" + answer.translation + ")" : ""));
   title.id = "card-title";
   card.appendChild(title);
   var lede = el("p", "lede");
   if (stored) {
     var verdict = counts.error ? "errors to fix" : counts.warning ? "warnings to look at" : "all clear";
-    lede.append("Received ", el("code", "", answer.stored.path), " (" + answer.words + " words) — ",
-                el("strong", "", verdict), ".");
+    lede.append("Received: " + answer.words + " words — ", el("strong", "", verdict), ".");
   } else {
     lede.append(el("strong", "", "Not received:"), " the file cannot be read as a draft. Nothing was changed.");
   }
@@ -42,15 +42,17 @@ function renderCard(heading, answer, stored) {
   card.appendChild(list);
   if (answer.findings.length) {
     var findings = el("ol", "findings");
-    answer.findings.forEach(function (finding) {
+    (answer.card || answer.findings).forEach(function (finding) {
       var item = el("li", "finding sev-" + finding.severity);
       item.appendChild(el("span", "badge", finding.severity));
       var text = el("div");
       text.appendChild(el("p", "msg", finding.message));
-      var where = el("p", "where");
-      if (finding.location) where.append(finding.location + " · ");
-      where.appendChild(el("code", "", finding.code));
-      text.appendChild(where);
+      if (finding.location || finding.code) {
+        var where = el("p", "where", finding.location || "");
+        if (finding.location && finding.code) where.append(" · ");
+        if (finding.code) where.appendChild(el("code", "", finding.code));
+        text.appendChild(where);
+      }
       item.appendChild(text);
       findings.appendChild(item);
     });
@@ -68,6 +70,20 @@ function showInSlot(node) {
   slot.appendChild(node);
   node.focus();
   node.scrollIntoView({ block: "start" });
+}
+
+function asResult(response) {
+  return response.json().then(function (answer) { return { status: response.status, answer: answer }; });
+}
+
+function waitingPanel(place) {
+  var panel = el("section", "panel message");
+  panel.id = "report-card";
+  panel.tabIndex = -1;
+  panel.append(el("h2", "", "Checking your draft"),
+               el("p", "", place ? "Your draft is number " + place + " in line: other drafts are being checked first. It has been received and will not be refused because of the wait."
+                                 : "Your draft is being checked now."));
+  return panel;
 }
 
 function refusal(message) {
@@ -112,10 +128,22 @@ document.addEventListener("submit", function (event) {
   data.delete("csrf");
   var section = data.get("section");
   var heading = form.closest("article").querySelector("h3").textContent.replace(/\s+/g, " ").trim();
-  fetch("/api/drafts", { method: "POST", headers: { Authorization: "Bearer " + token }, body: data })
-    .then(function (response) {
-      return response.json().then(function (answer) { return { status: response.status, answer: answer }; });
-    })
+  var auth = { Authorization: "Bearer " + token };
+  // Wait a few seconds for the card; if others' drafts are ahead, show the place in line and ask again.
+  var follow = function (result) {
+    if (result.status !== 202 && !(result.status === 200 && result.answer.state !== "done")) return result;
+    showInSlot(waitingPanel(result.answer.place));
+    return new Promise(function (resolve) { setTimeout(resolve, 2000); })
+      .then(function () { return fetch(result.answer.url, { headers: auth }); })
+      .then(asResult)
+      .then(function (next) {
+        if (next.status === 200 && next.answer.state === "done") return { status: next.answer.status, answer: next.answer };
+        return follow(next);
+      });
+  };
+  fetch("/api/drafts", { method: "POST", headers: Object.assign({ Prefer: "respond-async, wait=5" }, auth), body: data })
+    .then(asResult)
+    .then(follow)
     .then(function (result) {
       if (result.status === 201 || (result.status === 422 && result.answer.findings)) {
         showInSlot(renderCard(heading, result.answer, result.status === 201));
