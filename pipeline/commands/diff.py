@@ -51,13 +51,14 @@ def redline(root: Path, rev_from: str, rev_to: str | None = None,
 
 
 def sections_at(root: Path) -> dict[str, SectionText]:
-    """Each section's paragraphs in the source-language report assembled from `root` (terms as written)."""
+    """Each section's paragraphs and tables in the source-language report assembled from `root` as the
+    report prints it: agreed terms harmonised, citations rendered from the references of that state."""
     from ..assemble import assemble
     from ..render.redline import section_texts
     result = check(root, with_drafts=True)
     project = result.project
     document = assemble(project, edition_drafts(project, result.drafts, project.source_language),
-                        result.sources.intros, is_draft=False, harmonize=False)
+                        result.sources.intros, is_draft=False, bibliography=result.sources.bibliography)
     return section_texts(document)
 
 

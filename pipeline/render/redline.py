@@ -1,9 +1,11 @@
 """A redline between two states of the report: a Word file with real tracked changes.
 
-Each section's paragraphs are lined up (difflib on whole paragraphs), then
-changed paragraphs are compared word by word; removed words go in `w:del`,
-added ones in `w:ins`, with an author and a date, so Word and LibreOffice can
-accept or reject each change. Accepting all of them gives the newer text.
+Each section's paragraphs and tables are lined up (difflib on whole
+paragraphs and tables), then changed paragraphs are compared word by word,
+changed tables row by row and cell by cell; removed words go in `w:del`,
+added ones in `w:ins` (a whole row in a row's own `w:del` or `w:ins`), with an
+author and a date, so Word and LibreOffice can accept or reject each change.
+Accepting all of them gives the newer text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import copy
 import datetime as dt
 import difflib
 import io
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -29,10 +32,14 @@ TEXT_BLOCKS = ("Para", "Plain", "Header", "LineBlock", "CodeBlock")
 NOTE = "footnote"
 
 
+Table = tuple[tuple[str, ...], ...]  # a table's rows of cell texts, caption apart
+Pieces = list[tuple[str, str]]  # (kind, text): kind 'same', 'ins' or 'del'
+
+
 @dataclass
 class SectionText:
     title: str
-    paragraphs: list[str]
+    paragraphs: list[str | Table]  # in reading order: a paragraph's text, or a table
 
 
 @dataclass
@@ -60,6 +67,9 @@ def section_texts(document: Document) -> dict[str, SectionText]:
             return [p for item in items for b in item for p in paragraphs_of(b)]
         if kind in ("BlockQuote", "Div"):
             return [p for b in (block["c"] if kind == "BlockQuote" else block["c"][1]) for p in paragraphs_of(b)]
+        if kind == "Table":
+            caption = " ".join(stringify(block["c"][1][1]).split())
+            return ([caption] if caption else []) + [_table(block)]
         text = stringify(block)
         return [" ".join(text.split())] if text.strip() else []
 
@@ -77,6 +87,13 @@ def section_texts(document: Document) -> dict[str, SectionText]:
     return sections
 
 
+def _table(block: dict) -> Table:
+    """A pandoc Table's rows (head, bodies, foot) as the text of each cell."""
+    _, _, _, head, bodies, foot = block["c"]
+    rows = head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]
+    return tuple(tuple(" ".join(stringify(cell[4]).split()) for cell in row[1]) for row in rows)
+
+
 def _without_notes(block: dict, notes: list) -> dict:
     """The block without its footnotes, which are collected in `notes` to follow it as paragraphs."""
 
@@ -89,8 +106,8 @@ def _without_notes(block: dict, notes: list) -> dict:
     return walk(copy.deepcopy(block), cut, "", {})
 
 
-def _words(text: str) -> int:
-    return len(text.split())
+def _words(item: str | Table) -> int:
+    return len(item.split()) if isinstance(item, str) else sum(len(cell.split()) for row in item for cell in row)
 
 
 class _Writer:
@@ -110,10 +127,11 @@ class _Writer:
         self.next_id += 1
         return change
 
-    def paragraph(self, pieces: list[tuple[str, str]], whole: str | None = None) -> None:
+    def paragraph(self, pieces: Pieces, whole: str | None = None, paragraph=None) -> None:
         """`pieces`: (kind, text) with kind 'same', 'ins' or 'del'; `whole` ('ins' or 'del') marks the
-        paragraph itself as added or removed, so accepting the change leaves no empty paragraph behind."""
-        paragraph = self.word.add_paragraph()
+        paragraph itself as added or removed, so accepting the change leaves no empty paragraph behind.
+        Written into `paragraph` (a table cell's) where given."""
+        paragraph = paragraph if paragraph is not None else self.word.add_paragraph()
         if whole:
             properties = paragraph._p.get_or_add_pPr()
             self._change(etree.SubElement(properties, qn("w:rPr")), whole)
@@ -127,13 +145,49 @@ class _Writer:
                 continue
             self._change(paragraph._p, kind).append(run)
 
+    def table(self, rows: list[tuple[list[Pieces], str | None]]) -> None:
+        """A table whose `rows` are (each cell's pieces, 'ins' or 'del' for a row added or removed)."""
+        width = max((len(cells) for cells, _ in rows), default=0)
+        if not width:
+            return
+        table = self.word.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        for row, (cells, whole) in zip(table.rows, rows, strict=True):
+            if whole:
+                self._change(row._tr.get_or_add_trPr(), whole)
+            for cell, pieces in zip(row.cells, cells, strict=False):  # a short row leaves its last cells empty
+                self.paragraph(pieces, paragraph=cell.paragraphs[0])
+
     def bytes(self) -> bytes:
         out = io.BytesIO()
         self.word.save(out)
         return out.getvalue()
 
 
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+def _table_diff(old: Table, new: Table) -> tuple[list[tuple[list[Pieces], str | None]], int, int]:
+    """Two states of a table, rows lined up: a changed row compared cell by cell, word by word; with the
+    words added and removed."""
+    rows, added, removed = [], 0, 0
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            rows += [([[("same", cell)] for cell in row], None) for row in new[j1:j2]]
+            continue
+        pairs = list(zip(old[i1:i2], new[j1:j2], strict=False)) if op == "replace" else []
+        for before, after in pairs:
+            cells = [_word_diff(a, b) for a, b in itertools.zip_longest(before, after, fillvalue="")]
+            rows.append((cells, None))
+            added += sum(_words(t) for cell in cells for k, t in cell if k == "ins")
+            removed += sum(_words(t) for cell in cells for k, t in cell if k == "del")
+        for row in old[i1 + len(pairs):i2]:
+            rows.append(([[("del", cell)] for cell in row], "del"))
+            removed += _words((row,))
+        for row in new[j1 + len(pairs):j2]:
+            rows.append(([[("ins", cell)] for cell in row], "ins"))
+            added += _words((row,))
+    return rows, added, removed
+
+
+def _word_diff(old: str, new: str) -> Pieces:
     a, b = TOKENS.findall(old), TOKENS.findall(new)
     pieces = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -162,20 +216,40 @@ def redline_docx(old: dict[str, SectionText], new: dict[str, SectionText], headi
         matcher = difflib.SequenceMatcher(None, before.paragraphs, after.paragraphs, autojunk=False)
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
-                for text in after.paragraphs[j1:j2]:
-                    writer.paragraph([("same", text)])
+                for item in after.paragraphs[j1:j2]:
+                    _write(writer, item)
                 continue
-            pairs = list(zip(before.paragraphs[i1:i2], after.paragraphs[j1:j2])) if op == "replace" else []
-            for old_text, new_text in pairs:
-                pieces = _word_diff(old_text, new_text)
-                writer.paragraph(pieces)
-                added += sum(_words(t) for k, t in pieces if k == "ins")
-                removed += sum(_words(t) for k, t in pieces if k == "del")
-            for text in before.paragraphs[i1 + len(pairs):i2]:
-                writer.paragraph([("del", text)], whole="del")
-                removed += _words(text)
-            for text in after.paragraphs[j1 + len(pairs):j2]:
-                writer.paragraph([("ins", text)], whole="ins")
-                added += _words(text)
+            pairs = list(itertools.takewhile(lambda pair: isinstance(pair[0], str) == isinstance(pair[1], str), zip(
+                before.paragraphs[i1:i2], after.paragraphs[j1:j2], strict=False))) if op == "replace" else []
+            for old_item, new_item in pairs:
+                more, fewer = _changed(writer, old_item, new_item)
+                added, removed = added + more, removed + fewer
+            for item in before.paragraphs[i1 + len(pairs):i2]:
+                _write(writer, item, "del")
+                removed += _words(item)
+            for item in after.paragraphs[j1 + len(pairs):j2]:
+                _write(writer, item, "ins")
+                added += _words(item)
         changes.append(SectionChange(title, added, removed))
     return writer.bytes(), changes
+
+
+def _write(writer: _Writer, item: str | Table, whole: str | None = None) -> None:
+    """A paragraph or table as it is, or (`whole`: 'ins' or 'del') added or removed."""
+    kind = whole or "same"
+    if isinstance(item, str):
+        writer.paragraph([(kind, item)], whole=whole)
+    else:
+        writer.table([([[(kind, cell)] for cell in row], whole) for row in item])
+
+
+def _changed(writer: _Writer, old: str | Table, new: str | Table) -> tuple[int, int]:
+    """A paragraph or table changed between two states, written with its changes; the words added and
+    removed."""
+    if isinstance(new, str):
+        pieces = _word_diff(old, new)
+        writer.paragraph(pieces)
+        return sum(_words(t) for k, t in pieces if k == "ins"), sum(_words(t) for k, t in pieces if k == "del")
+    rows, added, removed = _table_diff(old, new)
+    writer.table(rows)
+    return added, removed

@@ -37,16 +37,17 @@ def _one_line(text: str) -> str:
 
 
 def _open_findings(findings: list[Finding]) -> list[str]:
-    """What to fix in the agency's drafts: per file, each kind of problem with its count and first place."""
+    """What to fix in the agency's drafts: per file, each problem (one message: one term, one kind of
+    fix) with how often it occurs and its first place, in the order the check found them."""
     lines = []
     for path in dict.fromkeys(f.path for f in findings):
         mine = [f for f in findings if f.path == path]
         lines.append(f"  - {path}:")
-        for code in dict.fromkeys(f.code for f in mine):
-            same = [f for f in mine if f.code == code]
+        for code, message in dict.fromkeys((f.code, f.message) for f in mine):
+            same = [f for f in mine if f.code == code and f.message == message]
             where = f" (first at {same[0].location})" if same[0].location else ""
             more = f"{len(same)} × " if len(same) > 1 else ""
-            lines.append(f"      {more}{same[0].message}{where}")
+            lines.append(f"      {more}{message}{where}")
     return lines
 
 
