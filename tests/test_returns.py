@@ -5,6 +5,7 @@ build until an editor decides (issue 27)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -14,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import httpx
 import openpyxl
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
@@ -23,9 +25,12 @@ from lxml import etree
 from pipeline.commands.check import check
 from pipeline.normalise import DRAFT_CLASS
 from pipeline.tree import stringify
+from pipeline.web.app import Settings
+from pipeline.web.tokens import TokenStore
 
 from .conftest import edit_yaml, jointreport, needs_client
 from .docxfactory import _thread_replies, make_docx
+from .webserver import serving
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DRAFT = "contributions/beta/two.docx"
@@ -192,8 +197,9 @@ def test_acronyms_agreed_text_and_other_findings(fixture_project):
     assert "2 tracked changes" in out, out
     data = (root / "build" / "returns" / "beta" / "two.docx").read_bytes()
     accepted = paragraphs(parts(data)["word/document.xml"], "ins")
-    assert accepted[:2] == ["The social protection floor (SPF) is used bare here.",
-                            "The floor is a nationally defined set of basic social security guarantees for all in need."]
+    assert accepted[:2] == [
+        "The social protection floor (SPF) is used bare here.",
+        "The floor is a nationally defined set of basic social security guarantees for all in need."]
     comments = parts(data)["word/comments.xml"].decode()
     assert "First use of SPF in this chapter" in comments
     assert "Close to the agreed text 'definition' but not the same" in comments
@@ -330,24 +336,38 @@ def test_libreoffice_accept_all_gives_the_builds_text_and_reject_all_the_agencys
 
 @needs_client("soffice")
 @needs_uno
-def test_accepted_and_rejected_fixes_are_read_back_and_a_rejected_fix_waits_for_an_editor(project, tmp_path):
-    run_return(project)
-    returned = project / "build" / "returns" / "beta" / "two.docx"
-    comments = parts(returned.read_bytes())["word/comments.xml"].decode()
-    ids: dict[str, str] = {}  # the words a fix replaces → its first comment's id
-    for ident, before in re.findall(r'<w:comment w:id="(\d+)" w:author="Editors"[^>]*>.*?\'[^\']+\' instead of '
-                                    r'\'([^\']+)\'', comments, re.S):
-        ids.setdefault(before, ident)
-    assert set(ids) == {"Vietnam", "social floor", "Cost effective", "UN-Women"}  # the first of each, in order
-    verdicts = {f"jrc{ids['Vietnam']}": "accept", f"jrc{ids['social floor']}": "reject",
-                f"jrc{ids['UN-Women']}": "reject"}
-    saved, text = libreoffice(returned, tmp_path / "review", verdicts)
-    assert "Countries build a social floor step by step, and Viet Nam shows how." in text
-    # the focal point uploads its reviewed file (here into contributions/), replying to one rejection as Word does
-    (project / DRAFT).write_bytes(bookmarks_as_comments(saved.read_bytes(), returned.read_bytes()))
-    order = re.findall(r'<w:comment w:id="(\d+)"', comments)
-    _thread_replies(project / DRAFT, [(order.index(ids["UN-Women"]), "Beta Focal Point",
-                                       "Our statute spells it UN-Women.")])
+def test_a_review_in_libreoffice_sent_back_through_the_portal_is_read_back_and_a_rejected_fix_waits(project,
+                                                                                                   tmp_path):
+    secret = TokenStore(project).issue("agency", "beta")[1]
+    with serving(Settings(project, as_of=dt.date.fromisoformat(DAY), rate=10_000)) as server:
+        page = httpx.get(f"{server.url}/a/{secret}", timeout=60)
+        assert f'href="/a/{secret}/returned/two"' in page.text and "Your draft with the editors' fixes" in page.text
+        download = httpx.get(f"{server.url}/a/{secret}/returned/two", timeout=120)
+        assert download.status_code == 200 and download.headers["content-type"].startswith(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        returned = tmp_path / "two.docx"
+        returned.write_bytes(download.content)
+        written = (project / "build" / "returns" / "beta" / "two.docx").read_bytes()
+        assert download.content == written and len(editors_fixes(written)) == 7
+        comments = parts(download.content)["word/comments.xml"].decode()
+        ids: dict[str, str] = {}  # the words a fix replaces → its first comment's id
+        for ident, before in re.findall(r'<w:comment w:id="(\d+)" w:author="Editors"[^>]*>.*?\'[^\']+\' instead of '
+                                        r'\'([^\']+)\'', comments, re.S):
+            ids.setdefault(before, ident)
+        assert set(ids) == {"Vietnam", "social floor", "Cost effective", "UN-Women"}
+        verdicts = {f"jrc{ids['Vietnam']}": "accept", f"jrc{ids['social floor']}": "reject",
+                    f"jrc{ids['UN-Women']}": "reject"}
+        saved, text = libreoffice(returned, tmp_path / "review", verdicts)
+        assert "Countries build a social floor step by step, and Viet Nam shows how." in text
+        reviewed = tmp_path / "reviewed.docx"
+        reviewed.write_bytes(bookmarks_as_comments(saved.read_bytes(), download.content))
+        order = re.findall(r'<w:comment w:id="(\d+)"', comments)  # the focal point replies to one rejection
+        _thread_replies(reviewed, [(order.index(ids["UN-Women"]), "Beta Focal Point",
+                                    "Our statute spells it UN-Women.")])
+        sent = httpx.post(f"{server.url}/api/drafts", headers={"Authorization": f"Bearer {secret}"},
+                          data={"section": "two"}, files={"file": ("two.docx", reviewed.read_bytes())}, timeout=120)
+        assert sent.status_code == 201, sent.text
+    assert (project / DRAFT).read_bytes() == reviewed.read_bytes()
     run = jointreport("comments", "--format", "xlsx", "--out", str(tmp_path / "matrix.xlsx"), "--project", str(project))
     assert run.code == 0, run.stderr
     sheet = openpyxl.load_workbook(tmp_path / "matrix.xlsx").active
@@ -372,7 +392,8 @@ def test_accepted_and_rejected_fixes_are_read_back_and_a_rejected_fix_waits_for_
         encoding="utf-8")
     assert built_changes(project) == [("UN-Women", "UN Women")]
     run_return(project)
-    accepted = paragraphs(parts(returned.read_bytes())["word/document.xml"], "ins")
+    again = (project / "build" / "returns" / "beta" / "two.docx").read_bytes()
+    accepted = paragraphs(parts(again)["word/document.xml"], "ins")
     assert "Partners such as UN Women help." in accepted  # applied again, as decided
     assert "Countries build a social floor step by step, and Viet Nam shows how." in accepted  # kept, as decided
-    assert ("UN-Women", "UN Women") in editors_fixes(returned.read_bytes())
+    assert ("UN-Women", "UN Women") in editors_fixes(again)

@@ -54,11 +54,13 @@ def checked_round(root: Path, day: dt.date | None) -> Round:
                  sources.bibliography, sources.submitted, day)
 
 
-def return_agency(work: Round, agency: str, out: Path) -> list[Returned]:
-    """Every draft of `agency`, returned: Word drafts as annotated copies in `out`, the others with a
-    finding saying why not. The fixes offered are recorded for reading the answers back."""
+def return_agency(work: Round, agency: str, out: Path, section: str | None = None) -> list[Returned]:
+    """Every draft of `agency` (of one `section`, its translations included), returned: Word drafts as
+    annotated copies in `out`, the others with a finding saying why not. The fixes offered are recorded for
+    reading the answers back."""
     project = work.project
-    mine = [d for d in work.drafts if d.contribution.agency == agency]
+    mine = [d for d in work.drafts if d.contribution.agency == agency
+            and section in (None, d.contribution.section_id)]
     states = acronym_states(project, work.placed, work.intros, {d.contribution.path for d in mine})
     offers, decisions = read_offers(project, agency), read_decisions(project)
     results = []
@@ -143,6 +145,15 @@ def acronym_states(project: Project, placed: list[Draft], intros: dict, wanted: 
                 acronym_findings(project.terminology, text_runs(item.blocks), state, Locator(item.source), lang,
                                  item.contribution.place if is_draft else item.place)
     return states
+
+
+def returned_draft(root: Path, agency: str, section: str, day: dt.date | None) -> Path | None:
+    """The agency's Word draft of `section`, in the project's language, returned (the portal's download);
+    None when it has none."""
+    work = checked_round(root, day)
+    wanted = f"contributions/{agency}/{section}.docx"
+    results = return_agency(work, agency, work.project.build_dir / RETURNS_DIR / agency, section)
+    return next((r.path for r in results if r.draft == wanted and r.path), None)
 
 
 @click.command("return", short_help="Give an agency its Word drafts back with the editors' fixes tracked.")
