@@ -6,6 +6,7 @@ draft rewrites one page and the search index."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import re
@@ -341,3 +342,29 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(example, browser):
                 wide[path.name] = width
         browser.set_window_size(1280, 900)
     assert inner <= 360 and wide == {}
+
+
+def test_the_editors_open_the_latest_web_edition_in_the_portal(example):
+    import httpx
+
+    from pipeline.web.app import Settings
+    from pipeline.web.tokens import TokenStore
+
+    from .webserver import serving
+
+    tokens = TokenStore(example)
+    editor, agency = tokens.issue("editor")[1], tokens.issue("agency", "ilo")[1]
+    with serving(Settings(example, as_of=dt.date(2011, 4, 20))) as server:
+        editors_page = httpx.get(f"{server.url}/e/{editor}", timeout=60).text
+        assert f'href="/e/{editor}/build/html/">Web edition</a>' in editors_page
+        site = f"{server.url}/e/{editor}/build/html"
+        chapter = httpx.get(f"{site}/fr/ch-origins.html", timeout=30)
+        assert chapter.status_code == 200 and "Socle de protection sociale : origines" in chapter.text
+        assert "wasm-unsafe-eval" in chapter.headers["content-security-policy"]
+        assert httpx.get(f"{site}/").text == (example / "build" / "html" / "index.html").read_text(encoding="utf-8")
+        pdf = httpx.get(f"{site}/fr/../../spf-flagship-report.fr.pdf")  # the landing page's download link
+        assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+        for refused in (f"{server.url}/e/{agency}/build/html/en/index.html",  # an agency's link
+                        f"{server.url}/e/{editor}/build/.cache/build-state.json",
+                        f"{server.url}/e/{editor}/build/html/%2e%2e/%2e%2e/report.yaml"):
+            assert httpx.get(refused).status_code in (403, 404), refused

@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..build import kept_warm
-from . import agency, api, editors, pages, registers, returned
+from . import agency, api, edition, editors, pages, registers, returned
 from .guard import Guard
 from .logs import RedactSecrets, RedactTokens
 from .refusals import HANDLERS
@@ -23,7 +23,8 @@ from .throttle import RateLimits
 
 __all__ = ["RedactSecrets", "RedactTokens", "Settings", "create_app"]  # what `jointreport serve` runs
 
-ROUTES = pages.ROUTES + api.ROUTES + agency.ROUTES + editors.ROUTES + registers.ROUTES + returned.ROUTES
+ROUTES = (pages.ROUTES + api.ROUTES + agency.ROUTES + editors.ROUTES + edition.ROUTES + registers.ROUTES
+          + returned.ROUTES)
 
 
 @contextlib.asynccontextmanager

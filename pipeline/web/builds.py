@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import WRITER_THREADS, Options, build
+from ..build import REPORT_FORMATS, WRITER_THREADS, Options, build
 from ..errors import JointreportError
 from ..present import summary
 
@@ -54,7 +54,7 @@ class Builder:
         if logger.level == logging.NOTSET or logger.level > logging.INFO:
             logger.setLevel(logging.INFO)
         try:
-            result = build(self.root, Options(force=True, as_of=self.as_of))
+            result = build(self.root, Options(REPORT_FORMATS, force=True, as_of=self.as_of))  # and the web edition
             root = result.project.root
             job.outputs = [p.relative_to(root).as_posix() for p in result.outputs]
             job.summary = summary(result.findings)

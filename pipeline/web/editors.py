@@ -45,6 +45,7 @@ def editor_context(here: Portal, link: str, wanted: dict[str, str]) -> dict:
         "severities": SEVERITIES, "agencies": sorted(project.agencies),
         "codes": sorted({f.code for f in result.findings}),
         "job": here.builder.job.to_json(), "downloads": downloads, "slug": project.slug,
+        "web_edition": (project.build_dir / "html" / "index.html").is_file(),
         "history": store.audit_entries(project, 50),
     }
 
