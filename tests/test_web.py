@@ -16,6 +16,7 @@ import httpx
 import pytest
 import yaml
 
+from pipeline.project import load_project
 from pipeline.web.app import Settings
 from pipeline.web.tokens import TokenStore
 
@@ -553,3 +554,78 @@ def test_the_portal_builds_in_one_typst_kept_while_it_serves(tmp_path):
     with serving(Settings(root, max_upload=LIMIT, as_of=EXAMPLE_DAY), lifespan="on"):
         assert typst._warm is not None
     assert typst._warm is None
+
+
+def test_a_later_upload_clears_the_final_mark(portal, draft):
+    auth = {"Authorization": f"Bearer {portal.helpage}"}
+    assert portal.post_draft(portal.helpage, "social-pensions", "d.docx", draft("Agreed text.")).status_code == 201
+    assert httpx.post(f"{portal.url}/api/drafts/final", headers=auth, data={"section": "social-pensions"}
+                      ).json()["status"] == "final"
+    sidecar = portal.root / "contributions/helpage/social-pensions.yaml"
+    assert yaml.safe_load(sidecar.read_text())["status"] == "final"
+    assert portal.post_draft(portal.helpage, "social-pensions", "d.docx", draft("Changed after.")).status_code == 201
+    assert yaml.safe_load(sidecar.read_text())["status"] == "draft"
+    board = httpx.get(f"{portal.url}/api/status", headers={"Authorization": f"Bearer {portal.editor}"}).json()
+    assert {s["id"]: s["status"] for s in board["sections"]}["social-pensions"] == "draft"
+    assert [e["action"] for e in audit_log(portal.root)[:2]] == ["final-cleared", "upload"]
+    withdrawn = httpx.post(f"{portal.url}/api/drafts/final", headers=auth,
+                           data={"section": "social-pensions", "final": "no"})
+    assert withdrawn.json()["status"] == "draft"
+
+
+def test_the_card_speaks_to_the_focal_point_without_codes_or_paths(portal, tmp_path):
+    """No finding code, no stored path, no project file they cannot edit; a place is the paragraph's first
+    words; an unknown acronym is advice they can follow in Word."""
+    data = make_docx(tmp_path / "plain.docx", ["Older people gain from social pensions in every country."] * 5
+                     + ["The QZXW programme pays pensions to disabled people in rural areas."] * 3,
+                     insertions=[(2, "Reviewer", "added text")]).read_bytes()
+    with httpx.Client(base_url=portal.url) as browser:
+        browser.get(f"/a/{portal.helpage}")
+        page = browser.post(f"/a/{portal.helpage}/upload", files={"file": ("plain.docx", data)},
+                            data={"section": "social-pensions", "csrf": browser.cookies["jr_csrf"]}, timeout=60)
+    assert page.status_code == 201
+    start = page.text.index('id="report-card"')
+    card = page.text[start:page.text.index("</section>", start)]
+    assert "QZXW: spell it out at its first use" in card
+    assert "the paragraph that begins" in card and "paragraph 3" not in card
+    for internal in ("terms/", "docx/", "outline/", "contributions/", "terminology.yaml", "<code>"):
+        assert internal not in card, internal
+    api = portal.post_draft(portal.helpage, "social-pensions", "plain.docx", data).json()
+    assert {f["code"] for f in api["findings"]} >= {"terms/acronym-unknown", "docx/tracked-changes"}
+    assert all(not f["code"] for f in api["card"])
+
+
+def test_a_draft_that_waits_for_its_turn_is_told_its_place_and_its_page_updates(portal, draft, monkeypatch):
+    """Without JavaScript: the form's answer is a page that refreshes itself until the card is made."""
+    from pipeline.web import agency
+
+    monkeypatch.setattr(agency, "PAGE_WAIT", 0)
+    with httpx.Client(base_url=portal.url) as browser:
+        browser.get(f"/a/{portal.helpage}")
+        page = browser.post(f"/a/{portal.helpage}/upload", files={"file": ("d.docx", draft("Waited."))},
+                            data={"section": "social-pensions", "csrf": browser.cookies["jr_csrf"]}, timeout=60)
+        assert page.status_code == 202 and 'http-equiv="refresh"' in page.text
+        assert "Checking your draft" in page.text
+        link = page.text.split("url=", 1)[1].split('"', 1)[0]
+        assert link.startswith(f"/a/{portal.helpage}/cards/")
+        for _ in range(120):
+            answer = browser.get(link)
+            if "Report card" in answer.text:
+                break
+            time.sleep(0.5)
+        assert answer.status_code == 201 and "Report card" in answer.text
+        assert browser.get(link.replace("/a/" + portal.helpage, "/a/" + portal.unicef)).status_code == 404
+
+
+def test_an_agency_over_its_hourly_quota_is_told_when_to_try_again(fixture_project):
+    from pipeline.web.throttle import Quota
+
+    root = fixture_project("minimal")
+    secret = TokenStore(root).issue("agency", next(iter(load_project(root).agencies)))[1]
+    with serving(Settings(root, quota=Quota(uploads_per_hour=2))) as server:
+        answers = [httpx.post(f"{server.url}/api/drafts", headers={"Authorization": f"Bearer {secret}"},
+                              data={"section": "nowhere"}, files={"file": ("d.md", b"# x\n\ntext\n")})
+                   for _ in range(3)]
+    assert [a.status_code for a in answers] == [404, 404, 429]
+    assert answers[2].json()["error"] == "too-many-uploads" and int(answers[2].headers["retry-after"]) > 60
+    assert "try again in" in answers[2].json()["message"]

@@ -16,6 +16,7 @@ from ..terms import (
     replacements,
 )
 from ..textruns import Locator, Run, text_runs
+from ..wordlists import ordinary_word
 
 if TYPE_CHECKING:
     from ..buildcache import Store
@@ -99,7 +100,8 @@ def acronym_findings(terminology: Terminology, runs: list[Run], state: AcronymSt
                     findings.append(finding(
                         "terms/acronym-first-use", place,
                         f"first use of {token} in this chapter: write '{expansion} ({token})'", locate(run, token)))
-            elif token not in state.known_words and not ROMAN_NUMERAL.match(token) and token not in unknown_reported:
+            elif (token not in state.known_words and not ROMAN_NUMERAL.match(token) and token not in unknown_reported
+                  and not ordinary_word(token, lang)):  # NOT, READ, MUST in capitals are words
                 unknown_reported.add(token)
                 findings.append(finding("terms/acronym-unknown", place,
                                         f"{token} is not in the glossary's acronyms: add it to terminology.yaml, "
