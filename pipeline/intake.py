@@ -38,7 +38,7 @@ from .history import commit_dates
 from .inventory import inventory
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comment, Contribution, Draft, Finding,
                     Metadata, Place, Project, Responses, Sources, Spot, StatementFile, WordAudit)
-from .normalise import Issue, neutralise, picture_problem
+from .normalise import DECORATIVE, Issue, neutralise, picture_problem
 from .numbering import mark_references, references, targets
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
 from .wordcount import ast_text, words_in
@@ -48,6 +48,7 @@ from .yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 from .tree import as_json, visit
 from .word import audit as word_audit
 from .word import pictures, rewrite
+from .word.rewrite import DECORATIVE_TITLE
 
 log = logging.getLogger("jointreport.read")
 
@@ -59,7 +60,7 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "10"  # bump when the cached AST's shape, the readers' options or what is measured change
+CACHE_FORMAT = "11"  # bump when the cached AST's shape, the readers' options or what is measured change
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
 READERS = {"docx": "docx+citations", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
@@ -94,6 +95,7 @@ def read_project(project: Project, convert: bool = True) -> Sources:
         sources.findings += findings
         sources.files = inventory(project.root, project.contributions_dir, sources.contributions, IGNORED,
                                   MAX_DRAFT_BYTES)
+        sources.templates = read_templates(project)
     else:
         for contribution in found:
             try:
@@ -103,6 +105,23 @@ def read_project(project: Project, convert: bool = True) -> Sources:
             sources.contributions.append(contribution)
     sources.submitted = submission_dates(project, sources.contributions)
     return sources
+
+
+CHECKED_TEMPLATES = ("report.typ", "statement.typ", "workplan.typ", "reference.docx")  # whose colours check reads
+MAX_TEMPLATE_BYTES = 20_000_000
+
+
+def read_templates(project: Project) -> dict[str, bytes]:
+    """The project's own look files (templates/<name>) whose text colours the check judges; one that cannot
+    be read is left for the build to report."""
+    found = {}
+    for name in CHECKED_TEMPLATES:
+        try:
+            if project.overrides(name):
+                found[name] = guarded_read(project.template(name), MAX_TEMPLATE_BYTES)
+        except (JointreportError, Unreadable):
+            continue
+    return found
 
 
 def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
@@ -227,6 +246,7 @@ class DraftCache:
                 else:
                     if fmt == "docx":
                         ast["blocks"] = word_audit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
+                        _decorative_class(ast["blocks"])
                         _embedded_references(ast, scratch)
                     _relative_media(ast, scratch)
                     mark_references(ast["blocks"])  # once, so no later reader takes `@fig:x` for a citation
@@ -408,6 +428,17 @@ def check_text_size(data: bytes, fmt: str) -> int:
                        f"{MAX_DRAFT_TEXT / 1_000_000:g} MB a draft may hold; split it into several sections, or "
                        "leave out pasted data")
     return body
+
+
+def _decorative_class(blocks: list) -> None:
+    """A picture Word marks decorative (its title says so, see word.rewrite) gets the class that says it."""
+
+    def mark(key, value, fmt, meta):
+        if value[2][1] == DECORATIVE_TITLE:
+            value[0][1].append(DECORATIVE)
+            value[2][1] = ""
+
+    visit(blocks, mark, only=frozenset(("Image",)))
 
 
 def _relative_media(ast: dict, scratch: Path) -> None:

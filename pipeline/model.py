@@ -546,3 +546,4 @@ class Sources:
     files: list[InputFile] = field(default_factory=list)  # every file under contributions/, for the manifest
     bibliography: object | None = None  # bibliography.Bibliography: every reference merged into one list
     translations: dict = field(default_factory=dict)  # (agency, section, lang) → translation.records.Record
+    templates: dict[str, bytes] = field(default_factory=dict)  # the project's own look files (templates/<name>)

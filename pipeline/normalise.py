@@ -109,7 +109,7 @@ def image_size(head: bytes) -> tuple[int, int] | None:
 
 def is_described(image: list) -> bool:
     """Whether an Image (its pandoc `c`) says what it shows (a description, or a title), or is marked
-    decorative (`{.decorative}`): what PDF/UA and WCAG 1.1.1 ask of every picture."""
+    decorative (class `decorative`: Word's mark, a statement's logos): what PDF/UA and WCAG 1.1.1 ask."""
     attr, alt, (_, title) = image
     return DECORATIVE in attr[1] or bool(title.strip()) or any(item.get("t") != "Space" for item in alt)
 
@@ -259,8 +259,8 @@ MESSAGES: dict[str, Callable[[int, str], str]] = {
         f"{n} picture{'s' * (n != 1)} not shown ({why}); the description is printed instead"),
     "a11y/missing-alt-text": lambda n, first: (
         f"{n} picture{'s' * (n != 1)} without a description (first: {first}): the report says \"picture without "
-        "a description\" to screen readers instead; describe each (Word: right-click › View Alt Text; "
-        "Markdown: ![what it shows](file)), or mark an ornament {.decorative}"),
+        "a description\" to screen readers instead; describe each (in Word: right-click › View Alt Text), or tick "
+        "Mark as decorative for an ornament that tells nothing"),
     "input/image-too-large": lambda n, why: (
         f"{n} picture{'s' * (n != 1)} not shown ({why}); the description is printed instead"),
 }

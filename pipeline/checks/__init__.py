@@ -15,6 +15,7 @@ from ..codes import with_severities
 from ..model import Contribution, Draft, Finding, Project, Sources
 from ..terms import known_acronym_words
 from ..textruns import Locator
+from .a11y import accessibility_findings
 from .content import content_findings, drafts_content_findings
 from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
@@ -68,6 +69,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + timeline_findings(project, originals, sources.submitted, as_of)
         + language_findings(project, usable, placed, sources.intros, sources.submitted, sources.translations)
         + (review_findings(usable, sources.responses) if sources.responses else [])
+        + accessibility_findings(project, sources.templates)
     )
     findings = with_severities(findings, project.severities)
     if final_stage:

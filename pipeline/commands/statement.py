@@ -45,7 +45,7 @@ def build_statement(root: Path, statement_id: str, lang: str = "all", formats: t
             with phase(Phase.RENDER, f"{output.relative_to(project.root)}"):
                 own = copy.deepcopy(blocks)  # a renderer changes the blocks it is given
                 if fmt == "docx":
-                    render_statement_docx(project, (edition.coalition, statement.title, dateline), own, media,
+                    render_statement_docx(edition, (edition.coalition, statement.title, dateline), own, media,
                                           output)
                 else:
                     inputs = {"coalition": edition.coalition, "title": statement.title, "dateline": dateline,

@@ -49,6 +49,7 @@ def _prepare(package: WordPackage, scan: Scan, convert_pictures=None) -> bytes:
     _unwrap_fields(root)
     _lift_text_boxes(root)
     _unwrap(root)
+    _mark_decorative(root)
     if styles is not None:
         _map_headings(root, styles, scan)
         replaced[styles_part] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -86,6 +87,20 @@ def _unwrap_fields(root) -> None:
         for offset, child in enumerate(list(field_element)):
             parent.insert(index + offset, child)
         parent.remove(field_element)
+
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+DECORATIVE_MARK = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+DECORATIVE_TITLE = "jointreport-decorative"  # pandoc keeps a picture's title: intake makes it the class again
+
+
+def _mark_decorative(root) -> None:
+    """Pictures Word marks decorative (Alt Text › Mark as decorative) say so in their title, which pandoc
+    keeps: they are artifacts of the PDF, not pictures without a description."""
+    for properties in root.iter(f"{{{WP}}}docPr"):
+        mark = next(properties.iter(DECORATIVE_MARK), None)
+        if mark is not None and mark.get("val", "1") in ("1", "true"):
+            properties.set("title", DECORATIVE_TITLE)
 
 
 def _unwrap(root) -> None:
