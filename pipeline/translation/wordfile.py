@@ -32,6 +32,8 @@ from .xliff import Package
 PROPERTY = "jointreport-package"
 MEMORY_STYLE = "Translation Memory"  # the character style of text pre-filled from the memory
 TOKEN = re.compile(r"⟦(#?)([^\s⟧]+)[^⟧]*⟧")
+NOTE_BOOKMARK = re.compile(r"⟦#(u[0-9a-f]+(?:-\d+)?)⟧")
+COPY_SUFFIX = re.compile(r"_Copy_\d+$")  # LibreOffice renames a footnote's bookmark on saving
 BOOKMARK = "jr_"
 PANDOC_API_VERSION = [1, 23, 1]
 
@@ -135,7 +137,7 @@ def _bookmarks_as_text(package: wordml.WordPackage, data: bytes) -> bytes:
             name = start.get(f"{{{w}}}name", "")
             if name.startswith(BOOKMARK) and etree.QName(start.getparent()).localname == "p":
                 run = etree.Element(f"{{{w}}}r")
-                etree.SubElement(run, f"{{{w}}}t").text = f"⟦#{name[len(BOOKMARK):]}⟧"
+                etree.SubElement(run, f"{{{w}}}t").text = f"⟦#{COPY_SUFFIX.sub('', name[len(BOOKMARK):])}⟧"
                 start.addprevious(run)
         replaced[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()
@@ -189,14 +191,26 @@ def match_units(units: list[Unit], found: list[tuple[str | None, list]]) -> dict
 
 
 def _with_source_ids(unit: Unit, content: list) -> list:
-    notes = iter([p.id for p in unit.placeholders() if isinstance(p, Ph) and p.kind == "footnote"])
+    calls = [p for p in unit.placeholders() if isinstance(p, Ph) and p.kind == "footnote"]
+    by_unit = {note.id: call.id for call in calls for note in call.notes}  # a footnote's unit → its call
+    unused = [call.id for call in calls]
     kinds = {p.id: p.kind for p in unit.placeholders()}
+
+    def call_of(note: dict) -> str:
+        """The source's call of a returned footnote: the one whose unit its bookmark names, else the next."""
+        found = NOTE_BOOKMARK.search(json.dumps(note, ensure_ascii=False))
+        ident = by_unit.get(found.group(1)) if found else None
+        ident = ident if ident in unused else (unused[0] if unused else None)
+        if ident is None:
+            return "extra footnote"
+        unused.remove(ident)
+        return ident
 
     def fix(pieces: list) -> list:
         out = []
         for piece in pieces:
             if isinstance(piece, Ph) and piece.kind == "footnote":
-                piece = Ph(next(notes, f"extra footnote {piece.id}"), "footnote", "", piece.node)
+                piece = Ph(call_of(piece.node), "footnote", "", piece.node)
             elif isinstance(piece, Ph) and piece.kind == "token":
                 piece = Ph(piece.id, kinds.get(piece.id, "token"), "", None)
             elif isinstance(piece, Pc):
