@@ -1,5 +1,5 @@
 // The search page: asks Pagefind's index (this edition's pagefind/ folder) for the words in ?q=, and lists
-// the pages that hold them. Everything else of the site works without JavaScript.
+// the pages that hold them, each linked at the section where the words are. Everything else of the site works without JavaScript.
 (async function () {
   "use strict";
   const list = document.getElementById("jr-results");
@@ -23,12 +23,19 @@
   for (const page of found) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = page.url;
+    link.href = section(page).url;
     link.textContent = page.meta.title || page.url;
     const excerpt = document.createElement("p");
     excerpt.append(...marked(page.excerpt));
     item.append(link, excerpt);
     list.append(item);
+  }
+
+  // The part of the page (a section's heading and what follows) that holds the words most often.
+  function section(page) {
+    const parts = (page.sub_results || []).filter((part) => part.url && part.url.includes("#"));
+    return parts.reduce((best, part) => ((part.locations || []).length > (best.locations || []).length ? part : best),
+      { url: page.url, locations: [] });
   }
 
   // Pagefind's excerpt is text with <mark> around the words found: keep those, and nothing else, as markup.

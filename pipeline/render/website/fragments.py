@@ -24,7 +24,7 @@ from .. import pandoc_document
 from .plan import Page, Site
 from .prepare import Context, Facts, facts, link_pages, prepare
 
-PANDOC_ARGS = ["--section-divs", "--wrap=none"]
+PANDOC_ARGS = ["--wrap=none"]  # headings keep their ids: Pagefind links a search result to its section
 NOTES = '<section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes">\n<hr />'
 
 

@@ -48,7 +48,7 @@ class Layout:
         })
 
     def search(self) -> str:
-        return self._render(SEARCH, self.words["search"], "search", "", self._frame_only())
+        return self._render(SEARCH, self.words["search_title"], "search", "", self._frame_only())
 
     def absent(self, slug: str) -> str:
         """The short page an optional list this edition lacks leaves (plan.OPTIONAL)."""
