@@ -10,9 +10,8 @@ from pathlib import Path
 import click
 
 from ..files import write_atomically
-from ..intake import MAX_DRAFT_BYTES
 from ..model import Project
-from ..returns.answers import FIX_COLUMNS, matrix_with_answers
+from ..returns import FIX_COLUMNS
 from .check import check
 from .options import project_option
 
@@ -31,6 +30,8 @@ def comment_matrix(root: Path) -> tuple[Project, list[list[str]]]:
             rows.append([comment.id, contribution.section_id, contribution.agency, contribution.relpath,
                          comment.location, comment.anchored_to, comment.author, comment.date, comment.text,
                          comment.reply_to, "", ""])
+    from ..intake import MAX_DRAFT_BYTES
+    from ..returns.answers import matrix_with_answers  # what became of the fixes `return` offered
     return result.project, matrix_with_answers(result.project, result.drafts, rows, MAX_DRAFT_BYTES)
 
 

@@ -13,22 +13,20 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..checks.wording import AcronymState, acronym_findings
-from ..codes import finding
 from ..errors import DraftError, OptionError
-from ..files import Unreadable, guarded_read, write_atomically
-from ..intake import MAX_DRAFT_BYTES
 from ..model import Draft, Finding, Project, drafts_in_order
-from ..returns.answers import read_decisions, read_offers, record_offers, set_aside
-from ..returns.fixes import Proposal, acronym_proposal, agreed_proposals, harmonised_runs, paragraph_of, term_proposals
-from ..returns.returned import Returned, annotate, notes_for
-from ..terms import known_acronym_words
-from ..textruns import Locator, Run, text_runs
 from .check import check
 from .options import as_of_option, project_option
+
+if TYPE_CHECKING:  # the check phase, intake and the Word editing load when a return is made, not with the CLI
+    from ..checks.wording import AcronymState
+    from ..returns.fixes import Proposal
+    from ..returns.returned import Returned
+    from ..textruns import Run
 
 RETURNS_DIR = "returns"  # under build/: build/returns/<agency>/
 
@@ -58,6 +56,11 @@ def return_agency(work: Round, agency: str, out: Path, section: str | None = Non
     """Every draft of `agency` (of one `section`, its translations included), returned: Word drafts as
     annotated copies in `out`, the others with a finding saying why not. The fixes offered are recorded for
     reading the answers back."""
+    from ..codes import finding
+    from ..files import Unreadable, guarded_read, write_atomically
+    from ..intake import MAX_DRAFT_BYTES
+    from ..returns.answers import read_decisions, read_offers, record_offers, set_aside
+    from ..returns.returned import Returned, annotate, notes_for
     project = work.project
     mine = [d for d in work.drafts if d.contribution.agency == agency
             and section in (None, d.contribution.section_id)]
@@ -99,6 +102,8 @@ def return_agency(work: Round, agency: str, out: Path, section: str | None = Non
 def draft_proposals(work: Round, draft: Draft, state: AcronymState | None) -> list[Proposal]:
     """The build's term fixes first (they win where fixes overlap), then acronyms spelled out at their
     first use in the chapter, then agreed text restored over a paraphrase."""
+    from ..returns.fixes import acronym_proposal, agreed_proposals, harmonised_runs, paragraph_of, term_proposals
+    from ..textruns import Locator, text_runs
     terminology, contribution = work.project.terminology, draft.contribution
     bibliography = work.bibliography
     resolve = bibliography.resolver(contribution.relpath, contribution.agency) if bibliography else None
@@ -117,6 +122,9 @@ def draft_proposals(work: Round, draft: Draft, state: AcronymState | None) -> li
 
 def first_uses(project: Project, runs: list[Run], state: AcronymState | None, draft: Draft) -> list[tuple[Run, str]]:
     """Each acronym the check takes as first used in the chapter in this draft, with its run."""
+    from ..checks.wording import AcronymState, acronym_findings
+    from ..terms import known_acronym_words
+    from ..textruns import Locator
     state = state or AcronymState(known_acronym_words(project))
     found = []
     for run in runs:
@@ -129,6 +137,9 @@ def first_uses(project: Project, runs: list[Run], state: AcronymState | None, dr
 
 def acronym_states(project: Project, placed: list[Draft], intros: dict, wanted: set[Path]) -> dict[Path, AcronymState]:
     """What each chapter has defined just before each `wanted` draft, in the check's reading order."""
+    from ..checks.wording import AcronymState, acronym_findings
+    from ..terms import known_acronym_words
+    from ..textruns import Locator, text_runs
     known = known_acronym_words(project)
     states = {}
     for lang in project.languages:

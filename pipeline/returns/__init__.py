@@ -1,3 +1,5 @@
 """Editorial fixes returned to each agency as tracked changes in its own Word file, and its answers read
 back: `fixes` finds what the build would change, `placing` finds it in the Word file, `wordedit` writes
 it there, `returned` makes the copies and `answers` reads what the agency did with them."""
+
+FIX_COLUMNS = ["fix", "tracked change", "agency's answer", "agency's reply", "decision"]  # the matrix's, for fixes

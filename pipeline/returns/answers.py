@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..comments import docx_comments
-from ..errors import ProjectError
+from ..errors import DraftError, ProjectError
 from ..files import Unreadable, guarded_read, write_atomically
 from ..model import Draft, Project
 from ..schema import Field, Validator
@@ -27,6 +27,7 @@ from ..terms import Replacement
 from ..textruns import Run, text_runs
 from ..wordml import W, WordPackage
 from ..yamlfile import YamlError, read_yaml
+from . import FIX_COLUMNS
 from .fixes import TERM, Fix, context
 from .wordedit import AUTHOR, HIDDEN, SPACE
 
@@ -35,7 +36,6 @@ DECISIONS_FILE = "decisions.yaml"
 DECISIONS = Field("dict", values=Field("str", choices=("apply", "keep")))
 MAX_STATE_BYTES = 20_000_000
 ACCEPTED, REJECTED, PENDING, CHANGED = "accepted", "rejected", "pending", "changed"
-FIX_COLUMNS = ["fix", "tracked change", "agency's answer", "agency's reply", "decision"]
 
 
 def offers_file(project: Project, agency: str) -> Path:
@@ -140,13 +140,16 @@ def read_answers(project: Project, drafts: list[Draft], max_bytes: int) -> list[
         mine = [offer for offer in offers.values() if offer["file"] == draft.contribution.relpath]
         if not mine:
             continue
-        package = WordPackage(guarded_read(draft.contribution.path, max_bytes))
-        threads = _threads(package, draft.contribution.relpath)
+        try:
+            package = WordPackage(guarded_read(draft.contribution.path, max_bytes))
+            threads = _threads(package, draft.contribution.relpath)
+        except (DraftError, Unreadable):  # changed since it was checked: its words as pandoc read them
+            package, threads = None, {}
         for offer in mine:
             if draft.contribution.sha256 in offer["versions"]:
                 answers.append(Answer(offer, PENDING))  # the version it was offered on: no answer yet
             else:
-                answers.append(_from_comment(offer, package, threads) or _from_text(offer, draft))
+                answers.append((package and _from_comment(offer, package, threads)) or _from_text(offer, draft))
     return answers
 
 
@@ -229,7 +232,7 @@ def _paragraph_texts(draft: Draft) -> list[list[Run]]:
 
 def matrix_with_answers(project: Project, drafts: list[Draft], rows: list[list[str]],
                         max_bytes: int) -> list[list[str]]:
-    """The comment–response matrix's rows with the `FIX_COLUMNS` added: filled in on the row of each fix's
+    """The comment–response matrix's rows with `FIX_COLUMNS` added: filled in on the row of each fix's
     comment, and a row of its own for a fix whose comment is no longer in its file."""
     answers = read_answers(project, drafts, max_bytes)
     decisions = read_decisions(project) if answers else {}

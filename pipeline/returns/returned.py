@@ -13,10 +13,10 @@ from .fixes import Fix, Proposal
 from .placing import locate, overlaps, place, stories
 from .wordedit import CommentsPart, Mark, Revisions, comment_on_paragraph, highest_id, mark_paragraph, write_package
 
-# The check's findings a returned file shows as changes, not comments; and those that say nothing the
-# agency can act on in its file (its own reviewers' comments are already there).
+# The check's findings a returned file shows as changes, not comments; and those about nothing in the file
+# itself (its own reviewers' comments are there already; a translation or a deadline is not in its text).
 AS_CHANGES = {"terms/rejected": "term", "terms/acronym-first-use": "acronym", "agreed/drift": "agreed"}
-NOT_COMMENTED = {"docx/comments"}
+NOT_COMMENTED = {"docx/comments", "lang/missing-translation", "timeline/overdue", "timeline/due-soon"}
 NOT_FOUND = "its words are not in the Word file as pandoc read them (a field, a text box or a symbol among them)"
 
 
