@@ -28,6 +28,7 @@ from .commands import (
     watch,
 )
 from .commands.options import PROJECT_HELP
+from .commands.registers import registers
 from .commands.translate import translate
 from .errors import JointreportError
 from .present import terminal_safe
@@ -58,6 +59,7 @@ for command in (check.check_command, build.build_command, watch.watch_command, t
                 comments.comments_command, return_.return_command, diff.diff_command, diff.snapshot_command,
                 init.init_command, schema.schema_command, templates.templates, tokens.tokens, serve.serve_command):
     cli.add_command(command)
+cli.add_command(registers)
 cli.add_command(translate)
 
 

@@ -41,6 +41,7 @@ from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comme
 from .normalise import DECORATIVE, Issue, neutralise, picture_problem
 from .numbering import mark_references, references, targets
 from .pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast, run_pandoc
+from .registers.sheets import read_sheets
 from .wordcount import ast_text, words_in
 from .schema import Field, Validator
 from .translation.records import read_records
@@ -103,6 +104,8 @@ def read_project(project: Project, convert: bool = True) -> Sources:
             except Unreadable:
                 continue
             sources.contributions.append(contribution)
+    sources.registers, findings = read_sheets(project)  # the registers' rows, for the board too
+    sources.findings += findings
     sources.submitted = submission_dates(project, sources.contributions)
     return sources
 

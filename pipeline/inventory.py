@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .files import Unreadable, guarded_read
 from .model import Contribution, InputFile
+from .registers import REGISTERS_DIR, SHEET_TYPES
 
 LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")
 SYSTEM_FILE = re.compile(r"^(\.ds_store|thumbs\.db|desktop\.ini|\._.*)$", re.I)
@@ -17,6 +18,8 @@ SYSTEM_FILE = re.compile(r"^(\.ds_store|thumbs\.db|desktop\.ini|\._.*)$", re.I)
 def why_ignored(path: Path, depth: int, ignored: re.Pattern) -> str:
     """Why a file under contributions/ is no draft at all, or '' if it may be one."""
     name = path.name
+    if depth == 3 and path.parent.name == REGISTERS_DIR and path.suffix.lower() in SHEET_TYPES:
+        return ""  # a register's rows (registers/sheets.py reads them)
     if depth != 2:
         return "not directly in an agency's folder"
     if LOCK_FILE.match(name):

@@ -236,6 +236,7 @@ class Project:
     attribution: str = "line"  # "line" under the section heading, "margin" note, or "none"
     annex_dividers: bool = False  # annexes open after a full-page divider in the PDF, as parts do
     pdf_standards: tuple[str, ...] = DEFAULT_PDF_STANDARDS  # what every PDF declares and Typst holds it to
+    registers: dict = field(default_factory=dict)  # registers.Register by id: report.yaml's shared registers
 
     @property
     def source_language(self) -> str:
@@ -545,5 +546,6 @@ class Sources:
     responses: "Responses | None" = None  # a filled-in comment–response matrix, when one is given
     files: list[InputFile] = field(default_factory=list)  # every file under contributions/, for the manifest
     bibliography: object | None = None  # bibliography.Bibliography: every reference merged into one list
+    registers: list = field(default_factory=list)  # registers.Sheet: each agency's rows of each register
     translations: dict = field(default_factory=dict)  # (agency, section, lang) → translation.records.Record
     templates: dict[str, bytes] = field(default_factory=dict)  # the project's own look files (templates/<name>)

@@ -20,6 +20,7 @@ from .content import content_findings, drafts_content_findings
 from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
 from .outline import check_duplicate_titles, check_matter, check_placement, check_word_budgets
+from .registers import register_findings
 from .review import review_findings
 from .schedule import timeline_findings
 from .statements import check_statements
@@ -69,6 +70,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + timeline_findings(project, originals, sources.submitted, as_of)
         + language_findings(project, usable, placed, sources.intros, sources.submitted, sources.translations)
         + (review_findings(usable, sources.responses) if sources.responses else [])
+        + register_findings(project, sources.registers, as_of)
         + accessibility_findings(project, sources.templates)
     )
     findings = with_severities(findings, project.severities)

@@ -17,6 +17,7 @@ from ..model import DEFAULT_PDF_STANDARDS, SEVERITIES, STATUSES, Agency, Milesto
 from ..schema import Field, Validator, mark_of
 from ..yamlfile import YamlError, read_yaml
 from .outline import ID_PATTERN, build_outline
+from .registers import REGISTERS, build_registers
 from .terminology import build_terminology
 from .workplan import WORKPLAN_FILE, build_workplan
 
@@ -97,6 +98,7 @@ REPORT = Field("map", required=True, fields={
                            help="What every PDF declares and is held to (default [a-2a, ua-1]: archivable and "
                                 "accessible); one PDF/A level and/or ua-1 (PDF/A-4 cannot be combined with it), "
                                 "or [] for none."),
+    "registers": REGISTERS,
     "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
                       help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
@@ -134,6 +136,7 @@ def load_project(root: Path) -> Project:
         report["citation_style"] = None
     logo = _logo(root, report.get("logo"), report_check, mark_of(raw_report, "logo"), "logo")
     standards = _pdf_standards(raw_report, report, report_check)
+    registers = build_registers(raw_report, report.get("registers") or {}, list(agencies), report_check)
 
     outline_check = Validator(OUTLINE_FILE)
     languages = _languages(raw_report, language, report.get("languages"), report_check)
@@ -160,7 +163,7 @@ def load_project(root: Path) -> Project:
         milestones=milestones, parts=parts, severities=severities, front=front, back=back,
         copyright={key: value for key, value in (report.get("copyright") or {}).items() if value},
         logo=logo, references=report["references"], attribution=report["attribution"],
-        annex_dividers=report["annex_dividers"], pdf_standards=standards,
+        annex_dividers=report["annex_dividers"], pdf_standards=standards, registers=registers,
     )
 
 
