@@ -29,6 +29,7 @@ from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, Document, Draft, Heading, Matter, Part,
                     Project, Section, drafts_in_order, pick)
 from .pandoc import markdown_blocks
+from .registers.annex import register_annexes
 from .returns.answers import keeper, kept_as_written
 from .terms import acronyms_in, expansions, harmonise
 from .textruns import Locator, inlines
@@ -52,8 +53,9 @@ class Origin:
 
 class Assembler:
     def __init__(self, project: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True,
-                 bibliography=None):
+                 bibliography=None, registers: list | None = None):
         self.project = project
+        self.registers = registers or []  # registers.Sheet: the agencies' rows, printed as annexes
         self.bibliography = bibliography  # the merged references (bibliography.Bibliography), or None
         self.drafts = drafts
         self.intros = intros
@@ -85,7 +87,7 @@ class Assembler:
         blocks = []
         for part in self.project.parts:
             blocks += self.part(part)
-        blocks += self.workplan_annex() + self.annex()
+        blocks += self.workplan_annex() + register_annexes(self.project, self.registers, self.heading) + self.annex()
         blocks += [block for matter in self.project.back for block in self.matter(matter)]
         blocks = self.references(front + blocks)
         blocks, captions = number(self.copyright() + self.abbreviations(blocks) + blocks, self.project.language)
@@ -387,7 +389,8 @@ def period(activity: Activity, lang: str) -> str:
 
 
 def assemble(edition: Project, drafts: list[Draft], intros: dict, is_draft: bool, harmonize: bool = True,
-             bibliography=None) -> Document:
+             bibliography=None, registers: list | None = None) -> Document:
     """One language edition of the report: `drafts` and chapter `intros` merged along the outline, cited
-    works in a References list at the end (`bibliography`: the merged references, or None)."""
-    return Assembler(edition, drafts, intros, is_draft, harmonize, bibliography).document()
+    works in a References list at the end (`bibliography`: the merged references, or None), the shared
+    registers' rows (`registers`: the agencies' sheets) as annexes."""
+    return Assembler(edition, drafts, intros, is_draft, harmonize, bibliography, registers).document()

@@ -324,7 +324,7 @@ def manifest(result: Build) -> dict:
     """Every file under contributions/: used, rejected (with the code that says why) or ignored, with its
     sha256 and its words in the file and in the report."""
     used = {d.contribution.relpath: d for d in result.drafts}
-    sheets = {sheet.relpath for sheet in result.sources.registers}  # a register's rows: used, words not counted
+    sheets = {sheet.relpath for sheet in result.sources.registers}
     entries = []
     for item in result.sources.files:
         own = [f for f in result.findings if f.path == item.relpath
@@ -337,7 +337,7 @@ def manifest(result: Build) -> dict:
         elif item.ignored:
             entry.update(status="ignored", reason=item.ignored)
         elif item.relpath in sheets:
-            pass
+            pass  # a register's sheet: used; its rows' findings say which the annex leaves out
         elif draft is not None:
             audit = draft.audit
             entry["words_out"] = draft.words
