@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Contribution, Milestone, Project, Section, status_rank
+from .registers.merge import Overdue, merge, overdue
 
 MISSING = "missing"
 
@@ -84,6 +85,7 @@ class Board:
     agencies: list[AgencyDue]
     next_milestone: Milestone | None
     blocking: list[str]
+    registers: list[Overdue] = field(default_factory=list)  # each agency's register rows past their review
 
     def rows_by_id(self) -> dict[str, SectionRow]:
         return {row.section.id: row for row in self.rows}
@@ -106,17 +108,22 @@ class Board:
                 "submitted": r.submitted.isoformat() if r.submitted else None,
             } for r in self.rows],
             "agencies": [{"id": a.id, "owes": a.owes, "overdue": a.overdue} for a in self.agencies],
+            "registers": [{"agency": late.sheet.agency, "register": late.sheet.register, "path": late.sheet.relpath,
+                           "rows": late.rows, "oldest": late.oldest.isoformat(), "review_months": late.months}
+                          for late in self.registers],
         }
 
 
 def board(project: Project, contributions: list[Contribution], submitted: dict[Path, dt.date],
-          as_of: dt.date) -> Board:
-    """The whole road on one day: each section's row, what each agency owes, what blocks the next milestone."""
+          as_of: dt.date, sheets: list | None = None) -> Board:
+    """The whole road on one day: each section's row, what each agency owes, what blocks the next milestone,
+    and which of the agencies' register rows (`sheets`: registers.Sheet) are past their review."""
     rows = [_row(project, section, contributions, as_of, submitted) for section in project.sections.values()]
     upcoming = [m for m in project.milestones if m.date >= as_of]
     next_milestone = upcoming[0] if upcoming else None
     blocking = [s.id for s in blockers(project, contributions, next_milestone.status)] if next_milestone else []
-    return Board(as_of, rows, _agencies(project, contributions, rows), next_milestone, blocking)
+    late = overdue(project, merge(project, sheets), as_of) if sheets else []
+    return Board(as_of, rows, _agencies(project, contributions, rows), next_milestone, blocking, late)
 
 
 def _row(project: Project, section: Section, contributions: list[Contribution], as_of: dt.date,

@@ -36,7 +36,7 @@ def remind(root: Path, as_of: dt.date | None = None, out: Path | None = None, se
     today = as_of or dt.date.today()
     checked = check(root, today, with_drafts=True)  # the board needs the drafts' metadata
     project = checked.project
-    timeline = board(project, checked.originals, checked.sources.submitted, today)
+    timeline = board(project, checked.originals, checked.sources.submitted, today, checked.sources.registers)
     messages, unreachable = reminders(project, timeline, checked.findings)
     if not send:
         return Reminders(project, write_reminders(messages, today, out or project.build_dir / "reminders"), None,

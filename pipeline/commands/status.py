@@ -29,7 +29,7 @@ def status_and_drafts(root: Path, as_of: dt.date | None = None) -> tuple[Project
     sources = read_project(project, convert=False)
     _, placed = check_placement(project, sources.contributions)
     originals = [c for c in placed if c.lang == project.source_language]
-    return project, board(project, originals, sources.submitted, as_of or dt.date.today()), originals
+    return project, board(project, originals, sources.submitted, as_of or dt.date.today(), sources.registers), originals
 
 
 @click.command("status", short_help="Who owes which section, what is late, what blocks the next milestone.")

@@ -15,6 +15,7 @@ import click
 from .. import templating
 from ..files import write_atomically
 from ..model import Project
+from ..registers.merge import Overdue
 from ..timeline import MISSING, Board, next_month
 
 STATUS_COLOURS = {MISSING: "red", "draft": "yellow", "final": "green", "cleared": "blue"}
@@ -50,6 +51,9 @@ def board_text(project: Project, board: Board) -> str:
         short = project.agencies[agency.id].short
         overdue = click.style(f", overdue: {', '.join(agency.overdue)}", fg="red") if agency.overdue else ""
         lines.append(f"  {short:<18} owes {', '.join(agency.owes)} (next due {agency.next_due}){overdue}")
+    for late in board.registers:
+        lines.append(f"  {project.agencies[late.sheet.agency].short:<18} " + click.style(
+            "register rows to review", fg="red") + f": {_late_rows(project, late)} ({late.sheet.relpath})")
     lines.append("")
     if board.next_milestone:
         m = board.next_milestone
@@ -63,6 +67,15 @@ def board_text(project: Project, board: Board) -> str:
     else:
         lines.append(click.style("report.yaml sets no milestones yet.", bold=True))
     return "\n".join(lines)
+
+
+def _late_rows(project: Project, late: Overdue) -> str:
+    """'3 rows of Key publications, the oldest last reviewed 2010-06-30 (to review every 6 months)'."""
+    count = len(late.rows)
+    title = project.registers[late.sheet.register].title(project.language, project.language)
+    oldest = "last reviewed" if count == 1 else "the oldest last reviewed"
+    return (f"{count} row{'s' * (count != 1)} of {title}, {oldest} {late.oldest.isoformat()} (to review every "
+            f"{late.months} months)")
 
 
 def _timeline_svg_positions(board: Board, project: Project) -> dict:
@@ -123,6 +136,7 @@ def _view(project: Project, board: Board) -> dict:
             "contact_email": project.agencies[due.id].contact_email,
             "overdue": bool(due.overdue),
             "owes": [dict(row_view(rows[s]), overdue=s in due.overdue) for s in due.owes],
+            "registers": [_late_rows(project, late) for late in board.registers if late.sheet.agency == due.id],
         } for due in board.agencies],
     }
 

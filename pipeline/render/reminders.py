@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..files import write_atomically
 from ..model import Agency, Finding, Project
+from ..registers.merge import Overdue, rows_at
 from ..timeline import AgencyDue, Board, SectionRow
 
 
@@ -51,12 +52,21 @@ def _open_findings(findings: list[Finding]) -> list[str]:
     return lines
 
 
+def _register_line(project: Project, late: Overdue) -> str:
+    count, register = len(late.rows), project.registers[late.sheet.register]
+    return (f"  - {register.title(project.language, project.language)}: {count} row{'s' * (count != 1)} last reviewed "
+            f"more than {late.months} months ago, the oldest on {late.oldest.strftime('%d %B %Y')} "
+            f"({late.sheet.relpath}, {rows_at(late.sheet, late.rows)})")
+
+
 def reminder(project: Project, board: Board, due: AgencyDue, findings: list[Finding] | None = None) -> EmailMessage | None:
     """One digest for an agency's focal point: what is overdue or due soon, and what to fix in its drafts
     (errors and warnings of the check); None when there is nothing to say or nobody to say it to."""
     agency = project.agencies[due.id]
-    to_fix = [f for f in findings or [] if f.agency == due.id and f.severity in ("error", "warning")]
-    if not (due.owes or to_fix) or not agency.contact_email:
+    to_fix = [f for f in findings or [] if f.agency == due.id and f.severity in ("error", "warning")
+              and f.code != "registers/stale-rows"]  # those are listed with the other rows to review
+    late = [r for r in board.registers if r.sheet.agency == due.id]
+    if not (due.owes or to_fix or late) or not agency.contact_email:
         return None
     rows = board.rows_by_id()
     overdue = [rows[s] for s in due.owes if s in due.overdue]
@@ -66,7 +76,8 @@ def reminder(project: Project, board: Board, due: AgencyDue, findings: list[Find
     message["From"] = _one_line(sender)
     message["To"] = email.utils.formataddr((_one_line(agency.contact_name), _one_line(agency.contact_email)))
     subject = f"{project.title}: {len(due.owes)} section{'s' * (len(due.owes) != 1)} due" if due.owes \
-        else f"{project.title}: {len(to_fix)} point{'s' * (len(to_fix) != 1)} to fix in your drafts"
+        else f"{project.title}: {len(to_fix)} point{'s' * (len(to_fix) != 1)} to fix in your drafts" if to_fix \
+        else f"{project.title}: register rows to review"
     message["Subject"] = _one_line(subject + (f", {len(overdue)} overdue" if overdue else ""))
     moment = dt.datetime.combine(board.as_of, dt.time(9, 0), tzinfo=dt.timezone.utc)
     message["Date"] = email.utils.format_datetime(moment)
@@ -79,9 +90,16 @@ def reminder(project: Project, board: Board, due: AgencyDue, findings: list[Find
         lines += ["Coming up:"] + [_line(row, board.as_of) for row in upcoming] + [""]
     if to_fix:
         lines += ["To fix in the drafts you sent:"] + _open_findings(to_fix) + [""]
-    example = due.owes[0] if due.owes else to_fix[0].section or "the-section-id"
-    lines += [f"Please put the files in {_link(project, agency)}, named after the section "
-              f"(for example {example}.docx)."]
+    if late:
+        lines += ["Register rows to review (the coalition keeps its shared registers up to date):"]
+        lines += [_register_line(project, rows) for rows in late] + [""]
+    if due.owes or to_fix:
+        example = due.owes[0] if due.owes else to_fix[0].section or "the-section-id"
+        lines += [f"Please put the files in {_link(project, agency)}, named after the section "
+                  f"(for example {example}.docx)."]
+    if late:
+        lines += [f"Please check those rows, set their Reviewed date to the day you did, and put the sheet back in "
+                  f"{_link(project, agency)}registers/."]
     if board.next_milestone:
         m = board.next_milestone
         lines.append(f"Next milestone for the whole report: {m.title}, {m.date.strftime('%d %B %Y')}.")
@@ -97,7 +115,8 @@ def reminders(project: Project, board: Board, findings: list[Finding]) -> tuple[
         message = reminder(project, board, due, findings)
         if message is not None:
             messages[due.id] = message
-        elif due.owes and not project.agencies[due.id].contact_email:
+        elif (due.owes or any(r.sheet.agency == due.id for r in board.registers)) \
+                and not project.agencies[due.id].contact_email:
             unreachable.append(due.id)
     return messages, unreachable
 
