@@ -213,7 +213,9 @@ def test_docx_opens_in_libreoffice(example_build, tmp_path):
 def test_workplan_annex_is_in_both_outputs(example_build):
     document = docx.Document(str(example_build.docx))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[-3:] == ["Annex: Joint workplan", "Annex: Contributors", "References"]
+    assert headings[-6:] == ["Annex: Joint workplan", "Annex: SPF country activities",  # the registers' annexes
+                             "Annex: Key publications on the SPF", "Annex: Key tools for the SPF",
+                             "Annex: Contributors", "References"]
     workplan = next(t for t in document.tables if t.rows[0].cells[0].text == "Activity")
     assert [c.text for c in workplan.rows[2].cells] == ["SPF flagship report", "Report launched",
                                                          "ILO, UNICEF, WHO, UNDP", "Jan 2011 – Sep 2011"]
