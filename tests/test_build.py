@@ -138,7 +138,7 @@ def test_a_rebuild_converts_only_the_changed_draft_and_gives_what_a_cold_build_g
 
 
 def test_unknown_format_is_a_usage_error(fixture_project):
-    run = jointreport("build", "--format", "html", "--project", str(fixture_project("minimal")))
+    run = jointreport("build", "--format", "epub", "--project", str(fixture_project("minimal")))
     assert run.code == 2 and "--format" in run.stderr
 
 
