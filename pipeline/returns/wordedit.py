@@ -16,8 +16,10 @@ they replace.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import io
+import itertools
 import posixpath
 import re
 import zipfile
@@ -71,9 +73,10 @@ class Char:
         return self.node.getparent()
 
 
-def visible_chars(paragraph) -> list[Char]:
-    """The paragraph's own characters in reading order (not those of a text box anchored in it)."""
-    chars: list[Char] = []
+def visible_pieces(paragraph) -> list[tuple[etree._Element, str]]:
+    """The paragraph's own text in reading order (not that of a text box anchored in it): each w:t with its
+    text, each one-character element (w:tab…) with the character it stands for."""
+    pieces: list[tuple[etree._Element, str]] = []
 
     def walk(element) -> None:
         for child in element:
@@ -81,40 +84,58 @@ def visible_chars(paragraph) -> list[Char]:
             if not isinstance(tag, str) or tag in HIDDEN or tag == w("p"):
                 continue
             if tag == w("t"):
-                chars.extend(Char(c, child, i) for i, c in enumerate(child.text or ""))
+                pieces.append((child, child.text or ""))
             elif tag in ATOMS:
-                chars.append(Char(ATOMS[tag], child))
+                pieces.append((child, ATOMS[tag]))
             else:
                 walk(child)
 
     walk(paragraph)
-    return chars
+    return pieces
 
 
 class ParagraphText:
     """A paragraph's visible text with runs of white space made one space and the ends trimmed, as pandoc
-    reads it (`text`), and where each of its characters is among the visible characters (`raw`)."""
+    reads it (`text`); where each of its characters is among the visible characters (`raw`) and the
+    element each of those comes from (`char`), worked out only for the paragraphs a return changes."""
 
     def __init__(self, paragraph):
         self.paragraph = paragraph
         self.refresh()
 
     def refresh(self) -> None:
-        self.chars = visible_chars(self.paragraph)
-        text, raw = [], []
-        for index, char in enumerate(self.chars):
-            if SPACE.fullmatch(char.char):
-                if text and text[-1] != " ":
-                    text.append(" ")
+        self.pieces = visible_pieces(self.paragraph)
+        self.visible = "".join(text for _, text in self.pieces)
+        self.text = SPACE.sub(" ", self.visible.replace("\u00ad", "")).strip()
+        self._raw: list[int] | None = None
+        self._starts: list[int] | None = None
+
+    @property
+    def raw(self) -> list[int]:
+        if self._raw is None:
+            raw: list[int] = []
+            last = ""
+            for index, char in enumerate(self.visible):
+                if SPACE.fullmatch(char):
+                    if raw and last != " ":
+                        raw.append(index)
+                        last = " "
+                elif char != "\u00ad":
                     raw.append(index)
-            elif char.char != "\u00ad":
-                text.append(char.char)
-                raw.append(index)
-        if text and text[-1] == " ":
-            text.pop()
-            raw.pop()
-        self.text = "".join(text)
-        self.raw = raw
+                    last = char
+            if raw and last == " ":
+                raw.pop()
+            self._raw = raw
+        return self._raw
+
+    def char(self, index: int) -> Char:
+        """The visible character at `index`, and where it comes from."""
+        if self._starts is None:
+            self._starts = list(itertools.accumulate((len(text) for _, text in self.pieces), initial=0))
+        piece = bisect.bisect_right(self._starts, index) - 1
+        node, text = self.pieces[piece]
+        offset = index - self._starts[piece]
+        return Char(text[offset], node, offset if node.tag == w("t") else 0)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Visible characters [a, b) of the text's [start, end); for an insertion (start == end) the point
@@ -187,11 +208,11 @@ def split_before(char: Char) -> None:
 def isolate(text: ParagraphText, a: int, b: int) -> list[etree._Element]:
     """The runs that hold exactly the visible characters [a, b), splitting runs at a and b."""
     for position in (b, a):
-        if position < len(text.chars):
-            split_before(text.chars[position])
+        if position < len(text.visible):
+            split_before(text.char(position))
             text.refresh()
     runs: list[etree._Element] = []
-    for char in text.chars[a:b]:
+    for char in map(text.char, range(a, b)):
         if not runs or runs[-1] is not char.run:
             runs.append(char.run)
     return runs
@@ -261,12 +282,12 @@ def apply_edit(text: ParagraphText, edit: Edit, at_start: bool, revisions: Revis
             last.addnext(_inserted(edit.text, runs[0], revisions))
     elif edit.text:
         isolate(text, a, a)
-        if at_start and a < len(text.chars):
-            neighbour = text.chars[a].run
+        if at_start and a < len(text.visible):
+            neighbour = text.char(a).run
             _check_editable(neighbour, text.paragraph)
             neighbour.addprevious(_inserted(edit.text, neighbour, revisions))
         elif a > 0:
-            neighbour = text.chars[a - 1].run
+            neighbour = text.char(a - 1).run
             _check_editable(neighbour, text.paragraph)
             neighbour.addnext(_inserted(edit.text, neighbour, revisions))
         else:
