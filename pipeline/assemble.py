@@ -31,6 +31,7 @@ from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, D
 from .pandoc import markdown_blocks
 from .registers.annex import register_annexes
 from .returns.answers import keeper, kept_as_written
+from .style.fixes import house_style
 from .terms import acronyms_in, expansions, harmonise
 from .textruns import Locator, inlines
 from .tree import stringify, visit
@@ -73,6 +74,7 @@ class Assembler:
         self.prepared = Store(folder, json.dumps(
             [project.language, harmonize, [a.short for a in project.agencies.values()], self.terminology.as_text(),
              [bibliography.entries, sorted(map(list, bibliography.keys.items()))] if bibliography else None]))
+        self.house = house_style(project, drafts, intros, self.prepared) if harmonize else None  # style.fixes
 
     def say(self, key: str, **values) -> str:
         """A generated phrase in the edition's language."""
@@ -252,7 +254,8 @@ class Assembler:
         text. The result is kept by a digest of the file's conversion and of everything else it depends on,
         so an unchanged draft is adopted once (and its blocks not even read)."""
         key = self.prepared.key(media_root.name, drop_title, prefix, top_level, origin.relpath, origin.lang,
-                                sorted(self.kept.get(origin.relpath, ())))
+                                sorted(self.kept.get(origin.relpath, ())),
+                                self.house.key(origin.lang) if self.house else None)
         done = self.prepared.get_json(key)
         if done is None:
             media: dict[str, str] = {}
@@ -297,6 +300,8 @@ class Assembler:
             kept = self.kept.get(origin.relpath)
             changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang,
                                  keeper(kept) if kept else None)
+        if self.house:
+            changes += self.house.apply(blocks, locate, origin.relpath, origin.lang)
         changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
         return blocks
 

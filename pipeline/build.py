@@ -310,8 +310,8 @@ def write_changes(document: Document, path: Path) -> Path:
     """Every harmonisation made to the report, so editors can review what the build changed."""
     table = io.StringIO()
     writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(["file", "location", "before", "after"])
-    writer.writerows((c.path, c.location, c.before, c.after) for c in document.changes)
+    writer.writerow(["file", "location", "before", "after", "rule"])  # rule: the house style's, "" for the glossary
+    writer.writerows((c.path, c.location, c.before, c.after, c.rule) for c in document.changes)
     write_atomically(path, table.getvalue().encode("utf-8"))
     return path
 

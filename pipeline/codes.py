@@ -195,6 +195,24 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "the same row in two agencies' sheets (or twice in one): printed once, for every agency that lists it"),
     Code("registers/stale-rows", "warning",
          "rows of an agency's sheet last reviewed longer ago than the register's `review_months` (default 6)"),
+    # issue 30: the house style (style packs: the UN Editorial Manual's, the project's own in styles/); each
+    # finding names its rule (`rule`), whose level (report.yaml's `style: rules:`) is the finding's severity
+    Code("style/substitution", "info",
+         "a word, spelling, number or date the house style writes otherwise ('5%' → '5 per cent', 'organisation' "
+         "→ 'organization'), with what to write; the build writes it where the rule's fix is safe"),
+    Code("style/existence", "info",
+         "something the house style does not write at all (an acronym with full stops or in the possessive)"),
+    Code("style/occurrence", "info",
+         "something written more or fewer times than the house style allows (an acronym spelled out but used "
+         "once or twice)"),
+    Code("style/capitalization", "info",
+         "a heading in title case where the house style wants sentence case, or a word that takes no capital"),
+    Code("style/consistency", "info",
+         "a term written two ways across the report ('health care', 'healthcare'; 'Vietnam', 'Viet Nam'): one "
+         "finding listing the places, with the form to write (the glossary's, the style's, or the majority's); "
+         "the build writes it"),
+    Code("style/conditional", "info",
+         "something used before what must come first (an acronym used before it is spelled out)"),
 )}
 
 

@@ -237,6 +237,7 @@ class Project:
     annex_dividers: bool = False  # annexes open after a full-page divider in the PDF, as parts do
     pdf_standards: tuple[str, ...] = DEFAULT_PDF_STANDARDS  # what every PDF declares and Typst holds it to
     registers: dict = field(default_factory=dict)  # registers.Register by id: report.yaml's shared registers
+    style: object = None  # style.Style: the house-style rules drafts are checked against (report.yaml's `style:`)
 
     @property
     def source_language(self) -> str:
@@ -435,6 +436,7 @@ class Finding:
     section: str | None = None
     agency: str | None = None
     location: str | None = None
+    rule: str | None = None  # a house-style finding's rule ("UN.PerCent")
 
     def sort_key(self) -> tuple:
         place = tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", self.location or ""))
@@ -449,6 +451,7 @@ class Finding:
             "agency": self.agency,
             "location": self.location,
             "message": self.message,
+            "rule": self.rule,
         }
 
 
@@ -460,6 +463,7 @@ class Change:
     location: str
     before: str
     after: str
+    rule: str = ""  # the house-style rule that made it; "" for the glossary's and agreed text's
 
 
 @dataclass(frozen=True)

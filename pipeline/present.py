@@ -29,8 +29,12 @@ def terminal_safe(text: str) -> str:
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def summary(findings: list[Finding]) -> dict[str, int]:
-    return {severity: sum(f.severity == severity for f in findings) for severity in SEVERITIES}
+def summary(findings: list[Finding]) -> dict:
+    """Findings by severity, and the house-style findings by rule (`rules`), so the many small ones of a
+    style pack are counted, not drowned in."""
+    counts: dict = {severity: sum(f.severity == severity for f in findings) for severity in SEVERITIES}
+    counts["rules"] = dict(sorted(Counter(f.rule for f in findings if f.rule).items()))
+    return counts
 
 
 def as_json(findings: list[Finding]) -> str:
@@ -39,7 +43,9 @@ def as_json(findings: list[Finding]) -> str:
 
 
 def summary_line(findings: list[Finding], drafts: int) -> str:
-    parts = [f"{n} {severity}{'s' * (n != 1 and severity != 'info')}" for severity, n in summary(findings).items()]
+    counts = summary(findings)
+    parts = [f"{counts[severity]} {severity}{'s' * (counts[severity] != 1 and severity != 'info')}"
+             for severity in SEVERITIES]
     return f"{', '.join(parts)} — {drafts} draft{'s' * (drafts != 1)} ready to assemble"
 
 
@@ -62,6 +68,9 @@ def as_text(project: Project, findings: list[Finding], drafts: int) -> str:
     codes = Counter(f.code for f in findings)
     if len(codes) > 1:
         lines.append("By code: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))
+    rules = summary(findings)["rules"]
+    if rules:
+        lines.append("House style, by rule: " + ", ".join(f"{rule} {n}" for rule, n in rules.items()))
     lines.append(summary_line(findings, drafts))
     return "\n".join(lines)
 

@@ -52,9 +52,9 @@ def test_json_shape_and_summary_are_the_documented_interface(checks):
     payload = jointreport("check", "--format", "json", "--project", str(checks)).json()
     assert set(payload) == {"findings", "summary"}
     for finding in payload["findings"]:
-        assert set(finding) == {"code", "severity", "path", "section", "agency", "location", "message"}
+        assert set(finding) == {"code", "severity", "path", "section", "agency", "location", "message", "rule"}
     summary = payload["summary"]
-    assert set(summary) == {"error", "warning", "info"}
+    assert set(summary) == {"error", "warning", "info", "rules"}  # rules: house-style findings by rule
     assert summary["error"] == sum(f["severity"] == "error" for f in payload["findings"])
 
 

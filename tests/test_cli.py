@@ -41,7 +41,7 @@ def test_csv_and_github_formats(fixture_project):
     (root / "contributions" / "south" / "beta.md").write_text(
         "---\nstatus: final\n---\n\nFirst paragraph.\n\nThe XYZ group met, again.\n")
     rows = list(csv.DictReader(io.StringIO(jointreport("check", "--format", "csv", "--project", str(root)).stdout)))
-    assert list(rows[0]) == ["code", "severity", "path", "message", "section", "agency", "location"]
+    assert list(rows[0]) == ["code", "severity", "path", "message", "section", "agency", "location", "rule"]
     assert [(r["code"], r["location"]) for r in rows] == [("terms/acronym-unknown", "line 7")]
     github = jointreport("check", "--format", "github", "--project", str(root)).stdout.splitlines()
     assert github == ["::notice file=contributions/south/beta.md,line=7,title=terms/acronym-unknown::"

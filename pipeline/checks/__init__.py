@@ -24,6 +24,7 @@ from .registers import register_findings
 from .review import review_findings
 from .schedule import timeline_findings
 from .statements import check_statements
+from .style import loose_style_findings, style_findings
 from .word import word_findings
 from .wording import AcronymState, check_text, check_wording
 from .xrefs import xref_findings
@@ -67,6 +68,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + check_statements(project, sources.statements)
         + check_word_budgets(project, [d for d in usable if d.contribution.lang == source])
         + check_wording(project, usable, sources.intros, memo)
+        + style_findings(project, usable, sources.intros, memo)
         + timeline_findings(project, originals, sources.submitted, as_of)
         + language_findings(project, usable, placed, sources.intros, sources.submitted, sources.translations)
         + (review_findings(usable, sources.responses) if sources.responses else [])
@@ -83,4 +85,5 @@ def check_loose(project: Project, draft: Draft) -> list[Finding]:
     """A draft that is not in the project yet: its Word hygiene and wording, in the project's language."""
     return with_severities(word_findings(draft) + glyph_findings(draft) + content_findings(draft) + check_text(
         project.terminology, draft.blocks, Locator(draft.source), project.language,
-        AcronymState(known_acronym_words(project)), draft.contribution.place), project.severities)
+        AcronymState(known_acronym_words(project)), draft.contribution.place)
+        + loose_style_findings(project, draft), project.severities)

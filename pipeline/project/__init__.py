@@ -18,6 +18,7 @@ from ..schema import Field, Validator, mark_of
 from ..yamlfile import YamlError, read_yaml
 from .outline import ID_PATTERN, build_outline
 from .registers import REGISTERS, build_registers
+from .styles import STYLE, build_style
 from .terminology import build_terminology
 from .workplan import WORKPLAN_FILE, build_workplan
 
@@ -99,6 +100,7 @@ REPORT = Field("map", required=True, fields={
                                 "accessible); one PDF/A level and/or ua-1 (PDF/A-4 cannot be combined with it), "
                                 "or [] for none."),
     "registers": REGISTERS,
+    "style": STYLE,
     "findings": Field("dict", default={}, values=Field("str", required=True, choices=(*SEVERITIES, OFF)),
                       help="Change a finding code's severity, or turn it off: {terms/acronym-unknown: off}."),
 })
@@ -144,6 +146,7 @@ def load_project(root: Path) -> Project:
 
     terminology_check = Validator(report.get("terminology") or TERMINOLOGY_FILE)
     terminology = _terminology(root, report, terminology_check, problems)
+    style = build_style(root, raw_report, report.get("style") or {}, language, report_check, problems)
 
     workplan_check = Validator(WORKPLAN_FILE)
     workplan_path = root / WORKPLAN_FILE
@@ -164,6 +167,7 @@ def load_project(root: Path) -> Project:
         copyright={key: value for key, value in (report.get("copyright") or {}).items() if value},
         logo=logo, references=report["references"], attribution=report["attribution"],
         annex_dividers=report["annex_dividers"], pdf_standards=standards, registers=registers,
+        style=style,
     )
 
 
