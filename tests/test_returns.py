@@ -28,7 +28,7 @@ from pipeline.tree import stringify
 from pipeline.web.app import Settings
 from pipeline.web.tokens import TokenStore
 
-from .conftest import edit_yaml, jointreport, needs_client
+from .conftest import copy_example, edit_yaml, jointreport, needs_client
 from .docxfactory import _thread_replies, make_docx
 from .webserver import serving
 
@@ -397,3 +397,29 @@ def test_a_review_in_libreoffice_sent_back_through_the_portal_is_read_back_and_a
     assert "Partners such as UN Women help." in accepted  # applied again, as decided
     assert "Countries build a social floor step by step, and Viet Nam shows how." in accepted  # kept, as decided
     assert ("UN-Women", "UN Women") in editors_fixes(again)
+
+
+def test_the_examples_word_drafts_come_back_whole_with_footnotes_and_others_changes_kept(tmp_path):
+    root = copy_example(tmp_path / "example")
+    run = jointreport("return", "ilo", "--as-of", "2011-04-20", "--project", str(root))
+    assert run.code == 0, run.stderr
+    returned = sorted((root / "build" / "returns" / "ilo").glob("*.docx"))
+    assert [p.name for p in returned] == sorted(p.name for p in (root / "contributions" / "ilo").glob("*.docx"))
+    for path in returned:
+        original, mine = parts((root / "contributions" / "ilo" / path.name).read_bytes()), parts(path.read_bytes())
+        for name in original:
+            if name not in ("word/document.xml", "word/footnotes.xml", "word/comments.xml", "[Content_Types].xml",
+                            "word/_rels/document.xml.rels"):
+                assert mine[name] == original[name], (path.name, name)
+        for name in ("word/document.xml", "word/footnotes.xml"):
+            if name in original:  # every editors' change rejected: the agency's text, byte for byte
+                assert paragraphs(mine[name], "del") == paragraphs(original[name], "del"), (path.name, name)
+    fiscal = parts((root / "build" / "returns" / "ilo" / "fiscal-space.docx").read_bytes())
+    notes = fiscal["word/footnotes.xml"].decode()
+    assert re.search(r'<w:ins [^>]*w:author="Editors"[^>]*><w:r>(<w:rPr>.*?</w:rPr>)?<w:t xml:space="preserve">'
+                     r'International Monetary Fund \(</w:t>', notes)  # a first use in a footnote, spelled out there
+    # K. Tanaka's and Maria Lopez's own tracked changes are still theirs, as many as before
+    before = parts((root / "contributions" / "ilo" / "fiscal-space.docx").read_bytes())["word/document.xml"].decode()
+    for author in ("K. Tanaka", "Maria Lopez (ILO)"):
+        count = before.count(f'w:author="{author}"')
+        assert fiscal["word/document.xml"].decode().count(f'w:author="{author}"') == count > 0
