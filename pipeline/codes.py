@@ -133,7 +133,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "a text colour of the project's own template is too light against its background for WCAG AA "
          "(4.5:1 for body text, 3:1 for large text)"),
     Code("a11y/no-document-date", "info",
-         "report.yaml gives no `date`: PDF/A needs a document date, so the PDF declares PDF/UA only"),
+         "report.yaml's `pdf_standards` names a PDF/A level but it gives no `date`: PDF/A needs the document's "
+         "date, so the PDFs declare PDF/UA only"),
     # issue 27: fixes returned to agencies as tracked changes
     Code("return/not-supported", "info",
          "`return` makes no annotated copy of this draft (Markdown, OpenDocument, Strict Open XML, unreadable): "

@@ -235,9 +235,15 @@ class Project:
     references: str = "end"  # where References lists go: "end" of the report, or each "chapter"'s end
     attribution: str = "line"  # "line" under the section heading, "margin" note, or "none"
     annex_dividers: bool = False  # annexes open after a full-page divider in the PDF, as parts do
-    pdf_standards: tuple[str, ...] = DEFAULT_PDF_STANDARDS  # what every PDF declares and Typst holds it to
+    pdf_standards: tuple[str, ...] | None = None  # report.yaml's `pdf_standards`; None: not given (see `standards`)
     registers: dict = field(default_factory=dict)  # registers.Register by id: report.yaml's shared registers
     style: object = None  # style.Style: the house-style rules drafts are checked against (report.yaml's `style:`)
+
+    @property
+    def standards(self) -> tuple[str, ...]:
+        """What every PDF is to declare, and Typst holds it to: report.yaml's `pdf_standards`, else PDF/A-2a
+        and PDF/UA-1."""
+        return DEFAULT_PDF_STANDARDS if self.pdf_standards is None else self.pdf_standards
 
     @property
     def source_language(self) -> str:

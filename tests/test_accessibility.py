@@ -334,7 +334,7 @@ def test_an_undescribed_word_picture_is_found_by_check_and_the_build_still_descr
     [missing] = [f for f in findings if f["code"] == "a11y/missing-alt-text"]
     assert missing["path"] == "contributions/south/beta.docx" and missing["severity"] == "warning"
     assert missing["message"].startswith("1 picture without a description (first: picture 1 of the draft, image1.png)")
-    assert [f["path"] for f in findings if f["code"] == "a11y/no-document-date"] == ["report.yaml"]
+    assert not [f for f in findings if f["code"] == "a11y/no-document-date"]  # no date, nor PDF/A asked for
 
     run = jointreport("build", "--force", "--project", str(minimal))
     assert run.code == 0, run.stderr
@@ -381,6 +381,20 @@ def test_report_yaml_chooses_the_pdf_standards(fixture_project, standards, expec
     ids = declared(root / "build" / "a-minimal-joint-report.pdf")
     assert {key: value for key, value in ids.items() if key in ("pdfaid:part", "pdfaid:conformance",
                                                                 "pdfuaid:part")} == expected
+
+
+def test_pdfa_asked_for_without_a_date_is_reported_and_the_pdf_declares_what_it_can(fixture_project):
+    root = fixture_project("minimal")
+    edit_yaml(root / "report.yaml", lambda data: data.update(pdf_standards=["a-2b", "ua-1"]))
+    run = jointreport("check", "--format", "json", "--project", str(root))
+    [missing] = [f for f in run.json()["findings"] if f["code"] == "a11y/no-document-date"]
+    assert missing["path"] == "report.yaml" and missing["severity"] == "info"
+    run = jointreport("build", "--force", "--format", "pdf", "--project", str(root))
+    assert run.code == 0, run.stderr
+    ids = declared(root / "build" / "a-minimal-joint-report.pdf")
+    assert ids.get("pdfuaid:part") == "1" and "pdfaid:part" not in ids
+    [entry] = accessibility_statement(load_project(root), [root / "build" / "a-minimal-joint-report.pdf"], [])
+    assert [(c["check"], c["failed"]) for c in entry["checks"] if not c["passed"]] == [("pdf-standards", ["PDF/A-2b"])]
 
 
 def test_two_pdfa_levels_are_refused_where_report_yaml_says_them(fixture_project):

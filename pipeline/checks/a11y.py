@@ -33,10 +33,11 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def accessibility_findings(project: Project, templates: dict[str, bytes]) -> list[Finding]:
-    """report.yaml without a date while a PDF/A level is asked for; each text colour of the project's own
+    """report.yaml without a date while its `pdf_standards` names a PDF/A level (by default, a report without
+    a date quietly declares PDF/UA only, as the manifest says); each text colour of the project's own
     templates (name → bytes, as intake read them) that fails WCAG AA."""
     findings = []
-    if project.date is None and any(name.startswith("a-") for name in project.pdf_standards):
+    if project.date is None and any(name.startswith("a-") for name in project.pdf_standards or ()):
         findings.append(finding("a11y/no-document-date", Place("report.yaml"),
                                 "no `date`: PDF/A needs the document's date, so the PDFs declare PDF/UA-1 only; give "
                                 "the publication date (date: YYYY-MM-DD)"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..codes import CODES, OFF
 from ..errors import ProjectError
-from ..model import DEFAULT_PDF_STANDARDS, SEVERITIES, STATUSES, Agency, Milestone, Project, Terminology, pick
+from ..model import SEVERITIES, STATUSES, Agency, Milestone, Project, Terminology, pick
 from ..schema import Field, Validator, mark_of
 from ..yamlfile import YamlError, read_yaml
 from .outline import ID_PATTERN, build_outline
@@ -171,18 +171,18 @@ def load_project(root: Path) -> Project:
     )
 
 
-def _pdf_standards(raw, report: dict, validator: Validator) -> tuple[str, ...]:
-    """report.yaml's `pdf_standards`, the default when absent: at most one PDF/A level, and PDF/A-4 (PDF 2.0)
-    not with PDF/UA-1 (PDF 1.7), which Typst would refuse when it sets the PDF."""
+def _pdf_standards(raw, report: dict, validator: Validator) -> tuple[str, ...] | None:
+    """report.yaml's `pdf_standards` (None when absent): at most one PDF/A level, and PDF/A-4 (PDF 2.0) not
+    with PDF/UA-1 (PDF 1.7), which Typst would refuse when it sets the PDF."""
     chosen = report.get("pdf_standards")
     if chosen is None:
-        return DEFAULT_PDF_STANDARDS
+        return None
     levels = [name for name in chosen if name.startswith("a-")]
     if len(levels) > 1 or (levels and levels[0].startswith("a-4") and "ua-1" in chosen):
         validator.error(mark_of(raw, "pdf_standards"), "pdf_standards",
                         f"{', '.join(chosen)} cannot be declared together: choose one PDF/A level, and "
                         "PDF/A-2 or -3 (not -4) with ua-1")
-        return DEFAULT_PDF_STANDARDS
+        return None
     return tuple(dict.fromkeys(chosen))
 
 

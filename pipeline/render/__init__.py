@@ -50,17 +50,17 @@ def known_images(blocks: list, media: dict[str, Path]) -> list:
 
 
 def described(blocks: list, lang: str) -> list:
-    """Every picture with words for those who cannot see it (PDF/UA and WCAG 1.1.1): its description, else
-    its title, else a note in the edition's language that it has none (`check` named the draft:
-    a11y/missing-alt-text). A picture marked decorative stays without: renderers make it an artifact."""
+    """Every picture with words for those who cannot see it (see `describe`)."""
+    return visit(blocks, lambda key, value, fmt, meta: describe(value, lang), only=frozenset(("Image",)))
 
-    def describe(key, value, fmt, meta):
-        attr, alt, (_, title) = value
-        if DECORATIVE not in attr[1] and all(item.get("t") == "Space" for item in alt):
-            value[1] = inlines(title.strip() or i18n.text(lang, "no_description"))
-        return None
 
-    return visit(blocks, describe, only=frozenset(("Image",)))
+def describe(image: list, lang: str) -> None:
+    """Give a picture (an Image's pandoc `c`) words for those who cannot see it (PDF/UA and WCAG 1.1.1): its
+    description, else its title, else a note in the edition's language that it has none (`check` named the
+    draft: a11y/missing-alt-text). A picture marked decorative stays without: renderers make it an artifact."""
+    attr, alt, (_, title) = image
+    if DECORATIVE not in attr[1] and all(item.get("t") == "Space" for item in alt):
+        image[1] = inlines(title.strip() or i18n.text(lang, "no_description"))
 
 
 def pandoc_document(blocks: list, lang: str = "") -> dict:

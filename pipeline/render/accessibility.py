@@ -36,7 +36,7 @@ def accessibility_statement(project: Project, outputs: list[Path], findings: lis
             editions.setdefault(lang, {})[path.suffix[1:]] = path
     undescribed = sorted({f.path for f in findings if f.code == PICTURES})
     faint = sorted({f.path for f in findings if f.code == CONTRAST})
-    asked = [_typst_name(name) for name in project.pdf_standards]
+    asked = [_typst_name(name) for name in project.standards]
     statements = []
     for lang in [code for code in project.languages or [project.language] if code in editions]:
         files = editions[lang]

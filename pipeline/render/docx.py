@@ -30,7 +30,7 @@ from ..model import Document, Project
 from ..normalise import DECORATIVE
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import (copyright_page, described, draft_mark, known_images, label_captions, pandoc_document, restyle_divs,
+from . import (copyright_page, describe, draft_mark, known_images, label_captions, pandoc_document, restyle_divs,
                unwrapped, with_workplan_chart)
 from ..tree import visit
 from .cover import CoverLogos, cover_logos
@@ -67,10 +67,14 @@ def _restyle(style_class: str, attr: list, blocks: list):
     return Div(["", [], [["custom-style", style]] if style else []], blocks)
 
 
-def _embed_images(media: dict[str, Path], blocks: list) -> list:
-    """pandoc's sandbox reads no image files, so images travel inside the AST as data: URIs."""
+def _embed_images(media: dict[str, Path], blocks: list, lang: str) -> list:
+    """pandoc's sandbox reads no image files, so images travel inside the AST as data: URIs; each described
+    (see `describe`: its wp:docPr/@descr), a decorative one's title saying so, for `_mark_decorative`."""
 
     def embed(key, value, fmt, meta):
+        describe(value, lang)
+        if DECORATIVE in value[0][1]:
+            value[2][1] = DECORATIVE_TITLE
         if key == "Image" and value[2][0].startswith("media/"):
             path = media[value[2][0][len("media/"):]]
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -229,17 +233,10 @@ def render_docx(document: Document, output: Path, set_aside: set[str] = frozense
 
 def to_docx(project: Project, blocks: list, media: dict[str, Path]) -> bytes:
     """pandoc's DOCX of `blocks`, in the project's Word styles and language (its default run language and
-    dc:language), every picture described (see `described`): its `wp:docPr/@descr`."""
-    blocks = described(known_images(blocks, media), project.language)
-    blocks = _embed_images(media, restyle_divs(visit(blocks, _decorative_title, only=frozenset(("Image",))), _restyle))
+    dc:language), every picture described (see `describe`): its `wp:docPr/@descr`."""
+    blocks = _embed_images(media, restyle_divs(known_images(blocks, media), _restyle), project.language)
     return write_from_ast(pandoc_document(blocks, project.language), "docx",
                           [f"--reference-doc={complete_reference(project)}"], yielding=True)
-
-
-def _decorative_title(key, value, fmt, meta):
-    """A decorative picture's title says so (pandoc writes it as the picture's title), for `_mark_decorative`."""
-    if DECORATIVE in value[0][1]:
-        value[2][1] = DECORATIVE_TITLE
 
 
 def _accessible(word, lang: str) -> None:

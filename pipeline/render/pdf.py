@@ -289,9 +289,9 @@ STANDARD_REFUSED = re.compile(r"PDF/(?:A|UA)-[^\n]*? error: [^\n]*|PDF standards
 
 
 def pdf_standards(project: Project) -> tuple[str, ...]:
-    """What the project's PDFs declare (report.yaml's `pdf_standards`): PDF/A needs the document's date,
-    so without report.yaml's `date` only PDF/UA is kept (`check` says so: a11y/no-document-date)."""
-    return project.pdf_standards if project.date else tuple(s for s in project.pdf_standards if not s.startswith("a-"))
+    """What the project's PDFs declare (`Project.standards`): PDF/A needs the document's date, so without
+    report.yaml's `date` only PDF/UA is kept (`check` says so when report.yaml names a PDF/A level)."""
+    return project.standards if project.date else tuple(s for s in project.standards if not s.startswith("a-"))
 
 
 def typeset_blocks(project: Project, template: str, blocks: list, media: dict[str, Path], inputs: dict[str, str],
