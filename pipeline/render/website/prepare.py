@@ -70,7 +70,10 @@ def prepare(blocks: list, level: int, context: Context) -> list:
 
 def _noted(value: list, edition: str):
     """A draft not translated yet, shown in its own language (`in_language`), with a note saying so in the
-    edition's; its footnotes, printed away from it, keep its language too."""
+    edition's; its footnotes, printed away from it, keep its language too. The assembly's own note (class
+    `untranslated`, for the DOCX and PDF) gives way to this one."""
+    if "untranslated" in value[0][1]:
+        return []
     lang = language_of(value)
     if lang is None:
         return None
