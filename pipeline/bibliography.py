@@ -15,9 +15,10 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .codes import finding
 from .errors import DraftError
@@ -122,7 +123,7 @@ def merge(files: list[ReferenceFile]) -> Bibliography:
             bib.keys.setdefault((source.scope, written), key)
             seen[identity] = key
             origin[key] = source.place.path
-            missing = [what for what, there in (("title", _title(entry)), ("year", _year(entry))) if not there]
+            missing = [what for what, there in (("title", _title(entry)), ("year", year_of(entry))) if not there]
             if missing:
                 bib.findings.append(finding(
                     "cite/incomplete-entry", source.place,
@@ -135,10 +136,10 @@ def _identity(entry: dict) -> tuple[tuple, str]:
     doi = normal_doi(entry.get("DOI") or entry.get("doi"))
     if doi:
         return ("doi", doi), f"DOI {doi}"
-    title = _normal(_title(entry))
+    title = normalised(_title(entry))
     if not title:
         return ("entry", id(entry)), ""
-    return ("work", title, _year(entry), _normal(_first_author(entry))), "same title, year and first author"
+    return ("work", title, year_of(entry), normalised(first_author(entry))), "same title, year and first author"
 
 
 def normal_doi(value) -> str:
@@ -150,7 +151,8 @@ def _title(entry: dict) -> str:
     return re.sub(r"<[^>]*>", "", str(entry.get("title") or "")).strip()
 
 
-def _year(entry: dict) -> str:
+def year_of(entry: dict) -> str:
+    """The year a CSL JSON entry was issued, or ""."""
     issued = entry.get("issued")
     if isinstance(issued, dict):
         parts = issued.get("date-parts")
@@ -166,7 +168,8 @@ def _year(entry: dict) -> str:
     return ""
 
 
-def _first_author(entry: dict) -> str:
+def first_author(entry: dict) -> str:
+    """A CSL JSON entry's first author (else editor): a family name or an organisation's, or ""."""
     for role in ("author", "editor"):
         people = entry.get(role)
         if isinstance(people, list) and people and isinstance(people[0], dict):
@@ -174,7 +177,8 @@ def _first_author(entry: dict) -> str:
     return ""
 
 
-def _normal(text: str) -> str:
+def normalised(text: str) -> str:
+    """Text compared as a person would: case, accents and punctuation aside."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
@@ -286,7 +290,7 @@ def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Pat
             memo.put_json(key, rendered)
     if [block.get("t") for block in rendered[:len(given)]] != [block["t"] for block in given]:
         return _as_spans(citeproc(blocks))  # citeproc made more or fewer blocks: the whole text, then
-    for (place, index, cites, _), block in zip(holders, rendered):
+    for (place, index, cites, _), block in zip(holders, rendered, strict=False):  # citeproc adds the list
         if cites:
             place[index] = _as_spans(block)
     return blocks + _as_spans(rendered[len(holders):])

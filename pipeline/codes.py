@@ -117,6 +117,23 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "the same work in two reference files (same DOI, else title, year and first author): merged, "
          "the first kept"),
     Code("cite/incomplete-entry", "warning", "a reference without a year or a title"),
+    # issue 21: real drafts
+    Code("cite/unidentified", "error",
+         "a citation field of a Word draft (Zotero, Mendeley, EndNote, Word's own) whose work cannot be identified "
+         "(no data, data that cannot be read, a source the file does not have): printed as its text, listed "
+         "nowhere", stops_build=False),
+    Code("docx/reference-list", "info",
+         "a citation manager's own list of references in a Word draft (Zotero, Mendeley, EndNote, Word's "
+         "bibliography): left out, the report's References list replaces it"),
+    Code("docx/smartart", "info", "a SmartArt graphic: its text placed as a list after the paragraph it sits in"),
+    Code("docx/embedded-object", "warning",
+         "an embedded object (an Excel workbook, a Word or PowerPoint file…): the report shows the picture Word "
+         "saved of it, not its data"),
+    Code("docx/table-of-contents", "info",
+         "the draft's own table of contents: left out, the report makes its own"),
+    Code("input/outside-agency", "warning",
+         "a file under `contributions/` that is in no agency's folder, or in a sub-folder of one that is no "
+         "`registers/` or `<section>/` pictures folder: not read"),
     # issue 12 numbering
     Code("xref/unknown-target", "warning",
          "`@fig:x`, `@tbl:x` or `@sec:x` names no captioned figure, table or heading of the report: printed as "

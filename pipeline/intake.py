@@ -34,6 +34,7 @@ from .codes import finding
 from .comments import docx_comments, odt_comments
 from .errors import DraftError, JointreportError, TooLarge
 from .files import Unreadable, decode_text, guarded_read, write_atomically
+from .folders import is_picture, pictures_beside, place_pictures, stray_files
 from .history import commit_dates
 from .inventory import inventory
 from .model import (DRAFT_FORMATS, STATEMENTS_DIR, STATUSES, ChapterIntro, Comment, Contribution, Draft, Finding,
@@ -61,7 +62,7 @@ MAX_TEXT_BYTES = 5_000_000  # a chapter introduction or a statement
 MAX_DRAFT_TEXT = 1_000_000  # characters of text: some 170,000 words, ten times a long section
 MAX_BODY_XML = 10_000_000  # a Word or ODT package's body unpacked, markup included
 MAIN_PARTS = {"docx": "word/document.xml", "odt": "content.xml"}
-CACHE_FORMAT = "11"  # bump when the cached AST's shape, the readers' options or what is measured change
+CACHE_FORMAT = "12"  # bump when the cached AST's shape, the readers' options or what is measured change
 # Front matter is read by jointreport alone (aliases refused, see yamlfile.py): pandoc would expand it, and a
 # YAML block anywhere in the text, without any limit.
 READERS = {"docx": "docx+citations", "odt": "odt", "md": "markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"}
@@ -133,6 +134,9 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
     base = project.contributions_dir
     if not base.is_dir():
         return [], []
+    findings += [finding("input/outside-agency", Place(f"contributions/{path.name}"),
+                         "is in no agency's folder, so it is not read; move it into contributions/<agency>/")
+                 for path in sorted(base.iterdir()) if not path.is_dir() and not IGNORED.search(path.name)]
     for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
         place = Place(f"contributions/{folder.name}/", agency=folder.name)
         if folder.is_symlink():
@@ -143,8 +147,9 @@ def discover(project: Project) -> tuple[list[Contribution], list[Finding]]:
                                     f"no agency {folder.name!r} in report.yaml; rename the folder to an agency id "
                                     f"({', '.join(sorted(project.agencies))}) or add the agency"))
             continue
+        findings += stray_files(project, folder, IGNORED)
         for path in sorted(folder.iterdir()):
-            if IGNORED.search(path.name) or (path.is_dir() and not path.is_symlink()):
+            if IGNORED.search(path.name) or (path.is_dir() and not path.is_symlink()) or is_picture(path):
                 continue
             relpath = path.relative_to(project.root).as_posix()
             section_id, lang = split_name(path.name, project.language)
@@ -224,17 +229,21 @@ class DraftCache:
     def of(cls, project: Project) -> "DraftCache":
         return cls(project.build_dir / ".cache" / "drafts")
 
-    def entry(self, data: bytes, fmt: str) -> Path:
+    def entry(self, data: bytes, fmt: str, pictures: dict[str, bytes] | None = None) -> Path:
         digest = hashlib.sha256(f"{CACHE_FORMAT}|{pandoc_version()}|{fmt}|".encode())
         digest.update(data)
+        for name, picture in sorted((pictures or {}).items()):  # a Markdown draft's pictures beside it
+            digest.update(f"|{name}|{hashlib.sha256(picture).hexdigest()}".encode())
         return self.root / digest.hexdigest()[:32]
 
-    def convert(self, data: bytes, fmt: str, prepare=None, text_bytes: int | None = None) -> tuple[list, Path]:
+    def convert(self, data: bytes, fmt: str, prepare=None, text_bytes: int | None = None,
+                pictures: dict[str, bytes] | None = None) -> tuple[list, Path]:
         """Blocks of the converted file, and the cache entry its media paths are relative to. `prepare`
-        rewrites the bytes pandoc reads (Word rescues) when the draft is not in the cache yet. A conversion
+        rewrites the bytes pandoc reads (Word rescues) when the draft is not in the cache yet; `pictures`
+        (name → bytes) are the pictures beside a Markdown draft that it names (`pictures_beside`). A conversion
         that failed (or ran out of time) is remembered like a success, so check and build pay it once:
         the same `DraftError` is raised again from the cache."""
-        entry = self.entry(data, fmt)
+        entry = self.entry(data, fmt, pictures)
         if not (entry / "ast.json").is_file() and not (entry / FAILED).is_file():
             self.root.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(dir=self.root, prefix=".new-"))
@@ -247,6 +256,8 @@ class DraftCache:
                     (scratch / FAILED).write_text(json.dumps({"code": exc.code, "message": str(exc)}),
                                                   encoding="utf-8")
                 else:
+                    if pictures:
+                        place_pictures(ast, scratch, pictures)
                     if fmt == "docx":
                         ast["blocks"] = word_audit.metadata_blocks(ast.get("meta", {})) + ast["blocks"]
                         _decorative_class(ast["blocks"])
@@ -472,7 +483,9 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
     meta, findings = read_metadata(contribution, data)
     contribution.meta = meta
     source = decode_text(data) if contribution.format == "md" else None
-    entry = cache.entry(data, contribution.format)
+    beside, problems = pictures_beside(contribution, source) if source else ({}, [])
+    findings += problems
+    entry = cache.entry(data, contribution.format, beside)
     remembered = cache.measured(entry) if (entry / "ast.json").is_file() else None
     if remembered is not None:  # converted and measured before: its blocks are read when asked for
         return Draft(contribution, functools.partial(cache.blocks, entry), entry, source=source, **remembered), findings
@@ -496,7 +509,7 @@ def convert(contribution: Contribution, data: bytes, cache: DraftCache) -> tuple
             scan = odt.audit(wordml.odt_content(data))
             prepare = odt.prepare
         size = check_text_size(data, contribution.format)
-        blocks, entry = cache.convert(data, contribution.format, prepare, size)
+        blocks, entry = cache.convert(data, contribution.format, prepare, size, beside)
     except DraftError as exc:
         code = getattr(exc, "code", "input/unreadable")
         return None, findings + [finding(code, contribution.place, str(exc))]

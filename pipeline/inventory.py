@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from .files import Unreadable, guarded_read
+from .folders import is_picture
 from .model import Contribution, InputFile
 from .registers import REGISTERS_DIR, SHEET_TYPES
 
@@ -20,6 +21,8 @@ def why_ignored(path: Path, depth: int, ignored: re.Pattern) -> str:
     name = path.name
     if depth == 3 and path.parent.name == REGISTERS_DIR and path.suffix.lower() in SHEET_TYPES:
         return ""  # a register's rows (registers/sheets.py reads them)
+    if depth in (2, 3) and is_picture(path):
+        return "a picture: shown where a Markdown draft beside it names it"
     if depth != 2:
         return "not directly in an agency's folder"
     if LOCK_FILE.match(name):

@@ -365,6 +365,11 @@ class WordAudit:
     off_style_headings: list[Spot] = field(default_factory=list)  # detail: the level they were given
     macros: bool = False
     strict: bool = False  # saved as Strict Open XML, read after renaming its vocabularies
+    unidentified_citations: list[Spot] = field(default_factory=list)  # detail: the citation manager
+    reference_lists: list[Spot] = field(default_factory=list)  # a citation manager's own list, left out
+    smartart: list[Spot] = field(default_factory=list)  # SmartArt whose text became a list
+    embedded_objects: list[Spot] = field(default_factory=list)  # detail: its kind; words: 1 if a picture shows it
+    contents: list[Spot] = field(default_factory=list)  # the draft's own table of contents, left out; words: lines
 
 
 @dataclass

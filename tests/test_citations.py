@@ -83,7 +83,7 @@ def test_references_from_agencies_and_word_are_merged_and_rendered_once(fixture_
     cites = sorted((f["code"], f["path"], f["location"]) for f in run.json()["findings"]
                    if f["code"].startswith(("cite/", "input/citation", "input/unreadable")))
     assert cites == [
-        ("cite/duplicate-entry", "contributions/south/beta.docx", "77"),
+        ("cite/duplicate-entry", "contributions/south/beta.docx", "ilo2017"),  # the key made from the work
         ("cite/duplicate-entry", "contributions/south/refs.bib", "wspr2017"),
         ("cite/incomplete-entry", "contributions/north/refs.bib", "undated"),
         ("cite/unknown-key", "contributions/north/alpha.md", '"[@nobody2099]"'),

@@ -74,6 +74,7 @@ def audit_findings(draft: Draft) -> list[Finding]:
             f"{_places(audit.off_style_headings)} {'were' if n != 1 else 'was'} taken as heading"
             f"{'s' * (n != 1)}; apply Word's Heading 1–3 styles so the contents list them as meant",
             audit.off_style_headings[0].location))
+    findings += citation_findings(draft) + object_findings(draft)
     if audit.strict:
         findings.append(finding(
             "docx/strict-ooxml", place,
@@ -84,6 +85,51 @@ def audit_findings(draft: Draft) -> list[Finding]:
             "docx/macro", place,
             "the file carries macros; it was read without them (they never run); save it as a plain .docx next time"))
     return findings
+
+
+def citation_findings(draft: Draft) -> list[Finding]:
+    """Citations whose work the draft's fields do not identify, and the citation manager's own list."""
+    audit, place = draft.audit, draft.contribution.place
+    findings = [finding(
+        "cite/unidentified", place,
+        f"a citation ({spot.detail}) {spot.location} does not say which work it cites (its data is missing or "
+        "cannot be read): it is printed as its text and listed nowhere; insert the citation again with "
+        f"{spot.detail.removesuffix(' own')} citations", spot.location) for spot in audit.unidentified_citations]
+    return findings + _left_out("docx/reference-list", place, "list of references", "words", audit.reference_lists,
+                                "the report lists every cited work in its References")
+
+
+def object_findings(draft: Draft) -> list[Finding]:
+    """SmartArt made a list, embedded objects shown as their picture, the draft's own contents left out."""
+    audit, place = draft.audit, draft.contribution.place
+    findings = []
+    if audit.smartart:
+        n, words = len(audit.smartart), sum(s.words for s in audit.smartart)
+        findings.append(finding(
+            "docx/smartart", place,
+            f"{n} SmartArt graphic{'s' * (n != 1)} ({words} words) {_places(audit.smartart)}: "
+            f"{'its' if n == 1 else 'their'} text is printed as a list after the paragraph, without the graphic's "
+            "shapes; if the shapes matter, "
+            "save the graphic as a picture (right-click › Save as Picture) and insert it with a description",
+            audit.smartart[0].location))
+    for spot in audit.embedded_objects:
+        kept = ("the report shows the picture Word saved of it, as it looked when last edited"
+                if spot.words else "Word saved no picture of it, so the report shows nothing of it")
+        findings.append(finding(
+            "docx/embedded-object", place,
+            f"an embedded {spot.detail} {spot.location}: {kept}; its data and other pages or sheets are not in "
+            "the report: paste a table as a Word table, or insert a chart as a picture with a description",
+            spot.location))
+    return findings + _left_out("docx/table-of-contents", place, "table of contents", "lines", audit.contents,
+                                "the report makes its own from the headings")
+
+
+def _left_out(code: str, place, what: str, unit: str, spots: list[Spot], instead: str) -> list[Finding]:
+    """A part of the draft the report makes its own of (contents, references), left out: how much, where."""
+    if not spots:
+        return []
+    return [finding(code, place, f"the draft's own {what} ({sum(s.words for s in spots)} {unit}, {_places(spots)}) "
+                    f"was left out: {instead}", spots[0].location)]
 
 
 def _places(spots: list[Spot]) -> str:

@@ -22,6 +22,8 @@ from ..wordml import DRAWING as A
 from ..wordml import MC, NS, W, WordPackage, countable_paragraphs, paragraph_location
 from ..wordml import REL as R
 from ..wordml import VML as V
+from . import citations as cited
+from . import objects as held
 
 LOST_SHARE = 0.02  # a draft may lose this share of its words (spacing, symbols) without a finding
 LEGACY_PICTURES = (".emf", ".wmf")
@@ -52,6 +54,8 @@ class Scan:
     localised_styles: dict[str, int] = field(default_factory=dict)  # style id → heading level
     macros: bool = False
     strict: bool = False
+    citations: cited.Citations = field(default_factory=cited.Citations)
+    objects: held.Objects = field(default_factory=held.Objects)  # SmartArt, embedded objects, own contents
 
 
 def _holder(element):
@@ -79,7 +83,7 @@ def paragraph_texts(root) -> dict:
     return {p: "".join(pieces) for p, pieces in texts.items()}
 
 
-def _style_names(package: WordPackage) -> dict[str, str]:
+def style_names(package: WordPackage) -> dict[str, str]:
     names = {}
     for part in package.related("styles"):
         root = package.part(part)
@@ -126,14 +130,15 @@ def direct_heading_level(paragraph, text: str, styles: dict[str, str]) -> int | 
 
 def audit(package: WordPackage) -> Scan:
     scan = Scan(macros=package.macros, strict=package.strict)
-    styles = _style_names(package)
+    styles = style_names(package)
     scan.localised_styles = {ident: int(m.group(1)) for ident, name in styles.items()
                              if (m := LOCALISED_HEADING.match(name.strip())) and not name.lower().startswith("heading")}
+    counted = {}
     for part in package.text_parts():
         root = package.part(part)
         if root is None:
             continue
-        everything = countable_paragraphs(root)
+        everything = counted[part] = countable_paragraphs(root)
         texts = paragraph_texts(root)
         for number, paragraph in enumerate(everything, start=1):
             words = words_in(texts.get(paragraph, ""))
@@ -145,6 +150,7 @@ def audit(package: WordPackage) -> Scan:
             scan.paragraphs.append((where, words))
         if part != package.main:
             continue
+        scan.objects = held.read(package, root, everything, texts, styles)
         scan.fields += sum(1 for _ in root.iter(f"{{{W}}}fldSimple"))
         for box in root.iter(f"{{{W}}}txbxContent"):
             if any(a.tag == f"{{{MC}}}Fallback" for a in box.iterancestors()):
@@ -165,6 +171,11 @@ def audit(package: WordPackage) -> Scan:
             if level:
                 scan.off_style_headings.append(Spot(paragraph_location(root, paragraph, everything),
                                                     len(words_in(texts.get(paragraph, ""))), str(level)))
+    scan.citations = cited.read(package, counted)
+    scan.words += [word for items in scan.objects.smartart for _, text in items for word in words_in(text)]
+    left_out = scan.citations.own_list_words + scan.objects.contents_words  # the report makes its own
+    if left_out:
+        scan.words = list((Counter(scan.words) - Counter(left_out)).elements())
     return scan
 
 
@@ -204,7 +215,9 @@ def compare(scan: Scan, blocks: list, out_words: list[str] | None = None) -> Wor
     lost_total = sum(missing.values())
     result = WordAudit(words_in=len(scan.words), words_out=len(out_words), text_boxes=scan.text_boxes,
                        linked_images=scan.linked_images, off_style_headings=scan.off_style_headings,
-                       macros=scan.macros, strict=scan.strict)
+                       macros=scan.macros, strict=scan.strict, unidentified_citations=scan.citations.unidentified,
+                       reference_lists=scan.citations.own_lists, smartart=scan.objects.smartart_places,
+                       embedded_objects=scan.objects.embedded, contents=scan.objects.contents)
     if any(Path(i).suffix.lower() in LEGACY_PICTURES for i in _image_sources(blocks)):
         result.unsupported_images = scan.legacy_images
     if lost_total <= max(LOST_SHARE * len(scan.words), 2):

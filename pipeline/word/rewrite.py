@@ -1,7 +1,8 @@
 """A Word package rewritten before pandoc reads it, so that no word is lost on the way: text boxes become
-paragraphs after the paragraph they sit in, simple fields their result, wrappers pandoc skips their
-content; localised heading style names ("Titre 1", "Überschrift 2", "标题 1") and headings made by bold,
-large direct formatting become Word's heading styles; EMF/WMF pictures become PNG where a converter is given.
+paragraphs after the paragraph they sit in, simple fields their result, citation fields one form pandoc
+reads with each work under its own key (word.citations), wrappers pandoc skips their content; localised
+heading style names ("Titre 1", "Überschrift 2", "标题 1") and headings made by bold, large direct
+formatting become Word's heading styles; EMF/WMF pictures become PNG where a converter is given.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from lxml import etree
 
 from ..wordml import CONTENT_TYPES as CT
 from ..wordml import MC, PKG_REL, W, WordPackage
-from .audit import LOCALISED_HEADING, Scan, direct_heading_level, paragraph_texts
+from . import citations, objects
+from .audit import LOCALISED_HEADING, Scan, direct_heading_level, paragraph_texts, style_names
 
 log = logging.getLogger("jointreport.read")
 
@@ -46,6 +48,17 @@ def _prepare(package: WordPackage, scan: Scan, convert_pictures=None) -> bytes:
     root = deepcopy(package.part(package.main))
     styles_part = next(iter(package.related("styles")), None)
     styles = deepcopy(package.part(styles_part)) if styles_part else None
+    for part, planned in scan.citations.instructions.items():
+        if part == package.main:
+            citations.rewrite(root, planned)
+        elif any(p is not None for p in planned):
+            notes = deepcopy(package.part(part))
+            citations.rewrite(notes, planned)
+            replaced[part] = etree.tostring(notes, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if scan.objects.smartart or scan.objects.contents:
+        bullets, changed = objects.bullets(package) if scan.objects.smartart else (None, {})
+        replaced.update(changed)
+        objects.rewrite(root, scan.objects, bullets, paragraph_texts(root), style_names(package))
     _unwrap_fields(root)
     _lift_text_boxes(root)
     _unwrap(root)
