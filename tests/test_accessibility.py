@@ -13,8 +13,8 @@ from pathlib import Path
 
 import docx
 import httpx
-import pyphen
 import pypdf
+import pyphen
 import pytest
 from lxml import etree
 from pypdf.generic import ArrayObject, DictionaryObject, NumberObject
@@ -129,23 +129,29 @@ def _marked_texts(reader: pypdf.PdfReader) -> dict[tuple[int, int], str]:
     """(page, MCID) → the text shown inside that marked content."""
     texts: dict[tuple[int, int], str] = {}
     for index, page in enumerate(reader.pages):
-        stack: list[int | None] = []
+        texts.update({(index, mcid): text for mcid, text in _page_texts(page).items()})
+    return texts
 
-        def operator(op, args, cm, tm):
-            if op == b"BDC":
-                properties = args[1] if len(args) > 1 else None
-                stack.append(properties.get("/MCID") if isinstance(properties, DictionaryObject) else None)
-            elif op == b"BMC":
-                stack.append(None)
-            elif op == b"EMC" and stack:
-                stack.pop()
 
-        def text(shown, cm, tm, font, size):
-            mcid = next((m for m in reversed(stack) if m is not None), None)
-            if mcid is not None:
-                texts[(index, int(mcid))] = texts.get((index, int(mcid)), "") + shown
+def _page_texts(page) -> dict[int, str]:
+    texts: dict[int, str] = {}
+    stack: list[int | None] = []
 
-        page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    def operator(op, args, cm, tm):
+        if op == b"BDC":
+            properties = args[1] if len(args) > 1 else None
+            stack.append(properties.get("/MCID") if isinstance(properties, DictionaryObject) else None)
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(shown, cm, tm, font, size):
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None:
+            texts[int(mcid)] = texts.get(int(mcid), "") + shown
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
     return texts
 
 
@@ -175,7 +181,8 @@ def image_placements(path: Path) -> tuple[int, int]:
 def test_each_edition_is_pdfa_2a_and_pdfua_1_with_its_title_language_and_first_heading(editions, lang):
     for path in (report(editions, lang, "pdf"), statement(editions, lang, "pdf")):
         ids = declared(path)
-        assert (ids.get("pdfuaid:part"), ids.get("pdfaid:part"), ids.get("pdfaid:conformance")) == ("1", "2", "A"), path.name
+        identification = (ids.get("pdfuaid:part"), ids.get("pdfaid:part"), ids.get("pdfaid:conformance"))
+        assert identification == ("1", "2", "A"), path.name
         reader = pypdf.PdfReader(path)
         catalog = reader.trailer["/Root"]
         assert catalog["/Lang"] == lang
@@ -224,14 +231,14 @@ def test_no_english_paragraph_of_the_french_edition_is_hyphenated_with_french_pa
     """Every word the French edition breaks at a line's end inside an English paragraph breaks where the
     English patterns allow (pyphen's en_US, the same TeX patterns as Typst's), or at a hyphen the word has
     anyway (one the English edition shows too). French patterns made "th-rough", "mee-ting", "spa-ce"."""
-    english = pyphen.Pyphen(lang="en_US", left=1, right=1)
+    patterns = pyphen.Pyphen(lang="en_US", left=1, right=1)
     compounds = " ".join(e.text.replace("-\n", "-") for e in structure(report(editions, "en", "pdf")) if e.kind == "/P")
-    broken = [(match.group(1), match.group(2))
-              for paragraph in structure(report(editions, "fr", "pdf")) if paragraph.kind == "/P" and paragraph.lang == "en"
+    english = [e for e in structure(report(editions, "fr", "pdf")) if e.kind == "/P" and e.lang == "en"]
+    broken = [(match.group(1), match.group(2)) for paragraph in english
               for match in re.finditer(r"(\w+)-\n(\w+)", paragraph.text)]
     assert len(broken) >= 50
     wrong = [f"{head}-{tail}" for head, tail in broken
-             if len(head) not in english.positions((head + tail).lower()) and f"{head}-{tail}" not in compounds]
+             if len(head) not in patterns.positions((head + tail).lower()) and f"{head}-{tail}" not in compounds]
     assert wrong == []
 
 
@@ -424,6 +431,7 @@ def test_check_reports_a_projects_template_colours_that_fail_contrast(fixture_pr
     shutil.copyfile(housestyle.builtin("statement.typ"), templates / "statement.typ")  # the built-in: passes
 
     run = jointreport("check", "--format", "json", "--project", str(root))
-    found = {(f["path"], f["message"].split(";")[0]) for f in run.json()["findings"] if f["code"] == "a11y/low-contrast"}
+    found = {(f["path"], f["message"].split(";")[0]) for f in run.json()["findings"]
+             if f["code"] == "a11y/low-contrast"}
     assert found == {("templates/report.typ", "text #009EDB on #FFFFFF has a contrast of 3.04:1"),
                      ("templates/reference.docx", "text #8FA8C0 on #FFFFFF has a contrast of 2.46:1")}

@@ -190,7 +190,7 @@ def lists_of_captions(document: Document) -> list:
 def _logo_row(sources: list[str], names: list[str], height: str) -> dict:
     """One paragraph of logos side by side, each `height` high, each described by whose it is."""
     row = []
-    for source, name in zip(sources, names):
+    for source, name in zip(sources, names, strict=True):
         row += ([Str("\u2003")] if row else []) + [Image(["", [], [["height", height]]], inlines(name), [source, ""])]
     return Div(["", [], [["custom-style", "Cover Edition"]]], [Para(row)])
 
