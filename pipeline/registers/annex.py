@@ -16,7 +16,7 @@ from . import Register, Row, Sheet
 from .merge import merge
 from .view import cell_text, collate, grouped
 
-WIDTHS = {"text": 3.0, "url": 1.6, "country": 1.6, "agency": 1.5, "year": 0.7, "choice": 1.3}  # relative
+WIDTHS = {"text": 3.0, "url": 2.2, "country": 1.6, "agency": 1.5, "year": 0.9, "choice": 1.3}  # relative
 NO_ATTR = ["", [], []]
 
 
@@ -53,10 +53,12 @@ def annex(edition: Project, register: Register, rows: list[Row], heading) -> lis
 
 
 def _cell(edition: Project, column, value) -> list:
-    """A cell's inlines: a link shows its site's name (the whole address is its target)."""
+    """A cell's inlines: a link shows its site's name (the whole address is its target), which may break
+    after each dot (a zero-width space) where the column is too narrow for it."""
     text = cell_text(column, value, edition)
     if column.type == "url" and text:
-        return [Link(NO_ATTR, inlines(urlsplit(text).netloc.removeprefix("www.")), [text, ""])]
+        site = urlsplit(text).netloc.removeprefix("www.").replace(".", ".\u200b")
+        return [Link(NO_ATTR, inlines(site), [text, ""])]
     return inlines(text)
 
 
@@ -78,10 +80,10 @@ def matrix(edition: Project, register: Register, rows: list[Row], heading) -> li
             for code in sorted(counts, key=lambda code: collate(names[code]))]
     header = [inlines(i18n.text(lang, "register_country"))] + [inlines(edition.agencies[a].short) for a in agencies]
     title = i18n.text(lang, "register_matrix", title=register.title(lang, source))
-    share = 0.7 / max(1, len(agencies))
+    share = 0.64 / max(1, len(agencies))
     return [heading(2, title, anchor("annex", register.id, "matrix"), ["register-matrix"]),
             Para(inlines(i18n.text(lang, "register_matrix_intro"))),
-            table(header, [("", body)], [0.3] + [share] * len(agencies))]
+            table(header, [("", body)], [0.36] + [share] * len(agencies))]
 
 
 def table(header: list[list], groups: list[tuple[str, list[list[list]]]], weights: list[float]) -> dict:
