@@ -67,23 +67,29 @@ def _register(project: Project, ident: str, agency: str) -> Register:
     return register
 
 
-def _findings(project: Project, agency: str, register: Register, as_of: dt.date) -> tuple[Sheet | None, list]:
-    """The agency's sheet of a register as the read phase finds it, and every finding about it."""
+def _sheets(project: Project, as_of: dt.date) -> tuple[list[Sheet], list[Finding]]:
+    """Every agency's sheets as the read phase finds them, and every finding about them."""
     sheets, problems = read_sheets(project)
+    return sheets, problems + register_findings(project, sheets, as_of)
+
+
+def _mine(sheets: list[Sheet], findings: list[Finding], agency: str, register: Register) -> tuple[Sheet | None, list]:
+    """An agency's sheet of a register, and the findings about it."""
     prefix = f"contributions/{agency}/{REGISTERS_DIR}/{register.id}."
-    found = [f for f in problems + register_findings(project, sheets, as_of) if f.path.startswith(prefix)]
-    return next((s for s in sheets if s.agency == agency and s.register == register.id), None), found
+    return (next((s for s in sheets if s.agency == agency and s.register == register.id), None),
+            [f for f in findings if f.path.startswith(prefix)])
 
 
 def registers_context(here: Portal, token: Token, link: str) -> dict:
     """What the registers page shows: each register the agency keeps rows in, its sheet and its findings."""
     project, as_of = here.project(), _day(here)
     agency = project.agencies[token.agency]
+    sheets, findings = _sheets(project, as_of)
     items = []
     for register in project.registers.values():
         if token.agency not in register.contributors:
             continue
-        sheet, found = _findings(project, token.agency, register, as_of)
+        sheet, found = _mine(sheets, findings, token.agency, register)
         items.append({"id": register.id, "title": register.title(project.language, project.language),
                       "months": register.review_months, "file": sheet.relpath.rsplit("/", 1)[-1] if sheet else "",
                       "rows": len(sheet.rows) if sheet else 0, "summary": summary(found),
@@ -128,7 +134,7 @@ def store_sheet(here: Portal, agency: str, ident: str, suffix: str, data: bytes,
         with records(project.root).write() as db:
             db.execute("UPDATE versions SET pending = 0 WHERE relpath = ? AND pending = 1",
                        (store.relpath(project, target),))
-    _, found_now = _findings(project, agency, register, day)
+    _, found_now = _mine(*_sheets(project, day), agency, register)
     return Sent(store.relpath(project, target), store.sha256(normal), len(sheet.rows), found_now)
 
 
@@ -155,7 +161,7 @@ def download_sheet(here: Portal, agency: str, ident: str) -> tuple[str, bytes]:
     """The agency's rows of a register as a workbook to edit and send back (the header alone if none yet)."""
     project = here.project()
     register = _register(project, ident, agency)
-    sheet, _ = _findings(project, agency, register, _day(here))
+    sheet = next((s for s in read_sheets(project)[0] if s.agency == agency and s.register == register.id), None)
     return f"{agency}-{register.id}.xlsx", workbook(register.title(project.language, project.language),
                                                     *agency_table(project, register, sheet),
                                                     choices(project, register))
