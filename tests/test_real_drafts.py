@@ -10,6 +10,7 @@ import email.policy
 import json
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 from pathlib import Path
@@ -399,3 +400,38 @@ def test_what_word_keeps_besides_text_and_stray_files_are_named(real_drafts):
     manifest = json.loads((real_drafts.root / "build" / "a-minimal-joint-report.manifest.json").read_text())
     stray = next(f for f in manifest["files"] if f["path"] == "contributions/stray.docx")
     assert stray["status"] == "ignored" and stray["findings"] == ["input/outside-agency"]
+
+
+def test_pictures_beside_a_markdown_draft_pass_the_same_guard(tmp_path):
+    """A linked picture, one outside the agency's folder and one over the pixel limit are not shown; each
+    is named in a finding, and the draft is read all the same."""
+    agency = tmp_path / "contributions" / "north"
+    agency.mkdir(parents=True)
+    (tmp_path / "contributions" / "south").mkdir()
+    (tmp_path / "contributions" / "south" / "theirs.png").write_bytes(tiny_png())
+    (tmp_path / "elsewhere.png").write_bytes(tiny_png((9, 9, 9)))
+    (agency / "linked.png").symlink_to(tmp_path / "elsewhere.png")
+    huge = bytearray(tiny_png())
+    huge[16:24] = struct.pack(">II", 20_000, 20_000)  # 400 megapixels, as its header says
+    (agency / "huge.png").write_bytes(bytes(huge))
+    (agency / "alpha.md").write_text("Text.\n\n![Linked](linked.png)\n\n![Theirs](../south/theirs.png)\n\n"
+                                     "![Huge](huge.png)\n", encoding="utf-8")
+    contribution = Contribution(agency / "alpha.md", "north", "alpha", "md", "contributions/north/alpha.md")
+    draft, findings = intake.convert(contribution, (agency / "alpha.md").read_bytes(),
+                                     intake.DraftCache(tmp_path / "cache"))
+    assert [(f.code, f.path) for f in findings] == [("input/unreadable", "contributions/north/linked.png")]
+    assert "symbolic link" in findings[0].message
+    assert {(issue.code, issue.location) for issue in draft.issues} == {
+        ("input/missing-image", '"Linked"'), ("input/image-too-large", '"Huge"')}
+    assert "2 pictures not shown" in next(i.message for i in draft.issues if i.code == "input/missing-image")
+
+
+def test_a_table_of_contents_typed_by_hand_is_left_out_and_said_so(tmp_path):
+    path = make_word(tmp_path / "delta.docx", ["Table of contents", "1. Introduction ........ 3",
+                                               "2. Costs of the floor ........ 5", ("Heading 1", "Introduction"),
+                                               "The floor costs 2 per cent of GDP in 12"])
+    draft, _ = intake.convert(Contribution(path, "north", "delta", "docx", "contributions/north/delta.docx"),
+                              path.read_bytes(), intake.DraftCache(tmp_path / "cache"))
+    assert stringify(draft.blocks) == "IntroductionThe floor costs 2 per cent of GDP in 12"
+    contents = next(f for f in word_findings(draft) if f.code == "docx/table-of-contents")
+    assert "(3 lines, near paragraph 1" in contents.message and not draft.audit.lost_words
