@@ -159,23 +159,31 @@ def _build(root: Path, options: Options) -> Build:
     with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
         gate(project, result.findings, result.originals, options.force, options.stage)
     is_draft = is_draft_report(project, result.originals)
-    for lang in result.languages:
+    for lang, formats in edition_formats(project, result.languages, options.formats):
         edition = project.in_language(lang)
         with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
             document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
                                 options.harmonize, sources.bibliography, sources.registers)
-        for fmt, (path, kept, set_aside) in render_edition(document, options.formats, cache, versions,
-                                                           options.warm_up):
+        for fmt, (path, kept, set_aside) in render_edition(document, formats, cache, versions, options.warm_up):
             result.outputs.append(path)
             result.kept += [path] if kept else []
             result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
-        changes = write_changes(document, output_path(edition, "terminology.csv"))
-        cache.record(changes, "")
-        result.outputs.append(changes)
+        if lang in result.languages:
+            changes = write_changes(document, output_path(edition, "terminology.csv"))
+            cache.record(changes, "")
+            result.outputs.append(changes)
     if not result.render_findings:  # a build with drafts set aside is tried again next time
         cache.save(inputs, result.findings, len(result.drafts), result.outputs)
     result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
     return result
+
+
+def edition_formats(project: Project, languages: list[str], formats: tuple[str, ...]) -> list[tuple[str, tuple]]:
+    """Each edition to assemble and what to make of it: the formats asked for, in the languages asked for;
+    and the web edition in every language of report.yaml, as its pages link their translations."""
+    web = tuple(fmt for fmt in formats if fmt == "html")
+    return [(lang, formats if lang in languages else web) for lang in project.languages or languages
+            if lang in languages or web]
 
 
 @contextmanager

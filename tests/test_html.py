@@ -221,10 +221,14 @@ def _times(root: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 
 
-def test_one_edited_draft_rewrites_its_page_and_the_search_index_only(tmp_path):
+def test_one_edited_draft_rewrites_its_page_in_each_edition_and_the_search_index_only(tmp_path):
     root = copy_example(tmp_path / "example")
     first = jointreport("build", "--force", "--format", "html", "--project", str(root))
     assert first.code == 0, first.stderr
+    # the web edition is one site: every edition is made, their pages linking one another (the other formats
+    # follow --lang)
+    assert all((root / "build" / "html" / lang / "index.html").is_file() for lang in LANGUAGES)
+    assert not list((root / "build").glob("*.fr.*"))
     before = _times(root)
     replace_once(root / "contributions" / "esn" / "education.md", "renewed by each generation",
                  "renewed, and taught, by each generation")
@@ -232,7 +236,7 @@ def test_one_edited_draft_rewrites_its_page_and_the_search_index_only(tmp_path):
     assert run.code == 0, run.stderr
     after = _times(root)
     changed = [name for name in after if after[name] != before.get(name)]
-    assert _rewritten(before, after) == ["en/ch-political-social.html"]
+    assert _rewritten(before, after) == [f"{lang}/ch-political-social.html" for lang in ("en", "es", "fr")]
     assert "en/pagefind/pagefind-entry.json" in changed
     assert "renewed, and taught, by each generation" in (root / "build/html/en/ch-political-social.html").read_text()
     outline = root / "chapters" / "outline.yaml"
