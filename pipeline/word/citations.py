@@ -150,7 +150,7 @@ def _items(instruction: str, data: str, sources: dict[str, dict]) -> tuple[str |
             items = citation["citationItems"]
             return "csl", [(item.get("itemData") or {}, {k: item[k] for k in ITEM_EXTRAS if k in item})
                            for item in items if isinstance(item, dict)]
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):  # RecursionError: nested too deep
             return "csl", []
     if ENDNOTE_FIELD.match(instruction):
         text = instruction[ENDNOTE_FIELD.match(instruction).end():].strip() or _decoded(data)

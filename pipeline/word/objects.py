@@ -104,18 +104,16 @@ def _diagram_items(package: WordPackage, graphic) -> list[tuple[int, str]]:
             children.setdefault(link.get("srcId"), []).append((int(order) if order.isdigit() else 0,
                                                                link.get("destId")))
     items, seen = [], set()
-
-    def walk(ident: str, depth: int) -> None:
-        for _, child in sorted(children.get(ident, [])):
-            if child in seen:
-                continue
-            seen.add(child)
-            if child in texts:
-                items.append((min(depth, 8), texts[child]))
-            walk(child, depth + (child in texts))
-
     for root_id in [i for i, kind in kinds.items() if kind == "doc"]:
-        walk(root_id, 0)
+        waiting = [(root_id, 0)]  # depth first, without recursion: a hostile model may nest thousands deep
+        while waiting:
+            ident, depth = waiting.pop()
+            for _, child in sorted(children.get(ident, []), reverse=True):
+                if child not in seen:
+                    seen.add(child)
+                    waiting.append((child, depth + (child in texts)))
+            if ident in texts:
+                items.append((min(depth - 1, 8), texts[ident]))
     items += [(0, text) for ident, text in texts.items() if ident not in seen]  # a node nothing links to
     return items
 
