@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .casing import case_of
 
 TEXT_BLOCKS = ("Para", "Plain", "Header")
+BREAKING_SPACE = re.compile(r"([ \t\r\n\f\v]+)")  # what pandoc reads as Space; other spaces are text
 WORD_LIKE = ("Str", "Space", "SoftBreak")
 SKIPPED_INLINES = ("Code", "Math", "RawInline", "Cite", "Quoted")
 SKIPPED_BLOCKS = ("CodeBlock", "RawBlock")
@@ -48,12 +49,12 @@ class Run:
 
 
 def inlines(text: str) -> list:
-    """Plain text as pandoc inlines: words (Str) and the spaces between them."""
+    """Plain text as pandoc inlines: words (Str) and the spaces between them. A non-breaking or thin
+    space is part of the text (pandoc keeps it in a Str), not a place to break: it stays."""
     result = []
-    for piece in re.split(r"(\s+)", text):
-        if not piece:
-            continue
-        result.append({"t": "Space"} if piece.isspace() else {"t": "Str", "c": piece})
+    for index, piece in enumerate(BREAKING_SPACE.split(text)):
+        if piece:
+            result.append({"t": "Space"} if index % 2 else {"t": "Str", "c": piece})
     return result
 
 

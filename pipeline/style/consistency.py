@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import ChapterIntro, Draft, Place, Project, Terminology, drafts_in_order
+from ..terms import _starts_sentence
 from ..textruns import Locator
-from .engine import Scan, _flexible
+from .engine import Scan, _flexible, times
 from .rules import Rule, Style
 
 SUFFIX = r"(?P<suffix>'s|’s|s'|s’)?"
@@ -86,8 +87,13 @@ def set_pattern(forms: tuple[str, ...]) -> re.Pattern:
 
 def name_like(stem: str, form: str, text: str, start: int) -> bool:
     """A lower-case form written with a capital inside a sentence: part of a name, not a use of it."""
-    from ..terms import _starts_sentence
     return form == form.lower() and stem[:1].isupper() and not _starts_sentence(text, start)
+
+
+def _common(match: re.Match, text: str) -> bool:
+    """A word in lower case, or with a capital only because it opens a sentence (not a name)."""
+    word = match.group(0)
+    return word.islower() or (word[1:].islower() and _starts_sentence(text, match.start()))
 
 
 def forms_in(style: Style, scan: Scan, locate: Locator) -> dict:
@@ -111,11 +117,10 @@ def forms_in(style: Style, scan: Scan, locate: Locator) -> dict:
         closed: Counter = Counter()
         for index, run in scan.in_scope(compounds):
             for match in HYPHENATED.finditer(run.text):
-                word = match.group(0)
-                if word.islower() and scan.free(index, match.start(), match.end()):
-                    found["hyphenated"].setdefault(word, []).append(locate(run, word))
-            closed.update(m.group(0) for m in CLOSED.finditer(run.text)
-                          if m.group(0).islower() and scan.free(index, m.start(), m.end()))
+                if _common(match, run.text) and scan.free(index, match.start(), match.end()):
+                    found["hyphenated"].setdefault(match.group(0).lower(), []).append(locate(run, match.group(0)))
+            closed.update(m.group(0).lower() for m in CLOSED.finditer(run.text)
+                          if _common(m, run.text) and scan.free(index, m.start(), m.end()))
         found["closed"] = dict(closed)
     return found
 
@@ -150,7 +155,7 @@ class Decision:
             if key(form) == key(self.form):
                 labels = list(dict.fromkeys(use.text.label for use in mine))
                 shown = ", ".join(labels[:4]) + (", …" if len(labels) > 4 else "")
-                parts.append(f"'{form}' {total} time{'s' * (total != 1)} ({shown})")
+                parts.append(f"'{form}' {times(total)} ({shown})")
                 continue
             places = [_where(use) for use in mine]
             more = f", and {len(places) - 8} more" if len(places) > 8 else ""
@@ -161,7 +166,7 @@ class Decision:
 def _where(use: Written) -> str:
     """'WHO 2.1 (paragraph 3, 2 times)'."""
     details = [use.locations[0]] if use.locations else []
-    details += [f"{use.count} times"] if use.count > 1 else []
+    details += [times(use.count)] if use.count > 1 else []
     return f"{use.text.label} ({', '.join(details)})" if details else use.text.label
 
 

@@ -194,8 +194,9 @@ def matches(rule: Rule, scan: Scan, index: int, run: Run) -> list[Hit]:
                 continue
             if any(a < end and start < b for a, b in scan.glossary[index]):
                 continue
-            if rule.skip_capitalized and before[:1].isupper() and not _starts_sentence(text, start):
-                continue  # a capital inside a sentence: part of a name ("Bolsa Família Program")
+            if rule.skip_capitalized and before[:1].isupper() and not _starts_sentence(text, start) \
+                    and not text.isupper():
+                continue  # a capital inside a sentence (not all in capitals): part of a name ("Bolsa Família Program")
             if (before_guard and before_guard.search(text[:start])) or (after_guard and after_guard.search(text[end:])):
                 continue
             if sentence_guard and sentence_guard.search(_sentence(text, start, end)):
@@ -219,9 +220,15 @@ def _replacement(rule: Rule, match: re.Match, template: str | None, run: Run, la
         return after.lower()
     declared = () if rule.ignorecase or rule.swap else (before,)  # a case-sensitive pattern's case is the rule's
     after = written_like(after, before, declared, language, run.heading_case)
-    if not any(c.isalpha() for c in before) and _starts_sentence(run.text, match.start()) and after[:1].islower():
+    if not any(c.isalpha() for c in before) and _opens_sentence(run.text, match.start()) and after[:1].islower():
         after = after[0].upper() + after[1:]  # "3 countries" opening a sentence: "Three countries"
     return after
+
+
+def _opens_sentence(text: str, position: int) -> bool:
+    """Whether a sentence starts at `position` (after a full stop, or at the start)."""
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?"
 
 
 def _sentence(text: str, start: int, end: int) -> str:
