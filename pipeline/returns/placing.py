@@ -91,7 +91,8 @@ def place(proposal: Proposal, found: tuple[ParagraphText, list[int]] | None) -> 
 
 
 def overlaps(mark: Mark, marks: list[Mark]) -> bool:
-    return any(m.paragraph is mark.paragraph and m.start < mark.end and mark.start < m.end for m in marks)
+    """Whether `mark` touches the words of one of `marks` (those of its paragraph)."""
+    return any(m.start < mark.end and mark.start < m.end for m in marks)
 
 
 def stories(package: WordPackage) -> tuple[Story, Story]:

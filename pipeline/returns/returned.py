@@ -47,21 +47,20 @@ def annotate(data: bytes, proposals: list[Proposal], notes: list[Finding], date:
                          "save it as an ordinary Word document")
     body, footnotes = stories(package)
     found = locate(proposals, body, footnotes)
-    marks: list[Mark] = []
+    marks: dict[int, list[Mark]] = {}  # id(paragraph) → its marks
     fixes: dict[int, Fix] = {}  # id(mark) → its fix
     lost: list[tuple[Fix, str]] = []
     for proposal in proposals:
         mark = place(proposal, found[(proposal.runs[0].paragraph, proposal.runs[0].in_note)])
         if mark is None:
             lost.append((proposal.fix, NOT_FOUND))
-        elif not overlaps(mark, marks):
-            marks.append(mark)
+        elif not overlaps(mark, marks.get(id(mark.paragraph), [])):
+            marks.setdefault(id(mark.paragraph), []).append(mark)
             fixes[id(mark)] = proposal.fix
     revisions = Revisions(date, highest_id(package, package.text_parts() + package.related("comments")) + 1)
     comments = CommentsPart(package)
     returned = Returned("", None)
-    for paragraph in {id(m.paragraph): m.paragraph for m in marks}.values():
-        mine = [m for m in marks if m.paragraph is paragraph]
+    for mine in marks.values():
         unplaced = {id(m): why for m, why in mark_paragraph(mine, revisions, comments)}
         returned.tracked += [fixes[id(m)] for m in mine if id(m) not in unplaced]
         lost += [(fixes[id(m)], unplaced[id(m)]) for m in mine if id(m) in unplaced]

@@ -104,10 +104,13 @@ class ParagraphText:
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the paragraph again after a change: a split run leaves its text (and `raw`) as it was."""
         self.pieces = visible_pieces(self.paragraph)
-        self.visible = "".join(text for _, text in self.pieces)
-        self.text = SPACE.sub(" ", self.visible.replace("\u00ad", "")).strip()
-        self._raw: list[int] | None = None
+        visible = "".join(text for _, text in self.pieces)
+        if visible != getattr(self, "visible", None):
+            self.visible = visible
+            self.text = SPACE.sub(" ", visible.replace("\u00ad", "")).strip()
+            self._raw: list[int] | None = None
         self._starts: list[int] | None = None
 
     @property
@@ -183,8 +186,9 @@ class Revisions:
         return etree.Element(w(tag), {w("id"): self.ident(), w("author"): AUTHOR, w("date"): self.date})
 
 
-def split_before(char: Char) -> None:
-    """Make `char` the first character of its run, the run's formatting copied onto the new piece."""
+def split_before(char: Char) -> bool:
+    """Make `char` the first character of its run, the run's formatting copied onto the new piece; whether
+    anything had to be split."""
     node, run = char.node, char.run
     if node.tag == w("t") and char.offset > 0:
         tail = etree.Element(w("t"), {XML_SPACE: "preserve"})
@@ -195,7 +199,7 @@ def split_before(char: Char) -> None:
         node = tail
     content = [child for child in run if child.tag != w("rPr")]
     if content.index(node) == 0:
-        return
+        return node is not char.node
     piece = etree.Element(run.tag, dict(run.attrib))
     properties = run.find(w("rPr"))
     if properties is not None:
@@ -203,13 +207,13 @@ def split_before(char: Char) -> None:
     for child in content[content.index(node):]:
         piece.append(child)
     run.addnext(piece)
+    return True
 
 
 def isolate(text: ParagraphText, a: int, b: int) -> list[etree._Element]:
     """The runs that hold exactly the visible characters [a, b), splitting runs at a and b."""
     for position in (b, a):
-        if position < len(text.visible):
-            split_before(text.char(position))
+        if position < len(text.visible) and split_before(text.char(position)):
             text.refresh()
     runs: list[etree._Element] = []
     for char in map(text.char, range(a, b)):
@@ -324,9 +328,10 @@ def mark_paragraph(marks: list[Mark], revisions: Revisions, comments: CommentsPa
     comment on its words alone; those are returned with the reason. `marks` must not overlap."""
     unplaced = []
     for mark in sorted(marks, key=lambda m: (m.start, m.end), reverse=True):
-        trial = ParagraphText(copy.deepcopy(mark.paragraph.paragraph))
         try:
-            _write_mark(trial, mark, Revisions(revisions.date, revisions.next_id))
+            if not _plainly_editable(mark):
+                _write_mark(ParagraphText(copy.deepcopy(mark.paragraph.paragraph)), mark,
+                            Revisions(revisions.date, revisions.next_id))
         except Unplaceable as why:
             ident = revisions.ident()
             _comment_marks(mark.paragraph, mark.start, mark.end, ident)
@@ -335,6 +340,20 @@ def mark_paragraph(marks: list[Mark], revisions: Revisions, comments: CommentsPa
             continue
         comments.add(_write_mark(mark.paragraph, mark, revisions), mark.comment, revisions.date)
     return unplaced
+
+
+def _plainly_editable(mark: Mark) -> bool:
+    """Whether every run the mark touches holds only text and is nobody's tracked change: its edits then
+    cannot fail, and need no trial on a copy of the paragraph."""
+    text = mark.paragraph
+    a, b = text.raw_span(mark.start, mark.end)
+    runs = {id(char.run): char.run for char in map(text.char, range(max(a - 1, 0), min(b + 1, len(text.visible))))}
+    try:
+        for run in runs.values():
+            _check_editable(run, text.paragraph)
+    except Unplaceable:
+        return False
+    return True
 
 
 def _write_mark(text: ParagraphText, mark: Mark, revisions: Revisions) -> str:
