@@ -148,14 +148,14 @@ def test_a_returned_file_that_lost_a_unit_a_placeholder_or_a_footnote_is_refused
         root.find(q("file")).append(clone)
 
     before = tree_hash(project / "contributions")
-    cases = {"missing-unit": (drop_unit, first), "placeholder": (drop(cited, "jr:cite"), cited),
-             "untranslated": (empty, first), "unknown-unit": (invent, "u0000000000")}
+    cases = {"translate/missing-unit": (drop_unit, first), "translate/placeholder": (drop(cited, "jr:cite"), cited),
+             "translate/untranslated": (empty, first), "translate/unknown-unit": (invent, "u0000000000")}
     for code, (change, ident) in cases.items():
-        returned = translator(xlf, tmp_path / code / xlf.name, change)
+        returned = translator(xlf, tmp_path / code.split("/")[1] / xlf.name, change)
         run = jointreport("translate", "import", "--format", "json", "-p", str(project), str(returned))
         assert run.code == 1, run.stderr
         found = [(f["code"], f["location"]) for f in findings(run) if f["severity"] == "error"]
-        assert found == [(f"translate/{code}", ident)], (code, run.stdout)
+        assert found == [(code, ident)], (code, run.stdout)
         assert "refused" in run.stderr and "nothing written" in run.stderr
     footnote = translator(xlf, tmp_path / "footnote" / xlf.name, drop(with_note, "jr:footnote"))
     run = jointreport("translate", "import", "--format", "json", "-p", str(project), str(footnote))
@@ -189,7 +189,8 @@ def test_translated_sections_replace_the_fallback_and_the_note_stays_on_the_othe
     pages = "".join(p.read_text(encoding="utf-8") for p in (project / "build" / "html" / "fr").glob("*.html"))
     assert NOTE_FR not in pages and "pas encore disponible en français" in pages  # the web edition's own note
     paragraphs, in_pdf = fallback_notes(project)
-    pictures = zipfile.ZipFile(project / "build" / "spf-flagship-report.fr.docx").read("word/document.xml").count(b"<pic:pic")
+    built = zipfile.ZipFile(project / "build" / "spf-flagship-report.fr.docx")
+    pictures = built.read("word/document.xml").count(b"<pic:pic")
     untranslated = len(rest)  # one draft per package; the two hand-made translations are up to date
     notes = [i for i, text in enumerate(paragraphs) if text == NOTE_FR]
     assert len(notes) == untranslated == in_pdf
