@@ -25,6 +25,8 @@ from .docxfactory import make_docx
 from .webserver import LOG, serving
 
 EXAMPLE_DAY = dt.date(2011, 4, 20)
+# Judged across the whole report (which spelling the document mostly uses): a card sees its chapter only.
+WHOLE_DOCUMENT = {"style/consistency"}
 LIMIT = 2_000_000  # a small upload limit keeps the 413 test quick
 
 
@@ -162,9 +164,10 @@ def test_the_report_card_says_what_check_says_about_each_draft_of_the_example(tm
         card = report_card(root, contribution.agency, contribution.section_id, contribution.format,
                            contribution.path.read_bytes(), EXAMPLE_DAY)
         expected = {(f.code, f.severity, f.location, f.message) for f in full.findings
-                    if f.path == contribution.relpath
+                    if (f.path == contribution.relpath and f.code not in WHOLE_DOCUMENT)
                     or (f.section == contribution.section_id and f.code.startswith("timeline/"))}
-        assert {(f.code, f.severity, f.location, f.message) for f in card.findings} == expected, contribution.relpath
+        assert {(f.code, f.severity, f.location, f.message) for f in card.findings
+                if f.code not in WHOLE_DOCUMENT} == expected, contribution.relpath
         compared += 1
     assert compared >= 20
 
@@ -383,17 +386,17 @@ def test_what_a_draft_says_is_text_on_the_page_never_markup(portal, tmp_path):
         browser.get(f"/a/{portal.helpage}")
         page = browser.post(f"/a/{portal.helpage}/upload", files={"file": ("x.docx", data)},
                             data={"section": "social-pensions", "csrf": browser.cookies["jr_csrf"]}, timeout=60)
-    assert page.status_code == 201 and "persons with disabilities" in page.text
+    assert page.status_code == 201 and "ersons with disabilities" in page.text
     assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
 
 
 def test_the_editor_page_filters_findings_and_shows_the_upload_history(portal, draft):
     assert portal.post_draft(portal.helpage, "social-pensions", "d.docx", draft("For the history.")).status_code == 201
-    errors = httpx.get(f"{portal.url}/e/{portal.editor}?severity=error").text
+    errors = httpx.get(f"{portal.url}/e/{portal.editor}?severity=error", timeout=60).text
     assert "badge sev-error" in errors and "badge sev-warning" not in errors
-    helpage = httpx.get(f"{portal.url}/e/{portal.editor}?agency=helpage").text
+    helpage = httpx.get(f"{portal.url}/e/{portal.editor}?agency=helpage", timeout=60).text
     assert "contributions/helpage/" in helpage and "contributions/ilo/" not in helpage
-    page = httpx.get(f"{portal.url}/e/{portal.editor}").text
+    page = httpx.get(f"{portal.url}/e/{portal.editor}", timeout=60).text
     assert "Social pensions for older people" in page  # the dashboard
     assert "helpage (t-" in page  # the history names who sent what
 

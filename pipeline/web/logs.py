@@ -45,19 +45,25 @@ class Redactor:
         return SECRETISH.sub(lambda m: self.token_id(m.group()) if looks_secret(m.group()) else m.group(), text)
 
     def page(self, text: str) -> str:
-        """What a page may show of a message: no secret, and no path of the server's at all."""
-        return ABSOLUTE_PATH.sub("…", self.text(text))
+        """What a page may show of a message: no secret, and no path of the server's at all (a path whose
+        first folder exists here; /a/…, /api/… are the portal's addresses)."""
+        return ABSOLUTE_PATH.sub(lambda m: "…" if on_this_machine(m.group()) else m.group(), self.text(text))
+
+
+def on_this_machine(path: str) -> bool:
+    return Path("/" + path.lstrip("/").split("/", 1)[0]).is_dir()
 
 
 class RedactSecrets(logging.Filter):
-    """A logging filter for every handler of the server: the message and any traceback, redacted."""
+    """A logging filter for every handler of the server: the message (no secret, the project's paths
+relative, no other path of the server's) and any traceback (no secret, the project's paths relative)."""
 
     def __init__(self, root: str | Path | None = None):
         super().__init__()
         self.redactor = Redactor(Path(root) if root else None)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = self.redactor.text(record.getMessage()), None
+        record.msg, record.args = self.redactor.page(record.getMessage()), None  # no path but the project's
         if record.exc_info:
             record.exc_text = self.redactor.text(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None

@@ -19,7 +19,7 @@ ADVICE = {
     "terms/acronym-unknown": "{0}: spell it out at its first use, as “full name ({0})”, or ask the editors to add "
                              "it to the glossary",
     "lang/missing-translation": "there is no {0} version of this section yet: you can send one here (choose "
-                                "{0} on the form, or name the file <section>.{1}.docx)",
+                                "{0} on the form, or name the file {1})",
 }
 
 
@@ -36,9 +36,10 @@ def message(finding: Finding) -> str:
     if finding.code == "terms/acronym-unknown":
         return ADVICE[finding.code].format(text.split(" ", 1)[0])
     if finding.code == "lang/missing-translation":
-        lang = re.search(r"no (\w+) translation", text)
+        lang, name = re.search(r"no (\w+) translation", text), re.search(r"add [\w/.-]*?([\w-]+\.\w+\.\w+)\)", text)
         code = lang.group(1) if lang else ""
-        return ADVICE[finding.code].format(LANGUAGES.get(code, code), code)
+        named = name.group(1) if name else f"<section>.{code}.docx"
+        return ADVICE[finding.code].format(LANGUAGES.get(code, code), named)
     text = PATH.sub("this draft", text)
     return PROJECT_FILE.sub("the report's settings (the editors')", location(text))
 
