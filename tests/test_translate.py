@@ -150,13 +150,17 @@ def test_a_returned_file_that_lost_a_unit_a_placeholder_or_a_footnote_is_refused
     before = tree_hash(project / "contributions")
     cases = {"translate/missing-unit": (drop_unit, first), "translate/placeholder": (drop(cited, "jr:cite"), cited),
              "translate/untranslated": (empty, first), "translate/unknown-unit": (invent, "u0000000000")}
+    refused = []
     for code, (change, ident) in cases.items():
         returned = translator(xlf, tmp_path / code.split("/")[1] / xlf.name, change)
         run = jointreport("translate", "import", "--format", "json", "-p", str(project), str(returned))
         assert run.code == 1, run.stderr
         found = [(f["code"], f["location"]) for f in findings(run) if f["severity"] == "error"]
         assert found == [(code, ident)], (code, run.stdout)
+        refused += [c for c, _ in found]
         assert "refused" in run.stderr and "nothing written" in run.stderr
+    assert refused == ["translate/missing-unit", "translate/placeholder", "translate/untranslated",
+                       "translate/unknown-unit"]
     footnote = translator(xlf, tmp_path / "footnote" / xlf.name, drop(with_note, "jr:footnote"))
     run = jointreport("translate", "import", "--format", "json", "-p", str(project), str(footnote))
     assert [(f["code"], f["location"]) for f in findings(run)] == [("translate/placeholder", with_note)]
