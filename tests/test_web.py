@@ -253,6 +253,7 @@ def test_over_the_size_limit_is_413_by_length_and_while_streaming(portal):
     page = httpx.post(f"{portal.url}/a/{portal.helpage}/upload", data={"section": "social-pensions"},
                       files={"file": ("big.md", big)}, timeout=60)
     assert page.status_code == 413 and "Too large" in page.text
+    assert f"limit of {LIMIT / 1_000_000:g} MB" in page.text  # the file's limit, as the form says, not the request's
     small_but_over = b"z" * (LIMIT + 10)  # under the request limit, over the file limit
     response = portal.post_draft(portal.helpage, "social-pensions", "big.md", small_but_over)
     assert response.status_code == 413
