@@ -10,8 +10,9 @@ from ..errors import DraftError
 from ..model import Finding
 from ..wordml import WordPackage
 from .fixes import Fix, Proposal
+from .package import CommentsPart, highest_id, write_package
 from .placing import locate, overlaps, place, stories
-from .wordedit import CommentsPart, Mark, Revisions, comment_on_paragraph, highest_id, mark_paragraph, write_package
+from .wordedit import Mark, Revisions, comment_on_paragraph, mark_paragraph
 
 # The check's findings a returned file shows as changes, not comments; and those about nothing in the file
 # itself (its own reviewers' comments are there already; a translation or a deadline is not in its text).
