@@ -2,9 +2,10 @@
 findings and the build into fixes.
 
 Only running text is read (textruns: no code, addresses or quotations), and of it only the places a rule
-names (body, notes, headings, tables; block quotations never). Names the project or the pack keep (the
-agencies', the glossary's preferred terms, "Organisation for Economic Co-operation and Development") are
-never touched, and where the glossary already rewrites a word the style says nothing.
+names (body, notes, headings, tables; never block quotations, nor italics, which hold titles of works).
+Names the project or the pack keep (the agencies', the glossary's preferred terms, "Organisation for
+Economic Co-operation and Development") are never touched, and where the glossary already rewrites a word
+the style says nothing.
 """
 
 from __future__ import annotations
@@ -128,8 +129,13 @@ class Scan:
                 for run in self.runs]
 
 
+# Where a run sits, by the element around it: block quotations (quoted text) and italics (titles of works,
+# foreign words, as the Manual sets them) are written as their authors wrote them, and no rule reads them.
+PLACE_OF = {"Header": "headings", "Table": "tables", "BlockQuote": "quotes", "Emph": "titles"}
+
+
 def _places(blocks: list) -> dict[int, str]:
-    """The inline lists inside headings, tables and block quotations, by identity."""
+    """The inline lists inside headings, tables, block quotations and italics, by identity."""
     found: dict[int, str] = {}
 
     def mark(node, place: str) -> None:
@@ -144,8 +150,8 @@ def _places(blocks: list) -> dict[int, str]:
     def walk(node) -> None:
         if isinstance(node, dict):
             kind = node.get("t")
-            if kind in ("Header", "Table", "BlockQuote"):
-                mark(node.get("c"), {"Header": "headings", "Table": "tables", "BlockQuote": "quotes"}[kind])
+            if kind in PLACE_OF:
+                mark(node.get("c"), PLACE_OF[kind])
                 return
             for value in node.values():
                 walk(value)
