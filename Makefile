@@ -58,7 +58,6 @@ fuzz: $(STAMP)
 # The example's timings, then generated flagship-size projects against pandoc's and Typst's own times
 # (bench/results.md); BENCH_ARGS="--sections 60 --rounds 1" for a quicker run.
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 reference: $(STAMP)

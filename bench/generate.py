@@ -25,12 +25,13 @@ AGENCIES = {
     "unesco": ("UNESCO", "UNESCO"), "unhabitat": ("UN-Habitat", "UN-Habitat"),
     "wfp": ("World Food Programme", "WFP"), "unfpa": ("United Nations Population Fund", "UNFPA"),
 }
-WORDS = ("social protection coverage benefits households income security countries workers children older persons "
+WORDS = (  # noqa: SIM905 (the words read as prose)
+         "social protection coverage benefits households income security countries workers children older persons "
          "health services financing contributions schemes transfers poverty informal economy employment policy "
          "programmes design delivery registration payments evaluation evidence growth resilience floor guarantees "
          "national dialogue budget fiscal space administration capacity rights women care families rural urban "
          "communities access quality investment returns outcomes monitoring targets expansion").split()
-TERM_PAIRS = list(zip(WORDS[0:60:2], WORDS[1:60:2]))[:30]
+TERM_PAIRS = list(zip(WORDS[0:60:2], WORDS[1:60:2], strict=True))[:30]
 WORDS_PER_SECTION = 2100
 FIXED_TIME = dt.datetime(2026, 1, 1, 12, 0, 0)
 

@@ -1,4 +1,6 @@
-"""`make bench`: time the example's cold build, warm rebuild and warm check in a scratch copy."""
+"""The example's timings (cold build, warm rebuild, warm check, status) in a scratch copy, and the portal's
+report cards; `make bench` (bench/run.py) writes them into bench/results.md, `python tests/bench.py`
+prints them."""
 
 from __future__ import annotations
 
@@ -11,44 +13,55 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import contextlib
 
+from bench.measure import Figure
 from tests.conftest import copy_example, jointreport
 
 
-def timed(label: str, *args: str) -> None:
+def timed(label: str, *args: str) -> Figure:
     started = time.perf_counter()
     run = jointreport(*args)
-    print(f"{label:<28} {time.perf_counter() - started:6.2f} s  (exit {run.code})")
+    if run.code not in (0, 1):
+        raise SystemExit(f"{label}: exit {run.code}")
+    return Figure(f"example: {label}", [time.perf_counter() - started])
+
+
+def measure_example() -> list[Figure]:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = str(copy_example(Path(scratch) / "example"))
+        return [timed("build, cold cache", "build", "--force", "-q", "--project", root),
+                timed("build, warm cache", "build", "--force", "-q", "--project", root),
+                timed("check, warm cache", "check", "--project", root),
+                timed("check --format json, warm", "check", "--format", "json", "--project", root),
+                timed("status", "status", "--as-of", "2011-04-20", "--project", root),
+                terminology_only(Path(root)), *report_card(Path(root))]
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        root = str(copy_example(Path(scratch) / "example"))
-        timed("build, cold cache", "build", "--force", "-q", "--project", root)
-        timed("build, warm cache", "build", "--force", "-q", "--project", root)
-        timed("check, warm cache", "check", "--project", root)
-        timed("check --format json, warm", "check", "--format", "json", "--project", root)
-        timed("status", "status", "--as-of", "2011-04-20", "--project", root)
-        terminology_only(Path(root))
-        report_card(Path(root))
+    for figure in measure_example():
+        target = "" if figure.met is None else f"  target {'met' if figure.met else 'MISSED'}"
+        print(f"{figure.label:<48} median {figure.median:8.2f} {figure.unit}  p95 {figure.p95:8.2f}  "
+              f"({len(figure.values)} runs){target}")
 
 
-def terminology_only(root: Path, repeat: int = 5) -> None:
+def terminology_only(root: Path, repeat: int = 5) -> Figure:
     """The terminology, acronym and agreed-language checks alone, drafts already converted."""
     from pipeline.checks.wording import check_wording
     from pipeline.commands.check import check
 
     checked = check(root, with_drafts=True)
-    started = time.perf_counter()
+    times = []
     for _ in range(repeat):
+        started = time.perf_counter()
         check_wording(checked.project, checked.drafts, checked.sources.intros)
-    print(f"{'terminology checks, warm':<28} {(time.perf_counter() - started) / repeat:6.2f} s")
+        times.append(time.perf_counter() - started)
+    return Figure("example: terminology checks, warm", times)
 
 
 CARD_TARGET = 1.0  # seconds, p95: a new 5,000-word draft's report card (test_web checks only what it says)
 AT_ONCE, AT_ONCE_TARGET, BUDGET_MB = 20, 10.0, 1500  # 20 new drafts sent at once: each card within 10 s, memory
 
 
-def report_card(root: Path, runs: int = 20) -> None:
+def report_card(root: Path, runs: int = 20) -> list[Figure]:
     """The portal's report card for a new 5,000-word Word draft, through HTTP on a real uvicorn: each run
     sends different text, so each is converted afresh (the content-hash cache cannot help); then the same
     draft sent again, which the cache answers. The p95 of the new drafts is held against CARD_TARGET."""
@@ -81,15 +94,12 @@ def report_card(root: Path, runs: int = 20) -> None:
                          [sentence.format(f"at-once-{run}-{n}") * 2 for n in range(93)]).read_bytes()
                for run in range(AT_ONCE)]
     words = len(" ".join(sentence.format("x") * 2 for _ in range(93)).split())
-    for label, times in (("report card, new draft", cold), ("report card, same draft", warm)):
-        p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
-        verdict = f"; target {CARD_TARGET:.1f} s {'met' if p95 <= CARD_TARGET else 'MISSED'}" if times is cold else ""
-        print(f"{label:<28} {p95:6.2f} s  p95 (median {times[len(times) // 2]:.2f} s; {words} words, "
-              f"{len(times)} uploads over HTTP{verdict})")
-    cards_at_once(root, at_once, secret)
+    return [Figure(f"portal: report card, new {words}-word draft", cold, p95_target=CARD_TARGET),
+            Figure(f"portal: report card, same {words}-word draft again", warm),
+            *cards_at_once(root, at_once, secret)]
 
 
-def cards_at_once(root: Path, drafts: list[bytes], secret: str) -> None:
+def cards_at_once(root: Path, drafts: list[bytes], secret: str) -> list[Figure]:
     """AT_ONCE different drafts sent at the same moment to `jointreport serve` (a child process, its memory
     and its children's sampled): the slowest card against AT_ONCE_TARGET, the peak against the budget."""
     import tempfile
@@ -125,10 +135,9 @@ def cards_at_once(root: Path, drafts: list[bytes], secret: str) -> None:
             times = sorted(pool.map(send, drafts))
         stop.set()
         sampler.join()
-    slowest, ok = times[-1], times[-1] <= AT_ONCE_TARGET and peak[0] <= BUDGET_MB * 1_000_000
-    print(f"{f'{len(drafts)} report cards at once':<28} {slowest:6.2f} s  slowest (median {times[len(times) // 2]:.2f} "
-          f"s; server memory peak {peak[0] / 1e6:.0f} MB of {BUDGET_MB}; target {AT_ONCE_TARGET:.0f} s "
-          f"{'met' if ok else 'MISSED'})")
+    return [Figure(f"portal: {len(drafts)} report cards at once, slowest", [times[-1]], target=AT_ONCE_TARGET),
+            Figure(f"portal: {len(drafts)} report cards at once, server memory peak", [peak[0] / 1e6], "MB",
+                   target=BUDGET_MB)]
 
 
 if __name__ == "__main__":
