@@ -19,15 +19,17 @@ from pandocfilters import BulletList, Emph, Header, Para, Plain, Space, Str, Str
 
 from . import i18n
 from .agreed import expand
+from .articles import contracted, with_article
 from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
 from .buildcache import Store
 from .files import media_name
 from .i18n import join_names, short_month_year, words
+from .imprint import imprint_blocks
 from .numbering import NUMBER_KEY, adopt_references, number
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, Document, Draft, Heading, Matter, Part,
-                    Project, Section, drafts_in_order, pick)
+                    Project, Section, drafts_in_order)
 from .pandoc import markdown_blocks
 from .registers.annex import register_annexes
 from .returns.answers import keeper, kept_as_written
@@ -123,13 +125,8 @@ class Assembler:
                 simple_table((self.say("abbreviation"), self.say("meaning")), rows, widths=(0.22, 0.78))]
 
     def copyright(self) -> list:
-        """The copyright page's text (ISBN, rights, disclaimer in the edition's language), when report.yaml
-        gives one; each renderer places it on the back of the cover."""
-        given = self.project.copyright
-        language, source = self.project.language, self.project.source_language
-        lines = [self.say("isbn", isbn=given["isbn"])] if given.get("isbn") else []
-        lines += [pick(given[key], language, source) for key in ("rights", "disclaimer") if given.get(key)]
-        return [styled("copyright", [Para(inlines(line)) for line in lines])] if lines else []
+        """The imprint in the edition's language (see imprint.py); each renderer places it."""
+        return imprint_blocks(self.project)
 
     def matter(self, matter: Matter) -> list:
         """A foreword, key messages, acknowledgements…: an unnumbered chapter whose text is the editors'
@@ -185,12 +182,14 @@ class Assembler:
         texts = drafts_in_order(section, self.drafts)
         agencies = self.project.agencies
         if not texts:
-            return blocks + [styled("missing", [Para(inlines(
-                self.say("awaited", short=agencies[section.lead].short)))])]
-        names = [agencies[d.contribution.agency].short for d in texts]
+            lead = agencies[section.lead]
+            return blocks + [styled("missing", [Para(inlines(contracted(
+                self.say("awaited", short=with_article(lead.article, lead.short)), self.project.language)))])]
         lang = self.project.language
+        names = [with_article(agencies[d.contribution.agency].article, agencies[d.contribution.agency].short)
+                 for d in texts]
         who = names[0] if len(names) == 1 else self.say("with", lead=names[0], others=join_names(names[1:], lang))
-        credit = self.say("contributed_by", names=who)
+        credit = contracted(self.say("contributed_by", names=who), lang)
         if self.project.attribution != "none":  # the contributors annex says who wrote what in any case
             style = "attribution-margin" if self.project.attribution == "margin" else "attribution"
             blocks.append(styled(style, [Para(inlines(credit))]))

@@ -50,9 +50,10 @@ TEMPLATES = {"docx": ("reference.docx",), "pdf": ("report.typ",),
 WRITER_THREADS = "jointreport-writer"  # pandoc writes the DOCX while Typst sets the PDF
 
 
-def renderer(fmt: str, typesetting: threading.Event):
+def renderer(fmt: str, typesetting: threading.Event, preview: bool = False):
     """The writer of one format, imported when a command needs it: python-docx and Typst take a while to
-    load, and `check` needs neither. The PDF's sets `typesetting` when its work in Python is done."""
+    load, and `check` needs neither. The PDF's sets `typesetting` when its work in Python is done; a
+    `preview`'s breaks lines the faster way."""
     if fmt == "docx":
         from .render.docx import render_docx
         return render_docx
@@ -60,7 +61,7 @@ def renderer(fmt: str, typesetting: threading.Event):
         from .render.website import render_html
         return render_html
     from .render.pdf import render_pdf
-    return functools.partial(render_pdf, typesetting=typesetting)
+    return functools.partial(render_pdf, typesetting=typesetting, preview=preview)
 
 
 class Phase(enum.Enum):
@@ -106,6 +107,7 @@ class Options:
     harmonize: bool = True  # replace rejected terms in the built report
     as_of: dt.date | None = None  # judge deadlines as on this day (default today)
     warm_up: bool = False  # typeset the PDF even when it is up to date: a watch's Typst then holds every page
+    preview: bool = False  # watch's live preview: the PDF's lines broken the faster way (first-fit)
 
 
 @dataclass
@@ -144,6 +146,8 @@ def _build(root: Path, options: Options) -> Build:
     as_of = options.as_of or dt.date.today()
     cache = BuildCache(project)
     versions = {"pandoc": pandoc_version(), "typst": importlib.metadata.version("typst")}
+    if options.preview:  # a preview's PDF is not the report's: neither is kept for the other
+        versions["linebreaks"] = "preview"
     asked = {**asdict(options), "as_of": as_of}
     asked.pop("warm_up")  # how a build starts does not change what it makes
     inputs = fingerprint(project, asked, versions)
@@ -209,7 +213,8 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
         if fmt != "pdf":
             typesetting.wait()
         try:
-            return render_output(document, fmt, cache, versions, typesetting, warm_up and fmt == "pdf")
+            return render_output(document, fmt, cache, versions, typesetting, warm_up and fmt == "pdf",
+                                 "linebreaks" in versions)
         finally:
             if fmt == "pdf":  # kept, failed or written: the DOCX need not wait any longer
                 typesetting.set()
@@ -219,7 +224,8 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
 
 
 def render_output(document: Document, fmt: str, cache: BuildCache, versions: dict,
-                  typesetting: threading.Event, again: bool = False) -> tuple[Path, bool, dict[str, str]]:
+                  typesetting: threading.Event, again: bool = False,
+                  preview: bool = False) -> tuple[Path, bool, dict[str, str]]:
     """One output of one edition, unless the same document made it last time and it is still intact (then
     kept: True; made `again` all the same if asked). A draft the renderer fails on is set aside as plain
     text (path → the renderer's error)."""
@@ -230,7 +236,7 @@ def render_output(document: Document, fmt: str, cache: BuildCache, versions: dic
         return path, True, {}
     from .render import render_safely
     with phase(Phase.RENDER, f"{path.relative_to(document.project.root)}"):
-        written, set_aside = render_safely(renderer(fmt, typesetting), document, path)
+        written, set_aside = render_safely(renderer(fmt, typesetting, preview), document, path)
     if not set_aside:
         cache.record(written, made_from)
     return written, False, set_aside

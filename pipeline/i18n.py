@@ -59,6 +59,18 @@ STRINGS = {
         "workplan_alt": "Chart of the joint workplan, month by month, {count} activities:",
         "workplan_milestone": "leading to a milestone",
         "workplan_source": "Source: joint workplan ({coalition}).",
+        # the imprint on the title page's back (pipeline/imprint.py)
+        "copyright_line": "© {holder}, {year}",
+        "eisbn": "eISBN {eisbn}",
+        "issn": "ISSN {issn}",
+        "sales_no": "Sales No. {number}",
+        "photo_credits": "Photo credits: {credits}",
+        "suggested_citation": "Suggested citation:",
+        # the United Nations' standard disclaimer, in the Organization's own words
+        "un_disclaimer": "The designations employed and the presentation of the material in this publication do "
+                         "not imply the expression of any opinion whatsoever on the part of the Secretariat of the "
+                         "United Nations concerning the legal status of any country, territory, city or area or of "
+                         "its authorities, or concerning the delimitation of its frontiers or boundaries.",
     },
     "fr": {
         "figure": "Figure",
@@ -102,6 +114,16 @@ STRINGS = {
         "workplan_alt": "Graphique du plan de travail conjoint, mois par mois, {count} activités :",
         "workplan_milestone": "menant à une étape",
         "workplan_source": "Source : plan de travail conjoint ({coalition}).",
+        "copyright_line": "© {holder}, {year}",
+        "eisbn": "ISBN électronique {eisbn}",
+        "issn": "ISSN {issn}",
+        "sales_no": "Numéro de vente\u00a0: {number}",
+        "photo_credits": "Crédits photographiques\u00a0: {credits}",
+        "suggested_citation": "Citation suggérée\u00a0:",
+        "un_disclaimer": "Les appellations employées dans la présente publication et la présentation des données "
+                         "qui y figurent n’impliquent de la part du Secrétariat de l’Organisation des Nations Unies "
+                         "aucune prise de position quant au statut juridique des pays, territoires, villes ou zones, "
+                         "ou de leurs autorités, ni quant au tracé de leurs frontières ou limites.",
     },
     "es": {
         "figure": "Figura",
@@ -145,6 +167,16 @@ STRINGS = {
         "workplan_alt": "Gráfico del plan de trabajo conjunto, mes a mes, {count} actividades:",
         "workplan_milestone": "que conduce a un hito",
         "workplan_source": "Fuente: plan de trabajo conjunto ({coalition}).",
+        "copyright_line": "© {holder}, {year}",
+        "eisbn": "ISBN electrónico {eisbn}",
+        "issn": "ISSN {issn}",
+        "sales_no": "Número de venta: {number}",
+        "photo_credits": "Créditos fotográficos: {credits}",
+        "suggested_citation": "Cita sugerida:",
+        "un_disclaimer": "Las denominaciones empleadas en esta publicación y la forma en que aparecen presentados "
+                         "los datos que contiene no implican, de parte de la Secretaría de las Naciones Unidas, "
+                         "juicio alguno sobre la condición jurídica de países, territorios, ciudades o zonas, o de "
+                         "sus autoridades, ni respecto de la delimitación de sus fronteras o límites.",
     },
 }
 

@@ -46,10 +46,12 @@ class Agency:
     names: dict = field(default_factory=dict, compare=False)  # language → name, from report.yaml
     shorts: dict = field(default_factory=dict, compare=False)  # language → short name
     logo: str = ""  # a picture file of the project, relative to its root, shown on the cover
+    article: str = ""  # what goes before the short name in a sentence: l', le, el ("l'OIT", "el PNUD")
+    articles: dict = field(default_factory=dict, compare=False)  # language → article, from report.yaml
 
     def in_language(self, lang: str, fallback: str) -> "Agency":
         return replace(self, name=pick(self.names, lang, fallback) or self.name,
-                       short=pick(self.shorts, lang, fallback) or self.short)
+                       short=pick(self.shorts, lang, fallback) or self.short, article=self.articles.get(lang, ""))
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ class Project:
     severities: dict[str, str] = field(default_factory=dict)  # report.yaml's findings: code → severity or off
     front: list[Matter] = field(default_factory=list)  # the outline's front matter, in order
     back: list[Matter] = field(default_factory=list)  # and its back matter
-    copyright: dict = field(default_factory=dict)  # isbn, rights, disclaimer: language → text
+    copyright: dict = field(default_factory=dict)  # report.yaml's imprint (and copyright): key → language → text
     citation_style: str = ""  # a .csl file of the project, relative to its root; "" for pandoc's default
     logo: str = ""  # the coalition's logo, a picture file of the project relative to its root
     references: str = "end"  # where References lists go: "end" of the report, or each "chapter"'s end

@@ -47,9 +47,10 @@ def test_front_and_back_matter_in_both_outputs(fixture_project):
     assert order == sorted(order)
     assert "Foreword\t" in paragraphs  # in the contents, unnumbered
     copyright_at = paragraphs.index("ISBN 978-92-2-000000-0")
-    assert copyright_at < paragraphs.index("Contents")  # on the back of the cover
+    assert copyright_at < paragraphs.index("Contents")  # on the back of the title page
     pages = [p.extract_text() for p in PdfReader(str(root / "build" / "a-minimal-joint-report.pdf")).pages]
-    assert "ISBN 978-92-2-000000-0" in pages[1] and "© Minimal Coalition 2011." in pages[1]
+    # cover, its blank back, the title page, the imprint on its back
+    assert "ISBN 978-92-2-000000-0" in pages[3] and "© Minimal Coalition 2011." in pages[3]
     text = " ".join(pages)
     assert "The coalition thanks every agency." in text and "Nora North" in text
     assert "All figures are in current US dollars." in text

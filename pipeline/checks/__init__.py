@@ -16,6 +16,7 @@ from ..model import Contribution, Draft, Finding, Project, Sources
 from ..terms import known_acronym_words
 from ..textruns import Locator
 from .a11y import accessibility_findings
+from .agencies import agency_name_findings
 from .content import content_findings, drafts_content_findings
 from .glyphs import blocks_glyph_findings, glyph_findings, text_glyph_findings
 from .languages import language_findings
@@ -74,6 +75,7 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
         + (review_findings(usable, sources.responses) if sources.responses else [])
         + register_findings(project, sources.registers, as_of)
         + accessibility_findings(project, sources.templates)
+        + agency_name_findings(project)
     )
     findings = with_severities(findings, project.severities)
     if final_stage:

@@ -31,7 +31,7 @@ def watch(root: Path, options: Options | None = None, interval: float = 0.1):
                 continue
             seen = state
             try:
-                yield build(root, replace(options or Options(), warm_up=warm_up))
+                yield build(root, replace(options or Options(), warm_up=warm_up, preview=True))
                 warm_up = False
             except JointreportError as exc:
                 yield exc
@@ -48,7 +48,8 @@ def watch(root: Path, options: Options | None = None, interval: float = 0.1):
 def watch_command(project_dir: Path, formats: str, lang: str | None, strict: bool, interval: float) -> int:
     """Build the report, then again each time a draft or project file is
     saved, until interrupted (Ctrl-C). Keep the PDF open in a viewer that
-    reloads it. Only what changed is converted and rendered again.
+    reloads it. Only what changed is converted and rendered again. The PDF's
+    lines are broken the faster way (first-fit); `build` sets the report's.
     """
     options = Options(output_formats(formats, REPORT_FORMATS), lang, force=not strict)
     show_progress(False)

@@ -43,6 +43,14 @@ AGENCY = Field("map", required=True, help="One agency of the coalition; its id n
     }),
     "logo": Field("str", help="The agency's logo on the cover: a PNG, JPEG or SVG file of the project "
                               "(assets/logos/ilo.png)."),
+    "names": Field("dict", default={}, help="The agency's names in the report's other languages, by language "
+                   "({fr: {name: Organisation internationale du Travail, short: OIT, article: \"l'\"}}).",
+                   values=Field("map", fields={
+        "name": Field("str", help="The full name in that language."),
+        "short": Field("str", help="The short name or acronym in that language (OIT, ONU Femmes)."),
+        "article": Field("str", help="The article the short name takes in a sentence (l', le, la, el), if any: "
+                                     "\"Contribution de l'OIT\"."),
+    })),
 })
 MILESTONE = Field("map", help="A step on the road to launch, and the status every required section needs by then.",
                   fields={
@@ -50,6 +58,22 @@ MILESTONE = Field("map", help="A step on the road to launch, and the status ever
     "title": Field("str", required=True, help="What people call it (\"First full draft\")."),
     "date": Field("date", required=True, help="The deadline, YYYY-MM-DD."),
     "status": Field("str", required=True, choices=STATUSES, help="The least status sections need by the date."),
+})
+IMPRINT = Field("map", default={}, help="The imprint on the title page's back: each text one for all editions or one "
+                "per language (an edition's own ISBN, Sales No. and symbol).", fields={
+    "copyright": Field("text", help="The copyright line (© United Nations, 2011); © the coalition and the year "
+                                    "when absent."),
+    "rights": Field("text", help="The rights statement: who may reproduce the work, on what terms."),
+    "isbn": Field("text", help="The ISBN of the printed edition."),
+    "eisbn": Field("text", help="The ISBN of the electronic edition (eISBN)."),
+    "issn": Field("text", help="The ISSN of the series."),
+    "sales_no": Field("text", help="The United Nations Sales No. (E.11.II.A.1)."),
+    "symbol": Field("text", help="The document symbol (ST/ESA/330), also in the suggested citation."),
+    "photo_credits": Field("text", help="Who took the photographs, and where."),
+    "citation": Field("text", help="The suggested citation; made from the coalition, the year, the title and the "
+                                   "symbol when absent."),
+    "disclaimer": Field("text", help="The disclaimer; the United Nations' standard one (\"The designations "
+                                     "employed…\") in the edition's language when absent."),
 })
 LOCALISED = ("title", "subtitle", "coalition", "edition")
 REPORT = Field("map", required=True, fields={
@@ -80,11 +104,13 @@ REPORT = Field("map", required=True, fields={
     }),
     "citation_style": Field("str", help="A CSL style file of the project (e.g. styles/apa.csl) that citations and "
                             "the References list follow; pandoc's Chicago author-date when absent."),
-    "copyright": Field("map", default={}, help="The copyright page after the cover.", fields={
+    "copyright": Field("map", default={}, help="The imprint's first keys (imprint: has them all): ISBN, rights "
+                       "and disclaimer.", fields={
         "isbn": Field("str", help="The report's ISBN."),
         "rights": Field("text", help="Who holds the rights, and on what terms (one per language)."),
         "disclaimer": Field("text", help="What the report does not commit the agencies to (one per language)."),
     }),
+    "imprint": IMPRINT,
     "logo": Field("str", help="The coalition's logo on the cover: a PNG, JPEG or SVG file of the project."),
     "references": Field("str", default="end", choices=REFERENCE_PLACES,
                         help="end: one References list at the end of the report; chapter: each chapter ends "
@@ -164,11 +190,19 @@ def load_project(root: Path) -> Project:
         due_soon_days=report["due_soon_days"], reminders=report["reminders"] or {}, smtp=report["smtp"] or {},
         workplan=workplan, citation_style=report.get("citation_style") or "",
         milestones=milestones, parts=parts, severities=severities, front=front, back=back,
-        copyright={key: value for key, value in (report.get("copyright") or {}).items() if value},
+        copyright=_imprint(report),
         logo=logo, references=report["references"], attribution=report["attribution"],
         annex_dividers=report["annex_dividers"], pdf_standards=standards, registers=registers,
         style=style,
     )
+
+
+def _imprint(report: dict) -> dict:
+    """report.yaml's `imprint:` over its older `copyright:` keys, each as {language: text}."""
+    given = {key: value for key, value in (report.get("copyright") or {}).items() if value}
+    if given.get("isbn"):
+        given["isbn"] = {"": given["isbn"]}
+    return {**given, **{key: value for key, value in (report.get("imprint") or {}).items() if value}}
 
 
 def _pdf_standards(raw, report: dict, validator: Validator) -> tuple[str, ...] | None:
@@ -267,11 +301,21 @@ def _agencies(root: Path, raw, agencies: dict, language: str, validator: Validat
             continue
         if entry:
             contact = entry["contact"] or {}
-            names, shorts = entry["name"] or {}, entry["short"] or {}
+            names, shorts, articles = dict(entry["name"] or {}), dict(entry["short"] or {}), {}
+            for lang, named in (entry["names"] or {}).items():
+                if not LANGUAGE_CODE.match(lang):
+                    validator.error(mark_of(raw, "agencies", agency_id, "names"), f"agencies.{agency_id}.names",
+                                    f"{lang!r} is not a language code like en, fr, es")
+                    continue
+                named = named or {}
+                names.update({lang: named["name"]} if named.get("name") else {})
+                shorts.update({lang: named["short"]} if named.get("short") else {})
+                articles.update({lang: named["article"]} if named.get("article") else {})
             logo = _logo(root, entry["logo"], validator, mark_of(raw, "agencies", agency_id, "logo"),
                          f"agencies.{agency_id}.logo")
             result[agency_id] = Agency(agency_id, pick(names, language, language), pick(shorts, language, language),
-                                       contact.get("name", ""), contact.get("email", ""), names, shorts, logo)
+                                       contact.get("name", ""), contact.get("email", ""), names, shorts, logo,
+                                       articles.get(language, ""), articles)
     return result
 
 

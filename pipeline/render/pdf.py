@@ -28,6 +28,7 @@ from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
 from . import (copyright_page, described, draft_mark, draw_workplan_chart, known_images, label_captions, language_of,
                media_and_chart, pandoc_document, restyle_divs, unwrapped_blocks)
+from .bookpages import MAIN_MATTER, imprint, lists_of_captions, main_matter_start, sources_in_figures
 from .cover import cover_logos
 from .typst import compile_staged
 from ..tree import LEAVES, as_json, stringify, visit
@@ -68,10 +69,10 @@ def _wrap(style_class: str, attr: list, blocks: list):
 RECTO = RawBlock("typst", "#metadata(none) <jointreport-recto>\n#pagebreak(weak: true, to: \"odd\")")
 
 
-def _on_right_hand_pages(blocks: list, annex_dividers: bool = False) -> list:
+def _on_right_hand_pages(blocks: list, annex_dividers: bool = False, main_matter: str | None = None) -> list:
     """Parts and chapters open on a right-hand page: Typst leaves a left-hand page empty where needed. An
     annex opens like a chapter (its heading marked for the template), after a divider page only when
-    report.yaml asks for `annex_dividers`."""
+    report.yaml asks for `annex_dividers`. The heading `main_matter` (its identifier) starts page 1."""
     out = []
     for block in blocks:
         if block.get("t") == "Header" and {"part", "chapter"} & set(block["c"][1][1]):
@@ -83,6 +84,8 @@ def _on_right_hand_pages(blocks: list, annex_dividers: bool = False) -> list:
         out.append(block)
     return out
 
+            if main_matter and block["c"][1][0] == main_matter:
+                out.append(MAIN_MATTER)
 
 def _for_typst(blocks: list) -> list:
     """Typst draws PNG, JPEG, GIF and SVG only (Word's EMF/WMF/TIFF pictures become a note), and
@@ -128,6 +131,7 @@ def typst_string(text: str) -> str:
 
 LENGTH = re.compile(r"\s*(\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(px|in|inch|cm|mm|pt|em|%)?\s*")
 TYPST_UNITS = {"in": "in", "inch": "in", "cm": "cm", "mm": "mm", "pt": "pt", "em": "em", "%": "%"}
+ABSOLUTE_UNITS = ("in", "cm", "mm", "pt")
 
 
 def _typst_length(text: str) -> str | None:
@@ -144,15 +148,21 @@ def _typst_length(text: str) -> str | None:
 
 def _typst_image(value: list, inline: bool) -> dict:
     """A picture (an Image's pandoc `c`) as Typst: with its alt text (see `described`), or as an artifact
-    when it is decorative; in a box when it stands among words."""
+    when it is decorative; in a box when it stands among words. A picture given a width is never wider than
+    the column it stands in: scaled down, in proportion, to fit."""
     attr, alt, (source, _) = value
     sizes = dict(attr[2])
-    arguments = [typst_string(source)] + [f"{name}: {length}" for name in ("height", "width")
-                                          for length in [_typst_length(sizes.get(name, ""))] if length]
+    width, height = (_typst_length(sizes.get(name, "")) for name in ("width", "height"))
+    fitted = width is not None and width.endswith(ABSOLUTE_UNITS)
+    arguments = [typst_string(source)] + ([f"height: {height} * (fit / ({width}))"] if fitted and height else
+                                          [f"height: {height}"] if height else [])
+    arguments += ["width: fit"] if fitted else [f"width: {width}"] if width else []
     decorative = DECORATIVE in attr[1]
     if not decorative:
         arguments.append(f"alt: {typst_string(stringify(alt))}")
     call = f"image({', '.join(arguments)})"
+    if fitted:
+        call = f"layout(room => {{ let fit = calc.min({width}, room.width); {call} }})"
     call = f"box({call})" if inline else call
     return RawInline("typst", f"#{f'pdf.artifact({call})' if decorative else call};")
 
@@ -192,11 +202,17 @@ def _no_method_calls(node):
     return node
 
 
+# How Typst breaks lines into paragraphs: the whole paragraph at once for the report (fewer hyphens, even
+# spacing), first-fit for `watch`'s live preview, which is faster. bench/run.py holds its Typst bound to LINEBREAKS.
+LINEBREAKS, PREVIEW_LINEBREAKS = "optimized", "simple"
+
+
 def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset(),
-               typesetting: threading.Event | None = None) -> Path:
+               typesetting: threading.Event | None = None, preview: bool = False) -> Path:
     """The report as a PDF; `typesetting` is set when its work in Python is done and pandoc (for the parts
-    that changed) and Typst take over. The document's blocks are read, not changed: only the pieces whose
-    Typst is not kept yet are copied and prepared for pandoc."""
+    that changed) and Typst take over; a `preview` (watch's) breaks lines the faster way. The document's
+    blocks are read, not changed: only the pieces whose Typst is not kept yet are copied and prepared for
+    pandoc."""
     project = document.project
     lang = project.language
     inputs = {
@@ -205,29 +221,32 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
         "toc_title": i18n.text(lang, "contents"),
         "date": i18n.long_date(project.date, lang) if project.date else "",
         "agencies": " · ".join(a.short for a in project.agencies.values()),
+        "agency_names": "\n".join(a.name for a in project.agencies.values()),
         "coalition_logo_alt": project.coalition,
+        "linebreaks": PREVIEW_LINEBREAKS if preview else LINEBREAKS,
     }
     logos = cover_logos(project)  # staged with the pictures: Typst never reads the project's files
     media, chart = media_and_chart(document)
     media.update(logos.media)
     inputs["coalition_logo"], inputs["agency_logos"] = logos.coalition, "\n".join(logos.agencies)
     inputs["agency_logo_alts"] = "\n".join(logos.names)
-    copyright, blocks = copyright_page(document.blocks)  # on the cover's back, set by the template
+    copyright, blocks = copyright_page(document.blocks)  # the imprint, on the title page's back
     inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
     texts = document.block_json[len(document.blocks) - len(blocks):]
     # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
-    front = [RawBlock("typst", "#set figure(numbering: none)")] + lists_of_captions(document)
+    front = [RawBlock("typst", "#set figure(numbering: none)")] + imprint(copyright) + lists_of_captions(document)
+    main_matter = main_matter_start(blocks)
 
     def prepare(chunk: list) -> list:
         """One piece of the report as pandoc writes it to Typst (a copy: the document stays as it is)."""
-        own = draw_workplan_chart(unwrapped_blocks(chunk, set_aside, lang), chart, project)
+        own = sources_in_figures(draw_workplan_chart(unwrapped_blocks(chunk, set_aside, lang), chart, project))
         own = label_captions(own, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
-        return described(known_images(_on_right_hand_pages(own, project.annex_dividers), media), lang)
+        return described(known_images(_on_right_hand_pages(own, project.annex_dividers, main_matter), media), lang)
 
     # what `prepare` depends on besides a piece's own blocks (media names are digests of their content, added
     # by the assembly with the blocks that show them, so a piece's blocks name its pictures), and which of
     # the drafts set aside a piece holds
-    context = [lang, project.annex_dividers, chart.name if chart else None]
+    context = [lang, project.annex_dividers, chart.name if chart else None, main_matter]
     marks = {path: (as_json(["path", path]), json.dumps(["path", path]).encode()) for path in set_aside}
 
     def held_aside(text: bytes) -> list[str]:
@@ -237,27 +256,6 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
     body = typst_body(front + blocks, fragments, prepare, context, [as_json(b) for b in front] + texts,
                       typesetting.set if typesetting else None, held_aside if marks else None)
     return typeset(project, TEMPLATE, body, media, inputs, output)
-
-
-def lists_of_captions(document: Document) -> list:
-    """The front matter's lists of figures and of tables: each caption linked to its figure or table, with
-    the page Typst puts it on."""
-    lang = document.project.language
-    blocks = []
-    for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
-        entries = [c for c in document.captions if c.kind == kind]
-        if not entries:
-            continue
-        heading = json.dumps(i18n.text(lang, title), ensure_ascii=False)
-        blocks.append(RawBlock("typst", f"#heading(level: 2, outlined: false, numbering: none, {heading})"))
-        for entry in entries:
-            page = f"#box(width: 1fr, repeat[.~])#context counter(page).at(<{entry.identifier}>).first()"
-            blocks.append(Para([Link(["", ["lof"], []], [Str(entry.label), RawInline("typst", "#h(0.8em)"),
-                                                         *inlines(entry.text), RawInline("typst", page)],
-                                     ["#" + entry.identifier, ""])]))
-    if not blocks:
-        return []
-    return [RawBlock("typst", "#[\n#set par(justify: false, hanging-indent: 2em)"), *blocks, RawBlock("typst", "]")]
 
 
 def typeset(project: Project, template: str, body: bytes, media: dict[str, Path], inputs: dict[str, str],
