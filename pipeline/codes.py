@@ -231,16 +231,16 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "the build writes it"),
     Code("style/conditional", "info",
          "something used before what must come first (an acronym used before it is spelled out)"),
+    # issue 24: the publication's imprint and the agencies' names per language
+    Code("lang/agency-name-missing", "info",
+         "report.yaml gives an agency no name in one of the `languages`: that edition prints its source-language "
+         "name and short name (add `names: {fr: {name: …, short: …, article: …}}`)"),
 )}
 
 
 def finding(code: str, place: Place, message: str, location: str | None = None,
             severity: str | None = None) -> Finding:
     """The one way findings are made: the code must be declared above, and brings its severity."""
-    # issue 24: the publication's imprint and the agencies' names per language
-    Code("lang/agency-name-missing", "info",
-         "report.yaml gives an agency no name in one of the `languages`: that edition prints its source-language "
-         "name and short name (add `names: {fr: {name: …, short: …, article: …}}`)"),
     declared = CODES[code]
     return Finding(code, severity or declared.severity, place.path, message, section=place.section,
                    agency=place.agency, location=location)

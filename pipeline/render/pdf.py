@@ -77,6 +77,8 @@ def _on_right_hand_pages(blocks: list, annex_dividers: bool = False, main_matter
     for block in blocks:
         if block.get("t") == "Header" and {"part", "chapter"} & set(block["c"][1][1]):
             out.append(RECTO)
+            if main_matter and block["c"][1][0] == main_matter:
+                out.append(MAIN_MATTER)
             if block["c"][0] == 1 and "annex" in block["c"][1][1] and not annex_dividers:
                 ident, title = block["c"][1][0], json.dumps(stringify(block["c"][2]), ensure_ascii=False)
                 block = RawBlock("typst", f"#heading(level: 1, supplement: [jointreport-annex], {title})"
@@ -84,8 +86,6 @@ def _on_right_hand_pages(blocks: list, annex_dividers: bool = False, main_matter
         out.append(block)
     return out
 
-            if main_matter and block["c"][1][0] == main_matter:
-                out.append(MAIN_MATTER)
 
 def _for_typst(blocks: list) -> list:
     """Typst draws PNG, JPEG, GIF and SVG only (Word's EMF/WMF/TIFF pictures become a note), and
