@@ -203,7 +203,8 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
                    warm_up: bool = False) -> list[tuple[str, tuple[Path, bool, dict[str, str]]]]:
     """Every output of one edition, written at once by two threads; the DOCX waits for the PDF's work in
     Python to be done: Typst is the longest step, so it starts as early as it can, and the DOCX is prepared
-    and written while pandoc and Typst set the pages."""
+    and written while pandoc and Typst set the pages. The web edition comes last: its landing page offers
+    the files the others wrote."""
     typesetting = threading.Event()
     if "pdf" not in formats:
         typesetting.set()
@@ -219,8 +220,10 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
             if fmt == "pdf":  # kept, failed or written: the DOCX need not wait any longer
                 typesetting.set()
 
+    files = tuple(fmt for fmt in formats if fmt != "html")
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:
-        return list(zip(formats, writers.map(write, formats), strict=True))
+        written = list(zip(files, writers.map(write, files), strict=True))
+    return written + [(fmt, write(fmt)) for fmt in formats if fmt == "html"]
 
 
 def render_output(document: Document, fmt: str, cache: BuildCache, versions: dict,

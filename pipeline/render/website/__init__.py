@@ -57,7 +57,8 @@ def render_html(document: Document, output: Path, set_aside: set[str] = frozense
     layout = Layout(document, site, logos, pictures)
     pages = {page.file: layout.page(page, texts[page.slug]) for page in site.pages}
     others = {f"{SEARCH}.html": layout.search(),
-              **{f"{slug}.html": layout.absent(slug) for slug in site.missing_optional}}
+              **{f"{slug}.html": layout.absent(slug) for slug in site.missing_optional
+                 if slug != "references" or project.references == "end"}}
     changed = [name for name, html in {**pages, **others}.items() if write_if_changed(edition / name, html.encode())]
     log.debug("web edition (%s): %d pages rewritten %s", lang, len(changed), changed)
     if changed or not (edition / "pagefind" / "pagefind-entry.json").is_file():

@@ -9,7 +9,7 @@ from jinja2 import FunctionLoader
 from markupsafe import Markup
 
 from ... import i18n
-from ...model import Document, pick
+from ...model import Document, Project, pick
 from ...templating import render, sandbox
 from ..cover import CoverLogos
 from .pictures import Picture, Pictures
@@ -106,9 +106,9 @@ class Layout:
             "date": i18n.long_date(project.date, self.lang) if project.date else "",
             "coalition_logo": logo(logos.coalition, project.coalition) if logos.coalition else None,
             "logos": [logo(source, name) for source, name in zip(logos.agencies, names, strict=True)],
-            "downloads": [{"code": code, "name": language_name(code), "files": [
-                {"href": f"../../{download_name(self.document, code, suffix)}", "label": label, "type": kind}
-                for suffix, label, kind in DOWNLOADS]} for code in project.languages or [self.lang]],
+            "downloads": [{"href": f"../../{name}", "label": label, "type": kind}
+                          for suffix, label, kind in DOWNLOADS for name in [download_name(project, suffix)]
+                          if (project.build_dir / name).is_file()],
         }
 
     def editions(self) -> str:
@@ -129,8 +129,9 @@ class Layout:
         return render(self.environment, self.project.template_label(name), context, name=name)
 
 
-def download_name(document: Document, lang: str, suffix: str) -> str:
+def download_name(edition: Project, suffix: str) -> str:
     """The name `jointreport build` gives an edition's file: <slug>.pdf in the source language,
-    <slug>.<lang>.pdf in the others."""
-    project = document.project
-    return f"{project.slug}{'' if lang == project.source_language else '.' + lang}.{suffix}"
+    <slug>.<lang>.pdf in the others. The build writes them before the web edition, which offers those
+    there are."""
+    lang = edition.language
+    return f"{edition.slug}{'' if lang == edition.source_language else '.' + lang}.{suffix}"

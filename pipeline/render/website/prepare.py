@@ -64,8 +64,15 @@ def prepare(blocks: list, level: int, context: Context) -> list:
     _link_citations(own, context.per_chapter_references)
     _clean(own)
     _shift_headings(own, level)
-    return visit(own, lambda key, value, fmt, meta: _for_the_web(key, value, context),
-                 only=frozenset(("Image", "Table")))
+    heading = [""]  # the last heading seen: what names a table without a caption
+
+    def for_the_web(key, value, fmt, meta):
+        if key == "Header":
+            heading[0] = stringify(value[2])
+            return None
+        return _for_the_web(key, value, context, heading[0])
+
+    return visit(own, for_the_web, only=frozenset(("Header", "Image", "Table")))
 
 
 def _noted(value: list, edition: str):
@@ -143,7 +150,9 @@ def _shift_headings(blocks: list, level: int) -> None:
     visit(blocks, move, only=frozenset(("Header",)))
 
 
-def _for_the_web(key: str, value: list, context: Context):
+def _for_the_web(key: str, value: list, context: Context, heading: str):
+    """A picture in its web sizes (or its description, if no browser shows it); a table in a region of its
+    own that scrolls sideways on a narrow screen, named by its caption, else by the heading above it."""
     if key == "Image":
         name = value[2][0].removeprefix("media/")
         picture = context.picture(name)
@@ -155,7 +164,7 @@ def _for_the_web(key: str, value: list, context: Context):
     if SCROLLS in value[0][1]:
         return None
     value[0][1].append(SCROLLS)
-    label = stringify(value[1][1]).strip() or say(context.edition.language, "table")
+    label = stringify(value[1][1]).strip() or heading or say(context.edition.language, "table")
     return Div(["", ["table-scroll"], [["role", "region"], ["tabindex", "0"], ["aria-label", label]]],
                [{"t": "Table", "c": value}])
 

@@ -10,6 +10,7 @@ from babel import Locale, UnknownLocaleError
 
 from ... import i18n
 
+# French sets a narrow no-break space before ; and no-break spaces inside « » (written as escapes here).
 WORDS = {
     "en": {
         "skip": "Skip to the text",
@@ -45,14 +46,14 @@ WORDS = {
         "search": "Rechercher",
         "search_title": "Recherche",
         "search_label": "Rechercher dans le rapport",
-        "search_noscript": "La recherche demande JavaScript ; la table des matières donne tous les chapitres.",
+        "search_noscript": "La recherche demande JavaScript\u202f; la table des matières donne tous les chapitres.",
         "search_offline": "La recherche fonctionne quand le site est servi par un serveur web, non ouvert en fichiers.",
-        "search_none": "Aucun résultat pour « {query} ».",
-        "search_found": "{count} pages trouvées pour « {query} ».",
+        "search_none": "Aucun résultat pour «\u00a0{query}\u00a0».",
+        "search_found": "{count} pages trouvées pour «\u00a0{query}\u00a0».",
         "downloads": "Télécharger le rapport",
         "in_this_part": "Dans cette partie",
-        "fallback": "Ce texte n'est pas encore disponible en {language} ; il est présenté en {original}.",
-        "absent": "Cette édition n'a pas de liste « {title} ».",
+        "fallback": "Ce texte n'est pas encore disponible en {language}\u202f; il est présenté en {original}.",
+        "absent": "Cette édition n'a pas de liste «\u00a0{title}\u00a0».",
         "editions": "Éditions",
         "notes": "Notes",
         "cover": "Couverture",
