@@ -217,15 +217,21 @@ def test_pages_are_light_and_pictures_come_in_web_sizes(example):
 def test_a_drafts_markup_cannot_script_the_site(fixture_project):
     root = fixture_project("minimal")
     draft = next((root / "contributions").rglob("*.md"))
+    (draft.parent / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(3)"><script>alert(4)</script>'
+        '<rect width="10" height="10" fill="navy"/><image href="https://example.org/x.png"/></svg>')
     with open(draft, "a", encoding="utf-8") as out:
         out.write('\n[Open me](javascript:alert(1)) and [local](notes.docx) and [site](https://example.org)'
-                  '{onclick="alert(2)"} and [styled]{style="display:none" lang=de}.\n')
+                  '{onclick="alert(2)"} and [styled]{style="display:none" lang=de}.\n\n![A navy square](chart.svg)\n')
     run = jointreport("build", "--format", "html", "--force", "--project", str(root))
     assert run.code == 0, run.stderr
     html = "".join(path.read_text(encoding="utf-8") for path in (root / "build" / "html").rglob("*.html"))
     assert "Open me" in html and "javascript:" not in html and "onclick" not in html and "notes.docx" not in html
     assert '<a href="https://example.org">site</a>' in html and '<span lang="de">styled</span>' in html
     assert "display:none" not in html
+    (svg,) = (root / "build" / "html" / "media").glob("*.svg")  # opened by itself, it runs and fetches nothing
+    assert '<img src="../media/' + svg.name + '"' in html and 'alt="A navy square"' in html
+    assert b"<rect" in svg.read_bytes() and not re.search(rb"alert|onload|example\.org", svg.read_bytes())
 
 
 def test_front_and_back_matter_and_the_copyright_notice(fixture_project):

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
 from PIL import Image, ImageOps
 
 from ...files import write_atomically
@@ -19,6 +20,10 @@ RESIZED = {".png", ".jpg", ".jpeg", ".webp"}
 AS_PNG = {".tif", ".tiff", ".bmp"}
 TEXT_COLUMN = "(max-width: 50rem) 100vw, 46rem"  # how wide a picture is shown: the page's text column
 DIGEST = 20  # media names begin with this many characters of their content's digest (files.media_name)
+# An SVG is a document a browser runs when it is opened by itself: what could run, or fetch, goes.
+SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+SVG_DROPPED = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener"}
+SVG_LINKS = ("#", "data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")  # what href may keep
 
 
 @dataclass(frozen=True)
@@ -48,16 +53,19 @@ class Pictures:
         if source is None or suffix not in AS_IS | RESIZED | AS_PNG:
             return None
         if suffix in AS_IS:
-            return self._copied(name, source)
+            return self._copied(name, source, suffix)
         try:
             return self._sized(name, source, suffix)
         except (OSError, ValueError, Image.DecompressionBombError):
-            return self._copied(name, source) if suffix in RESIZED else None
+            return self._copied(name, source, suffix) if suffix in RESIZED else None
 
-    def _copied(self, name: str, source: Path) -> Picture:
+    def _copied(self, name: str, source: Path, suffix: str) -> Picture | None:
         target = self.folder / name
         if not target.is_file():
-            write_atomically(target, source.read_bytes())
+            data = source.read_bytes() if suffix != ".svg" else harmless_svg(source.read_bytes())
+            if data is None:
+                return None
+            write_atomically(target, data)
         return Picture(self.prefix + name)
 
     def _sized(self, name: str, source: Path, suffix: str) -> Picture:
@@ -73,6 +81,25 @@ class Pictures:
         largest = widths[-1]
         srcset = ", ".join(f"{self.prefix}{stem}-{w}{ext} {w}w" for w in widths)
         return Picture(f"{self.prefix}{stem}-{largest}{ext}", srcset, largest, round(height * largest / width))
+
+
+def harmless_svg(data: bytes) -> bytes | None:
+    """The SVG without scripts, event handlers, embedded HTML or links out of it (None: it is no SVG)."""
+    try:
+        root = etree.fromstring(data, SVG_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    if not isinstance(root.tag, str) or etree.QName(root).localname != "svg":
+        return None
+    for element in [e for e in root.iter() if isinstance(e.tag, str)]:
+        if etree.QName(element).localname in SVG_DROPPED and element.getparent() is not None:
+            element.getparent().remove(element)
+            continue
+        for name in list(element.attrib):
+            local = etree.QName(name).localname.lower()
+            if local.startswith("on") or (local == "href" and not element.attrib[name].startswith(SVG_LINKS)):
+                del element.attrib[name]
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 def _encoded(image: Image.Image, width: int, ext: str) -> bytes:
