@@ -120,19 +120,33 @@ def _plural(phrase: str, lang: str, ending: str) -> str:
     last = phrase.split()[-1] if phrase.split() else phrase
     if lang.split("-")[0] != "en":
         return phrase if last.lower().endswith(("s", "x", "z")) else phrase + ending.rstrip("'’")
+    if last.isupper():  # an acronym: "NGOs", not "NGOES"
+        return phrase + "s"
     engine = _english()
     if last.isalpha() and last.lower() == last and engine.singular_noun(last):
         return phrase  # already plural ("older persons", "essential services")
-    made = engine.plural_noun(phrase)
-    if last.isupper():  # an acronym: "NGOs", not "NGOES"
-        return phrase + "s"
-    return made or phrase + "s"
+    return engine.plural_noun(phrase) or phrase + "s"
 
 
 @functools.cache
 def _english():
-    import inflect  # a few dozen ms to load: only when a replacement needs it
+    """inflect's engine, loaded when a replacement first needs an English plural or a/an. inflect 7 wraps its
+    methods in typeguard's @typechecked, which recompiles each of them as inflect is imported (1.5 s, 4 s on
+    a busy machine): run-time type checks that typeguard itself leaves out of production runs (`python -O`),
+    and that are left out here, for that one import, the same way."""
+    import typeguard
+    checked = typeguard.typechecked
+    typeguard.typechecked = _unchecked
+    try:
+        import inflect
+    finally:
+        typeguard.typechecked = checked
     return inflect.engine()
+
+
+def _unchecked(target=None, **_options):
+    """typeguard's @typechecked as it is under `python -O`: the function itself, unchanged."""
+    return target if target is not None else _unchecked
 
 
 ARTICLE = {
