@@ -11,6 +11,8 @@ same functions, so `check` reports every problem the build will meet.
 
 from __future__ import annotations
 
+import json
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +31,7 @@ DRAFT_CLASS = "from-draft"  # the assembly's Div around each draft's blocks (att
 # Where each element keeps its Attr ([id, classes, key-values]) in pandoc's JSON.
 ATTR_INDEX = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Image": 0, "Link": 0, "Table": 0,
               "Figure": 0}
-NEUTRALISED = frozenset(("Cite", "Link", "Image", "Table"))  # what `neutralise` looks at
+NEUTRALISED = frozenset(("Cite", "Link", "Image", "Table", "Header"))  # what `neutralise` looks at
 
 
 # Typst stops ("maximum show rule depth exceeded") at about 18 quotes or 30 lists nested in one another.
@@ -127,6 +129,43 @@ def anchors(blocks: list) -> dict[str, int]:
     return found
 
 
+def label_form(ident: str) -> str:
+    """An identifier as the assembly writes it (`blocks.anchor`): two a draft spells apart ("a-b", "a.b")
+    become one label there, which Typst refuses a link to."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", ident)
+
+
+def heading_anchors(blocks: list) -> dict[str, str]:
+    """Bookmarks inside a heading's words (a Span's id) → the heading's id they stand for. Typst sets a
+    heading's words again in the contents, so a label there names two places (or none): the heading
+    takes the first bookmark as its id when it has none, and links to the others go to the heading."""
+    moved: dict[str, str] = {}
+
+    def collect(key, value, fmt, meta):
+        inner = _span_ids(value[2])
+        for ident in inner:
+            moved[ident] = value[1][0] or inner[0]
+
+    visit(blocks, collect, only=frozenset(("Header",)))
+    return moved
+
+
+def _span_ids(words: list) -> list[str]:
+    found = []
+    visit(words, lambda key, value, fmt, meta: found.append(value[0][0]) if value[0][0] else None,
+          only=frozenset(("Span",)))
+    return found
+
+
+def _unlabelled_heading(value: list) -> dict:
+    """A Header (its pandoc `c`) as a new one whose words hold no ids, the first its own id if it has none
+    (see `heading_anchors`)."""
+    level, attr, words = json.loads(json.dumps(value))
+    inner = _span_ids(words)
+    visit(words, lambda key, span, fmt, meta: span[0].__setitem__(0, ""), only=frozenset(("Span",)))
+    return {"t": "Header", "c": [level, [attr[0] or inner[0], *attr[1:]], words]}
+
+
 Pictures = Callable[[str], "tuple[str, str] | None"]
 Cites = Callable[[str], "str | None"]
 
@@ -139,7 +178,11 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
     (`Bibliography.resolver`): a citation with an unknown key is printed as typed. Without `cites` (the
     project has no references) every citation is. `blocks` stay as they are (the result is a copy) unless
     they are the caller's to change (`own`)."""
-    ids = anchors(blocks)
+    moved = heading_anchors(blocks)
+    ids: dict[str, int] = {}  # by the label each becomes: bookmarks in a heading count as the heading's
+    for ident, count in anchors(blocks).items():
+        if moved.get(ident, ident) == ident:
+            ids[label_form(ident)] = ids.get(label_form(ident), 0) + count
     seen: dict[str, list[str]] = {}  # code → the first words of each occurrence
     shown = [0]  # pictures met so far, in reading order: how a message names one
     reasons: dict[str, str] = {}
@@ -161,15 +204,22 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
             # a new Cite: without `own`, `value` is the caller's, which stays as it was
             return {"t": "Cite", "c": [[{**citation, "citationId": known} for citation, known in zip(value[0], keys)],
                                        value[1]]}
+        if key == "Header":
+            return _unlabelled_heading(value) if any(_span_ids(value[2])) else None
         if key == "Link":
             target = value[2][0].strip()
             internal = target.startswith("#")
-            if not target or target == "#" or (internal and ids.get(target[1:]) != 1):
+            if internal and target[1:] in moved:
+                target = "#" + moved[target[1:]]
+            count = ids.get(label_form(target[1:]), 0) if internal else 1
+            if not target or target == "#" or count != 1:
                 why = ("no address" if not target or target == "#"
-                       else f"'{_short(target)}' is not an anchor of the draft" if not ids.get(target[1:])
-                       else f"'{_short(target)}' names {ids[target[1:]]} places")
+                       else f"'{_short(target)}' is not an anchor of the draft" if not count
+                       else f"'{_short(target)}' names {count} places")
                 note("input/dangling-link", stringify(value[1]) or target, why)
                 return value[1]
+            if target != value[2][0]:
+                return {"t": "Link", "c": [value[0], value[1], [target, value[2][1]]]}
             return None
         if key == "Image":
             shown[0] += 1

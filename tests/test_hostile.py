@@ -315,7 +315,8 @@ def test_a_file_name_that_is_not_utf8_is_escaped_too(fixture_project):
 
 
 def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(tmp_path):
-    from dataclasses import dataclass
+    from dataclasses import dataclass, field
+    from types import SimpleNamespace
 
     from pandocfilters import Para, Str, Strong, stringify
 
@@ -324,6 +325,7 @@ def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(
     @dataclass
     class Doc:
         blocks: list
+        project: object = field(default_factory=lambda: SimpleNamespace(language="en"))
 
     def draft(path: str, bad: bool) -> dict:
         text = [Strong([Str("bold")])] if bad else [Str("fine")]  # the renderer stumbles on bold text

@@ -14,7 +14,7 @@ from .. import i18n
 from ..blocks import styled, tagged
 from ..errors import JointreportError
 from ..model import Document, Project
-from ..normalise import DECORATIVE, DRAFT_CLASS
+from ..normalise import DECORATIVE, DRAFT_CLASS, anchors
 from ..textruns import inlines
 from .workplan import chart_description, chart_png
 from ..tree import stringify, visit, walk
@@ -126,6 +126,29 @@ def draft_paths(blocks: list) -> list[str]:
     return tagged(blocks, "Div", DRAFT_CLASS, "path")
 
 
+def anchors_set_aside(blocks: list, set_aside: set[str]) -> set[str]:
+    """Every identifier inside the drafts `set_aside`: printed as plain text, they no longer have them."""
+    found: set[str] = set()
+
+    def collect(key, value, fmt, meta):
+        if DRAFT_CLASS in value[0][1] and dict(value[0][2]).get("path") in set_aside:
+            found.update(anchors(value[1]))
+
+    if set_aside:
+        visit(blocks, collect, only=frozenset(("Div",)))
+    return found
+
+
+def unlinked(blocks: list, hidden: set[str]) -> list:
+    """`blocks` (the renderer's copy, changed in place) with each link to an identifier of `hidden` (see
+    `anchors_set_aside`) as its words: Typst stops at a link to a label the document does not have."""
+    def unlink(key, value, fmt, meta):
+        target = value[2][0]
+        return value[1] if target.startswith("#") and target[1:] in hidden else None
+
+    return visit(blocks, unlink, only=frozenset(("Link",))) if hidden else blocks
+
+
 def _as_plain_text(blocks: list) -> list:
     """A draft set aside: a note saying so, then its words paragraph by paragraph, without any structure."""
     note = Para([Emph(inlines("[This contribution could not be typeset and is shown as plain text.]"))])
@@ -139,27 +162,40 @@ def unwrapped(document: Document, set_aside: set[str] = frozenset()) -> Document
     return dataclasses.replace(document, blocks=blocks)
 
 
-def unwrapped_blocks(blocks: list, set_aside: set[str] = frozenset(), lang: str = "") -> list:
+def unwrapped_blocks(blocks: list, set_aside: set[str] = frozenset(), lang: str = "",
+                     mark: Callable[[str, list], list] | None = None) -> list:
     """A copy of `blocks` with each draft's blocks in place of its Div, the drafts in `set_aside` as plain
     text. A file in another language than the edition's `lang` (not translated yet) stays in a Div that
-    says its language (`in_language`): screen readers and hyphenation then follow the text's own."""
+    says its language (`in_language`): screen readers and hyphenation then follow the text's own. `mark`
+    (its file, its blocks → blocks) puts a renderer's marks around each draft."""
 
     def unwrap(key, value, fmt, meta):
         if key == "Div" and DRAFT_CLASS in value[0][1]:
             attrs = dict(value[0][2])
-            blocks = _as_plain_text(value[1]) if attrs.get("path", "") in set_aside else value[1]
+            path = attrs.get("path", "")
+            blocks = _as_plain_text(value[1]) if path in set_aside else value[1]
             own = attrs.get("lang", "")
-            return in_language(own, blocks) if lang and own and own != lang else blocks
+            blocks = [in_language(own, blocks)] if lang and own and own != lang else blocks
+            return mark(path, blocks) if mark else blocks
         return None
 
     return walk(blocks, unwrap)
 
 
+class DraftsFailed(JointreportError):
+    """A renderer's failure it could put down to drafts itself (Typst names the lines of its errors)."""
+
+    def __init__(self, message: str, drafts: dict[str, str]):
+        super().__init__(message)
+        self.drafts = drafts  # file → the error it caused
+
+
 def render_safely(render: Renderer, document: Document, output: Path) -> tuple[Path, dict[str, str]]:
     """Render the document (each renderer takes its own copy, see `unwrapped`); if the renderer fails, find
-    the drafts that make it fail (by bisection over the drafts in reading order), set each aside as plain
-    text, and render the rest. Returns the output and, for each draft set aside, the renderer's error. A
-    failure no draft explains is raised."""
+    the drafts that make it fail, set each aside as plain text, and render the rest: the drafts the renderer
+    names (`DraftsFailed`: one render more, whatever the report's size), else by bisection over the drafts
+    in reading order. Returns the output and, for each draft set aside, the renderer's error. A failure no
+    draft explains is raised."""
     set_aside: dict[str, str] = {}
     while True:
         try:
@@ -167,6 +203,11 @@ def render_safely(render: Renderer, document: Document, output: Path) -> tuple[P
         except Exception as exc:  # noqa: BLE001 — whatever a draft makes a renderer raise, find the draft
             error = exc
         candidates = [path for path in draft_paths(document.blocks) if path not in set_aside]
+        named = {path: why for path, why in getattr(error, "drafts", {}).items() if path in candidates}
+        if named:
+            log.info("%s: set aside, the renderer fails on %s", output.name, ", ".join(named))
+            set_aside.update(named)
+            continue
 
         def renders(extra: list[str]) -> bool:
             try:

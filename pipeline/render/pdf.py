@@ -7,6 +7,7 @@ and the report's images — never the project or the drafts themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from pandocfilters import Emph, Link, Para, RawBlock, RawInline, Space, Str
+from pandocfilters import Emph, Link, RawBlock, RawInline, Space, Str
 
 from .. import i18n
 from ..errors import JointreportError
@@ -26,11 +27,14 @@ from ..buildcache import Store
 from ..normalise import DECORATIVE
 from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
-from . import (copyright_page, described, draft_mark, draw_workplan_chart, known_images, label_captions, language_of,
-               media_and_chart, pandoc_document, restyle_divs, unwrapped_blocks)
+from . import (DraftsFailed, anchors_set_aside, copyright_page, described, draft_mark, draft_paths,
+               draw_workplan_chart, known_images, label_captions, language_of, media_and_chart, pandoc_document,
+               restyle_divs, unlinked, unwrapped_blocks)
 from .bookpages import MAIN_MATTER, imprint, lists_of_captions, main_matter_start, sources_in_figures
 from .cover import cover_logos
-from .typst import compile_staged
+from .tracing import LAYOUT, LAYOUT_QUERY, drafts_in_error, marked
+from .typst import compile_and_query
+from .typstsafe import UNSAFE, current_symbols, label, made_safe, typst_string
 from ..tree import LEAVES, as_json, stringify, visit
 
 log = logging.getLogger("jointreport.render")
@@ -105,10 +109,8 @@ def _for_typst(blocks: list) -> list:
                     and body[0]["c"][0]["t"] == "Image" \
                     and Path(body[0]["c"][0]["c"][2][0]).suffix.lower() in TYPST_IMAGE_TYPES:
                 body[0]["c"][0] = _typst_image(body[0]["c"][0]["c"], inline=False)
-        elif key == "Math":
-            block = "true" if value[0]["t"] == "DisplayMath" else "false"
-            return [RawInline("typst", f"#math.equation(block: {block}, alt: {typst_string(value[1])}, "),
-                    {"t": "Math", "c": value}, RawInline("typst", ".body);")]
+        elif key in UNSAFE:
+            return made_safe(key, value)
         elif key == "Div" and language_of(value):
             language = RawBlock("typst", f"#set text(lang: {typst_string(language_of(value))})")
             # a footnote is set at the page's foot, in the edition's language unless it says its own
@@ -120,13 +122,7 @@ def _for_typst(blocks: list) -> list:
                     column[0] = {"t": "AlignLeft"}
         return None
 
-    return _no_method_calls(visit(blocks, fix, only=frozenset(("Image", "Figure", "Math", "Div", "Table"))))
-
-
-def typst_string(text: str) -> str:
-    """`text` as a Typst string literal, on one line."""
-    flat = "".join(c for c in " ".join(text.split()) if c.isprintable())
-    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _no_method_calls(visit(blocks, fix, only=UNSAFE | {"Image", "Figure", "Div", "Table"}))
 
 
 LENGTH = re.compile(r"\s*(\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(px|in|inch|cm|mm|pt|em|%)?\s*")
@@ -164,7 +160,7 @@ def _typst_image(value: list, inline: bool) -> dict:
     if fitted:
         call = f"layout(room => {{ let fit = calc.min({width}, room.width); {call} }})"
     call = f"box({call})" if inline else call
-    return RawInline("typst", f"#{f'pdf.artifact({call})' if decorative else call};")
+    return RawInline("typst", f"{label(attr[0]) if attr[0] else ''}#{f'pdf.artifact({call})' if decorative else call};")
 
 
 TEXT_LIKE = {"Str", "Space", "SoftBreak", "LineBreak", "RawInline"}
@@ -234,12 +230,15 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
     inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
     texts = document.block_json[len(document.blocks) - len(blocks):]
     # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
-    front = [RawBlock("typst", "#set figure(numbering: none)")] + imprint(copyright) + lists_of_captions(document)
+    hidden = anchors_set_aside(document.blocks, set_aside)  # no list or link leads into a draft set aside
+    shown = dataclasses.replace(document, captions=[c for c in document.captions if c.identifier not in hidden])
+    front = [RawBlock("typst", "#set figure(numbering: none)")] + imprint(copyright) + lists_of_captions(shown)
     main_matter = main_matter_start(blocks)
 
     def prepare(chunk: list) -> list:
         """One piece of the report as pandoc writes it to Typst (a copy: the document stays as it is)."""
-        own = sources_in_figures(draw_workplan_chart(unwrapped_blocks(chunk, set_aside, lang), chart, project))
+        own = unlinked(unwrapped_blocks(chunk, set_aside, lang, marked), hidden)
+        own = sources_in_figures(draw_workplan_chart(own, chart, project))
         own = label_captions(own, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
         return described(known_images(_on_right_hand_pages(own, project.annex_dividers, main_matter), media), lang)
 
@@ -248,6 +247,7 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
     # the drafts set aside a piece holds
     context = [lang, project.annex_dividers, chart.name if chart else None, main_matter]
     marks = {path: (as_json(["path", path]), json.dumps(["path", path]).encode()) for path in set_aside}
+    marks.update({ident: (f'"#{ident}"'.encode(),) for ident in hidden})  # a link into one of them
 
     def held_aside(text: bytes) -> list[str]:
         return sorted(path for path, forms in marks.items() if any(form in text for form in forms))
@@ -255,22 +255,39 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
     fragments = project.build_dir / ".cache" / "typst" / f"{Path(TEMPLATE).stem}-{lang}"
     body = typst_body(front + blocks, fragments, prepare, context, [as_json(b) for b in front] + texts,
                       typesetting.set if typesetting else None, held_aside if marks else None)
-    return typeset(project, TEMPLATE, body, media, inputs, output)
+    try:
+        return typeset(project, TEMPLATE, body, media, inputs, output, layout=True)
+    except JointreportError as exc:  # the drafts whose text holds the lines Typst names: set aside at once
+        failed = drafts_in_error(str(exc), body, BODY_FIRST_LINE, draft_paths(document.blocks))
+        if failed:
+            raise DraftsFailed(str(exc), failed) from exc
+        raise
+
+
+BODY_FIRST_LINE = 2  # body.typ's first line imports the template
+
+
+def layout_file(project: Project, output: Path) -> Path:
+    """Where Typst's answer to `LAYOUT` is kept for a PDF: the proof reads it with the PDF."""
+    return project.build_dir / ".cache" / "proof" / f"{output.name}.layout.json"
 
 
 def typeset(project: Project, template: str, body: bytes, media: dict[str, Path], inputs: dict[str, str],
-            output: Path) -> Path:
-    """Compile the Typst `body` inside the project's `template` into `output`."""
+            output: Path, layout: bool = False) -> Path:
+    """Compile the Typst `body` inside the project's `template` into `output`; with `layout`, keep where
+    Typst put the drafts and tables (`tracing.LAYOUT`) in `layout_file`."""
     module = Path(template).stem
     files = {
         template: project.template(template).read_bytes(),
-        "body.typ": f'#import "{template}": *\n'.encode() + body,
+        "body.typ": f'#import "{template}": *\n'.encode() + body + (LAYOUT.encode() if layout else b""),
         "main.typ": f'#import "{template}": {module}\n#show: {module}\n#include "body.typ"\n'.encode(),
     }
     inputs = {**inputs, "iso_date": project.date.isoformat() if project.date else ""}
     standards = pdf_standards(project)
+    query = LAYOUT_QUERY if layout else None
     try:
-        pdf = compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF", pdf_standards=standards)
+        pdf, found = compile_and_query(project.build_dir, "main.typ", files, media, inputs, "the PDF",
+                                       pdf_standards=standards, query=query)
     except JointreportError as exc:
         refusal = STANDARD_REFUSED.search(str(exc))
         if not standards or not refusal:
@@ -278,8 +295,11 @@ def typeset(project: Project, template: str, body: bytes, media: dict[str, Path]
         # a cause `check` did not foresee, or a project's own template written before: a PDF all the same
         log.warning("%s: Typst refused to make it %s (%s): made without them", output.name,
                     " and ".join(standards), refusal.group(0))
-        pdf = compile_staged(project.build_dir, "main.typ", files, media, inputs, "the PDF")
+        pdf, found = compile_and_query(project.build_dir, "main.typ", files, media, inputs, "the PDF", query=query)
     write_atomically(output, pdf)
+    if layout:
+        layout_file(project, output).parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(layout_file(project, output), (found or "null").encode())
     return output
 
 
@@ -341,8 +361,8 @@ def typst_body(blocks: list, fragments: Path, prepare: Callable[[list], list], c
         started()
     if documents:
         with ThreadPoolExecutor(max_workers=len(documents)) as pandocs:
-            typst = "\n".join(pandocs.map(lambda document: write_from_ast(document, "typst", []).decode(),
-                                           documents))
+            typst = current_symbols("\n".join(pandocs.map(
+                lambda document: write_from_ast(document, "typst", []).decode(), documents)))
         parts = re.split(rf"^{re.escape(CHUNK_MARK)}([0-9a-f]+)\n", typst, flags=re.M)
         for key, text in zip(parts[1::2], parts[2::2]):
             written[key] = text.strip("\n").encode() + b"\n"

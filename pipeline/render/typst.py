@@ -34,12 +34,27 @@ LIMIT = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
 """
+# The document's own answer to `query` (a label), asked of the compiler that laid it out: a few milliseconds.
+QUERY = """
+def answer(compiler, p):
+    if not p.get("query"):
+        return
+    try:
+        found = compiler.query(p["query"], field="value", one=True)
+    except (typst.TypstError, RuntimeError):
+        found = "null"
+    with open(p["out"] + ".query", "w", encoding="utf-8") as out:
+        out.write(found)
+"""
 CHILD = LIMIT + """
 import json, sys, typst
+""" + QUERY + """
 p = json.load(sys.stdin)
 try:
-    result = typst.compile(p["main"], root=p["root"], font_paths=p["fonts"], ignore_system_fonts=True,
-                           sys_inputs=p["inputs"], **p["options"])
+    compiler = typst.Compiler(p["main"], root=p["root"], font_paths=p["fonts"], ignore_system_fonts=True,
+                              sys_inputs=p["inputs"])
+    result = compiler.compile(**p["options"])
+    answer(compiler, p)
 except typst.TypstError as exc:
     sys.stderr.write(str(getattr(exc, "diagnostic", None) or getattr(exc, "message", None) or exc))
     sys.exit(2)
@@ -48,9 +63,10 @@ with open(p["out"], "wb") as out:
 """
 
 
-def _compile(main: Path, root: Path, inputs: dict[str, str], options: dict, out: Path, what: str) -> bytes:
+def _compile(main: Path, root: Path, inputs: dict[str, str], options: dict, out: Path, what: str,
+             query: str | None = None) -> bytes:
     params = {"main": str(main), "root": str(root), "fonts": [str(d) for d in font_dirs()], "inputs": inputs,
-              "options": options, "out": str(out)}
+              "options": options, "out": str(out), "query": query}
     try:
         proc = subprocess.run([sys.executable, "-c", CHILD, str(TYPST_MEMORY)], input=json.dumps(params).encode(),
                               capture_output=True, timeout=TYPST_SECONDS, check=False)
@@ -66,6 +82,7 @@ def _compile(main: Path, root: Path, inputs: dict[str, str], options: dict, out:
 
 WARM_CHILD = LIMIT + """
 import json, sys, typst
+""" + QUERY + """
 compilers = {}
 for line in sys.stdin:
     p = json.loads(line)
@@ -76,6 +93,7 @@ for line in sys.stdin:
             compilers[key] = typst.Compiler(p["main"], root=p["root"], font_paths=p["fonts"], ignore_system_fonts=True,
                                             sys_inputs=p["inputs"])
         result = compilers[key].compile(**p["options"])
+        answer(compilers[key], p)
         with open(p["out"], "wb") as out:
             out.write(result[0] if isinstance(result, list) else result)
         answer = {"ok": True}
@@ -97,9 +115,10 @@ class WarmTypst:
         self.proc: subprocess.Popen | None = None
         self.staging: set[Path] = set()  # the session's staging folders, removed with it
 
-    def compile(self, main: Path, root: Path, inputs: dict[str, str], options: dict, out: Path, what: str) -> bytes:
+    def compile(self, main: Path, root: Path, inputs: dict[str, str], options: dict, out: Path, what: str,
+                query: str | None = None) -> bytes:
         params = {"main": str(main), "root": str(root), "fonts": [str(d) for d in font_dirs()], "inputs": inputs,
-                  "options": options, "out": str(out)}
+                  "options": options, "out": str(out), "query": query}
         with self.lock:
             line = self._ask(params) or self._ask(params)
         if not line:
@@ -165,6 +184,14 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
     """Compile `main` among `files` (name → content) and `media` (copied to media/<name>); `what` names the
     output in an error message ("the PDF", "the workplan chart"). A PNG is its first page. A PDF declares
     `pdf_standards` (Typst's names: "a-2a", "ua-1"), which Typst refuses to write a PDF that breaks."""
+    return compile_and_query(build_dir, main, files, media, inputs, what, output_format, ppi, pdf_standards)[0]
+
+
+def compile_and_query(build_dir: Path, main: str, files: dict[str, bytes], media: dict[str, Path],
+                      inputs: dict[str, str], what: str, output_format: str = "pdf", ppi: float | None = None,
+                      pdf_standards: tuple[str, ...] = (), query: str | None = None) -> tuple[bytes, str | None]:
+    """`compile_staged`, and the value of the metadata under the label `query` (a selector such as
+    "<name>") as JSON, from the same layout; None when not asked or not there."""
     root = build_dir / ".staging"
     root.mkdir(parents=True, exist_ok=True)
     options = {"format": output_format, "ppi": ppi} if output_format == "png" else {}
@@ -180,8 +207,10 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
         for name, source in media.items():
             if not (staging / "media" / name).is_file():  # media names are content hashes
                 shutil.copyfile(source, staging / "media" / name)
-        return warm.compile(staging / main, staging, inputs, options, staging / f"{main}.out", what)
+        out = staging / f"{main}.out"
+        return warm.compile(staging / main, staging, inputs, options, out, what, query), _answer(out, query)
     staging = Path(tempfile.mkdtemp(prefix="typst-", dir=root))
+    out = staging.parent / f"{staging.name}.out"
     try:
         for name, content in files.items():
             (staging / name).write_bytes(content)
@@ -189,7 +218,18 @@ def compile_staged(build_dir: Path, main: str, files: dict[str, bytes], media: d
             (staging / "media").mkdir()
             for name, source in media.items():
                 shutil.copyfile(source, staging / "media" / name)
-        return _compile(staging / main, staging, inputs, options, staging.parent / f"{staging.name}.out", what)
+        return _compile(staging / main, staging, inputs, options, out, what, query), _answer(out, query)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        (staging.parent / f"{staging.name}.out").unlink(missing_ok=True)
+        out.unlink(missing_ok=True)
+        out.with_name(out.name + ".query").unlink(missing_ok=True)
+
+
+def _answer(out: Path, query: str | None) -> str | None:
+    """What the child found for `query` (written beside the output), or None."""
+    answer = out.with_name(out.name + ".query")
+    if not query or not answer.is_file():
+        return None
+    text = answer.read_text(encoding="utf-8")
+    answer.unlink()
+    return None if text == "null" else text

@@ -1,0 +1,151 @@
+"""Where each draft sits, in the Typst the renderer writes and on the PDF's pages.
+
+The renderer puts a mark (`#metadata("<id>") <jointreport-draft>`, on a line of its own) where each draft's
+text starts and where it ends. Typst names the line of body.typ its errors are on, so an error is put down
+to the draft whose text holds that line, whatever the report's size; and the document, laid out, says on
+which page and how far down each mark sits (`LAYOUT`, asked of the same compiler), so the proof puts a
+page's problem down to the draft whose text is there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from pandocfilters import RawBlock
+
+MARK = "jointreport-draft"
+MARK_LINE = re.compile(rf'^#metadata\("([0-9a-f]*)"\) <{MARK}>$')
+LAYOUT_LABEL = "jointreport-layout"
+# The page's size and margins, each draft's mark and each table's start, where Typst put them: one query at the
+# end of the body, after the layout (a few milliseconds).
+LAYOUT = (
+    f"\n#context [#metadata((page: (width: page.width, height: page.height, margin: page.margin), "
+    f"marks: query(<{MARK}>).map(m => (m.value, m.location().position())), "
+    f"tables: query(figure.where(kind: table)).map(f => f.location().position()))) <{LAYOUT_LABEL}>]\n"
+)
+LAYOUT_QUERY = f"<{LAYOUT_LABEL}>"
+LOCATION = re.compile(r"body\.typ:(\d+):\d+")
+
+
+def draft_id(path: str) -> str:
+    """A draft's mark: a digest of its file's path, so a piece's Typst is the same whichever drafts precede."""
+    return hashlib.sha256(path.encode()).hexdigest()[:16]
+
+
+def marked(path: str, blocks: list) -> list:
+    """A draft's blocks between the marks of where its text starts and ends."""
+    return [RawBlock("typst", f'#metadata("{draft_id(path)}") <{MARK}>'), *blocks,
+            RawBlock("typst", f'#metadata("") <{MARK}>')]
+
+
+def by_id(paths: list[str]) -> dict[str, str]:
+    """Each draft's mark → its file."""
+    return {draft_id(path): path for path in paths}
+
+
+def drafts_at_lines(body: bytes, lines: list[int], paths: list[str]) -> list[str | None]:
+    """The draft (of `paths`) whose text holds each line (1-based) of `body`, None for lines of no draft."""
+    files = by_id(paths)
+    owner: list[str | None] = []
+    current = None
+    for text in body.decode("utf-8", "replace").split("\n"):
+        found = MARK_LINE.match(text)
+        if found:
+            current = files.get(found.group(1))
+        owner.append(current)
+    return [owner[line - 1] if 0 < line <= len(owner) else None for line in lines]
+
+
+def drafts_in_error(message: str, body: bytes, first_line: int, paths: list[str]) -> dict[str, str]:
+    """The drafts a Typst error message points at (path → its error line), each error by the first place in
+    body.typ it names (its own, else the call that led to it); `first_line` is body.typ's line that holds
+    `body`'s first. Empty when an error points at no draft's text (the template's, or none at all)."""
+    errors = re.split(r"^(?=error:)", message, flags=re.M)
+    found: dict[str, str] = {}
+    located = [(block.splitlines()[0].strip(), int(where.group(1)) - first_line + 1)
+               for block in errors if block.startswith("error:") for where in [LOCATION.search(block)] if where]
+    owners = drafts_at_lines(body, [line for _, line in located], paths)
+    for (error, _), path in zip(located, owners, strict=True):
+        if path is not None:
+            found.setdefault(path, error[:200])
+    return found
+
+
+@dataclass
+class Layout:
+    """Where Typst put things, as `LAYOUT` tells it: the page's size and margins (points), and the marks,
+    in reading order, as (draft id or "" for an end, page number from 1, distance from the page's top)."""
+
+    width: float
+    height: float
+    margins: dict[str, float]
+    marks: list[tuple[str, int, float]] = field(default_factory=list)
+    tables: list[tuple[int, float]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, text: str) -> Layout | None:
+        try:
+            data = json.loads(text)
+            page = data["page"]
+            width, height = _points(page["width"]), _points(page["height"])
+            margins = _margins(page["margin"], width, height)
+            marks = [(str(ident), int(where["page"]), _points(where["y"])) for ident, where in data["marks"]]
+            tables = [(int(where["page"]), _points(where["y"])) for where in data["tables"]]
+        except (ValueError, KeyError, TypeError):
+            return None
+        return cls(width, height, margins, marks, tables)
+
+    def draft_at(self, page: int, top: float, by_id: dict[str, str]) -> str | None:
+        """The draft (`by_id`: draft id → path) whose text is at `top` points from the top of `page`: the one
+        whose mark comes last before it."""
+        current = None
+        for ident, where, y in self.marks:
+            if (where, y) > (page, top):
+                break
+            current = by_id.get(ident)
+        return current
+
+    def side_margins(self, page: int) -> tuple[float, float]:
+        """(left, right) margins of a page: `inside` is the binding's side, left on a right-hand (odd) page."""
+        inside = self.margins.get("inside", self.margins.get("left", 0.0))
+        outside = self.margins.get("outside", self.margins.get("right", 0.0))
+        if "inside" not in self.margins and "outside" not in self.margins:
+            return inside, outside
+        return (inside, outside) if page % 2 else (outside, inside)
+
+
+SIDES = ("top", "bottom", "left", "right", "inside", "outside")
+LENGTH = re.compile(r"(?:(-?[\d.]+)%\s*\+\s*)?(-?[\d.]+)pt")
+
+
+def _points(text) -> float:
+    match = LENGTH.fullmatch(str(text).strip())
+    if not match:
+        raise ValueError(f"not a length: {text}")
+    return float(match.group(2))
+
+
+def _margins(margin, width: float, height: float) -> dict[str, float]:
+    """Typst's `page.margin` (auto, a length or a dictionary of sides, each relative) in points by side."""
+    default = 2.5 / 21 * min(width, height)  # Typst's `auto`
+    if not isinstance(margin, dict):
+        margin = {"rest": margin}
+    rest = margin.get("rest", "auto")
+    resolved = {}
+    for side in SIDES:
+        value = margin.get(side, margin.get("x" if side in ("left", "right", "inside", "outside") else "y", rest))
+        if value == "auto" or value is None:
+            resolved[side] = default
+            continue
+        match = LENGTH.fullmatch(str(value).strip())
+        if not match:
+            raise ValueError(f"not a margin: {value}")
+        ratio = float(match.group(1) or 0) / 100
+        resolved[side] = ratio * (width if side in ("left", "right", "inside", "outside") else height) \
+            + float(match.group(2))
+    if not {"inside", "outside"} & set(margin):
+        resolved.pop("inside"), resolved.pop("outside")
+    return resolved
