@@ -70,7 +70,7 @@ class Assembler:
         self.changes: list[Change] = []
         self.mentioned: set[str] = set()  # acronyms and agencies' short names the adopted files use
         self.agreed_texts = self.terminology.agreed_texts(project.language)
-        self.kept = kept_as_written(project, drafts)  # term fixes an agency rejected, until an editor decides
+        self.kept = kept_as_written(project, drafts)  # fixes an agency rejected, until an editor decides
         self.agreed_blocks = {ident: markdown_blocks(text, verbatim=True) for ident, text in self.agreed_texts.items()}
         folder = project.build_dir / ".cache" / "prepared" / (project.language + ("" if harmonize else "-as-written"))
         self.prepared = Store(folder, json.dumps(
@@ -295,12 +295,12 @@ class Assembler:
 
         visit(blocks, fix, only=ADOPTED)
         locate = Locator(origin.source)
+        kept = self.kept.get(origin.relpath)
+        keep = keeper(kept) if kept else None  # the fixes the agency rejected, glossary's and house style's
         if self.harmonize:
-            kept = self.kept.get(origin.relpath)
-            changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang,
-                                 keeper(kept) if kept else None)
+            changes += harmonise(self.terminology, blocks, locate, origin.relpath, origin.lang, keep)
         if self.house:
-            changes += self.house.apply(blocks, locate, origin.relpath, origin.lang)
+            changes += self.house.apply(blocks, locate, origin.relpath, origin.lang, keep)
         changes += expand(self.agreed_texts, blocks, self.agreed_blocks, origin.relpath, locate)
         return blocks
 

@@ -75,12 +75,17 @@ def rich_draft(path: Path) -> None:
     document.save(path)
 
 
-@pytest.fixture
-def project(fixture_project):
+def beta_project(fixture_project, draft) -> Path:
+    """The terms fixture, with a Word draft for beta made by `draft`."""
     root = fixture_project("terms")
     (root / "contributions" / "beta").mkdir()
-    rich_draft(root / DRAFT)
+    draft(root / DRAFT)
     return root
+
+
+@pytest.fixture
+def project(fixture_project):
+    return beta_project(fixture_project, rich_draft)
 
 
 def run_return(root: Path, agency: str = "beta") -> str:

@@ -1,9 +1,10 @@
 """`jointreport return AGENCY`: each of the agency's Word drafts given back as its own file, with the fixes
 the build makes as tracked changes and the other findings it must act on as comments.
 
-The fixes are found on the checked drafts (terms as the assembly harmonises them; acronyms in the
-check's reading order, chapter by chapter); `pipeline/returns` writes them into the Word file. A fix the
-agency rejected in an earlier round is not offered again until an editor decides (decisions.yaml).
+The fixes are found on the checked drafts (terms and the house style's fixes as the assembly makes them;
+acronyms in the check's reading order, chapter by chapter); `pipeline/returns` writes them into the Word
+file. A fix the agency rejected in an earlier round is not offered again, nor made by the build, until an
+editor decides (decisions.yaml).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # the check phase, intake and the Word editing load when a re
     from ..checks.wording import AcronymState
     from ..returns.fixes import Proposal
     from ..returns.returned import Returned
+    from ..style.fixes import HouseStyle
     from ..textruns import Run
 
 RETURNS_DIR = "returns"  # under build/: build/returns/<agency>/
@@ -59,13 +61,15 @@ def return_agency(work: Round, agency: str, out: Path, section: str | None = Non
     from ..codes import finding
     from ..files import Unreadable, guarded_read, write_atomically
     from ..intake import MAX_DRAFT_BYTES
-    from ..returns.answers import read_decisions, read_offers, record_offers, set_aside
+    from ..returns.answers import kept_from, read_decisions, read_offers, record_offers, set_aside
     from ..returns.returned import Returned, annotate, notes_for
     project = work.project
     mine = [d for d in work.drafts if d.contribution.agency == agency
             and section in (None, d.contribution.section_id)]
     states = acronym_states(project, work.placed, work.intros, {d.contribution.path for d in mine})
     offers, decisions = read_offers(project, agency), read_decisions(project)
+    kept = kept_from(offers, decisions, {d.contribution.relpath: d.contribution.sha256 for d in mine})
+    houses = {lang: edition_house(work, lang) for lang in sorted({d.contribution.lang for d in mine})}
     results = []
     for draft in mine:
         contribution = draft.contribution
@@ -75,8 +79,9 @@ def return_agency(work: Round, agency: str, out: Path, section: str | None = Non
                 f"{'Markdown' if contribution.format == 'md' else 'OpenDocument'} drafts are not returned with "
                 "tracked changes; `jointreport check` lists the fixes to make (terms/…, agreed/…)")]))
             continue
-        proposals = [p for p in draft_proposals(work, draft, states.get(contribution.path))
-                     if not (p.fix.id in offers and set_aside(offers[p.fix.id], contribution.sha256, decisions))]
+        proposals = [p for p in draft_proposals(work, draft, states.get(contribution.path), houses[contribution.lang])
+                     if not (p.fix.id in offers and set_aside(offers[p.fix.id], contribution.sha256, decisions))
+                     and (p.fix.before, p.fix.after, *p.fix.context) not in kept.get(contribution.relpath, ())]
         day = work.day or work.submitted.get(contribution.path) or dt.date(1980, 1, 1)
         try:
             data = guarded_read(contribution.path, MAX_DRAFT_BYTES)
@@ -99,10 +104,20 @@ def return_agency(work: Round, agency: str, out: Path, section: str | None = Non
     return results
 
 
-def draft_proposals(work: Round, draft: Draft, state: AcronymState | None) -> list[Proposal]:
-    """The build's term fixes first (they win where fixes overlap), then acronyms spelled out at their
-    first use in the chapter, then agreed text restored over a paraphrase."""
-    from ..returns.fixes import acronym_proposal, agreed_proposals, harmonised_runs, paragraph_of, term_proposals
+def edition_house(work: Round, language: str) -> HouseStyle | None:
+    """The house style as the build applies it to the `language` edition: its consistency decisions are made
+    across that edition's drafts."""
+    from ..build import edition_drafts
+    from ..style.fixes import house_style
+    project = work.project
+    return house_style(project.in_language(language), edition_drafts(project, work.placed, language), work.intros)
+
+
+def draft_proposals(work: Round, draft: Draft, state: AcronymState | None,
+                    house: HouseStyle | None = None) -> list[Proposal]:
+    """The build's term fixes first (they win where fixes overlap), then the house style's, then acronyms
+    spelled out at their first use in the chapter, then agreed text restored over a paraphrase."""
+    from ..returns.fixes import acronym_proposal, agreed_proposals, harmonised_blocks, made_proposals, paragraph_of
     from ..textruns import Locator, text_runs
     terminology, contribution = work.project.terminology, draft.contribution
     bibliography = work.bibliography
@@ -115,9 +130,9 @@ def draft_proposals(work: Round, draft: Draft, state: AcronymState | None) -> li
         found = acronym_proposal(terminology, groups[id(run)], run, token, contribution.lang, contribution.relpath,
                                  locate)
         acronyms += [found] if found else []
-    return (term_proposals(terminology, harmonised_runs(draft, resolve), contribution.lang, contribution.relpath,
-                           locate)
-            + acronyms + agreed_proposals(terminology, checked, contribution.lang, contribution.relpath, locate))
+    made = made_proposals(terminology, house, harmonised_blocks(draft, resolve), contribution.lang,
+                          contribution.relpath, locate)
+    return made + acronyms + agreed_proposals(terminology, checked, contribution.lang, contribution.relpath, locate)
 
 
 def first_uses(project: Project, runs: list[Run], state: AcronymState | None, draft: Draft) -> list[tuple[Run, str]]:
@@ -176,7 +191,8 @@ def returned_draft(root: Path, agency: str, section: str, day: dt.date | None) -
 def return_command(agency: str, project_dir: Path, as_of, out: Path | None) -> int:
     """Give AGENCY each of its Word drafts back as its own file — styles,
     numbering, headers, comments and pictures as they were — where every
-    fix the build makes (agreed terms), every acronym to spell out at its
+    fix the build makes (agreed terms, the house style's substitutions,
+    spellings and consistent forms), every acronym to spell out at its
     first use and every paraphrase of agreed text to restore is a tracked
     change by "Editors" with a comment saying why, and every other finding
     it must act on is a comment at its place. The changes are dated --as-of,

@@ -1,12 +1,14 @@
 """What became of the fixes returned to the agencies, and what the build does about it.
 
 `return` records each fix it offers, with the version of the draft it was
-offered on, in .jointreport/returns/<agency>.json. When the agency sends its
+offered on, in returns/<agency>.json beside decisions.yaml: a project file
+kept with the others (in git), since without it the build would make again
+the fixes an agency rejected. When the agency sends its
 file back, each fix is read from it: accepted, rejected (with the agency's
 reply to the fix's comment), still pending (its tracked change neither
 accepted nor rejected, or no new version yet), or changed (the words are now
-neither). A term fix whose words are still there in a later version of the
-draft was rejected: the build leaves them as the agency wrote them until an
+neither). A term or house-style fix whose words are still there in a later
+version of the draft was rejected: the build leaves them as the agency wrote them until an
 editor decides in decisions.yaml (`apply`: make the fix again; `keep`: the
 agency's wording stays).
 """
@@ -28,10 +30,11 @@ from ..textruns import Run, text_runs
 from ..wordml import W, WordPackage
 from ..yamlfile import YamlError, read_yaml
 from . import FIX_COLUMNS
-from .fixes import TERM, Fix, context
+from .fixes import STYLE, TERM, Fix, context
 from .wordedit import AUTHOR, HIDDEN, SPACE
 
-STATE_DIR = Path(".jointreport") / "returns"
+OFFERS_DIR = Path("returns")  # returns/<agency>.json, beside decisions.yaml
+OLD_OFFERS_DIR = Path(".jointreport") / "returns"  # where jointreport 0.x kept them, out of git: read until rewritten
 DECISIONS_FILE = "decisions.yaml"
 DECISIONS = Field("dict", values=Field("str", choices=("apply", "keep")))
 MAX_STATE_BYTES = 20_000_000
@@ -39,7 +42,9 @@ ACCEPTED, REJECTED, PENDING, CHANGED = "accepted", "rejected", "pending", "chang
 
 
 def offers_file(project: Project, agency: str) -> Path:
-    return project.root / STATE_DIR / f"{agency}.json"
+    """returns/<agency>.json; the old .jointreport/returns/<agency>.json while only it exists."""
+    path, old = (project.root / folder / f"{agency}.json" for folder in (OFFERS_DIR, OLD_OFFERS_DIR))
+    return old if old.is_file() and not path.exists() else path
 
 
 def read_offers(project: Project, agency: str) -> dict[str, dict]:
@@ -52,31 +57,29 @@ def read_offers(project: Project, agency: str) -> dict[str, dict]:
         data = json.loads(guarded_read(path, MAX_STATE_BYTES))
         return {ident: offer for ident, offer in data["fixes"].items() if isinstance(offer, dict)}
     except (Unreadable, ValueError, KeyError, TypeError, AttributeError):
-        raise ProjectError(f"{STATE_DIR.as_posix()}/{agency}.json is damaged: delete it and run "
+        raise ProjectError(f"{path.relative_to(project.root).as_posix()} is damaged: delete it and run "
                            f"`jointreport return {agency}` again") from None
 
 
 def record_offers(project: Project, agency: str, fixes: list[Fix], version: str) -> None:
     """Remember the fixes offered on this version of their draft (keys sorted: the same offers, the same
-    bytes)."""
+    bytes), in returns/<agency>.json; offers read from the old place move there."""
     offers = read_offers(project, agency)
     for fix in fixes:
         offer = offers.setdefault(fix.id, {**asdict(fix), "context": list(fix.context), "versions": []})
         if version not in offer["versions"]:
             offer["versions"].append(version)
-    write_atomically(offers_file(project, agency),
+    write_atomically(project.root / OFFERS_DIR / f"{agency}.json",
                      json.dumps({"fixes": offers}, indent=1, sort_keys=True, ensure_ascii=False).encode())
+    (project.root / OLD_OFFERS_DIR / f"{agency}.json").unlink(missing_ok=True)
 
 
 def all_offers(project: Project) -> dict[str, dict]:
     """Every agency's offers, by fix id."""
-    folder = project.root / STATE_DIR
-    if not folder.is_dir():
-        return {}
     found = {}
-    for path in sorted(folder.glob("*.json")):
-        if path.stem in project.agencies:
-            found.update(read_offers(project, path.stem))
+    for agency in sorted(project.agencies):
+        if any((project.root / folder / f"{agency}.json").is_file() for folder in (OFFERS_DIR, OLD_OFFERS_DIR)):
+            found.update(read_offers(project, agency))
     return found
 
 
@@ -106,21 +109,33 @@ def set_aside(offer: dict, version: str | None, decisions: dict[str, str]) -> bo
 
 
 def kept_as_written(project: Project, drafts: list[Draft]) -> dict[str, set[tuple[str, ...]]]:
-    """Per draft, the term fixes the build must not make: (before, after, words before, words after)."""
+    """Per draft, the term and house-style fixes the build must not make, as `as_written` knows them."""
     offers = all_offers(project)
     if not offers:
         return {}
-    decisions = read_decisions(project)
-    versions = {d.contribution.relpath: d.contribution.sha256 for d in drafts}
+    return kept_from(offers, read_decisions(project), {d.contribution.relpath: d.contribution.sha256 for d in drafts})
+
+
+def kept_from(offers: dict[str, dict], decisions: dict[str, str], versions: dict[str, str]) -> dict[str, set]:
+    """Per file of `versions` (path → the sha256 of its version now), the fixes set aside there."""
     kept: dict[str, set[tuple[str, ...]]] = {}
     for offer in offers.values():
-        if offer["kind"] == TERM and offer["file"] in versions and set_aside(offer, versions[offer["file"]], decisions):
-            kept.setdefault(offer["file"], set()).add((offer["before"], offer["after"], *offer["context"]))
+        made = offer["kind"] in (TERM, STYLE)  # by the build; acronyms and agreed text are only offered
+        if made and offer["file"] in versions and set_aside(offer, versions[offer["file"]], decisions):
+            kept.setdefault(offer["file"], set()).update(as_written(offer))
     return kept
 
 
+def as_written(offer: dict) -> set[tuple[str, ...]]:
+    """A fix left as written, as the build meets it: (before, after, words before, words after), the words
+    either side as the draft had them or as the report prints them (the agency took the fixes next to it)."""
+    (ahead, behind), printed = offer["context"], offer.get("printed") or offer["context"]
+    return {(offer["before"], offer["after"], a, b) for a in (ahead, printed[0]) for b in (behind, printed[1])}
+
+
 def keeper(kept: set[tuple[str, ...]]) -> Callable[[Run, Replacement], bool]:
-    """For `terms.harmonise`: whether a replacement is one of the fixes to leave as written."""
+    """For `terms.harmonise` and the house style's `restyle`: whether a replacement (a glossary's
+    `Replacement`, a rule's `Hit`) is one of the fixes to leave as written."""
     return lambda run, r: (r.before, r.after, *context(run.text, r.start, r.end)) in kept
 
 

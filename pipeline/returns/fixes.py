@@ -2,14 +2,18 @@
 
 Agreed terms are found with the build's own `terms.replacements` on the same
 runs of prose the assembly harmonises (after `neutralise`, as `assemble` does),
-so accepting every returned change gives the text the build prints. Acronyms
+and the house style's fixes with the build's own `style.fixes.fix_hits` on the
+same blocks, so accepting every returned change gives the text the build
+prints. Acronyms
 spelled out at first use and agreed text restored over a paraphrase follow the
 check's rules (`terms/acronym-first-use`, `agreed/drift`); the build reports
 those and changes nothing, so they are offered only where no term fix overlaps.
 
-Each fix is known by the words around it in its run, so that the build can
-recognise the same place in a later version of the draft (a fix the agency
-rejected is not made again until an editor decides).
+Each fix is known by the words around it in its run, as the draft has them and
+as the report prints them (every other fix made), so that the build can
+recognise the same place in a later version of the draft, whichever fixes next
+to it the agency took (a fix the agency rejected is not made again until an
+editor decides).
 """
 
 from __future__ import annotations
@@ -17,15 +21,17 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..agreed import drift, may_drift, paragraphs, word_counts
 from ..model import Draft, Terminology
 from ..normalise import neutralise, picture_problem
+from ..style.engine import Hit, Scan
+from ..style.fixes import HouseStyle, fix_hits
 from ..terms import ACRONYM, Replacement, introduced, replacements
 from ..textruns import Locator, Run, text_runs
 
-TERM, ACRONYM_KIND, AGREED = "term", "acronym", "agreed"
+TERM, STYLE, ACRONYM_KIND, AGREED = "term", "style", "acronym", "agreed"
 CONTEXT_WORDS = 4
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
@@ -36,12 +42,13 @@ class Fix:
 
     id: str
     file: str  # the draft's path in the project
-    kind: str  # term | acronym | agreed
+    kind: str  # term | style | acronym | agreed
     before: str  # the words as the draft has them
     after: str  # the words as the report wants them
     context: tuple[str, str]  # a few words before and after, in the same run of prose
     location: str  # 'paragraph N ("first words…")'
     reason: str  # why, in plain words: the comment the agency reads
+    printed: tuple[str, str] = ("", "")  # the words around as the report prints them: the build's fixes made
 
 
 @dataclass
@@ -82,11 +89,11 @@ def word_edits(before: str, after: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def harmonised_runs(draft: Draft, cites=None) -> list[Run]:
-    """The draft's runs of prose as the assembly harmonises them: after `neutralise`, which unlinks dangling
-    links and prints unknown citations as typed (both change where runs begin and end)."""
+def harmonised_blocks(draft: Draft, cites=None) -> list:
+    """A copy of the draft's blocks as the assembly harmonises them: after `neutralise`, which unlinks
+    dangling links and prints unknown citations as typed (both change where runs begin and end)."""
     blocks, _ = neutralise(draft.blocks, lambda source: picture_problem(draft.media_dir, source), cites)
-    return text_runs(blocks)
+    return blocks
 
 
 def paragraph_of(runs: list[Run]) -> dict[int, list[Run]]:
@@ -112,6 +119,51 @@ def _term_reason(r: Replacement) -> str:
     note = f" ({r.term.note})" if r.term.note else ""
     return (f"'{r.after}' instead of '{r.before}': '{r.term.preferred}' is the term the coalition agreed in its "
             f"glossary{note}. The report prints it this way.")
+
+
+def made_proposals(terminology: Terminology, house: HouseStyle | None, blocks: list, language: str, file: str,
+                   locate: Locator) -> list[Proposal]:
+    """The fixes the build makes in `blocks` (a copy of the draft's, `harmonised_blocks`): the glossary's, then
+    the house style's, each knowing the words around it as the report prints them."""
+    scan = Scan(blocks, language, house.context) if house else None
+    proposals = term_proposals(terminology, scan.runs if scan else text_runs(blocks), language, file, locate)
+    proposals += style_proposals(house, scan, file, locate) if scan else []
+    return [replace(p, fix=replace(p.fix, printed=printed_context(p, proposals))) for p in proposals]
+
+
+def printed_context(proposal: Proposal, proposals: list[Proposal]) -> tuple[str, str]:
+    """The words either side of a fix once the other fixes of its run are made, as the report prints them."""
+    text, others = proposal.run.text, [p for p in proposals if p.run is proposal.run and p is not proposal]
+
+    def made(start: int, end: int) -> str:
+        pieces, at = [], start
+        for p in sorted((p for p in others if start <= p.start and p.end <= end), key=lambda p: p.start):
+            pieces += [text[at:p.start], p.fix.after]
+            at = p.end
+        return "".join(pieces) + text[at:end]
+
+    ahead, behind = made(0, proposal.start), made(proposal.end, len(text))
+    return context(ahead + behind, len(ahead), len(ahead))
+
+
+def style_proposals(house: HouseStyle, scan: Scan, file: str, locate: Locator) -> list[Proposal]:
+    """Every house-style fix the build makes in the file `scan` reads (a substitution, a spelling, the form
+    the report writes a word in), with its rule and the manual's section it comes from. The glossary's words
+    are left to the term fixes, as the check leaves them."""
+    group = paragraph_of(scan.runs)
+    found = []
+    for hit in fix_hits(house.style, scan, house.consistent.get(scan.language, {})):
+        around = context(hit.run.text, hit.start, hit.end)
+        fix = Fix(fix_id(file, STYLE, hit.before, hit.after, around), file, STYLE, hit.before, hit.after, around,
+                  locate(hit.run, hit.before), _style_reason(hit))
+        found.append(Proposal(fix, group[id(hit.run)], hit.run, hit.start, hit.end, word_edits(hit.before, hit.after)))
+    return found
+
+
+def _style_reason(hit: Hit) -> str:
+    source = f" ({hit.rule.source})" if hit.rule.source else ""
+    return (f"'{hit.after.strip()}' instead of '{hit.before.strip()}': the house style's rule {hit.rule.id}{source}. "
+            "The report prints it this way.")
 
 
 def acronym_proposal(terminology: Terminology, runs: list[Run], run: Run, token: str, language: str, file: str,

@@ -16,7 +16,8 @@ from .wordedit import Mark, Revisions, comment_on_paragraph, mark_paragraph
 
 # The check's findings a returned file shows as changes, not comments; and those about nothing in the file
 # itself (its own reviewers' comments are there already; a translation or a deadline is not in its text).
-AS_CHANGES = {"terms/rejected": "term", "terms/acronym-first-use": "acronym", "agreed/drift": "agreed"}
+AS_CHANGES = {"terms/rejected": "term", "terms/acronym-first-use": "acronym", "agreed/drift": "agreed",
+              "style/substitution": "style", "style/capitalization": "style", "style/consistency": "style"}
 NOT_COMMENTED = {"docx/comments", "lang/missing-translation", "timeline/overdue", "timeline/due-soon"}
 NOT_FOUND = "its words are not in the Word file as pandoc read them (a field, a text box or a symbol among them)"
 

@@ -1,14 +1,15 @@
 """The house style's safe fixes written into the assembled report, as the glossary's are (terms.harmonise):
-in place, on the build's own copy of a file's blocks, never in the agency's file, each change recorded
-(build/<slug>.terminology.csv, with the rule's id)."""
+in place, on the build's own copy of a file's blocks, never in the agency's file (`return` offers them there
+as tracked changes), each change recorded (build/<slug>.terminology.csv, with the rule's id)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..casing import written_like
 from ..model import Change, Project
-from ..textruns import Locator
+from ..textruns import Locator, Run
 from .consistency import decide, fixes, forms_in, key, name_like, set_pattern, texts_in_order
 from .engine import Context, Hit, Scan, context_of, rewriting, without_overlaps
 from .rules import Style
@@ -16,24 +17,34 @@ from .rules import Style
 FORMS = "style-forms"  # a cache entry: one file's uses of the consistency rules' forms
 
 
-def restyle(style: Style, blocks: list, locate: Locator, path: str, language: str, context: Context,
-            consistent: dict[str, dict[str, str]]) -> list[Change]:
-    """Apply the `fix` rules of `language` and the report's consistency decisions (`consistent`: rule id →
-    form written → form to write) to `blocks`; return every change made, in reading order."""
+def fix_hits(style: Style, scan: Scan, consistent: dict[str, dict[str, str]]) -> list[Hit]:
+    """The rewrites the build makes in one file: the `fix` rules of its language and the report's consistency
+    decisions (`consistent`: rule id → form written → form to write), none overlapping another, in reading
+    order. `return` offers the same ones to the agency (returns/fixes.py)."""
     if not style.fix:
         return []
-    scan = Scan(blocks, language, context)
     hits = []
-    for rule in style.of(language):
+    for rule in style.of(scan.language):
         if not rule.fix:
             continue
         if rule.kind == "substitution" or (rule.kind == "capitalization" and rule.case != "sentence"):
             hits += rewriting(rule, scan)
         elif rule.kind == "consistency" and rule.id in consistent:
             hits += _consistent(rule, scan, consistent[rule.id])
+    return without_overlaps(hits)
+
+
+def restyle(style: Style, blocks: list, locate: Locator, path: str, language: str, context: Context,
+            consistent: dict[str, dict[str, str]], keep: Callable[[Run, Hit], bool] | None = None) -> list[Change]:
+    """Make `fix_hits` in `blocks`, but those `keep` says to leave as written (a fix the agency rejected:
+    see returns/answers.py); return every change made, in reading order."""
+    if not style.fix:
+        return []
+    scan = Scan(blocks, language, context)
     by_run: dict[int, list[Hit]] = {}
-    for hit in without_overlaps(hits):
-        by_run.setdefault(hit.index, []).append(hit)
+    for hit in fix_hits(style, scan, consistent):
+        if not (keep and keep(hit.run, hit)):
+            by_run.setdefault(hit.index, []).append(hit)
     changes = []
     for index in sorted(by_run, reverse=True):  # right to left: earlier runs keep their places
         run, found = scan.runs[index], by_run[index]
@@ -104,8 +115,10 @@ class HouseStyle:
         """What a file's fixes depend on beyond its own content: a cache key part."""
         return [self.style.digest, self.context.digest, self.consistent.get(language)]
 
-    def apply(self, blocks: list, locate: Locator, path: str, language: str) -> list[Change]:
-        return restyle(self.style, blocks, locate, path, language, self.context, self.consistent.get(language, {}))
+    def apply(self, blocks: list, locate: Locator, path: str, language: str,
+              keep: Callable[[Run, Hit], bool] | None = None) -> list[Change]:
+        return restyle(self.style, blocks, locate, path, language, self.context, self.consistent.get(language, {}),
+                       keep)
 
 
 def house_style(project: Project, drafts: list, intros: dict, store=None) -> HouseStyle | None:
