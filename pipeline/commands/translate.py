@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..codes import finding
-from ..errors import OptionError
+from ..errors import JointreportError, OptionError
 from ..files import Unreadable, guarded_read, write_atomically
 from ..model import Contribution, Draft, Finding, Place, Project
 from ..present import as_json, as_text
@@ -174,7 +174,7 @@ def _accept(project: Project, path: Path, place: Place, memory: dict, today: dt.
     return findings, relpath
 
 
-class Refused(Exception):
+class Refused(JointreportError):
     """A returned file that cannot be checked at all (the message says why)."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..codes import finding
+from ..errors import JointreportError
 from ..model import Finding, Place, Project, pick
 from . import REVIEWED, Column, Register, Row, Sheet, add_months
 from .countries import find, folded, name, suggestion
@@ -50,7 +51,9 @@ class Overdue:
     months: int
 
 
-class _Problem(Exception):
+class _Problem(JointreportError):
+    """A cell an annex cannot print; its code and message become the cell's finding."""
+
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from lxml import etree
 
+from ..errors import JointreportError
 from ..wordml import MC, W
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -51,7 +52,7 @@ class Comments(Protocol):
     def add(self, ident: str, text: str, date: str) -> None: ...
 
 
-class Unplaceable(Exception):
+class Unplaceable(JointreportError):
     """A change that cannot be written as a tracked change at its place (inside another reviewer's
     revision, across a picture or a field): the caller comments on the paragraph instead."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from translate.storage.xliff2 import Xliff2File
 
+from ..errors import JointreportError
 from .units import Pc, Ph, Unit
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -104,7 +105,7 @@ def _fill(parent, content: list) -> None:
             _fill(last, piece.content)
 
 
-class NotXliff(ValueError):
+class NotXliff(JointreportError):
     """Not an XLIFF 2 file jointreport exported."""
 
 
