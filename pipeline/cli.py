@@ -3,6 +3,7 @@ when something goes wrong. It holds no build rule and no command's work."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -10,30 +11,46 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .commands import (
-    build,
-    check,
-    comments,
-    diff,
-    init,
-    remind,
-    return_,
-    schema,
-    serve,
-    statement,
-    status,
-    templates,
-    terms,
-    tokens,
-    watch,
-)
 from .commands.options import PROJECT_HELP
-from .commands.registers import registers
-from .commands.translate import translate
 from .errors import JointreportError
 from .present import terminal_safe
 
 EXIT_INTERNAL = 3
+# Each command's module and function: a command's module is imported when it runs (or help lists it), so
+# `build` with nothing changed does not load the portal, the translation tools or the registers first.
+COMMANDS = {
+    "check": "check:check_command", "build": "build:build_command", "watch": "watch:watch_command",
+    "terms": "terms:terms_command", "status": "status:status_command", "remind": "remind:remind_command",
+    "statement": "statement:statement_command", "comments": "comments:comments_command",
+    "return": "return_:return_command", "diff": "diff:diff_command", "snapshot": "diff:snapshot_command",
+    "init": "init:init_command", "schema": "schema:schema_command", "templates": "templates:templates",
+    "tokens": "tokens:tokens", "serve": "serve:serve_command", "registers": "registers:registers",
+    "translate": "translate:translate",
+}
+
+
+class LazyCommands(dict):
+    """The group's commands by name, each imported from its module the first time it is asked for."""
+
+    def _load(self, name: str) -> click.Command:
+        command = super().__getitem__(name)
+        if isinstance(command, str):
+            module, function = command.split(":")
+            command = getattr(importlib.import_module(f"{__package__}.commands.{module}"), function)
+            super().__setitem__(name, command)
+        return command
+
+    def __getitem__(self, name: str) -> click.Command:
+        return self._load(name)
+
+    def get(self, name, default=None):
+        return self._load(name) if name in self else default
+
+    def values(self):
+        return [self._load(name) for name in self]
+
+    def items(self):
+        return [(name, self._load(name)) for name in self]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,13 +71,7 @@ def cli(project_dir: Path | None):
     """
 
 
-for command in (check.check_command, build.build_command, watch.watch_command, terms.terms_command,
-                status.status_command, remind.remind_command, statement.statement_command,
-                comments.comments_command, return_.return_command, diff.diff_command, diff.snapshot_command,
-                init.init_command, schema.schema_command, templates.templates, tokens.tokens, serve.serve_command):
-    cli.add_command(command)
-cli.add_command(registers)
-cli.add_command(translate)
+cli.commands = LazyCommands(COMMANDS)
 
 
 def main() -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import array
 import copy
 import functools
+import importlib.util
 import itertools
 import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
-
-import pypandoc
 
 from .errors import DraftError, JointreportError
 from .tree import as_json
@@ -34,8 +33,21 @@ MAX_AST_DEPTH = 300
 def pandoc_path() -> str:
     """The pandoc that pypandoc-binary ships, found without pypandoc's probes (it runs `pandoc --version`
     in six places, and its lookup is not thread-safe); else whatever pypandoc finds."""
-    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
-    return str(bundled) if bundled.is_file() else pypandoc.get_pandoc_path()
+    spec = importlib.util.find_spec("pypandoc")  # its folder, without importing it (a build with nothing to do)
+    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
+    if bundled and bundled.is_file():
+        return str(bundled)
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def pandoc_identity() -> str:
+    """Which pandoc runs, told without running it (asking its version starts a process, a tenth of a
+    second): its path, size and change time. What a build with nothing changed compares."""
+    path = Path(pandoc_path())
+    state = path.stat()
+    return f"{path}|{state.st_size}|{state.st_mtime_ns}|{state.st_ctime_ns}"
 
 
 @functools.cache

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Contribution, Milestone, Project, Section, status_rank
-from .registers.merge import Overdue, merge, overdue
+
+if TYPE_CHECKING:  # the registers' code (and Babel's country names) is loaded when a board has sheets to merge
+    from .registers.merge import Overdue
 
 MISSING = "missing"
 
@@ -122,7 +125,10 @@ def board(project: Project, contributions: list[Contribution], submitted: dict[P
     upcoming = [m for m in project.milestones if m.date >= as_of]
     next_milestone = upcoming[0] if upcoming else None
     blocking = [s.id for s in blockers(project, contributions, next_milestone.status)] if next_milestone else []
-    late = overdue(project, merge(project, sheets), as_of) if sheets else []
+    late = []
+    if sheets:
+        from .registers.merge import merge, overdue
+        late = overdue(project, merge(project, sheets), as_of)
     return Board(as_of, rows, _agencies(project, contributions, rows), next_milestone, blocking, late)
 
 

@@ -13,7 +13,7 @@ from ..build import Build, load, read_and_check
 from ..buildcache import CHECK_FILE, BuildCache, fingerprint
 from ..files import write_atomically
 from ..model import SEVERITIES, Sources
-from ..pandoc import pandoc_version
+from ..pandoc import pandoc_identity
 from ..present import as_csv, as_github, as_json, as_text, as_xlsx, summary_line
 from .options import as_of_option, day, project_option
 
@@ -30,7 +30,7 @@ def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, la
     as_of = as_of or dt.date.today()
     cache = BuildCache(project, CHECK_FILE)
     answers = str(responses.resolve()) if responses else None
-    inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": answers}, {"pandoc": pandoc_version()},
+    inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": answers}, {"pandoc": pandoc_identity()},
                          outside=(responses,) if responses else ())
     unchanged = None if with_drafts else cache.unchanged_build(inputs)
     if unchanged:

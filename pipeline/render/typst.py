@@ -96,10 +96,10 @@ for line in sys.stdin:
         answer(compilers[key], p)
         with open(p["out"], "wb") as out:
             out.write(result[0] if isinstance(result, list) else result)
-        answer = {"ok": True}
+        reply = {"ok": True}  # not `answer`: that is the query's function, called again for the next document
     except typst.TypstError as exc:
-        answer = {"ok": False, "error": str(getattr(exc, "diagnostic", None) or getattr(exc, "message", None) or exc)}
-    sys.stdout.write(json.dumps(answer) + "\\n")
+        reply = {"ok": False, "error": str(getattr(exc, "diagnostic", None) or getattr(exc, "message", None) or exc)}
+    sys.stdout.write(json.dumps(reply) + "\\n")
     sys.stdout.flush()
 """
 
