@@ -364,7 +364,9 @@ def manifest(result: Build) -> dict:
             entry.update(status="rejected", code=errors[0].code if errors else None)
         entries.append(entry)
     summary = {status: sum(e["status"] == status for e in entries) for status in ("used", "rejected", "ignored")}
-    return {"files": entries, "summary": summary}
+    from .render.accessibility import accessibility_statement
+    return {"files": entries, "summary": summary,
+            "accessibility": accessibility_statement(result.project, result.outputs, result.findings)}
 
 
 def write_manifest(result: Build, path: Path) -> Path:
