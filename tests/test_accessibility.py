@@ -393,8 +393,8 @@ def test_pdfa_asked_for_without_a_date_is_reported_and_the_pdf_declares_what_it_
     root = fixture_project("minimal")
     edit_yaml(root / "report.yaml", lambda data: data.update(pdf_standards=["a-2b", "ua-1"]))
     run = jointreport("check", "--format", "json", "--project", str(root))
-    [missing] = [f for f in run.json()["findings"] if f["code"] == "a11y/no-document-date"]
-    assert missing["path"] == "report.yaml" and missing["severity"] == "info"
+    [missing] = [f for f in run.json()["findings"] if f["path"] == "report.yaml" and f["code"].startswith("a11y/")]
+    assert (missing["code"], missing["severity"]) == ("a11y/no-document-date", "info")
     run = jointreport("build", "--force", "--format", "pdf", "--project", str(root))
     assert run.code == 0, run.stderr
     ids = declared(root / "build" / "a-minimal-joint-report.pdf")
