@@ -89,8 +89,10 @@ def _content_hash(path: Path) -> str:
 
 
 def _package_state() -> list[tuple[str, int, int, int, int]]:
-    """jointreport's own files, so a changed installation (even under the same version) builds anew."""
-    return file_states(PACKAGE)
+    """jointreport's own files, so a changed installation (even under the same version) builds anew; not
+    the bytecode Python writes beside them the first time a module is imported (a command importing a
+    module no command had imported before would otherwise make every cached piece of work stale)."""
+    return [state for state in file_states(PACKAGE) if "__pycache__/" not in state[0]]
 
 
 @functools.cache

@@ -69,3 +69,18 @@ def test_every_shipped_style_rule_is_a_regular_expression():
                 for name in fields:
                     if getattr(rule, name):
                         re.compile(getattr(rule, name).replace("{name}", "NAME"))
+
+
+def test_the_installation_is_its_source_not_the_bytecode_python_writes(tmp_path, monkeypatch):
+    """A module imported for the first time writes its bytecode into the package: no cached work is stale
+    for that; a changed source makes it so."""
+    from pipeline import buildcache
+
+    (tmp_path / "module.py").write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(buildcache, "PACKAGE", tmp_path)
+    before = buildcache._package_state()
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"bytecode")
+    assert buildcache._package_state() == before
+    (tmp_path / "module.py").write_text("A = 22\n", encoding="utf-8")
+    assert buildcache._package_state() != before
