@@ -130,7 +130,8 @@ def test_findings_as_csv_and_a_workbook_per_agency(timeline, tmp_path):
     assert summary["NA"] == tuple(sum(f["severity"] == level for f in north) for level in ("error", "warning", "info"))
     sheet = book["NA"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
-    assert [c.value for c in sheet[1]] == ["code", "severity", "path", "message", "section", "agency", "location"]
+    assert [c.value for c in sheet[1]] == ["code", "severity", "path", "message", "section", "agency", "location",
+                                           "rule"]  # rule: the house style's (appended, the others where they were)
     assert sheet.max_row == len(north) + 1
 
 
@@ -163,7 +164,10 @@ def test_the_matrix_lists_every_comment_and_reply(reviewed, tmp_path):
     assert rows[1]["paragraph"].startswith('paragraph 2 ("Coverage rose to 40')
     assert (rows[0]["section"], rows[0]["agency"], rows[0]["file"]) == (
         "beta", "south", "contributions/south/beta.docx")
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and header[-2:] == ["response", "action"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert header == ["id", "section", "agency", "file", "paragraph", "commented words", "author", "date", "comment",
+                      "replies to", "response", "action",  # then what became of each fix `return` offered, appended:
+                      "fix", "tracked change", "agency's answer", "agency's reply", "decision"]
 
 
 def test_filled_responses_leave_exactly_the_unanswered_comment(reviewed, tmp_path):
