@@ -91,7 +91,9 @@ class Assembler:
         blocks = []
         for part in self.project.parts:
             blocks += self.part(part)
-        blocks += self.workplan_annex() + register_annexes(self.project, self.registers, self.heading) + self.annex()
+        changes = self.changes if self.harmonize else None  # their text cells harmonised like the drafts
+        registers = register_annexes(self.project, self.registers, self.heading, changes)
+        blocks += self.workplan_annex() + registers + self.annex()
         blocks += [block for matter in self.project.back for block in self.matter(matter)]
         blocks = self.references(front + blocks)
         blocks, captions = number(self.copyright() + self.abbreviations(blocks) + blocks, self.project.language)

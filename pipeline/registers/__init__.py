@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..model import pick
+from ..model import Place, pick
 
 REGISTERS_DIR = "registers"  # contributions/<agency>/registers/<register>.xlsx
 SHEET_TYPES = (".xlsx", ".csv")
@@ -92,6 +92,8 @@ class Row:
     agencies: tuple[str, ...]  # its keeper, and every other agency that listed the same row
     reviewed: dt.date
     where: str  # the file, sheet and row it was first read from
+    place: Place | None = None  # that file, and the agency whose sheet it is
+    cells: dict = field(default_factory=dict)  # column id → its cell there ("sheet 'Tools', row 4, column C (Tool)")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

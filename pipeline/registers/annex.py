@@ -10,7 +10,8 @@ from pandocfilters import Link, Para, Plain, Strong
 
 from .. import i18n
 from ..blocks import anchor
-from ..model import Project, pick
+from ..model import Change, Project, pick
+from ..terms import harmonise
 from ..textruns import inlines
 from . import Register, Row, Sheet
 from .merge import merge
@@ -20,19 +21,21 @@ WIDTHS = {"text": 3.0, "url": 2.2, "country": 1.6, "agency": 1.5, "year": 0.9, "
 NO_ATTR = ["", [], []]
 
 
-def register_annexes(edition: Project, sheets: list[Sheet], heading) -> list:
+def register_annexes(edition: Project, sheets: list[Sheet], heading, changes: list[Change] | None = None) -> list:
     """The annex of every register report.yaml declares, in its order. `heading(level, text, id, classes)`
-    is the assembler's, so the annexes' headings join the document's."""
+    is the assembler's, so the annexes' headings join the document's. With `changes` (the assembler's, when
+    it harmonises), a text cell speaks the coalition's language as a draft does: each rejected variant of
+    an agreed term becomes the preferred term, and each change is added to `changes`."""
     if not edition.registers:
         return []
     rows = merge(edition, sheets).rows
     blocks = []
     for register in edition.registers.values():
-        blocks += annex(edition, register, rows[register.id], heading)
+        blocks += annex(edition, register, rows[register.id], heading, changes)
     return blocks
 
 
-def annex(edition: Project, register: Register, rows: list[Row], heading) -> list:
+def annex(edition: Project, register: Register, rows: list[Row], heading, changes: list[Change] | None) -> list:
     lang, source = edition.language, edition.source_language
     title = register.title(lang, source)
     blocks = [heading(1, i18n.text(lang, "annex_register", title=title), anchor("annex", register.id),
@@ -43,7 +46,7 @@ def annex(edition: Project, register: Register, rows: list[Row], heading) -> lis
     if not rows:
         return blocks + [Para(inlines(i18n.text(lang, "register_empty")))]
     columns = [c for c in register.columns if c.id != register.group_by]
-    groups = [(name, [[_cell(edition, c, row.values.get(c.id)) for c in columns] for row in members])
+    groups = [(name, [[_cell(edition, c, row, changes) for c in columns] for row in members])
               for name, members in grouped(register, rows, edition)]
     blocks.append(table([inlines(c.title(lang, source)) for c in columns], groups,
                         [WIDTHS[c.type] for c in columns]))
@@ -52,14 +55,19 @@ def annex(edition: Project, register: Register, rows: list[Row], heading) -> lis
     return blocks
 
 
-def _cell(edition: Project, column, value) -> list:
+def _cell(edition: Project, column, row: Row, changes: list[Change] | None) -> list:
     """A cell's inlines: a link shows its site's name (the whole address is its target), which may break
-    after each dot (a zero-width space) where the column is too narrow for it."""
-    text = cell_text(column, value, edition)
+    after each dot (a zero-width space) where the column is too narrow for it; a text harmonised, with
+    `changes`, in the source language the check reads it in (checks/registers.py)."""
+    text = cell_text(column, row.values.get(column.id), edition)
     if column.type == "url" and text:
         site = urlsplit(text).netloc.removeprefix("www.").replace(".", ".\u200b")
         return [Link(NO_ATTR, inlines(site), [text, ""])]
-    return inlines(text)
+    content = inlines(text)
+    if changes is not None and column.type == "text" and text:
+        changes += harmonise(edition.terminology, [Plain(content)], lambda run, phrase: row.cells[column.id],
+                             row.place.path, edition.source_language)
+    return content
 
 
 def matrix(edition: Project, register: Register, rows: list[Row], heading) -> list:

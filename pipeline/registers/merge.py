@@ -190,7 +190,8 @@ def _row(project: Project, register: Register, sheet: Sheet, columns: dict[int, 
         return None
     owner = register.first("agency")
     agencies = found[owner.id] if owner is not None else (sheet.agency,)
-    return Row(register.id, found, agencies, reviewed, f"{sheet.relpath}, {where(sheet, number)}")
+    return Row(register.id, found, agencies, reviewed, f"{sheet.relpath}, {where(sheet, number)}", place,
+               {ident: where(sheet, number, position[ident]) for ident in found if ident in position})
 
 
 def _value(project: Project, register: Register, column: Column, sheet: Sheet, cell, text: str):
