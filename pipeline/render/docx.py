@@ -43,6 +43,7 @@ STYLES = {
     "contribution-from": "Contribution From",
     "chapter-intro": "Chapter Introduction",
     "missing": "Awaited Section",
+    "untranslated": "Untranslated Note",
     "agreed": "Agreed Text",
     "signatories-head": "Signatories Heading",
     "figure-source": "Source Note",

@@ -52,6 +52,10 @@ WRAPPERS = {
     "signatories-head": "signatorieshead",
 }
 TEMPLATE = "report.typ"
+# Navy text on pale blue (10.7:1), a UN-blue rule (5.1:1 on the page): seen, and read, before the text it announces.
+UNTRANSLATED_BOX = ('#block(width: 100%, breakable: false, above: 1em, below: 1em, inset: (x: 10pt, y: 7pt), '
+                    'fill: rgb("#EAF2F8"), stroke: (left: 3pt + rgb("#0072BC")))[\n'
+                    '#set text(size: 9pt, fill: rgb("#1B365D"))\n#set par(justify: false)')
 
 
 def _wrap(style_class: str, attr: list, blocks: list):
@@ -61,6 +65,8 @@ def _wrap(style_class: str, attr: list, blocks: list):
     if style_class == "figure-source":  # a figure's "Source:" line, as small as its caption, in any template
         return [RawBlock("typst", "#[\n#set text(size: 8.5pt)\n#set par(justify: false)"), *blocks,
                 RawBlock("typst", "]")]
+    if style_class == "untranslated":  # the fallback note: a shaded box with a rule, in any template
+        return [RawBlock("typst", UNTRANSLATED_BOX), *blocks, RawBlock("typst", "]")]
     function = WRAPPERS.get(style_class)
     if function is None:
         return None
