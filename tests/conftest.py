@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +86,21 @@ def example_build(tmp_path_factory) -> ExampleBuild:
     assert run.code == 0, run.stderr
     return ExampleBuild(root, run, root / "build" / "spf-flagship-report.docx",
                         root / "build" / "spf-flagship-report.pdf", before)
+
+
+def change_log(edition: Path) -> list[dict]:
+    """An edition's record of the words the build changed (its terminology.csv): file, location, before,
+    after, rule (the house style's; empty for the glossary's)."""
+    with open(edition.with_name(edition.stem + ".terminology.csv"), encoding="utf-8") as table:
+        return list(csv.DictReader(table))
+
+
+def as_printed(text: str, changes: list[dict]) -> str:
+    """A draft's words as the report prints them: with each of `changes` (rows of its change log) made where
+    its words stand whole. Every word reaches the report as written or as a change the log records."""
+    for change in changes:
+        text = re.sub(rf"(?<!\w){re.escape(change['before'])}(?!\w)", lambda _, c=change: c["after"], text)
+    return text
 
 
 def edit_yaml(path: Path, change) -> None:
