@@ -22,9 +22,11 @@ from pathlib import Path
 
 from bench.measure import Measured, measure
 from pipeline import i18n
+from pipeline.imprint import imprint_blocks
 from pipeline.pandoc import HEAP_MB, pandoc_path, safety_args
 from pipeline.project import load_project
-from pipeline.render.pdf import TEMPLATE, typeset
+from pipeline.render.bookpages import imprint_text
+from pipeline.render.pdf import LINEBREAKS, TEMPLATE, typeset
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,15 +54,18 @@ def merged_json(root: Path, scratch: Path) -> Path:
 
 
 def typst_inputs(root: Path) -> dict[str, str]:
-    """What the build's PDF renderer passes its template for this project (a report without logos or a
-    copyright page, final, as bench/generate.py makes them): the test holds it to the build's own."""
+    """What the build's PDF renderer passes its template for this project (a report without logos, with the
+    imprint every report has, final, as bench/generate.py makes them; the report's line breaking, not a
+    preview's): the test holds it to the build's own."""
     project = load_project(root)
     lang = project.language
     return {"title": project.title, "subtitle": project.subtitle, "coalition": project.coalition,
             "edition": project.edition, "lang": lang, "draft_mark": "", "toc_title": i18n.text(lang, "contents"),
             "date": i18n.long_date(project.date, lang) if project.date else "",
             "agencies": " · ".join(a.short for a in project.agencies.values()), "coalition_logo_alt": project.coalition,
-            "coalition_logo": "", "agency_logos": "", "agency_logo_alts": "", "copyright": ""}
+            "coalition_logo": "", "agency_logos": "", "agency_logo_alts": "",
+            "copyright": imprint_text(imprint_blocks(project)[0]["c"][1]),
+            "agency_names": "\n".join(a.name for a in project.agencies.values()), "linebreaks": LINEBREAKS}
 
 
 def typeset_body(root: Path, body: Path, out: Path) -> float:

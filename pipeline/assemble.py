@@ -23,6 +23,7 @@ from .articles import contracted, with_article
 from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
 from .buildcache import Store
+from .figurerefs import refer_by_number
 from .files import media_name
 from .i18n import join_names, short_month_year, words
 from .imprint import imprint_blocks
@@ -97,6 +98,8 @@ class Assembler:
         blocks += [block for matter in self.project.back for block in self.matter(matter)]
         blocks = self.references(front + blocks)
         blocks, captions = number(self.copyright() + self.abbreviations(blocks) + blocks, self.project.language)
+        self.changes += refer_by_number(blocks, self.project.language,
+                                        lambda kind, num: f"{self.say(kind)} {num}")
         self.prepared.prune()
         return Document(
             project=self.project, blocks=blocks, headings=self.headings,

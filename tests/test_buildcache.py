@@ -211,8 +211,9 @@ def test_watch_on_a_built_project_first_typesets_the_pdf_in_its_kept_typst(fixtu
     first = next(builds)
     assert compiled == ["main.typ"] and "a-minimal-joint-report.pdf" not in names(first.kept)
     builds.close()
-    again = recipe.build(root, recipe.Options(formats=("pdf",)))  # and a plain build keeps what watch made,
-    assert "a-minimal-joint-report.pdf" in names(again.kept) and again.ready == 3  # without reading a draft
+    # a plain build sets the PDF again: watch's preview breaks lines the faster way, not as the report does
+    again = recipe.build(root, recipe.Options(formats=("pdf",)))
+    assert "a-minimal-joint-report.pdf" not in names(again.kept) and again.ready == 3
 
 
 @pytest.fixture
@@ -318,8 +319,8 @@ def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_
     blocks = known_images(unwrapped(document).blocks, document.media)
     whole = write_from_ast(pandoc_document(pdf._for_typst(restyle_divs(copy.deepcopy(blocks), pdf._wrap))), "typst", [])
     pieces = pdf.typst_body(blocks, tmp_path / "fragments", copy.deepcopy, [])
-    # one piece per part, chapter, section and annex, and one for what comes before the first part
-    assert len(list((tmp_path / "fragments").iterdir())) == 6
+    # one piece per part, chapter, section and annex, one for the imprint, one for the rest before the first part
+    assert len(list((tmp_path / "fragments").iterdir())) == 7
     again = pdf.typst_body(blocks, tmp_path / "fragments", copy.deepcopy, [])
     blank_lines = re.compile(rb"\n\s*\n")
     assert pieces == again and blank_lines.sub(b"\n", pieces).strip() == blank_lines.sub(b"\n", whole).strip()

@@ -9,6 +9,7 @@ from pandocfilters import Plain, RawBlock, RawInline
 from .. import i18n
 from ..model import Document
 from ..textruns import inlines
+from ..tree import stringify
 
 IMPRINT_LABEL = "jointreport-imprint"  # report.typ's imprint page shows what carries it
 # The main matter is numbered 1, 2… (the PDF's page labels too) from the first part or chapter on.
@@ -22,6 +23,13 @@ def imprint(blocks: list) -> list:
     if not blocks:
         return []
     return [RawBlock("typst", "#metadata["), *blocks, RawBlock("typst", f"] <{IMPRINT_LABEL}>")]
+
+
+def imprint_text(blocks: list) -> str:
+    """The imprint as plain paragraphs, for a project's own template written before the imprint page (its
+    `copyright` input)."""
+    paragraphs = [paragraph for block in blocks for paragraph in (block["c"][1] if block["t"] == "Div" else [block])]
+    return "\n\n".join(stringify(paragraph) for paragraph in paragraphs)
 
 
 def main_matter_start(blocks: list) -> str | None:

@@ -34,6 +34,7 @@ from . import (copyright_page, describe, draft_mark, known_images, label_caption
                unwrapped, with_workplan_chart)
 from ..tree import visit
 from .cover import CoverLogos, cover_logos
+from .quotes import curly, typographic_quotes
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
@@ -147,7 +148,8 @@ def _field_list(title: str, instruction: str, entries: list[tuple[str, str, str]
 
 def table_of_contents(document: Document, title: str) -> list:
     """A Word TOC field whose result already lists every part, chapter and section."""
-    entries = [(f"TOC{h.level}", h.text, h.identifier) for h in document.headings if h.level <= 3]
+    lang = document.project.language
+    entries = [(f"TOC{h.level}", curly(h.text, "", lang), h.identifier) for h in document.headings if h.level <= 3]
     paragraphs = _field_list(title, ' TOC \\o "1-3" \\h \\z \\u ', entries)
     return [RawBlock("openxml", "".join(etree.tostring(p, encoding="unicode") for p in paragraphs))]
 
@@ -178,7 +180,7 @@ def lists_of_captions(document: Document) -> list:
     lang = document.project.language
     paragraphs = []
     for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
-        entries = [("TableofFigures", f"{c.label}: {c.text}", c.identifier) for c in document.captions
+        entries = [("TableofFigures", curly(f"{c.label}: {c.text}", "", lang), c.identifier) for c in document.captions
                    if c.kind == kind]
         if entries:
             label = "Figure" if kind == "figure" else "Table"
@@ -197,8 +199,8 @@ def _logo_row(sources: list[str], names: list[str], height: str) -> dict:
 
 
 def front_matter(document: Document, copyright: list, logos: CoverLogos) -> list:
-    """Cover (with the coalition's logo above its name and the agencies' in a row at the foot), the
-    copyright page on its back (when report.yaml gives one), contents, lists of figures and tables."""
+    """Cover (with the coalition's logo above its name and the agencies' in a row at the foot), the title
+    page, the imprint (the assembly's `copyright` group), contents, lists of figures and tables."""
     project = document.project
     cover = [_logo_row([logos.coalition], [project.coalition], "1.6cm")] if logos.coalition else []
     cover += [
@@ -213,10 +215,20 @@ def front_matter(document: Document, copyright: list, logos: CoverLogos) -> list
         cover.append(_styled("Draft Mark", draft_mark(document)))
     if logos.agencies:
         cover.append(_logo_row(logos.agencies, logos.names, "0.8cm"))
+    cover += [PAGE_BREAK, *title_page(project)]
     if copyright:
         cover += [PAGE_BREAK, Div(["", [], [["custom-style", "Copyright"]]], copyright)]
     return (cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
             + lists_of_captions(document))
+
+
+def title_page(edition: Project) -> list:
+    """The title page, as the PDF's: title, subtitle, the coalition and its agencies' full names in the
+    edition's language, the edition."""
+    return [_styled("Title Page Title", edition.title), _styled("Cover Subtitle", edition.subtitle),
+            _styled("Title Page Publisher", edition.coalition),
+            *(_styled("Title Page Agency", agency.name) for agency in edition.agencies.values()),
+            _styled("Cover Edition", edition.edition)]
 
 
 def render_docx(document: Document, output: Path, set_aside: set[str] = frozenset()) -> Path:
@@ -228,7 +240,8 @@ def render_docx(document: Document, output: Path, set_aside: set[str] = frozense
     lang = document.project.language
     blocks = label_captions(blocks, lambda kind, number: caption_label(lang, kind, number))
     front = front_matter(document, copyright, logos)
-    write_atomically(output, finish(document, to_docx(document.project, front + blocks, media)))
+    blocks = typographic_quotes(front + blocks, lang)
+    write_atomically(output, finish(document, to_docx(document.project, blocks, media)))
     return output
 
 
@@ -266,7 +279,7 @@ def render_statement_docx(project: Project, heading: tuple[str, str, str], block
     coalition, title, dateline = heading
     top = [_styled("Cover Coalition", coalition), _styled("Statement Title", title),
            _styled("Statement Dateline", dateline)]
-    word = docx.Document(io.BytesIO(to_docx(project, top + blocks, media)))
+    word = docx.Document(io.BytesIO(to_docx(project, typographic_quotes(top + blocks, project.language), media)))
     _accessible(word, project.language)
     properties = word.core_properties
     properties.title, properties.author = title, coalition
@@ -288,15 +301,20 @@ def finish(document: Document, data: bytes) -> bytes:
     header_style, footer_style = style_named(word, "Header"), style_named(word, "Footer")
 
     mark_style = style_named(word, "Draft Mark Char")
-    header = _blank_paragraph(section.header, header_style, width)
-    header.add_run(_fitted(project.title, mark, width))
+    word.settings.odd_and_even_pages_header_footer = True  # the folio on the outer edge of either page
+    for part in (section.header, section.even_page_header):
+        header = _blank_paragraph(part, header_style, width)
+        header.add_run(_fitted(curly(project.title, "", project.language), mark, width))
+        if mark:
+            header.add_run("\t")
+            header.add_run(mark, style=mark_style)
     if mark:
-        header.add_run("\t")
-        header.add_run(mark, style=mark_style)
         cover_header = _blank_paragraph(section.first_page_header, header_style, width)
         cover_header.add_run("\t")
         cover_header.add_run(mark, style=mark_style)
-    _folio(_blank_paragraph(section.footer, footer_style, width), project.coalition)
+    coalition = curly(project.coalition, "", project.language)
+    _folio(_blank_paragraph(section.footer, footer_style, width), coalition)
+    _folio(_blank_paragraph(section.even_page_footer, footer_style, width), coalition, verso=True)
     _blank_paragraph(section.first_page_footer, footer_style, width)
 
     _open_on_right_hand_pages(word)
@@ -305,7 +323,7 @@ def finish(document: Document, data: bytes) -> bytes:
         footer = openings[0].first_page_footer
         footer.is_linked_to_previous = True  # drops the cover's blank footer…
         footer.is_linked_to_previous = False  # …for a footer of its own
-        _folio(_blank_paragraph(footer, footer_style, width), project.coalition)
+        _folio(_blank_paragraph(footer, footer_style, width), coalition)
         reference = openings[0]._sectPr.find(qn("w:footerReference") + '[@{%s}type="first"]' % W)
         for later in openings[1:]:
             for old in later._sectPr.findall(qn("w:footerReference") + '[@{%s}type="first"]' % W):
@@ -352,10 +370,16 @@ def _open_on_right_hand_pages(word) -> None:
         paragraph.pPr.get_or_add_pageBreakBefore().val = False  # the section break already starts the page
 
 
-def _folio(paragraph, coalition: str) -> None:
-    """The footer's words: the coalition, then the page number at the right tab stop."""
-    paragraph.add_run(f"{coalition}\t")
-    paragraph._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+def _folio(paragraph, coalition: str, verso: bool = False) -> None:
+    """The footer's words, the page number on the outer edge: on a right-hand page the coalition, then the
+    number at the right tab stop; on a left-hand (`verso`) page the number, then the coalition."""
+    number = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
+    if verso:
+        paragraph._p.append(number)
+        paragraph.add_run(f"\t{coalition}")
+    else:
+        paragraph.add_run(f"{coalition}\t")
+        paragraph._p.append(number)
 
 
 def _hanging_footnote_numbers(word) -> None:

@@ -30,7 +30,7 @@ from ..textruns import inlines
 from . import (DraftsFailed, anchors_set_aside, copyright_page, described, draft_mark, draft_paths,
                draw_workplan_chart, known_images, label_captions, language_of, media_and_chart, pandoc_document,
                restyle_divs, unlinked, unwrapped_blocks)
-from .bookpages import MAIN_MATTER, imprint, lists_of_captions, main_matter_start, sources_in_figures
+from .bookpages import MAIN_MATTER, imprint, imprint_text, lists_of_captions, main_matter_start, sources_in_figures
 from .cover import cover_logos
 from .tracing import LAYOUT, LAYOUT_QUERY, drafts_in_error, marked
 from .typst import compile_and_query
@@ -233,7 +233,7 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
     inputs["coalition_logo"], inputs["agency_logos"] = logos.coalition, "\n".join(logos.agencies)
     inputs["agency_logo_alts"] = "\n".join(logos.names)
     copyright, blocks = copyright_page(document.blocks)  # the imprint, on the title page's back
-    inputs["copyright"] = "\n\n".join(stringify(block) for block in copyright)
+    inputs["copyright"] = imprint_text(copyright)
     texts = document.block_json[len(document.blocks) - len(blocks):]
     # the captions carry the numbering pass's labels: Typst's own counter stays off, whatever the template says
     hidden = anchors_set_aside(document.blocks, set_aside)  # no list or link leads into a draft set aside

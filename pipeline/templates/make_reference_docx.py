@@ -33,7 +33,6 @@ TEXT_BLUE = "0072BC"
 NAVY = "1B365D"
 TEXT = "222222"
 GREY = "595959"
-RULE_GREY = "BFBFBF"
 RED = "C00000"
 PALE_BLUE = "EAF2F8"  # a shaded note's ground
 
@@ -120,6 +119,11 @@ PARAGRAPH_STYLES = {
     "Cover Title": ("Normal", None, COVER_TITLE),
     "Cover Subtitle": ("Normal", None, COVER_SUBTITLE),
     "Cover Edition": ("Normal", None, COVER_EDITION),
+    # the title page after the cover, and the imprint on its back
+    "Title Page Title": ("Normal", None, dict(size=24, color=NAVY, bold=True, line=1.0, before=96, after=12)),
+    "Title Page Publisher": ("Normal", None, dict(size=10.5, color=NAVY, bold=True, before=160, after=4)),
+    "Title Page Agency": ("Normal", None, dict(size=8.5, color=GREY, line=1.0, after=0)),
+    "Copyright": ("Normal", None, dict(size=8, line=1.0, after=6)),
     "Draft Mark": ("Normal", None, dict(
         size=9, bold=True, color=RED, caps=True, line=1.0, after=0)),
     "Chapter Introduction": ("Normal", "Body Text", dict(size=11.5, color=NAVY, after=12)),
@@ -325,7 +329,8 @@ def restyle_character_styles(doc):
 
 
 def restyle_table_style(doc):
-    """Clean tables: navy header row, thin grey horizontal rules, 9 pt text."""
+    """Tables as the UN Editorial Manual sets them: a rule above and below the column heads (bold, navy), one at
+    the foot, none between the rows; 9 pt text."""
     style = doc.styles[TABLE_STYLE]
     reset_formatting(style)
     style.font.size = Pt(9)
@@ -336,23 +341,22 @@ def restyle_table_style(doc):
     style.element.get_or_add_pPr().append(parse_xml(f'<w:suppressAutoHyphens {nsdecls("w")}/>'))
     for old in style.element.findall(qn("w:tblPr")) + style.element.findall(qn("w:tblStylePr")):
         style.element.remove(old)
-    rule = f'w:val="single" w:sz="4" w:space="0" w:color="{RULE_GREY}"'
+    rule = f'w:val="single" w:sz="6" w:space="0" w:color="{TEXT}"'
     style.element.append(parse_xml(
         f'<w:tblPr {nsdecls("w")}>'
         '<w:tblInd w:w="0" w:type="dxa"/>'
         f'<w:tblBorders><w:top {rule}/><w:left w:val="nil"/><w:bottom {rule}/>'
-        f'<w:right w:val="nil"/><w:insideH {rule}/><w:insideV w:val="nil"/></w:tblBorders>'
+        '<w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>'
         '<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
         '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
         '</w:tblPr>'))
     style.element.append(parse_xml(
         f'<w:tblStylePr {nsdecls("w")} w:type="firstRow">'
         '<w:pPr><w:keepNext/></w:pPr>'
-        '<w:rPr><w:b/><w:bCs/><w:color w:val="FFFFFF"/></w:rPr>'
+        f'<w:rPr><w:b/><w:bCs/><w:color w:val="{NAVY}"/></w:rPr>'
         '<w:trPr><w:tblHeader/></w:trPr>'
-        f'<w:tcPr><w:tcBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="{NAVY}"/>'
-        f'<w:bottom w:val="single" w:sz="4" w:space="0" w:color="{NAVY}"/></w:tcBorders>'
-        f'<w:shd w:val="clear" w:color="auto" w:fill="{NAVY}"/>'
+        f'<w:tcPr><w:tcBorders><w:top w:val="single" w:sz="6" w:space="0" w:color="{TEXT}"/>'
+        f'<w:bottom w:val="single" w:sz="4" w:space="0" w:color="{TEXT}"/></w:tcBorders>'
         '<w:vAlign w:val="bottom"/></w:tcPr>'
         '</w:tblStylePr>'))
 

@@ -1,0 +1,146 @@
+""""The figure below", "le tableau ci-dessous", "el cuadro siguiente" → "Figure 2.2", "le tableau 2.2", "el
+cuadro 2.2", linked to it: the PDF floats figures and tables to the top or foot of a page, or the next, so a
+figure is no longer always below the words that point at it; the UN Editorial Manual refers to a figure by
+its number. Only a pointer within one draft to a numbered figure or table of that draft is rewritten, in the
+assembled copy (never the draft); each rewrite is recorded with the build's other changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pandocfilters import Link, Space, Str
+
+from .model import Change
+from .normalise import DRAFT_CLASS
+from .numbering import NUMBER_KEY
+
+RULE = "figure-reference"
+KINDS = {  # the nouns each language points with, and what they name
+    "en": {"figure": "figure", "chart": "figure", "graph": "figure", "table": "table"},
+    "fr": {"figure": "figure", "graphique": "figure", "tableau": "table"},
+    "es": {"figura": "figure", "gráfico": "figure", "cuadro": "table", "tabla": "table"},
+}
+# Each language's pointers as word patterns: ART an article, KIND a noun above; +1 points forward, -1 back
+POINTERS = {
+    "en": [(("the", "KIND", "below"), 1), (("the", "KIND", "above"), -1), (("the", "following", "KIND"), 1),
+           (("the", "preceding", "KIND"), -1), (("the", "previous", "KIND"), -1)],
+    "fr": [(("ART", "KIND", "ci-dessous"), 1), (("ART", "KIND", "ci-après"), 1), (("ART", "KIND", "ci-dessus"), -1),
+           (("ART", "KIND", "suivant"), 1), (("ART", "KIND", "suivante"), 1), (("ART", "KIND", "précédent"), -1),
+           (("ART", "KIND", "précédente"), -1)],
+    "es": [(("ART", "KIND", "siguiente"), 1), (("ART", "KIND", "anterior"), -1), (("ART", "KIND", "de", "abajo"), 1),
+           (("ART", "KIND", "de", "arriba"), -1)],
+}
+ARTICLES = {"fr": {"la", "le"}, "es": {"la", "el"}}
+TRAILING = ".,;:!?)»”’"
+
+
+@dataclass
+class _Target:
+    kind: str
+    identifier: str
+    number: str
+    path: str  # the draft it is in
+
+
+def refer_by_number(blocks: list, lang: str, label) -> list[Change]:
+    """Rewrite the pointers in `blocks` (the assembled document, changed in place) as numbered links;
+    `label(kind, number)` is the label the numbering pass gives ("Figure 2.2"). Returns the changes made."""
+    language = lang.split("-")[0]
+    if language not in POINTERS:
+        return []
+    events: list = []
+    _collect(blocks, "", events)
+    changes = []
+    for index, event in enumerate(events):
+        if isinstance(event, _Target):
+            continue
+        inlines, path = event
+        for start, end, kind, direction, noun in reversed(_pointers(inlines, language)):
+            target = _nearest(events, index, path, kind, direction)
+            if target is None:
+                continue
+            before = " ".join(item["c"] for item in inlines[start:end] if item["t"] == "Str")
+            tail = inlines[end - 1]["c"][len(inlines[end - 1]["c"].rstrip(TRAILING)):]
+            if language == "en":  # "Figure 2.2", as the label reads
+                named, lead = label(kind, target.number).replace(" ", "\u00a0"), []
+            else:  # the article and the writer's own noun, the number in place of the pointer: "la figure 2.2"
+                named, lead = f"{noun}\u00a0{target.number}", [inlines[start], Space()]
+            link = Link(["", ["xref"], []], [Str(named)], ["#" + target.identifier, ""])
+            inlines[start:end] = [*lead, link, *([Str(tail)] if tail else [])]
+            after = " ".join([*(item["c"] for item in lead if item["t"] == "Str"), named.replace("\u00a0", " ")])
+            changes.append(Change(path, "", before, after + tail, RULE))
+    return changes
+
+
+def _collect(blocks: list, path: str, events: list) -> None:
+    """The document in reading order: each paragraph's inlines with its draft, each numbered figure and table."""
+    for block in blocks:
+        kind = block.get("t")
+        if kind in ("Para", "Plain"):
+            events.append((block["c"], path))
+        elif kind in ("Figure", "Table"):
+            attrs = dict(block["c"][0][2])
+            if NUMBER_KEY in attrs and path:
+                events.append(_Target(attrs.get("kind", "figure"), block["c"][0][0], attrs[NUMBER_KEY], path))
+        elif kind == "Div":
+            attr, content = block["c"]
+            own = dict(attr[2]).get("path", path) if DRAFT_CLASS in attr[1] else path
+            _collect(content, own, events)
+        elif kind == "BlockQuote":
+            _collect(block["c"], path, events)
+        elif kind in ("BulletList", "OrderedList"):
+            for item in block["c"] if kind == "BulletList" else block["c"][1]:
+                _collect(item, path, events)
+
+
+def _words(inlines: list, start: int, count: int) -> list[int] | None:
+    """The indexes of `count` words (Str) from `start`, one Space between each, or None."""
+    found = []
+    index = start
+    while len(found) < count:
+        if index >= len(inlines) or inlines[index]["t"] != "Str":
+            return None
+        found.append(index)
+        if len(found) < count:
+            if index + 1 >= len(inlines) or inlines[index + 1]["t"] != "Space":
+                return None
+            index += 2
+    return found
+
+
+def _pointers(inlines: list, language: str) -> list[tuple[int, int, str, int, str]]:
+    """Each pointer in a paragraph: (start, end, kind, direction, the noun as written), left to right."""
+    found = []
+    for start in range(len(inlines)):
+        for pattern, direction in POINTERS[language]:
+            places = _words(inlines, start, len(pattern))
+            if places is None:
+                continue
+            words = [inlines[i]["c"] for i in places]
+            words[-1] = words[-1].rstrip(TRAILING)
+            kind = noun = None
+            for expected, word in zip(pattern, words, strict=True):
+                lowered = word.lower()
+                if expected == "KIND" and lowered in KINDS[language]:
+                    kind, noun = KINDS[language][lowered], word
+                elif expected == "ART" and lowered in ARTICLES.get(language, ()):
+                    continue
+                elif expected != lowered:
+                    break
+            else:
+                if kind and (not found or start >= found[-1][1]):
+                    found.append((start, places[-1] + 1, kind, direction, noun))
+    return found
+
+
+def _nearest(events: list, index: int, path: str, kind: str, direction: int) -> _Target | None:
+    """The first numbered `kind` of the same draft after (or before) the paragraph at `index`."""
+    step = range(index + 1, len(events)) if direction > 0 else range(index - 1, -1, -1)
+    for other in step:
+        event = events[other]
+        if (event.path if isinstance(event, _Target) else event[1]) != path:
+            return None
+        if isinstance(event, _Target) and event.kind == kind:
+            return event
+    return None
