@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from pandocfilters import Emph, Link, RawBlock, RawInline, Space, Str
+from pandocfilters import Emph, RawBlock, RawInline, Space, Str
 
 from .. import i18n
 from ..errors import JointreportError
