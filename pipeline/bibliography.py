@@ -104,6 +104,7 @@ def merge(files: list[ReferenceFile]) -> Bibliography:
     bib = Bibliography()
     seen: dict[tuple, str] = {}  # a work's identity → its key in the report
     origin: dict[str, str] = {}  # key in the report → the file its entry came from
+    sections: dict[str, tuple] = {}  # key in the report → the agency and section of that file
     for source in files:
         for entry in source.entries:
             written = str(entry["id"]).strip()
@@ -111,6 +112,8 @@ def merge(files: list[ReferenceFile]) -> Bibliography:
             if identity in seen:
                 kept = seen[identity]
                 bib.keys.setdefault((source.scope, written), kept)
+                if source.place.section and sections.get(kept) == (source.place.agency, source.place.section):
+                    continue  # a draft's translation embeds the works its source does
                 bib.findings.append(finding(
                     "cite/duplicate-entry", source.place,
                     f"'{written}' is the same work as '{kept}' of {origin[kept]} ({how}): merged into one "
@@ -123,6 +126,7 @@ def merge(files: list[ReferenceFile]) -> Bibliography:
             bib.keys.setdefault((source.scope, written), key)
             seen[identity] = key
             origin[key] = source.place.path
+            sections[key] = (source.place.agency, source.place.section)
             missing = [what for what, there in (("title", _title(entry)), ("year", year_of(entry))) if not there]
             if missing:
                 bib.findings.append(finding(

@@ -175,6 +175,12 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("translate/source-changed", "info",
          "the source changed since the file was exported: the translation is imported as made, and `check` "
          "reports the units that changed since (`lang/stale-translation`)"),
+    Code("translate/agreed-term", "warning",
+         "a unit's source uses an agreed term of terminology.yaml whose agreed translation (its `translations`) "
+         "the unit's translation lacks: imported all the same (a warning, never a refusal); check the wording"),
+    Code("translate/lost-citation", "error",
+         "a citation or cross-reference of the source would not survive into the written translation (the "
+         "file, read back as a draft, lacks it): nothing is written"),
     # issue 28: shared registers (a row with an error is left out of its annex; the build goes on)
     Code("registers/unknown-register", "error",
          "a sheet under `contributions/<agency>/registers/` is named after no register of report.yaml",

@@ -27,9 +27,9 @@ def git(root: Path, *args: str, binary: bool = False) -> subprocess.CompletedPro
         return None
 
 
-def commit_dates(root: Path) -> dict[str, dt.date]:
-    """Last commit date of every file under contributions/, from one `git log` run."""
-    out = git(root, "log", "--format=@%cs", "--name-only", "--relative", "--", "contributions")
+def commit_dates(root: Path, folder: str = "contributions") -> dict[str, dt.date]:
+    """Last commit date of every file under `folder`, from one `git log` run."""
+    out = git(root, "log", "--format=@%cs", "--name-only", "--relative", "--", folder)
     if out is None or out.returncode != 0:
         return {}
     dates: dict[str, dt.date] = {}

@@ -108,6 +108,7 @@ def read_project(project: Project, convert: bool = True) -> Sources:
     sources.registers, findings = read_sheets(project)  # the registers' rows, for the board too
     sources.findings += findings
     sources.submitted = submission_dates(project, sources.contributions)
+    sources.submitted.update(translated_text_dates(project, sources.intros))
     return sources
 
 
@@ -654,6 +655,18 @@ def statement_name(name: str, source_language: str) -> tuple[str, str]:
     """'note.fr.md' → ('note', 'fr'); a name without a language is in the source language."""
     parts = name.split(".")
     return parts[0], parts[1] if len(parts) == 3 else source_language
+
+
+def translated_text_dates(project: Project, intros: dict) -> dict[Path, dt.date]:
+    """When each editors' text that has a translation, and each translation, last changed: its last commit
+    in git, else its file time (a translation made by hand is judged by date, as a draft's)."""
+    languages = {intro.lang for intro in intros.values()}
+    if languages <= {project.source_language}:
+        return {}
+    committed = commit_dates(project.root, "chapters")
+    paths = [project.root / intro.relpath for intro in intros.values()]
+    return {path: committed.get(path.relative_to(project.root).as_posix())
+            or dt.date.fromtimestamp(path.lstat().st_mtime) for path in paths}
 
 
 def submission_dates(project: Project, contributions: list[Contribution]) -> dict[Path, dt.date]:

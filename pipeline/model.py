@@ -142,6 +142,10 @@ class Term:
     case_sensitive: bool = False
     lang: str = "en"
     gender: str = ""  # "m" or "f": the preferred term's, for the article before it (French, Spanish)
+    translations: tuple[tuple[str, str], ...] = ()  # (language, the term's agreed translation)
+
+    def translation(self, lang: str) -> str | None:
+        return dict(self.translations).get(lang)
 
     @functools.cached_property
     def pattern(self) -> re.Pattern:
@@ -558,7 +562,7 @@ class Sources:
     drafts: list[Draft] = field(default_factory=list)  # those that converted
     intros: dict[tuple[str, str], ChapterIntro] = field(default_factory=dict)  # (chapter id, language) →
     statements: dict[str, dict[str, StatementFile]] = field(default_factory=dict)  # id → language →
-    submitted: dict[Path, dt.date] = field(default_factory=dict)  # draft path → when it arrived
+    submitted: dict[Path, dt.date] = field(default_factory=dict)  # when each draft arrived (editors' text: changed)
     findings: list[Finding] = field(default_factory=list)  # what could not be read, and why
     responses: "Responses | None" = None  # a filled-in comment–response matrix, when one is given
     files: list[InputFile] = field(default_factory=list)  # every file under contributions/, for the manifest

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from lxml import etree
 from pypdf import PdfReader
 from translate.storage.tbx import tbxfile
@@ -46,14 +47,30 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def agreed_terms(lang: str = "fr") -> dict[str, str]:
+    """terminology.yaml's agreed terms and their `lang` translations, as the package's glossary gives them."""
+    terms = yaml.safe_load((REPO / "terminology.yaml").read_text(encoding="utf-8"))["terms"]
+    return {t["preferred"]: t["translations"][lang] for t in terms if lang in t.get("translations", {})}
+
+
+GLOSSARY = re.compile("|".join(re.escape(term) for term in sorted(agreed_terms(), key=len, reverse=True)), re.I)
+
+
+def use_glossary(text: str | None) -> str | None:
+    by_term = {term.lower(): translation for term, translation in agreed_terms().items()}
+    return GLOSSARY.sub(lambda match: by_term[match.group(0).lower()], text) if text else text
+
+
 def translator(xlf: Path, dest: Path, change=None) -> Path:
-    """A test translator: every unit without a target gets the source prefixed 'FRA ', placeholders kept;
-    `change(root)` then spoils the file as a careless one would."""
+    """A test translator: every unit without a target gets the source prefixed 'FRA ', placeholders kept,
+    and the glossary's agreed terms put in; `change(root)` then spoils the file as a careless one would."""
     root = etree.fromstring(xlf.read_bytes())
     for segment in root.iter(q("segment")):
         if segment.find(q("target")) is None:
             target = copy.deepcopy(segment.find(q("source")))
             target.tag = q("target")
+            for inline in target.iter():
+                inline.text, inline.tail = use_glossary(inline.text), use_glossary(inline.tail)
             target.text = "FRA " + (target.text or "")
             segment.append(target)
             segment.set("state", "translated")
@@ -105,9 +122,10 @@ def test_export_writes_a_package_a_cat_tool_reads_with_one_unit_per_paragraph(pr
         assert (store.sourcelanguage, store.targetlanguage) == ("en", "fr")
         assert len(store.units) == source_units(relpath, project) > 8
         assert all(not u.target for u in store.units)  # nothing in the memory yet
-        glossary = tbxfile.parsestring((folder / "glossary.fr.tbx").read_bytes())
-        assert "social protection floor" in [u.source for u in glossary.units]
-        assert "PNUD" in [u.target for u in glossary.units]
+        glossary = {u.source: u.target for u in tbxfile.parsestring((folder / "glossary.fr.tbx").read_bytes()).units}
+        assert glossary["social protection floor"] == "socle de protection sociale"  # the term's agreed translation
+        assert glossary["United Republic of Tanzania"] == "République-Unie de Tanzanie"
+        assert glossary["PNUD"] == "PNUD"
         tmxfile.parsestring((folder / "memory.fr.tmx").read_bytes())
         assert "leave as it is" in (folder / "README.txt").read_text(encoding="utf-8")
         word = docx.Document(folder / f"{name}.fr.docx")
@@ -120,6 +138,11 @@ def test_export_writes_a_package_a_cat_tool_reads_with_one_unit_per_paragraph(pr
     assert case.count('type="jr:caption"') == 2 and case.count('type="jr:cell"') == 24  # 28 cells, 4 empty
     # the two sections translated by hand and not older than their source get no package
     assert not package(project, "who.spf-concept").exists() and not package(project, "undp.safety-nets").exists()
+    # the editors' chapter introductions have packages of their own
+    intros = sorted(p.name for p in (project / "build" / "translations" / "fr").glob("chapters.*"))
+    assert intros == sorted(f"chapters.{p.stem}" for p in (project / "chapters").glob("*.md")) and len(intros) == 7
+    store = Xliff2File.parsestring((package(project, "chapters.origins") / "chapters.origins.fr.xlf").read_bytes())
+    assert store.units[0].source.startswith("The social protection floor began as a crisis response")
 
 
 def test_a_returned_file_that_lost_a_unit_a_placeholder_or_a_footnote_is_refused_naming_the_unit(project, tmp_path):
@@ -173,12 +196,23 @@ def test_a_returned_file_that_lost_a_unit_a_placeholder_or_a_footnote_is_refused
     assert not (project / "translations" / "fr").exists() and not (project / "translations" / "memory.fr.tmx").exists()
 
 
+NOTE_FILL = "0.91764706 0.9490196 0.972549 scn"  # the pale blue (#EAF2F8) of the box behind the note, as Typst paints it
+
+
 def fallback_notes(root: Path) -> tuple[list[str], int]:
-    """The French DOCX's paragraphs, and how many times its PDF shows the fallback note."""
+    """The French DOCX's paragraphs, and how many times its PDF shows the fallback note, each in its box;
+    the DOCX's notes are in their own shaded style."""
     word = docx.Document(root / "build" / "spf-flagship-report.fr.docx")
-    paragraphs = [p.text for p in word.paragraphs if p.text.strip()]
-    pdf = "".join(page.extract_text() for page in PdfReader(root / "build" / "spf-flagship-report.fr.pdf").pages)
-    return paragraphs, len(re.findall(r"Ce texte n.est pas encore traduit", pdf))
+    paragraphs = [p.text.replace("’", "'") for p in word.paragraphs if p.text.strip()]  # French typography's
+    styles = {p.style.name for p in word.paragraphs if p.text.replace("’", "'") == NOTE_FR}
+    assert styles == ({"Untranslated Note"} if NOTE_FR in paragraphs else set())
+    shading = word.styles["Untranslated Note"].element.find(".//" + docx.oxml.ns.qn("w:shd"))
+    assert shading.get(docx.oxml.ns.qn("w:fill")) == "EAF2F8"
+    pages = PdfReader(root / "build" / "spf-flagship-report.fr.pdf").pages
+    notes = [len(re.findall(r"Ce texte n.est pas encore traduit", page.extract_text())) for page in pages]
+    boxes = [page.get_contents().get_data().decode("latin-1").count(NOTE_FILL) for page in pages]
+    assert [min(n, 1) for n in notes] == [min(b, 1) for b in boxes]  # a box on every page with a note, no other
+    return paragraphs, sum(notes)
 
 
 def test_translated_sections_replace_the_fallback_and_the_note_stays_on_the_others_only(project, tmp_path):
@@ -187,7 +221,8 @@ def test_translated_sections_replace_the_fallback_and_the_note_stays_on_the_othe
     half, rest = returned[::2], returned[1::2]
     run = jointreport("translate", "import", "-p", str(project), *map(str, half))
     assert run.code == 0, run.stdout + run.stderr
-    assert run.stderr.count("wrote contributions/") == len(half)
+    assert run.stderr.count("wrote contributions/") + run.stderr.count("wrote chapters/") == len(half)
+    assert "translate/agreed-term" not in run.stdout  # the test translator follows the glossary
     assert (project / "contributions/ilo/costing.fr.md").is_file() == (tmp_path / "ilo.costing.fr.xlf" in half)
     assert jointreport("build", "--lang", "fr", "--force", "--format", "docx,pdf,html", "-p", str(project)).code == 0
     pages = "".join(p.read_text(encoding="utf-8") for p in (project / "build" / "html" / "fr").glob("*.html"))
@@ -195,7 +230,8 @@ def test_translated_sections_replace_the_fallback_and_the_note_stays_on_the_othe
     paragraphs, in_pdf = fallback_notes(project)
     built = zipfile.ZipFile(project / "build" / "spf-flagship-report.fr.docx")
     pictures = built.read("word/document.xml").count(b"<pic:pic")
-    untranslated = len(rest)  # one draft per package; the two hand-made translations are up to date
+    untranslated = len([r for r in rest if not r.name.startswith("chapters.")])  # one draft per package (the
+    # introductions get no note); the two hand-made translations are up to date
     notes = [i for i, text in enumerate(paragraphs) if text == NOTE_FR]
     assert len(notes) == untranslated == in_pdf
     assert not any(paragraphs[i + 1].startswith("FRA ") for i in notes)  # the note stands before English text
@@ -302,7 +338,8 @@ def test_the_word_route_through_libreoffice_is_checked_the_same_way(tmp_path):
     assert tree_hash(root / "contributions") == before
 
     run = jointreport("translate", "import", "--format", "json", "-p", str(root), str(returned))
-    assert run.code == 0 and findings(run) == [], run.stdout + run.stderr
+    found = {(f["code"], f["severity"]) for f in findings(run)}  # the translator typed no agreed term: warned
+    assert run.code == 0 and found == {("translate/agreed-term", "warning")}, run.stdout + run.stderr
     written = root / "contributions/ilo/economic-case.fr.docx"
     blocks = read_to_ast(written.read_bytes(), "docx", tmp_path / "media")["blocks"]
     kinds: dict[str, int] = {}

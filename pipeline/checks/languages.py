@@ -16,6 +16,8 @@ from pathlib import Path
 from ..agreed import references
 from ..codes import finding
 from ..model import Contribution, Draft, Finding, Place, Project
+from ..translation.edited import LOST, current
+from ..translation.records import EDITORS, text_sha256
 from ..translation.units import changes, units_of
 from ..tree import visit
 
@@ -51,12 +53,13 @@ def language_findings(project: Project, drafts: list[Draft], placed: list[Contri
             if (contribution.agency, contribution.section_id, lang) not in by_key:
                 findings.append(missing_translation(
                     contribution.place, lang, f"{contribution.section_id}.{lang}.{contribution.format}"))
-    for chapter in project.chapters:
-        intro = intros.get((chapter.id, source_lang))
+    for ident in [c.id for c in project.chapters] + [m.id for m in project.matter]:
+        intro = intros.get((ident, source_lang))
         for lang in project.languages[1:] if intro else []:
-            if (chapter.id, lang) not in intros:
-                findings.append(missing_translation(intro.place, lang, f"chapters/{chapter.id}.{lang}.md"))
+            if (ident, lang) not in intros:
+                findings.append(missing_translation(intro.place, lang, f"chapters/{ident}.{lang}.md"))
     findings += _parity(project, drafts, submitted, records or {})
+    findings += _texts_parity(project, intros, submitted, records or {})
     return findings
 
 
@@ -77,7 +80,8 @@ def structure_mismatch(source: list, translation: list, source_path: str, place:
 
 def _parity(project: Project, drafts: list[Draft], submitted: dict[Path, dt.date], records: dict) -> list[Finding]:
     source_lang = project.source_language
-    sources = {(d.contribution.agency, d.contribution.section_id): d for d in drafts if d.contribution.lang == source_lang}
+    sources = {(d.contribution.agency, d.contribution.section_id): d for d in drafts
+               if d.contribution.lang == source_lang}
     findings = []
     for draft in (d for d in drafts if d.contribution.lang != source_lang):
         translation = draft.contribution
@@ -85,9 +89,10 @@ def _parity(project: Project, drafts: list[Draft], submitted: dict[Path, dt.date
         if source is None:
             continue
         findings += structure_mismatch(source.blocks, draft.blocks, source.contribution.relpath, translation.place)
-        record = records.get((translation.agency, translation.section_id, translation.lang))
-        if record is not None and record.translation_sha256 == translation.sha256:
-            findings += stale_units(source, translation, record)
+        key = (translation.agency, translation.section_id, translation.lang)
+        record = current(records.get(key), translation.sha256, lambda draft=draft: draft.blocks)
+        if record is not None:
+            findings += stale_units(source.blocks, source.contribution.relpath, translation.place, record)
             continue
         stale = _staleness(source.contribution, translation, submitted)
         if stale:
@@ -96,17 +101,45 @@ def _parity(project: Project, drafts: list[Draft], submitted: dict[Path, dt.date
     return findings
 
 
-def stale_units(source: Draft, translation: Contribution, record) -> list[Finding]:
-    """Each unit of the source that changed, is new, or is gone since the translation was made: the
-    translation was imported unit by unit, and its record says from which source text each came."""
-    changed, new, gone = changes(units_of(source.blocks), record.known())
-    relpath = source.contribution.relpath
-    findings = [finding("lang/stale-translation", translation.place,
-                        f"{unit.label} changed in {relpath} since it was translated: translate it again "
-                        "(`jointreport translate export`)", unit.id) for unit in changed]
-    findings += [finding("lang/stale-translation", translation.place,
+def _texts_parity(project: Project, intros: dict, dates: dict[Path, dt.date], records: dict) -> list[Finding]:
+    """The editors' translated texts (chapters/<id>.<lang>.md) against their source, as drafts are: by unit
+    where `translate import` wrote them, else by date."""
+    findings = []
+    for (ident, lang), translation in sorted(intros.items()):
+        source = intros.get((ident, project.source_language))
+        if source is None or lang == project.source_language:
+            continue
+        findings += structure_mismatch(source.blocks, translation.blocks, source.relpath, translation.place)
+        record = current(records.get((EDITORS, ident, lang)), text_sha256(translation.source),
+                         lambda translation=translation: translation.blocks)
+        if record is not None:
+            findings += stale_units(source.blocks, source.relpath, translation.place, record)
+            continue
+        source_date = dates.get(project.root / source.relpath)
+        made = dates.get(project.root / translation.relpath)
+        if source_date and made and source_date > made:
+            findings.append(finding("lang/stale-translation", translation.place,
+                                    f"made on {made}, the source changed on {source_date}: bring the translation "
+                                    f"up to date with {source.relpath}"))
+    return findings
+
+
+def stale_units(source_blocks: list, relpath: str, place: Place, record) -> list[Finding]:
+    """Each unit of the source (`relpath`) that changed, is new, or is gone since the translation was made,
+    or whose translation an edit by hand removed: the translation was imported unit by unit, and its
+    record says from which source text each came."""
+    changed, new, gone = changes(units_of(source_blocks), record.known())
+    recorded = dict(record.known())
+    findings = [finding("lang/stale-translation", place,
+                        f"{unit.label} has no translation here any more (the translation was edited by hand "
+                        "since it was imported): translate it again", unit.id)
+                for unit in changed if recorded[unit.id] == LOST]
+    findings += [finding("lang/stale-translation", place,
+                         f"{unit.label} changed in {relpath} since it was translated: translate it again "
+                         "(`jointreport translate export`)", unit.id) for unit in changed if recorded[unit.id] != LOST]
+    findings += [finding("lang/stale-translation", place,
                          f"{unit.label} is new in {relpath}: it has no translation yet", unit.id) for unit in new]
-    findings += [finding("lang/stale-translation", translation.place,
+    findings += [finding("lang/stale-translation", place,
                          f"unit {ident} is no longer in {relpath}: its translation is still here", ident)
                  for ident in gone]
     return findings

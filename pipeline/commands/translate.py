@@ -14,15 +14,16 @@ from pathlib import Path
 import click
 
 from ..codes import finding
-from ..errors import JointreportError, OptionError
+from ..errors import DraftError, JointreportError, OptionError
 from ..files import Unreadable, guarded_read, write_atomically
-from ..model import Contribution, Draft, Finding, Place, Project
+from ..intake import DraftCache, check_text_size, convert, draft_format, read_and_convert
+from ..model import Contribution, Finding, Place, Project
 from ..present import as_json, as_text
+from ..translation import edited, glossary, originals, records
 from ..translation import memory as memories
 from ..translation import package as packages
-from ..translation import records
 from ..translation.accept import draft_file, memory_entries, translated
-from ..translation.structure import check_returned
+from ..translation.structure import check_returned, lost_citations
 from ..translation.units import Unit, units_of
 from ..translation.wordfile import match_units, read_docx, write_docx
 from ..translation.xliff import NotXliff, Package, read_xliff, write_xliff
@@ -39,38 +40,35 @@ class Exported:
 
 
 def export(root: Path, lang: str, out: Path | None = None) -> Exported:
-    """A package for every section whose `lang` translation is missing or older than its source (by
-    unit, where the translation was imported; else by version or date), under `out` (default
-    build/translations/<lang>/). Records each exported source version and its units' ids."""
+    """A package for every section, and every editors' text (chapters/<id>.md), whose `lang` translation
+    is missing or older than its source (by unit, where the translation was imported; else by version
+    or date), under `out` (default build/translations/<lang>/). Records each exported source version and
+    its units' ids."""
     result = check(root, with_drafts=True)
     project = result.project
     _translated_language(project, lang)
     out = out or project.build_dir / "translations" / lang
     stale_files = {f.path for f in result.findings if f.code == "lang/stale-translation"}
-    translations = {(d.contribution.agency, d.contribution.section_id): d for d in result.drafts
-                    if d.contribution.lang == lang}
     memory = memories.load(project, lang)
     reference = _reference_doc(project)
     exported = Exported()
-    for draft in (d for d in result.drafts if d.contribution.lang == project.source_language):
-        source = draft.contribution
-        translation = translations.get((source.agency, source.section_id))
-        record = _valid_record(result.sources.translations.get((source.agency, source.section_id, lang)),
-                               translation)
-        registry = records.read_registry(project, source.agency, source.section_id, source.relpath)
-        package = Package(source.agency, source.section_id, source.relpath, source.sha256, project.source_language,
-                          lang)
-        needed = translation is None or translation.contribution.relpath in stale_files
-        plan = packages.plan(package, draft.blocks, registry, record, memory, needed)
+    for original, translation in _originals(result, lang):
+        package = original.package
+        key = (package.agency, package.section, lang)
+        record = translation and edited.current(result.sources.translations.get(key), translation[1],
+                                                translation[2])
+        registry = records.read_registry(project, package.agency, package.section, package.source)
+        needed = translation is None or translation[0] in stale_files
+        plan = packages.plan(package, original.blocks, registry, record, memory, needed)
         if plan is None:
             continue
-        _remember_version(project, draft, registry, plan)
+        _remember_version(project, original, registry, plan)
         folder = out / plan.name
         stem = f"{plan.name}.{lang}"
         files = {f"{stem}.xlf": write_xliff(package, plan.units, plan.prefilled, plan.notes),
-                 f"{stem}.docx": write_docx(package, draft.blocks, plan.units, plan.prefilled, draft.media_dir,
+                 f"{stem}.docx": write_docx(package, original.blocks, plan.units, plan.prefilled, original.media_dir,
                                             reference),
-                 f"glossary.{lang}.tbx": packages.glossary(project.terminology, project.source_language, lang),
+                 f"glossary.{lang}.tbx": glossary.tbx(project.terminology, project.source_language, lang),
                  f"memory.{lang}.tmx": memory.to_tmx(),
                  "README.txt": packages.readme(plan)}
         for name, data in files.items():
@@ -80,18 +78,28 @@ def export(root: Path, lang: str, out: Path | None = None) -> Exported:
     return exported
 
 
+def _originals(result, lang: str):
+    """Each source draft and editors' text with its `lang` translation's (path, sha256, blocks), or None."""
+    project = result.project
+    source_lang = project.source_language
+    translations = {(d.contribution.agency, d.contribution.section_id): d for d in result.drafts
+                    if d.contribution.lang == lang}
+    for draft in (d for d in result.drafts if d.contribution.lang == source_lang):
+        translation = translations.get((draft.contribution.agency, draft.contribution.section_id))
+        yield originals.of_draft(draft, source_lang, lang), translation and (
+            translation.contribution.relpath, translation.contribution.sha256, lambda t=translation: t.blocks)
+    texts = result.sources.intros
+    for (ident, text_lang), text in sorted(texts.items()):
+        translation = texts.get((ident, lang))
+        if text_lang == source_lang:
+            yield originals.of_text(text, source_lang, lang), translation and (
+                translation.relpath, records.text_sha256(translation.source), lambda t=translation: t.blocks)
+
+
 def _translated_language(project: Project, lang: str) -> None:
     if lang not in project.languages[1:]:
         raise OptionError("--lang", f"choose a language the report is translated into "
                                     f"({', '.join(project.languages[1:]) or 'report.yaml names none'})")
-
-
-def _valid_record(record: records.Record | None, translation: Draft | None) -> records.Record | None:
-    """A record speaks for the translation it was written with; a translation replaced by hand since is
-    judged as one made by hand (by version or date)."""
-    if record is None or translation is None or translation.contribution.sha256 != record.translation_sha256:
-        return None
-    return record
 
 
 def _reference_doc(project: Project) -> Path:
@@ -99,18 +107,20 @@ def _reference_doc(project: Project) -> Path:
     return complete_reference(project)
 
 
-def _remember_version(project: Project, draft: Draft, registry: records.Registry, plan: packages.Plan) -> None:
+def _remember_version(project: Project, original: originals.Original, registry: records.Registry,
+                      plan: packages.Plan) -> None:
     """The exported source version's bytes and its units' ids, for the import weeks later."""
-    source = draft.contribution
-    data = guarded_read(source.path, records.MAX_SOURCE_BYTES)
-    if hashlib.sha256(data).hexdigest() != source.sha256:
-        raise click.ClickException(f"{source.relpath} changed while it was exported; export again")
-    snapshot = records.snapshot_path(project, source.sha256, source.format)
+    package = original.package
+    try:
+        data = originals.version_bytes(project, original)
+    except (Unreadable, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    snapshot = records.snapshot_path(project, package.sha256, package.source.rsplit(".", 1)[-1])
     if not snapshot.is_file():
         write_atomically(snapshot, data)
-    registry.versions[source.sha256] = plan.known()
-    registry.latest = source.sha256
-    records.write_registry(project, source.agency, source.section_id, registry)
+    registry.versions[package.sha256] = plan.known()
+    registry.latest = package.sha256
+    records.write_registry(project, package.agency, package.section, registry)
 
 
 @dataclass
@@ -122,8 +132,10 @@ class Imported:
 
 def import_files(root: Path, files: list[Path], today: dt.date | None = None) -> Imported:
     """Each returned file checked against the source version it was exported from; one that passes
-    becomes contributions/<agency>/<section>.<lang>.md (or .docx), its record and memory entries are
-    kept; one that fails is refused with findings naming its units, and nothing of it is written."""
+    becomes contributions/<agency>/<section>.<lang>.md (or .docx; chapters/<id>.<lang>.md for an editors'
+    text), its record and memory entries are kept; one that fails is refused with findings naming its
+    units, and nothing of it is written. Before anything is written, the translation is read back as a
+    draft: a citation or cross-reference it would lose refuses it too."""
     from ..project import load_project
     project = load_project(root)
     result = Imported()
@@ -143,39 +155,53 @@ def _accept(project: Project, path: Path, place: Place, memory: dict, today: dt.
     try:
         data = guarded_read(path, MAX_RETURNED_BYTES)
         package, targets, unknown, paired = _returned(data, path)
-        source, units = _source_version(project, package)
+        original, units = _source_version(project, package)
     except (Unreadable, NotXliff, Refused) as exc:
         return [finding("translate/unreadable", place, str(exc))], ""
-    place = Place(path.name, package.section, package.agency)
+    place = Place(path.name, package.section, None if original.editors else package.agency)
     if not paired:  # a Word file's units are found by their bookmarks
         targets = match_units(units, targets)
     findings = check_returned(units, targets, place, unknown, paired)
     if any(f.severity == "error" for f in findings):
         return findings, ""
-    current = project.root / package.source
-    if not current.is_file() or hashlib.sha256(current.read_bytes()).hexdigest() != package.sha256:
+    output = draft_file(original, translated(original.blocks, units, targets), today)
+    try:
+        written, works = _read_back(project, original, output)
+    except Refused as exc:
+        return findings + [finding("translate/unreadable", place, str(exc))], ""
+    written_units = units_of(written)
+    findings += lost_citations(units, original.references, written_units, works, place)
+    if any(f.severity == "error" for f in findings):
+        return findings, ""
+    findings += glossary.term_findings(units, targets, project.terminology, project.source_language, package.lang,
+                                       place)
+    try:
+        originals.version_bytes(project, original)
+    except (Unreadable, ValueError):
         findings.append(finding("translate/source-changed", place,
                                 f"{package.source} changed since this file was exported: imported as translated; "
                                 "`jointreport check` lists the units that changed since"))
-    fmt = "md" if source.contribution.format == "md" else "docx"
-    relpath = f"contributions/{package.agency}/{package.section}.{package.lang}.{fmt}"
-    output = draft_file(fmt, translated(source.blocks, units, targets), source.contribution.meta, source.media_dir,
-                        package.lang, today)
-    for other in ("md", "docx", "odt"):  # the translation replaces one sent before in another format
-        previous = project.root / f"contributions/{package.agency}/{package.section}.{package.lang}.{other}"
-        if other != fmt and previous.is_file() and not previous.is_symlink():
-            previous.unlink()
-    write_atomically(project.root / relpath, output)
-    records.write_record(project, package.lang, package.agency, package.section, records.Record(
-        package.source, package.sha256, relpath, hashlib.sha256(output).hexdigest(), [[u.id, u.hash] for u in units]))
+    _write(project, original, units, output, edited.targets(written_units))
     lang_memory = memory.setdefault(package.lang, memories.load(project, package.lang))
     for entry in memory_entries(units, targets, package.source):
         lang_memory.add(entry)
-    return findings, relpath
+    return findings, original.target
 
 
-class Refused(JointreportError):
-    """A returned file that cannot be checked at all (the message says why)."""
+def _write(project: Project, original: originals.Original, units: list[Unit], output: bytes,
+           written: list[list[str]]) -> None:
+    """The translation (replacing one sent before in another format) and its record: the units it
+    translates and, where it reads back with as many units, what it says in each (to realign it if edited)."""
+    package = original.package
+    for other in original.others():
+        previous = project.root / other
+        if previous.is_file() and not previous.is_symlink():
+            previous.unlink()
+    write_atomically(project.root / original.target, output)
+    sha = records.text_sha256(output.decode("utf-8")) if original.editors else hashlib.sha256(output).hexdigest()
+    records.write_record(project, package.lang, package.agency, package.section, records.Record(
+        package.source, package.sha256, original.target, sha, [[u.id, u.hash] for u in units],
+        written if len(written) == len(units) else []))
 
 
 def _returned(data: bytes, path: Path) -> tuple[Package, dict | list, list[str], bool]:
@@ -201,28 +227,67 @@ def _returned(data: bytes, path: Path) -> tuple[Package, dict | list, list[str],
     return package, found, [], False
 
 
-def _source_version(project: Project, package: Package) -> tuple[Draft, list[Unit]]:
-    """The source version the file was exported from, read again like a draft, with its units' ids."""
-    if package.lang not in project.languages[1:] or package.agency not in project.agencies:
+class Refused(JointreportError):
+    """A returned file that cannot be checked at all (the message says why)."""
+
+
+def _source_version(project: Project, package: Package) -> tuple[originals.Original, list[Unit]]:
+    """The source version a returned file was exported from, read again like a draft (or an editors'
+    text), with its units' ids as exported."""
+    editors = package.agency == records.EDITORS
+    if package.lang not in project.languages[1:] or not (editors or package.agency in project.agencies):
         raise Refused(f"translates into {package.lang!r} for {package.agency!r}, which report.yaml does not have")
     registry = records.read_registry(project, package.agency, package.section, package.source)
     known = registry.versions.get(package.sha256)
-    fmt = package.source.rsplit(".", 1)[-1]
-    snapshot = records.snapshot_path(project, package.sha256, fmt)
+    snapshot = records.snapshot_path(project, package.sha256, package.source.rsplit(".", 1)[-1])
     if known is None or not snapshot.is_file():
         raise Refused(f"translates a version of {package.source} that translations/ no longer holds; export the "
                       "section again")
-    from ..intake import DraftCache, draft_format, read_and_convert
-    contribution = Contribution(snapshot, package.agency, package.section, draft_format(snapshot), package.source)
-    _, draft, problems = read_and_convert(contribution, DraftCache.of(project))
-    if draft is None:
-        raise Refused(f"its source version cannot be read again ({problems[0].message if problems else 'unknown'})")
-    units = units_of(draft.blocks)
+    original = _read_text(project, package, snapshot) if editors else _read_draft(project, package, snapshot)
+    units = units_of(original.blocks)
     if [u.hash for u in units] != [pair[1] for pair in known]:
         raise Refused(f"the recorded units of {package.source} do not match its exported version; export again")
     for unit, (ident, _) in zip(units, known, strict=True):
         unit.id = ident
-    return draft, units
+    return original, units
+
+
+def _read_draft(project: Project, package: Package, snapshot: Path) -> originals.Original:
+    contribution = Contribution(snapshot, package.agency, package.section, draft_format(snapshot), package.source)
+    _, draft, problems = read_and_convert(contribution, DraftCache.of(project))
+    if draft is None:
+        raise Refused(f"its source version cannot be read again ({problems[0].message if problems else 'unknown'})")
+    return originals.Original(package, draft.blocks, draft.media_dir, contribution.format, contribution.meta,
+                              draft.references)
+
+
+def _read_text(project: Project, package: Package, snapshot: Path) -> originals.Original:
+    try:
+        data = guarded_read(snapshot, records.MAX_SOURCE_BYTES)
+        blocks, media = DraftCache.of(project).convert(data, "md", text_bytes=check_text_size(data, "md"))
+    except (Unreadable, DraftError) as exc:
+        raise Refused(f"its source version cannot be read again ({exc})") from None
+    return originals.Original(package, blocks, media)
+
+
+def _read_back(project: Project, original: originals.Original, data: bytes) -> tuple[list, list[dict]]:
+    """The translation about to be written, read as intake will read it (its conversion stays cached for
+    the next check): its blocks and the works it embeds. Refused if it cannot be read."""
+    cache = DraftCache.of(project)
+    try:
+        if original.editors:
+            blocks, _ = cache.convert(data, "md", text_bytes=check_text_size(data, "md"))
+            return blocks, []
+        package = original.package
+        contribution = Contribution(project.root / original.target, package.agency, package.section, original.fmt,
+                                    original.target)
+        draft, problems = convert(contribution, data, cache)
+    except DraftError as exc:
+        raise Refused(f"the translation made from it cannot be read back ({exc})") from None
+    if draft is None:
+        raise Refused(f"the translation made from it cannot be read back "
+                      f"({problems[0].message if problems else 'unknown'})")
+    return draft.blocks, draft.references
 
 
 @click.group("translate", short_help="Send sections to translators and check their work back in.")

@@ -16,6 +16,10 @@ TERM = Field("map", fields={
     "gender": Field("str", choices=("m", "f"),
                     help="The preferred term's grammatical gender (m or f), so the article before it is made to "
                          "agree (le/la, un/une, el/la) when it replaces a variant."),
+    "translations": Field("dict", default={}, values=Field("str", required=True),
+                          help="The term's agreed translation per language ({fr: …, es: …}): the translators' "
+                               "glossary (TBX) gives it, and `translate import` warns where a translation "
+                               "lacks it."),
 })
 AGREED = Field("map", fields={
     "text": Field("text", required=True, help="The exact agreed words, or one text per language."),
@@ -33,7 +37,7 @@ TERMINOLOGY = Field("map", default={}, fields={
 def build_terminology(data, language: str, validator: Validator) -> Terminology:
     data = validator.check(data if data is not None else {}, TERMINOLOGY) or {}
     terms = [Term(t["preferred"], tuple(t["reject"]), t["note"], t["case"] == "sensitive", t["lang"] or language,
-                  t["gender"] or "")
+                  t["gender"] or "", tuple(sorted((t["translations"] or {}).items())))
              for t in data.get("terms") or [] if t and t["preferred"]]
     agreed = {}
     for key, block in (data.get("agreed") or {}).items():

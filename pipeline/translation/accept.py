@@ -1,6 +1,5 @@
 """An accepted translation made into a draft: the source's blocks with every unit translated, written as
-the source was sent (Markdown stays Markdown; a Word or ODT source becomes a Word file, its pictures
-inside), and its units as translation-memory entries."""
+the source was sent (see originals.py), and its units as translation-memory entries."""
 
 from __future__ import annotations
 
@@ -8,10 +7,11 @@ import datetime as dt
 
 import yaml
 
-from ..model import Metadata
 from ..pandoc import write_from_ast
 from ..tree import visit
+from .fields import with_word_fields
 from .memory import Entry
+from .originals import Original
 from .units import Pc, Ph, Unit, rebuild
 from .wordfile import PANDOC_API_VERSION, embedded
 
@@ -22,18 +22,23 @@ def translated(blocks: list, units: list[Unit], targets: dict[str, list]) -> lis
     return rebuild(blocks, {u.key: targets[u.id] for u in units})
 
 
-def draft_file(fmt: str, blocks: list, meta: Metadata, media_root, lang: str, made: dt.date) -> bytes:
-    """The translation as a draft file: Markdown with front matter, or a Word file (with a sidecar's
-    worth of metadata left to the record: a Word draft's status is its sidecar's, and none is written)."""
+def draft_file(original: Original, blocks: list, made: dt.date) -> bytes:
+    """The translation as a file: Markdown (with front matter for a draft: an editors' text has none), or a
+    Word file whose citations and cross-references are Word's own fields (a sidecar's worth of metadata is
+    left to the record: a Word draft's status is its sidecar's, and none is written)."""
+    lang = original.package.lang
     ast = {"pandoc-api-version": PANDOC_API_VERSION, "meta": {"lang": {"t": "MetaString", "c": lang}},
            "blocks": blocks}
-    if fmt == "docx":
-        visit(blocks, embedded(media_root), only=frozenset(("Image",)))
+    if original.fmt == "docx":
+        with_word_fields(blocks, original.references, lang)
+        visit(blocks, embedded(original.media_dir), only=frozenset(("Image",)))
         return write_from_ast(ast, "docx", [])
-    front = {"status": meta.status, "submitted": made}
-    if meta.version:
-        front["version"] = meta.version
     text = write_from_ast(ast, MARKDOWN, ["--wrap=none"]).decode("utf-8")
+    if original.meta is None:
+        return text.encode("utf-8")
+    front = {"status": original.meta.status, "submitted": made}
+    if original.meta.version:
+        front["version"] = original.meta.version
     return ("---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + text).encode("utf-8")
 
 

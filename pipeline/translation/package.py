@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from translate.storage.tbx import tbxfile
-
-from ..model import Terminology
 from .memory import Memory
-from .records import Record, Registry
+from .records import EDITORS, Record, Registry
 from .units import Unit, assign_ids, plain, units_of
 from .xliff import Package
 
@@ -35,7 +32,9 @@ class Plan:
 
     @property
     def name(self) -> str:
-        return f"{self.package.agency}.{self.package.section}"
+        """The package's name: agency.section, or chapters.<id> for an editors' text."""
+        owner = "chapters" if self.package.agency == EDITORS else self.package.agency
+        return f"{owner}.{self.package.section}"
 
     def known(self) -> list[list[str]]:
         return [[u.id, u.hash] for u in self.units]
@@ -72,34 +71,12 @@ def plan(package: Package, blocks: list, registry: Registry, record: Record | No
     return result
 
 
-def glossary(terminology: Terminology, source_lang: str, lang: str) -> bytes:
-    """The agreed terms (with the variants not to use), the acronyms' expansions and the agreed texts, in
-    the source language and, where terminology.yaml gives it, in `lang`: a TBX file any CAT tool reads."""
-    store = tbxfile(sourcelanguage=source_lang, targetlanguage=lang)
-    for term in terminology.terms:
-        entry = store.addsourceunit(term.preferred)
-        entry.addnote(("; ".join(filter(None, [term.note, "not: " + ", ".join(term.reject) if term.reject else ""])))
-                      or "agreed term")
-    for acronym, texts in sorted(terminology.acronyms.items()):
-        entry = store.addsourceunit(acronym)
-        entry.addnote(texts.get(source_lang) or next(iter(texts.values())))
-        if texts.get(lang):
-            entry.target = acronym
-            entry.addnote(f"{lang}: {texts[lang]}")
-    for ident, block in terminology.agreed.items():
-        entry = store.addsourceunit(block.text_in(source_lang) or block.text)
-        entry.addnote(f"agreed text {ident}: use the agreed {lang} wording verbatim")
-        if block.text_in(lang):
-            entry.target = block.text_in(lang)
-    return bytes(store)
-
-
 README = """Translation package: {source} into {lang}
 {rule}
 
 What to translate
-  {agency}.{section}.{lang}.xlf   XLIFF 2.0, for a CAT tool (Trados, memoQ, OmegaT, Phrase…), or
-  {agency}.{section}.{lang}.docx  the same text as a Word file, for translators who work in Word.
+  {name}.{lang}.xlf   XLIFF 2.0, for a CAT tool (Trados, memoQ, OmegaT, Phrase…), or
+  {name}.{lang}.docx  the same text as a Word file, for translators who work in Word.
   Use one of the two and send back only that one file.
 
   {total} units (headings, paragraphs, list items, captions, table cells, footnotes);
@@ -130,7 +107,7 @@ def readme(plan_: Plan) -> bytes:
         stale = (f"\n  The source changed since its last translation: {len(plan_.stale)} units changed or are new; "
                  "where the memory has their earlier translation, a note gives it for reference.\n")
     title = f"Translation package: {package.source} into {package.lang}"
-    return README.format(source=package.source, lang=package.lang, rule="=" * len(title), agency=package.agency,
-                         section=package.section, total=len(plan_.units), todo=len(plan_.to_translate),
+    return README.format(source=package.source, lang=package.lang, rule="=" * len(title), name=plan_.name,
+                         total=len(plan_.units), todo=len(plan_.to_translate),
                          filled=len(plan_.prefilled), stale=stale).encode("utf-8")
 

@@ -1,11 +1,14 @@
 """What the project keeps of its translations, under translations/ (beside contributions/, in git):
 
 - units/<agency>/<section>.json: each exported version of a source draft (by its sha256), its units'
-  stable ids and hashes in reading order; `latest` is the last one exported.
+  stable ids and hashes in reading order; `latest` is the last one exported. The editors' texts
+  (chapters/<id>.md) are kept as those of an agency named `_chapters` (no agency id starts with "_").
 - sources/<sha256>.<ext>: the bytes of each exported source version, so a translation returned weeks
   later is checked against the very text it was made from.
 - <lang>/<agency>/<section>.json: what an accepted translation was made from: the source version, and
-  each unit's id and hash then (paragraph-level staleness compares them with today's source).
+  each unit's id and hash then (paragraph-level staleness compares them with today's source); and the
+  hash and likeness signature of each unit of the translation as written (`targets`), so a translation
+  edited by hand since is aligned with it again unit by unit (see edited.py).
 - memory.<lang>.tmx: the translation memory (see memory.py).
 
 Every file is read through the guard; every write is atomic.
@@ -13,6 +16,7 @@ Every file is read through the guard; every write is atomic.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +26,7 @@ from ..files import Unreadable, guarded_read, write_atomically
 from ..model import Finding, Place, Project
 
 FOLDER = "translations"
+EDITORS = "_chapters"  # the "agency" of the editors' texts, chapters/<id>.md
 MAX_RECORD_BYTES = 20_000_000
 MAX_SOURCE_BYTES = 60_000_000  # as a draft (intake.MAX_DRAFT_BYTES)
 
@@ -47,9 +52,16 @@ class Record:
     translation: str  # the translation's path
     translation_sha256: str
     units: list[list[str]]  # [[id, hash of the source unit it translates], …] in reading order
+    targets: list[list[str]] = field(default_factory=list)  # [[hash, signature], …] of the translation's units
 
     def known(self) -> list[tuple[str, str]]:
         return [tuple(pair) for pair in self.units]
+
+
+def text_sha256(text: str) -> str:
+    """What identifies a version of an editors' text: its text in UTF-8 (as `translate import` writes it;
+    intake keeps the text, a byte-order mark aside)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def folder(project: Project) -> Path:
@@ -116,7 +128,8 @@ def read_records(project: Project) -> tuple[dict[tuple[str, str, str], Record], 
                 data = _read_json(path)
                 records[(agency, section, lang)] = Record(
                     str(data["source"]), str(data["source_sha256"]), str(data["translation"]),
-                    str(data["translation_sha256"]), [list(map(str, pair)) for pair in data["units"]])
+                    str(data["translation_sha256"]), [list(map(str, pair)) for pair in data["units"]],
+                    [list(map(str, pair)) for pair in data.get("targets", [])])
             except (Unreadable, ValueError, KeyError, TypeError) as exc:
                 findings.append(finding("input/unreadable", Place(path.relative_to(project.root).as_posix(),
                                                                   section, agency),

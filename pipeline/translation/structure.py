@@ -4,6 +4,7 @@ placeholders. One finding per problem, naming the unit; an error refuses the fil
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from ..codes import finding
@@ -71,3 +72,39 @@ def describe(placeholder: Ph | Pc) -> str:
     if placeholder.kind == "footnote":
         return "the footnote call"
     return f"the {placeholder.kind} {placeholder.disp}"
+
+
+def lost_citations(units: list[Unit], works: list[dict], written: list[Unit], written_works: list[dict],
+                   place: Place) -> list[Finding]:
+    """`translate/lost-citation` for each citation and cross-reference of the source's `units` that the
+    written translation, read back as a draft (`written`: its units), does not hold in the same unit (in
+    the whole file, when it reads back with other units). A work is compared by its data where the draft
+    embeds it (a Word draft's fields: their keys are made again on reading), else by its key."""
+    ours = [_cited(u, works) for u in units]
+    theirs = [_cited(u, written_works) for u in written]
+    if len(theirs) == len(ours):
+        lost = [(unit, item, count) for unit, expected, found in zip(units, ours, theirs, strict=True)
+                for item, count in (expected - found).items()]
+    else:
+        missing = sum(ours, Counter()) - sum(theirs, Counter())
+        lost = [(next(u for u, cited in zip(units, ours, strict=True) if cited[item]), item, count)
+                for item, count in missing.items()]
+    return [finding("translate/lost-citation", place,
+                    f"{unit.label}: the {kind} {shown} would not survive in the written translation"
+                    f"{f' ({count} times)' if count > 1 else ''}; nothing is written: send the file to the editors",
+                    unit.id) for unit, (kind, _, shown), count in lost]
+
+
+def _cited(unit: Unit, works: list[dict]) -> Counter:
+    """A unit's citations (by work) and cross-references (by target)."""
+    data = {str(entry.get("id")): entry for entry in works}
+    found: Counter = Counter()
+    for placeholder in unit.placeholders():
+        if isinstance(placeholder, Ph) and placeholder.kind == "cite":
+            for citation in placeholder.node["c"][0]:
+                key = citation["citationId"]
+                work = {k: v for k, v in data[key].items() if k != "id"} if key in data else key
+                found[("citation", json.dumps(work, sort_keys=True), f"@{key}")] += 1
+        elif isinstance(placeholder, Ph) and placeholder.kind == "xref":
+            found[("cross-reference", placeholder.disp, placeholder.disp)] += 1
+    return found
