@@ -32,6 +32,10 @@ POINTERS = {
            (("ART", "KIND", "de", "arriba"), -1)],
 }
 ARTICLES = {"fr": {"la", "le"}, "es": {"la", "el"}}
+# the words no pointer goes without (neither an article nor a noun), and the longest pointer's words
+TRIGGERS = {language: {word for pattern, _ in pointers for word in pattern if word not in ("ART", "KIND", "the", "de")}
+            for language, pointers in POINTERS.items()}
+LONGEST = max(len(pattern) for pointers in POINTERS.values() for pattern, _ in pointers)
 TRAILING = ".,;:!?)»”’"
 
 
@@ -110,9 +114,14 @@ def _words(inlines: list, start: int, count: int) -> list[int] | None:
 
 
 def _pointers(inlines: list, language: str) -> list[tuple[int, int, str, int, str]]:
-    """Each pointer in a paragraph: (start, end, kind, direction, the noun as written), left to right."""
+    """Each pointer in a paragraph: (start, end, kind, direction, the noun as written), left to right. Only
+    around the words a pointer needs ("below", "ci-dessous"…) is it looked for: most paragraphs have none."""
+    triggers = TRIGGERS[language]
+    near = [index for index, item in enumerate(inlines)
+            if item["t"] == "Str" and item["c"].rstrip(TRAILING).lower() in triggers]
+    starts = sorted({start for index in near for start in range(max(0, index - 2 * (LONGEST - 1)), index + 1)})
     found = []
-    for start in range(len(inlines)):
+    for start in starts:
         for pattern, direction in POINTERS[language]:
             places = _words(inlines, start, len(pattern))
             if places is None:
