@@ -33,6 +33,7 @@ from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, D
                     Project, Section, drafts_in_order)
 from .pandoc import markdown_blocks
 from .registers.annex import register_annexes
+from .tablefit import fit_tables
 from .returns.answers import keeper, kept_as_written
 from .style.fixes import house_style
 from .terms import acronyms_in, expansions, harmonise
@@ -277,6 +278,7 @@ class Assembler:
     def _adopt(self, blocks: list, media_root: Path, prefix: str, top_level: int, origin: Origin, cites,
                media: dict[str, str], changes: list[Change]) -> list:
         blocks, _ = neutralise(blocks, lambda source: picture_problem(media_root, source), cites)  # a copy
+        fit_tables(blocks)
         adopt_references(blocks, prefix)
         levels = _header_levels(blocks)
         shift = (top_level - min(levels)) if levels and top_level else 0

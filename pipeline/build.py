@@ -73,6 +73,7 @@ class Phase(enum.Enum):
     GATE = "gate"
     ASSEMBLE = "assemble"
     RENDER = "render"
+    PROOF = "proof"
 
 
 @contextmanager
@@ -162,6 +163,8 @@ def _build(root: Path, options: Options) -> Build:
     sources = result.sources
     with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
         gate(project, result.findings, result.originals, options.force, options.stage)
+    if "pdf" in options.formats:  # this build proofs the PDF again: its findings replace the last proof's
+        result.findings = [f for f in result.findings if not f.code.startswith("layout/")]
     is_draft = is_draft_report(project, result.originals)
     for lang, formats in edition_formats(project, result.languages, options.formats):
         edition = project.in_language(lang)
@@ -172,6 +175,8 @@ def _build(root: Path, options: Options) -> Build:
             result.outputs.append(path)
             result.kept += [path] if kept else []
             result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
+            if fmt == "pdf":
+                result.render_findings += proofed(document, path, result.drafts)
         if lang in result.languages:
             changes = write_changes(document, output_path(edition, "terminology.csv"))
             cache.record(changes, "")
@@ -245,6 +250,14 @@ def render_output(document: Document, fmt: str, cache: BuildCache, versions: dic
     return written, False, set_aside
 
 
+def proofed(document: Document, pdf: Path, drafts: list[Draft]) -> list[Finding]:
+    """The proof phase: the PDF's pages read back, each problem found an error of the draft whose text it is
+    (pipeline/proof.py)."""
+    from .proof import proof_findings
+    with phase(Phase.PROOF, f"{pdf.relative_to(document.project.root)}"):
+        return proof_findings(document, pdf, drafts)
+
+
 def render_findings(drafts: list[Draft], set_aside: dict[str, str], fmt: str, lang: str) -> list[Finding]:
     """`render/failed-draft` for each draft a renderer could not take, naming the file."""
     places = {d.contribution.relpath: d.contribution.place for d in drafts}
@@ -274,6 +287,7 @@ def read_and_check(project: Project, languages: list[str], final: bool, as_of: d
     with cycles_left_for_later():
         from .checks import check as check_phase
         from .intake import read_project, read_responses
+        from .proof import kept_findings
         with phase(Phase.READ, f"the drafts in {project.contributions_dir}"):
             sources = read_project(project)
             if responses:
@@ -283,7 +297,10 @@ def read_and_check(project: Project, languages: list[str], final: bool, as_of: d
             memo = wording_memo(project)
             checked = check_phase(project, sources, as_of, final, memo)
             memo.prune()
-        return Build(project, sources, checked.findings, checked.drafts, checked.originals, languages)
+        # what the last proof of the PDF found in drafts still as they were: the gate and the portal see it
+        proofed_before = kept_findings(project.build_dir, checked.drafts)
+        return Build(project, sources, checked.findings + proofed_before, checked.drafts, checked.originals,
+                     languages)
 
 
 def wording_memo(project: Project) -> Store:

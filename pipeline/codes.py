@@ -134,6 +134,24 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("input/outside-agency", "warning",
          "a file under `contributions/` that is in no agency's folder, or in a sub-folder of one that is no "
          "`registers/` or `<section>/` pictures folder: not read"),
+    # issue 21: the proof of the PDF's pages (`pipeline/proof.py`), found where the draft's text was typeset
+    Code("layout/outside-page", "error",
+         "text or a picture of the draft runs off the PDF's page (a long word or number that cannot break, a "
+         "picture larger than the page), with the page"),
+    Code("layout/in-margin", "error",
+         "text of the draft stands in the PDF's margin, outside the text column (a long word or address that "
+         "cannot break), with the page"),
+    Code("layout/overprint", "error", "lines of the draft's text are printed over one another in the PDF, with "
+         "the page"),
+    Code("layout/table-overflow", "error",
+         "a table of the draft is taller than a page and runs over the page's foot instead of breaking, with the "
+         "page"),
+    Code("layout/narrow-column", "error",
+         "a table column of the draft is narrower than one of its words: the word is cut or runs into the next "
+         "column, with the page and the word"),
+    Code("layout/picture-outside", "error",
+         "a picture of the draft stands outside the PDF's text column (larger than the column or the page), "
+         "with the page"),
     # issue 12 numbering
     Code("xref/unknown-target", "warning",
          "`@fig:x`, `@tbl:x` or `@sec:x` names no captioned figure, table or heading of the report: printed as "

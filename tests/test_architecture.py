@@ -24,6 +24,7 @@ PHASES = {
     "gate": ("pipeline.gate",),
     "assemble": ("pipeline.assemble",),
     "render": ("pipeline.render",),
+    "proof": ("pipeline.proof",),
 }
 FACES = ("pipeline.build", "pipeline.cli", "pipeline.commands", "pipeline.present", "pipeline.scaffold",
          "pipeline.__main__", "pipeline.web")  # each with the modules under it

@@ -6,11 +6,13 @@ The Word drafts are made here with python-docx and lxml, as Word and the Open XM
 from __future__ import annotations
 
 import json
+import re
 import struct
 import zlib
 from pathlib import Path
 
 import docx
+import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from pypdf import PdfReader
@@ -168,6 +170,151 @@ def test_a_renderer_that_names_its_failing_drafts_renders_twice_whatever_the_siz
         json.dumps(unwrapped(doc, set_aside).blocks)
         return output
 
-    output, set_aside = render_safely(renderer, document, tmp_path / "out")
+    _, set_aside = render_safely(renderer, document, tmp_path / "out")
     assert set_aside == {paths[123]: "error: failed to decode image"}
     assert renders == [set(), {paths[123]}]
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HEADERS = ("Code", "Description of the measure", "Amount", "Remarks")
+ADDRESS = "https://www.social-protection.org/gimi/ShowWiki.action?id={}&lang=EN&section=coverage"
+COMPOUND = "Sozialversicherungsbeitragsbemessungsgrenzenanpassungsverordnung"  # no hyphen, no break anywhere
+
+
+def long_table(document, rows: int = 90) -> None:
+    """A table as real drafts have them: a grid whose first column is 22 twips (0.04 cm) wide, far more rows than
+    a page holds, amounts that must not break, web addresses and a word longer than their column."""
+    document.add_paragraph("The measures are listed below.")
+    table = document.add_table(rows=rows + 1, cols=4)
+    for column, width in zip(table._tbl.tblGrid.findall(f"{W}gridCol"), (22, 3400, 1400, 2600), strict=True):
+        column.set(f"{W}w", str(width))
+    for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
+        cell.text = text
+    for number in range(1, rows + 1):
+        cells = table.rows[number].cells
+        cells[0].text, cells[2].text = f"C{number:03d}", f"{number * 12345.67:,.2f}"
+        cells[1].text = f"Cash transfer programme {number} for households with children and older persons"
+        cells[3].text = ADDRESS.format(number) if number % 3 == 0 else COMPOUND if number % 3 == 1 else "None"
+    document.add_paragraph("Text after the table.")
+
+
+def test_a_long_word_table_with_a_22_twip_column_fits_the_pdf_and_the_docx(fixture_project):
+    """The draft's grid, normalised to the text's width with a floor per column: every header word whole on
+    every page the table runs over, the amounts whole, the long addresses wrapped inside their column, nothing
+    for the proof to report; the DOCX's columns as wide."""
+    root = fixture_project("minimal")
+    (root / "contributions" / "south" / "beta.md").unlink()
+    word_draft(root / "contributions" / "south" / "beta.docx", long_table)
+    run = jointreport("build", "--project", str(root), *AS_OF)
+    assert run.code == 0, run.stderr
+    assert "layout/" not in run.stderr
+    pages = [" ".join(page.extract_text().replace("\u200b", "").split())
+             for page in PdfReader(str(root / "build" / PDF)).pages]
+    heads = [text for text in pages if "Code Description of the measure Amount Remarks" in text]
+    assert len(heads) >= 4, "the table breaks across pages, its header on each"
+    text = " ".join(pages)
+    for number in (1, 45, 90):
+        assert f"C{number:03d} Cash transfer programme {number} for" in text
+        assert f"{number * 12345.67:,.2f}" in text  # an amount is never cut
+    assert "Text after the table." in text
+    flat = text.replace(" ", "")
+    assert all(ADDRESS.format(n) in flat for n in (3, 45, 90)), "each address is printed whole, wrapped"
+    assert flat.count(COMPOUND) == 30, "the long word too, wrapped in its column"
+    word = docx.Document(str(root / "build" / "a-minimal-joint-report.docx"))
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "Code")
+    grid = [int(column.get(f"{W}w")) for column in table._tbl.tblGrid.findall(f"{W}gridCol")]
+    assert grid[0] >= 0.07 * sum(grid), grid  # 'Code', bold, and the cell's padding: not 22 twips
+    assert grid[1] > grid[3] > grid[2], grid  # the rest in the grid's proportions
+
+
+def overflowing(markdown_dir: Path) -> str:
+    """A draft whose text cannot stay on the page: a number of 300 digits, and a picture taller than the page."""
+    height, width = 1200, 20
+    rows = b"".join(b"\x00" + b"\x00\x9e\xdb" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    (markdown_dir / "tall.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
+        ">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (FINAL + "Beta starts.\n\nA reference number " + "1234567890" * 30 + " ends.\n\n"
+            "![A tall chart](tall.png)\n\nBeta ends.\n")
+
+
+def test_a_deliberately_overflowing_draft_is_a_proof_error_with_its_page_until_it_changes(fixture_project):
+    root = fixture_project("minimal")
+    beta = root / "contributions" / "south" / "beta.md"
+    beta.write_text(overflowing(beta.parent))
+    run = jointreport("build", "--project", str(root), *AS_OF)
+    assert run.code == 1, run.stderr
+    lines = [re.match(r"\s*(\w+)\s+(layout/\S+)\s+(page \w+): (.*)", line) for line in run.stderr.splitlines()]
+    found = [line.groups() for line in lines if line]
+    assert [(severity, code) for severity, code, _, _ in found] == [
+        ("error", "layout/outside-page"), ("error", "layout/picture-outside")], run.stderr
+    assert "'A reference number 1234567890" in found[0][3] and "contributions/south/beta.md" in run.stderr
+    check = jointreport("check", "--format", "json", "--project", str(root), *AS_OF)
+    proofed = [(f["code"], f["path"], f["severity"], f["location"]) for f in check.json()["findings"]
+               if f["code"].startswith("layout/")]
+    assert proofed == [("layout/outside-page", "contributions/south/beta.md", "error", found[0][2]),
+                       ("layout/picture-outside", "contributions/south/beta.md", "error", found[1][2])]
+    refused = jointreport("build", "--project", str(root), *AS_OF)
+    assert refused.code == 1 and "not building: 2 errors" in refused.stderr
+    beta.write_text(FINAL + "Beta, its number and chart now in an annex.\n")
+    check = jointreport("check", "--format", "json", "--project", str(root), *AS_OF)
+    assert [f for f in check.json()["findings"] if f["code"].startswith("layout/")] == []
+    rebuilt = jointreport("build", "--project", str(root), *AS_OF)
+    assert rebuilt.code == 0 and "layout/" not in rebuilt.stderr, rebuilt.stderr
+
+
+def proofed(tmp_path: Path, body: str) -> list:
+    """The proof of a page Typst sets from `body`, as the renderer sets a draft's text: between the draft's
+    marks, the layout asked of the same compiler."""
+    import typst
+
+    from pipeline.fonts import font_dirs
+    from pipeline.proof import proof
+    from pipeline.tracing import LAYOUT, LAYOUT_QUERY, draft_id
+
+    source = tmp_path / "page.typ"
+    source.write_text('#set document(title: "Proof")\n#set page(paper: "a4", margin: 2cm)\n'
+                      '#set text(font: "Roboto", hyphenate: false)\n= Proof\n'
+                      f'#metadata("{draft_id("contributions/x/d.md")}") <jointreport-draft>\n\n{body}\n\n'
+                      f'#metadata("") <jointreport-draft>\n{LAYOUT}', encoding="utf-8")
+    compiler = typst.Compiler(str(source), font_paths=[str(d) for d in font_dirs()], ignore_system_fonts=True)
+    (tmp_path / "page.pdf").write_bytes(compiler.compile())
+    layout = compiler.query(LAYOUT_QUERY, field="value", one=True)
+    return proof(tmp_path / "page.pdf", layout, ["contributions/x/d.md"], False, tmp_path / "cache")
+
+
+TABLE_END = "#metadata(none) <jointreport-table-end>"
+
+
+def test_the_proof_finds_lines_printed_over_one_another(tmp_path):
+    problems = proofed(tmp_path, "#block[Words that stand on this line.]\n#v(-1.7em)\n"
+                                 "#block[Other words printed over them.]")
+    assert [(p.code, p.page, p.draft) for p in problems] == [("layout/overprint", 1, "contributions/x/d.md")]
+
+
+def test_the_proof_finds_a_table_taller_than_a_page_that_did_not_break(tmp_path):
+    problems = proofed(tmp_path, "#figure(kind: table, supplement: none, table(columns: 1, block(height: 26cm, "
+                                 f"breakable: false)[Top of the cell #v(1fr) Foot of the cell{TABLE_END}]))")
+    assert [(p.code, p.draft) for p in problems] == [("layout/table-overflow", "contributions/x/d.md")]
+    assert "Foot of the cell" in problems[0].detail
+
+
+def test_the_proof_finds_a_column_narrower_than_its_word_and_text_in_the_margin(tmp_path):
+    problems = proofed(tmp_path, "#figure(kind: table, supplement: none, table(columns: (20pt, 1fr), align: left, "
+                                 f"[Contributory], [Noncontributory{TABLE_END}]))\n\n" + "M" * 52)
+    assert sorted((p.code, p.page, p.draft) for p in problems) == [
+        ("layout/in-margin", 1, "contributions/x/d.md"), ("layout/narrow-column", 1, "contributions/x/d.md")]
+    assert "Contributory" in next(p.detail for p in problems if p.code == "layout/narrow-column")
+
+
+def test_the_proof_reads_a_pdf_once(tmp_path, monkeypatch):
+    """A PDF proofed before (the same bytes, the same layout) is not read again: its problems are kept by its
+    digest, so a rebuild that keeps the PDF costs nothing."""
+    from pipeline import proof
+
+    first = proofed(tmp_path, "M" * 52)
+    monkeypatch.setattr(proof, "_read", lambda *args: pytest.fail("the PDF was read again"))
+    assert proofed(tmp_path, "M" * 52) == first != []

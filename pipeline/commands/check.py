@@ -15,6 +15,7 @@ from ..files import write_atomically
 from ..model import SEVERITIES, Sources
 from ..pandoc import pandoc_identity
 from ..present import as_csv, as_github, as_json, as_text, as_xlsx, summary_line
+from ..proof import proofs_kept
 from .options import as_of_option, day, project_option
 
 
@@ -30,8 +31,9 @@ def check(root: Path, as_of: dt.date | None = None, stage: str | None = None, la
     as_of = as_of or dt.date.today()
     cache = BuildCache(project, CHECK_FILE)
     answers = str(responses.resolve()) if responses else None
+    outside = ((responses,) if responses else ()) + tuple(proofs_kept(project.build_dir))  # a new proof: anew
     inputs = fingerprint(project, {"as_of": as_of, "stage": stage, "responses": answers}, {"pandoc": pandoc_identity()},
-                         outside=(responses,) if responses else ())
+                         outside=outside)
     unchanged = None if with_drafts else cache.unchanged_build(inputs)
     if unchanged:
         findings, ready, _ = unchanged

@@ -25,6 +25,7 @@ from ..files import write_atomically
 from ..model import Document, Project
 from ..buildcache import Store
 from ..normalise import DECORATIVE
+from ..tablefit import breakable
 from ..pandoc import pandoc_version, write_from_ast
 from ..textruns import inlines
 from . import (DraftsFailed, anchors_set_aside, copyright_page, described, draft_mark, draft_paths,
@@ -32,7 +33,7 @@ from . import (DraftsFailed, anchors_set_aside, copyright_page, described, draft
                restyle_divs, unlinked, unwrapped_blocks)
 from .bookpages import MAIN_MATTER, imprint, imprint_text, lists_of_captions, main_matter_start, sources_in_figures
 from .cover import cover_logos
-from .tracing import LAYOUT, LAYOUT_QUERY, drafts_in_error, marked
+from ..tracing import LAYOUT, LAYOUT_QUERY, drafts_in_error, layout_file, mark_table_end, marked, picture_mark
 from .typst import compile_and_query
 from .typstsafe import UNSAFE, current_symbols, label, made_safe, typst_string
 from ..tree import LEAVES, as_json, stringify, visit
@@ -126,6 +127,8 @@ def _for_typst(blocks: list) -> list:
             for column in value[2]:
                 if column[0]["t"] == "AlignDefault":
                     column[0] = {"t": "AlignLeft"}
+            breakable(value)  # a word wider than its column breaks rather than run over the next
+            mark_table_end(value)
         return None
 
     return _no_method_calls(visit(blocks, fix, only=UNSAFE | {"Image", "Figure", "Div", "Table"}))
@@ -166,7 +169,8 @@ def _typst_image(value: list, inline: bool) -> dict:
     if fitted:
         call = f"layout(room => {{ let fit = calc.min({width}, room.width); {call} }})"
     call = f"box({call})" if inline else call
-    return RawInline("typst", f"{label(attr[0]) if attr[0] else ''}#{f'pdf.artifact({call})' if decorative else call};")
+    marks = (label(attr[0]) if attr[0] else "") + picture_mark(source)
+    return RawInline("typst", f"{marks}#{f'pdf.artifact({call})' if decorative else call};")
 
 
 TEXT_LIKE = {"Str", "Space", "SoftBreak", "LineBreak", "RawInline"}
@@ -207,6 +211,9 @@ def _no_method_calls(node):
 # How Typst breaks lines into paragraphs: the whole paragraph at once for the report (fewer hyphens, even
 # spacing), first-fit for `watch`'s live preview, which is faster. bench/run.py holds its Typst bound to LINEBREAKS.
 LINEBREAKS, PREVIEW_LINEBREAKS = "optimized", "simple"
+# Bump when what the renderer writes for a piece changes: the pieces kept from an older jointreport are then
+# written again (their key is their blocks', not the code's).
+PIECES_FORMAT = 2
 
 
 def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset(),
@@ -251,7 +258,7 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
     # what `prepare` depends on besides a piece's own blocks (media names are digests of their content, added
     # by the assembly with the blocks that show them, so a piece's blocks name its pictures), and which of
     # the drafts set aside a piece holds
-    context = [lang, project.annex_dividers, chart.name if chart else None, main_matter]
+    context = [PIECES_FORMAT, lang, project.annex_dividers, chart.name if chart else None, main_matter]
     marks = {path: (as_json(["path", path]), json.dumps(["path", path]).encode()) for path in set_aside}
     marks.update({ident: (f'"#{ident}"'.encode(),) for ident in hidden})  # a link into one of them
 
@@ -271,11 +278,6 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
 
 
 BODY_FIRST_LINE = 2  # body.typ's first line imports the template
-
-
-def layout_file(project: Project, output: Path) -> Path:
-    """Where Typst's answer to `LAYOUT` is kept for a PDF: the proof reads it with the PDF."""
-    return project.build_dir / ".cache" / "proof" / f"{output.name}.layout.json"
 
 
 def typeset(project: Project, template: str, body: bytes, media: dict[str, Path], inputs: dict[str, str],
@@ -304,8 +306,7 @@ def typeset(project: Project, template: str, body: bytes, media: dict[str, Path]
         pdf, found = compile_and_query(project.build_dir, "main.typ", files, media, inputs, "the PDF", query=query)
     write_atomically(output, pdf)
     if layout:
-        layout_file(project, output).parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(layout_file(project, output), (found or "null").encode())
+        write_atomically(layout_file(project.build_dir, output), (found or "null").encode())
     return output
 
 

@@ -13,21 +13,52 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from pandocfilters import RawBlock
+from pandocfilters import Plain, RawBlock, RawInline
 
 MARK = "jointreport-draft"
+TABLE_END = "jointreport-table-end"
+PICTURE = "jointreport-picture"  # before each picture, with its file: a figure floats away from its draft's text
 MARK_LINE = re.compile(rf'^#metadata\("([0-9a-f]*)"\) <{MARK}>$')
 LAYOUT_LABEL = "jointreport-layout"
-# The page's size and margins, each draft's mark and each table's start, where Typst put them: one query at the
-# end of the body, after the layout (a few milliseconds).
+# The page's size and margins, each draft's mark, each table's start and end, where Typst put them: one query
+# at the end of the body, after the layout (a few milliseconds).
 LAYOUT = (
     f"\n#context [#metadata((page: (width: page.width, height: page.height, margin: page.margin), "
     f"marks: query(<{MARK}>).map(m => (m.value, m.location().position())), "
-    f"tables: query(figure.where(kind: table)).map(f => f.location().position()))) <{LAYOUT_LABEL}>]\n"
+    f"tables: query(figure.where(kind: table)).map(f => f.location().position()), "
+    f"ends: query(<{TABLE_END}>).map(m => m.location().position()), "
+    f"pictures: query(<{PICTURE}>).map(m => (m.value, m.location().position())))) <{LAYOUT_LABEL}>]\n"
 )
 LAYOUT_QUERY = f"<{LAYOUT_LABEL}>"
 LOCATION = re.compile(r"body\.typ:(\d+):\d+")
+
+
+def layout_file(build_dir: Path, output: Path) -> Path:
+    """Where Typst's answer to `LAYOUT` is kept for a PDF: the proof reads it with the PDF."""
+    return build_dir / ".cache" / "proof" / f"{output.name}.layout.json"
+
+
+def picture_mark(source: str) -> str:
+    """Typst put before a picture (its file in the staging folder, `media/<digest>`), so the proof knows whose
+    picture it is wherever Typst floats it."""
+    return f'#metadata("{source}") <{PICTURE}>' if re.fullmatch(r"[\w./-]+", source) else ""
+
+
+def mark_table_end(table: list) -> None:
+    """A mark in the last cell of a Table's body (its pandoc `c`, the renderer's copy): Typst says where a
+    table starts, this says where it ends, so the proof knows the pages a table covers. (Not in a header or
+    a footer row: Typst repeats those on every page.)"""
+    rows = [row for body in table[4] for row in body[3] if row[1]]
+    if not rows:
+        return
+    blocks = rows[-1][1][-1][4]
+    mark = RawInline("typst", f"#metadata(none) <{TABLE_END}>")
+    if blocks and blocks[-1]["t"] in ("Plain", "Para"):
+        blocks[-1]["c"].append(mark)
+    else:
+        blocks.append(Plain([mark]))
 
 
 def draft_id(path: str) -> str:
@@ -84,6 +115,8 @@ class Layout:
     margins: dict[str, float]
     marks: list[tuple[str, int, float]] = field(default_factory=list)
     tables: list[tuple[int, float]] = field(default_factory=list)
+    ends: list[tuple[int, float]] = field(default_factory=list)
+    pictures: list[tuple[str, int, float]] = field(default_factory=list)  # (file, page, from the top)
 
     @classmethod
     def from_json(cls, text: str) -> Layout | None:
@@ -93,10 +126,33 @@ class Layout:
             width, height = _points(page["width"]), _points(page["height"])
             margins = _margins(page["margin"], width, height)
             marks = [(str(ident), int(where["page"]), _points(where["y"])) for ident, where in data["marks"]]
-            tables = [(int(where["page"]), _points(where["y"])) for where in data["tables"]]
+            tables, ends = ([(int(where["page"]), _points(where["y"])) for where in data[key]]
+                            for key in ("tables", "ends"))
+            pictures = [(str(name), int(where["page"]), _points(where["y"])) for name, where in data["pictures"]]
         except (ValueError, KeyError, TypeError):
             return None
-        return cls(width, height, margins, marks, tables)
+        return cls(width, height, margins, marks, tables, ends, pictures)
+
+    def picture_at(self, page: int, top: float, bottom: float) -> str | None:
+        """The file of the picture drawn from `top` to `bottom` points on `page`: the one whose mark is in that
+        span (a few points spare) and nearest its top; None when no mark is."""
+        near = [(abs(y - top), name) for name, where, y in self.pictures
+                if where == page and top - 6 <= y <= bottom + 6]
+        return min(near)[1] if near else None
+
+    def table_pages(self) -> set[int]:
+        """The pages a table covers, from where it starts to where it ends (the next start when its end is
+        not marked)."""
+        events = sorted([(*where, True) for where in self.tables] + [(*where, False) for where in self.ends])
+        pages: set[int] = set()
+        start = None
+        for page, _, starts in events:
+            if start is not None:
+                pages.update(range(start, page + 1))
+            start = page if starts else None
+        if start is not None:
+            pages.add(start)
+        return pages
 
     def draft_at(self, page: int, top: float, by_id: dict[str, str]) -> str | None:
         """The draft (`by_id`: draft id → path) whose text is at `top` points from the top of `page`: the one
