@@ -77,11 +77,11 @@ def lists_of_captions(document: Document) -> list:
 
 
 def sources_in_figures(blocks: list) -> list:
-    """A figure's "Source:" line (a `figure-source` group right after it) moved into the figure, under the
-    picture: the figure floats to the top or foot of a page, and its source goes with it. Changes `blocks`
+    """A figure's "Source:" line (a `figure-source` group right after it) moved into the figure, after its
+    caption: the figure floats to the top or foot of a page, and its source goes with it. Changes `blocks`
     (the renderer's copy) in place; top-level figures only, where the assembly puts a chart and its source."""
     for index in range(len(blocks) - 2, -1, -1):
         block, after = blocks[index], blocks[index + 1]
         if block.get("t") == "Figure" and after.get("t") == "Div" and after["c"][0][1][:1] == ["figure-source"]:
-            block["c"][2].append(blocks.pop(index + 1))
+            block["c"][1][1].append(blocks.pop(index + 1))
     return blocks
