@@ -132,7 +132,8 @@ def test_front_matter_in_roman_then_the_text_from_page_1(example):
     assert labels[2:first] == [roman(n) for n in range(1, first - 1)] and first > 6
     assert labels[first:first + 3] == ["1", "2", "3"] and labels[-1] == str(len(labels) - first)
     assert "Part I: Overview" in reader.pages[first].extract_text()
-    assert reader.pages[2].extract_text().startswith("Social Protection Floor for a Fair")  # the title page
+    title_page = reader.pages[2].extract_text().replace(DRAFT, "").strip()
+    assert title_page.startswith("Social Protection Floor for a Fair")
 
 
 def test_a_long_table_runs_over_two_pages_with_its_heads_repeated(example):
