@@ -33,7 +33,7 @@ from .errors import OptionError
 from .files import write_atomically
 from .gate import gate, is_final
 from .model import Contribution, Document, Draft, Finding, Place, Project, Sources
-from .pandoc import pandoc_version
+from .pandoc import pandoc_identity
 from .project import load_project
 from .terms import known_acronym_words
 from .timeline import is_draft_report
@@ -50,7 +50,7 @@ TEMPLATES = {"docx": ("reference.docx",), "pdf": ("report.typ",),
 WRITER_THREADS = "jointreport-writer"  # pandoc writes the DOCX while Typst sets the PDF
 
 
-def renderer(fmt: str, typesetting: threading.Event, preview: bool = False):
+def renderer(fmt: str, typesetting: Typesetting, preview: bool = False):
     """The writer of one format, imported when a command needs it: python-docx and Typst take a while to
     load, and `check` needs neither. The PDF's sets `typesetting` when its work in Python is done; a
     `preview`'s breaks lines the faster way."""
@@ -82,7 +82,23 @@ def phase(which: Phase, what: str):
     started = time.monotonic()
     log.info("%s: %s", which.value, what)
     yield
-    log.debug("%s: done in %.1f s", which.value, time.monotonic() - started)
+    log.info("%s: done in %.1f s%s", which.value, time.monotonic() - started,
+             f" ({what})" if which is Phase.RENDER else "")
+
+
+class Typesetting(threading.Event):
+    """Set when the PDF's work in Python is done, so the DOCX may start; says so in the progress when that
+    is while the PDF is being made (pandoc then writes the pieces that changed and Typst sets the pages,
+    the longest wait of a cold build)."""
+
+    def set(self) -> None:  # the PDF's renderer calls it when pandoc and Typst take over
+        if not self.is_set():
+            log.info("%s: the PDF's text is ready: pandoc and Typst set its pages", Phase.RENDER.value)
+        super().set()
+
+    def finish(self) -> None:
+        """The PDF kept, failed or written: the DOCX need not wait any longer (nothing to say)."""
+        super().set()
 
 
 @contextmanager
@@ -146,7 +162,7 @@ def _build(root: Path, options: Options) -> Build:
     project, languages, final = load(root, options.stage, options.lang)
     as_of = options.as_of or dt.date.today()
     cache = BuildCache(project)
-    versions = {"pandoc": pandoc_version(), "typst": importlib.metadata.version("typst")}
+    versions = {"pandoc": pandoc_identity(), "typst": importlib.metadata.version("typst")}
     if options.preview:  # a preview's PDF is not the report's: neither is kept for the other
         versions["linebreaks"] = "preview"
     asked = {**asdict(options), "as_of": as_of}
@@ -210,9 +226,9 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
     Python to be done: Typst is the longest step, so it starts as early as it can, and the DOCX is prepared
     and written while pandoc and Typst set the pages. The web edition comes last: its landing page offers
     the files the others wrote."""
-    typesetting = threading.Event()
+    typesetting = Typesetting()
     if "pdf" not in formats:
-        typesetting.set()
+        typesetting.finish()
     _ = document.block_json  # written once, here, for the digests both writers make
 
     def write(fmt: str):
@@ -222,8 +238,8 @@ def render_edition(document: Document, formats: tuple[str, ...], cache: BuildCac
             return render_output(document, fmt, cache, versions, typesetting, warm_up and fmt == "pdf",
                                  "linebreaks" in versions)
         finally:
-            if fmt == "pdf":  # kept, failed or written: the DOCX need not wait any longer
-                typesetting.set()
+            if fmt == "pdf":
+                typesetting.finish()
 
     files = tuple(fmt for fmt in formats if fmt != "html")
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix=WRITER_THREADS) as writers:
@@ -275,7 +291,7 @@ def templates_of(project: Project, fmt: str) -> list[Path]:
 def load(root: Path, stage: str | None = None, lang: str | None = None) -> tuple[Project, list[str], bool]:
     """The load phase: the project, the editions asked for, and whether the stage is a final one — all
     checked before any draft is read."""
-    with phase(Phase.LOAD, f"the project in {root}"):
+    with phase(Phase.LOAD, f"report.yaml in {Path(root).resolve().name}/"):  # the folder, not its path
         project = load_project(root)
         return project, editions(project, lang), is_final(project, stage)
 
@@ -288,7 +304,7 @@ def read_and_check(project: Project, languages: list[str], final: bool, as_of: d
         from .checks import check as check_phase
         from .intake import read_project, read_responses
         from .proof import kept_findings
-        with phase(Phase.READ, f"the drafts in {project.contributions_dir}"):
+        with phase(Phase.READ, f"the drafts in {project.contributions_dir.relative_to(project.root)}/"):
             sources = read_project(project)
             if responses:
                 sources.responses, problems = read_responses(responses)

@@ -45,15 +45,24 @@ def output_formats(formats: str, choices: tuple[str, ...] = FORMATS) -> tuple[st
 
 
 class ProgressHandler(logging.Handler):
-    """The recipe's phase messages as short progress lines on stderr, so stdout stays clean for json."""
+    """The recipe's phase messages as short progress lines on stderr, so stdout stays clean for json: the
+    time since the start, each phase with how long it took, and the items of a phase (the drafts it reads,
+    indented) numbered, so a long cold build shows how far it is."""
 
     def __init__(self):
         super().__init__(logging.INFO)
         self.started = time.monotonic()
+        self.items = 0
 
     def emit(self, record: logging.LogRecord) -> None:
+        message = terminal_safe(record.getMessage())
+        if message.startswith("  "):
+            self.items += 1
+            message = f"  {self.items:3d}. {message.strip()}"
+        else:
+            self.items = 0
         elapsed = click.style(f"[{time.monotonic() - self.started:5.1f}s] ", dim=True)
-        click.echo(elapsed + terminal_safe(record.getMessage()), err=True)
+        click.echo(elapsed + message, err=True)
 
 
 def show_progress(enabled: bool) -> None:

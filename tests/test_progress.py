@@ -1,0 +1,29 @@
+"""A cold build tells a person where it is, on stderr: each phase with how long it took, each draft it reads
+numbered, when Typst takes over the PDF; `-q` says none of it; stdout stays the list of files written."""
+
+from __future__ import annotations
+
+import re
+
+from bench.generate import generate
+from tests.conftest import jointreport
+
+
+def test_a_cold_build_shows_its_phases_and_drafts_on_stderr_and_q_silences_them(tmp_path):
+    root = generate(tmp_path / "report", 4)
+    run = jointreport("build", "--force", "--project", str(root))
+    assert run.code == 0, run.stderr
+    lines = [re.sub(r"^\[\s*[\d.]+s\] ", "", line) for line in run.stderr.splitlines()]
+    drafts = sorted(p.relative_to(root).as_posix() for p in (root / "contributions").rglob("s*.*")
+                    if p.suffix in (".docx", ".md"))
+    assert "read: the drafts in contributions/" in lines
+    assert sorted(line.split(". ", 1)[1] for line in lines if re.match(r"  +\d+\. ", line)) == drafts
+    assert [int(line.split(".")[0]) for line in lines if re.match(r"  +\d+\. ", line)] == [1, 2, 3, 4]
+    for phase in ("load", "read", "check", "gate", "assemble", "render"):
+        assert any(re.fullmatch(rf"{phase}: done in \d+\.\d s.*", line) for line in lines), phase
+    assert "render: the PDF's text is ready: pandoc and Typst set its pages" in lines
+    assert str(tmp_path) not in run.stderr  # no path of the machine's
+    assert all(line.startswith("wrote ") for line in run.stdout.splitlines())
+    quiet = jointreport("build", "--force", "-q", "--project", str(root))
+    summary = [line for line in run.stderr.splitlines() if "drafts ready" in line]
+    assert quiet.stderr.strip().splitlines() == summary[-1:]
