@@ -190,20 +190,32 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             captions.append(Caption(kind, num, attr[0], label, stringify(value[1][1]).strip()))
         return None
 
-    visit(blocks, count, only=CAPTIONED | {"Header"})
+    references: list[dict] = []  # the cross-references, written once every label is known (they may look ahead)
 
-    def write(key, value, fmt, meta):
-        if key == "Span" and XREF_CLASS in value[0][1]:
-            found = _resolve(_attrs(value[0]), originals, by_identifier)
-            if found is None:
-                target = _attrs(value[0]).get("target", "")
-                kind = KINDS.get(_kind_of(target) or "", "figure")  # a Word _Ref always finds its caption
-                return Str(f"{i18n.text(lang, kind)} ??")
-            identifier, label = found
-            return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])
-        return None
+    def count_and_gather(key, value, fmt, meta):
+        if key == "Span":
+            if XREF_CLASS not in value[0][1]:
+                return None
+            references.append({"t": "Span", "c": value})  # put in the Span's place, to be changed in place
+            return references[-1]
+        return count(key, value, fmt, meta)
 
-    return visit(blocks, write, only=frozenset(("Span",))), captions
+    visit(blocks, count_and_gather, only=CAPTIONED | {"Header", "Span"})  # one walk of the whole report
+    for node in references:
+        node.update(_reference(node["c"], originals, by_identifier, lang))
+    return blocks, captions
+
+
+def _reference(value: list, originals: dict, by_identifier: dict, lang: str) -> dict:
+    """What a cross-reference's Span (its `c`) becomes: the link to its target ("Figure 1.1"), or the words
+    "Figure ??" when it has none."""
+    found = _resolve(_attrs(value[0]), originals, by_identifier)
+    if found is None:
+        target = _attrs(value[0]).get("target", "")
+        kind = KINDS.get(_kind_of(target) or "", "figure")  # a Word _Ref always finds its caption
+        return Str(f"{i18n.text(lang, kind)} ??")
+    identifier, label = found
+    return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])
 
 
 def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, str] | None:
