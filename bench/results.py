@@ -26,7 +26,7 @@ def _number(value: float, unit: str) -> str:
 
 
 def table(rows: list[Figure]) -> list[str]:
-    lines = ["| figure | median | p95 | spread (rounds) | target | met? |", "|---|---|---|---|---|---|"]
+    lines = ["| figure | median | p95 | spread (low–high) | target | met? |", "|---|---|---|---|---|---|"]
     for row in rows:
         target = "" if row.target is None else f"≤ {_number(row.target, row.unit)}"
         if row.p95_target is not None:
@@ -69,8 +69,8 @@ def write_results(rows: list[Figure], args, load_before: tuple[float, ...]) -> s
             f"`{' '.join(['python bench/run.py', *sys.argv[1:]])}`: {args.rounds} interleaved rounds of "
             f"{', '.join(map(str, args.sections))} sections (bench/generate.py).", ""]
     verdict = f"Targets met: {sum(bool(r.met) for r in counted)} of {len(counted)}."
-    main_rows = counted + [r for r in rows if r not in counted and r.target is not None]
-    others = [r for r in rows if r.target is None]
+    main_rows = counted + [r for r in rows if r not in counted and r.met is not None]
+    others = [r for r in rows if r.met is None]
     text = "\n".join(["# Benchmark results", "", *head, *table(main_rows), "", verdict, "",
                       "## Every step", "", *table(others), ""])
     RESULTS.write_text(text, encoding="utf-8")
