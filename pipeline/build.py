@@ -302,7 +302,8 @@ def read_and_check(project: Project, languages: list[str], final: bool, as_of: d
     content-hash cache) and checked; `responses` is a filled-in comment–response matrix."""
     with cycles_left_for_later():
         from .checks import check as check_phase
-        from .intake import read_project, read_responses
+        from .intake import read_project
+        from .intake.texts import read_responses
         from .proof import kept_findings
         with phase(Phase.READ, f"the drafts in {project.contributions_dir.relative_to(project.root)}/"):
             sources = read_project(project)

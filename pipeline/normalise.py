@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from pandocfilters import Emph, Str
 
@@ -166,6 +166,16 @@ def _unlabelled_heading(value: list) -> dict:
     return {"t": "Header", "c": [level, [attr[0] or inner[0], *attr[1:]], words]}
 
 
+def _places_per_label(blocks: list, moved: dict[str, str]) -> dict[str, int]:
+    """How many places each label (the form an anchor becomes) names; bookmarks in a heading, `moved` to
+    it, count as the heading's."""
+    ids: dict[str, int] = {}
+    for ident, count in anchors(blocks).items():
+        if moved.get(ident, ident) == ident:
+            ids[label_form(ident)] = ids.get(label_form(ident), 0) + count
+    return ids
+
+
 Pictures = Callable[[str], "tuple[str, str] | None"]
 Cites = Callable[[str], "str | None"]
 
@@ -179,10 +189,7 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
     project has no references) every citation is. `blocks` stay as they are (the result is a copy) unless
     they are the caller's to change (`own`)."""
     moved = heading_anchors(blocks)
-    ids: dict[str, int] = {}  # by the label each becomes: bookmarks in a heading count as the heading's
-    for ident, count in anchors(blocks).items():
-        if moved.get(ident, ident) == ident:
-            ids[label_form(ident)] = ids.get(label_form(ident), 0) + count
+    ids = _places_per_label(blocks, moved)
     seen: dict[str, list[str]] = {}  # code → the first words of each occurrence
     shown = [0]  # pictures met so far, in reading order: how a message names one
     reasons: dict[str, str] = {}
@@ -197,13 +204,13 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
                 note("input/citation", stringify(value[1]))
                 return value[1] or [Str("@")]
             keys = [cites(citation["citationId"]) for citation in value[0]]
-            unknown = [c["citationId"] for c, known in zip(value[0], keys) if known is None]
+            unknown = [c["citationId"] for c, known in zip(value[0], keys, strict=True) if known is None]
             if unknown:
                 note("cite/unknown-key", stringify(value[1]) or unknown[0], _short(unknown[0]))
                 return value[1] or [Str("@" + unknown[0])]
             # a new Cite: without `own`, `value` is the caller's, which stays as it was
-            return {"t": "Cite", "c": [[{**citation, "citationId": known} for citation, known in zip(value[0], keys)],
-                                       value[1]]}
+            resolved = [{**citation, "citationId": known} for citation, known in zip(value[0], keys, strict=True)]
+            return {"t": "Cite", "c": [resolved, value[1]]}
         if key == "Header":
             return _unlabelled_heading(value) if any(_span_ids(value[2])) else None
         if key == "Link":
@@ -232,12 +239,8 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
                 name = _short(value[2][0].rsplit("/", 1)[-1], 40)
                 note("a11y/missing-alt-text", "", f"picture {shown[0]} of the draft, {name}")
             return None
-        if key == "Table":  # a row without cells (pandoc writes `table.header(,)`) stops Typst
-            head, bodies, foot = value[3], value[4], value[5]
-            rows = [[row for row in head[1] if row[1]], [row for row in foot[1] if row[1]]]
-            kept = [[body[0], body[1], [row for row in body[2] if row[1]], [row for row in body[3] if row[1]]]
-                    for body in bodies]
-            return {"t": "Table", "c": [*value[:3], [head[0], rows[0]], kept, [foot[0], rows[1]]]}
+        if key == "Table":
+            return _table_without_empty_rows(value)
         return None
 
     blocks = visit(blocks, fix, only=NEUTRALISED) if own else walk(blocks, fix)
@@ -249,8 +252,19 @@ def neutralise(blocks: list, pictures: Pictures, cites: Cites | None = None,
     issues = []
     for code, occurrences in seen.items():
         count = len(occurrences)
-        issues.append(Issue(code, MESSAGES[code](count, reasons[code]), f'"{occurrences[0]}"' if occurrences[0] else None))
+        quoted = f'"{occurrences[0]}"' if occurrences[0] else None
+        issues.append(Issue(code, MESSAGES[code](count, reasons[code]), quoted))
     return blocks, issues
+
+
+def _table_without_empty_rows(value: list) -> dict:
+    """A Table (its pandoc `c`) as a new one without rows that have no cells: pandoc writes such a row as
+    `table.header(,)`, which stops Typst."""
+    head, bodies, foot = value[3], value[4], value[5]
+    rows = [[row for row in head[1] if row[1]], [row for row in foot[1] if row[1]]]
+    kept = [[body[0], body[1], [row for row in body[2] if row[1]], [row for row in body[3] if row[1]]]
+            for body in bodies]
+    return {"t": "Table", "c": [*value[:3], [head[0], rows[0]], kept, [foot[0], rows[1]]]}
 
 
 def _children(block: dict) -> list:
@@ -262,7 +276,8 @@ def _children(block: dict) -> list:
         return [b for item in content for b in item]
     if kind == "OrderedList":
         return [b for item in content[1] for b in item]
-    return [b for term, definitions in content for b in [{"t": "Para", "c": term}] + [x for d in definitions for x in d]]
+    return [b for term, definitions in content
+            for b in [{"t": "Para", "c": term}] + [x for d in definitions for x in d]]
 
 
 def _flatten(blocks: list, depth: int, count: list) -> list:

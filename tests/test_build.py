@@ -101,13 +101,13 @@ def test_a_rebuild_converts_only_the_changed_draft_and_gives_what_a_cold_build_g
     measured again; the others come from build/.cache/drafts, and the report is the one a build from
     nothing gives."""
     from pipeline import build as recipe
-    from pipeline import intake
+    from pipeline.intake import conversion
 
     converted, measured = [], []
-    read_to_ast, remember = intake.read_to_ast, intake.DraftCache.remember
-    monkeypatch.setattr(intake, "read_to_ast", lambda data, *rest: converted.append(data)
+    read_to_ast, remember = conversion.read_to_ast, conversion.DraftCache.remember
+    monkeypatch.setattr(conversion, "read_to_ast", lambda data, *rest: converted.append(data)
                         or read_to_ast(data, *rest))
-    monkeypatch.setattr(intake.DraftCache, "remember", lambda cache, entry, found: measured.append(entry.name)
+    monkeypatch.setattr(conversion.DraftCache, "remember", lambda cache, entry, found: measured.append(entry.name)
                         or remember(cache, entry, found))
     root = fixture_project("minimal")
     (root / "contributions" / "south" / "beta.md").unlink()

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 
 from pipeline import pandoc
 from pipeline.errors import DraftError
-from pipeline.intake import DraftCache
+from pipeline.intake.conversion import DraftCache
 from pipeline.normalise import image_size, neutralise
 
 from .conftest import edit_yaml, jointreport
@@ -92,7 +92,8 @@ def with_stale_links(path: Path) -> None:
     """Links to a table-of-contents entry and a cross-reference whose bookmarks are gone, as Word leaves
     them after a heading or a figure was deleted."""
     document = docx.Document(str(path))
-    for paragraph, (anchor, text) in zip(document.paragraphs, [("_Toc999", "the stale entry"), ("_Ref123", "Figure 3")]):
+    stale = [("_Toc999", "the stale entry"), ("_Ref123", "Figure 3")]
+    for paragraph, (anchor, text) in zip(document.paragraphs, stale, strict=True):
         paragraph._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")} w:anchor="{anchor}"><w:r><w:t>{text}</w:t></w:r>'
                                       '</w:hyperlink>'))
     document.save(str(path))
@@ -187,7 +188,7 @@ def test_budgets_scale_with_the_text(monkeypatch):
 
 @pytest.mark.parametrize("text, where", [
     ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh")), "aliases ('*"),
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True)), "aliases ('*"),
     ("deep: " + "[" * 2000 + "]" * 2000 + "\n", "nested more than 50 levels"),
 ])
 def test_a_project_file_bomb_is_a_project_error_with_its_position(fixture_project, text, where):
@@ -215,7 +216,8 @@ def test_file_names_and_text_are_escaped_for_the_terminal(fixture_project):
     assert any("evil\\u001b[2Jclear.md" in line for line in lines)
     unknown = [line for line in lines if "outline/unknown-section" in line]
     assert len(unknown) == 3, run.stdout
-    paths = {f["path"] for f in jointreport("check", "--format", "json", "--project", str(root), *AS_OF).json()["findings"]}
+    checked = jointreport("check", "--format", "json", "--project", str(root), *AS_OF).json()
+    paths = {f["path"] for f in checked["findings"]}
     assert {f"contributions/south/{name}" for name in names} <= paths
 
 
@@ -232,7 +234,8 @@ def test_table_rows_without_cells_are_dropped_before_typst_sees_them(tmp_path):
     attr = ["", [], []]
     cell = [attr, {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": [{"t": "Str", "c": "a"}]}]]
     table = {"t": "Table", "c": [attr, [None, []], [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]],
-                                 [attr, [[attr, []]]], [[attr, 0, [], [[attr, []], [attr, [cell]]]]], [attr, [[attr, []]]]]}
+                                 [attr, [[attr, []]]], [[attr, 0, [], [[attr, []], [attr, [cell]]]]],
+                                 [attr, [[attr, []]]]]}
     blocks, issues = neutralise([table], lambda source: None)
     assert issues == []
     body = pandoc.write_from_ast({"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}, "typst", [])
@@ -261,7 +264,8 @@ def test_an_editors_introduction_the_pdf_cannot_take_is_set_aside_too(fixture_pr
     (root / "chapters" / "first.md").write_text("An introduction with $\\sqrt$ in it.\n")
     run = jointreport("build", "--quiet", "--project", str(root), *AS_OF)
     assert run.code == 1, run.stderr
-    assert [line.split()[1] for line in run.stderr.splitlines() if "render/failed-draft" in line] == ["render/failed-draft"]
+    failed = [line.split()[1] for line in run.stderr.splitlines() if "render/failed-draft" in line]
+    assert failed == ["render/failed-draft"]
     assert "chapters/first.md" in run.stderr and (root / "build" / PDF).is_file()
 
 
@@ -342,7 +346,7 @@ def test_the_failing_drafts_are_found_by_bisection_whatever_the_renderer_raises(
         rendered.append(stringify(doc.blocks))
         return output
 
-    output, set_aside = render_safely(renderer, document, tmp_path / "out")
+    _, set_aside = render_safely(renderer, document, tmp_path / "out")
     assert sorted(set_aside) == [paths[2], paths[7]]
     assert rendered[-1].count("fine") == 7 and rendered[-1].count("could not be typeset") == 2
 

@@ -22,9 +22,9 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from pipeline import intake
 from pipeline.checks.word import word_findings
 from pipeline.commands.remind import remind
+from pipeline.intake import conversion
 from pipeline.model import Contribution, Term, Terminology
 from pipeline.terms import replacements
 from pipeline.textruns import text_runs
@@ -201,8 +201,8 @@ def citing_docx(path):
 
 def test_each_citation_field_cites_the_work_its_own_data_names(tmp_path):
     path = citing_docx(tmp_path / "beta.docx")
-    draft, _ = intake.convert(Contribution(path, "south", "beta", "docx", "contributions/south/beta.docx"),
-                              path.read_bytes(), intake.DraftCache(tmp_path / "cache"))
+    draft, _ = conversion.convert(Contribution(path, "south", "beta", "docx", "contributions/south/beta.docx"),
+                                  path.read_bytes(), conversion.DraftCache(tmp_path / "cache"))
     works = {entry["id"]: entry["title"] for entry in draft.references}
     keys = [citation["citationId"] for block in draft.blocks for inline in block.get("c", [])
             if isinstance(inline, dict) and inline.get("t") == "Cite" for citation in inline["c"][0]]
@@ -292,8 +292,8 @@ def objects_docx(path):
 
 def test_smartart_embedded_objects_and_the_drafts_own_contents_are_accounted_for(tmp_path):
     path = objects_docx(tmp_path / "gamma.docx")
-    draft, _ = intake.convert(Contribution(path, "north", "gamma", "docx", "contributions/north/gamma.docx"),
-                              path.read_bytes(), intake.DraftCache(tmp_path / "cache"))
+    draft, _ = conversion.convert(Contribution(path, "north", "gamma", "docx", "contributions/north/gamma.docx"),
+                                  path.read_bytes(), conversion.DraftCache(tmp_path / "cache"))
     lists = [block for block in draft.blocks if block["t"] == "BulletList"]
     assert [stringify(item[0]) for item in lists[0]["c"]] == ["Assess the gaps", "Agree a national floor"]
     assert [stringify(item) for item in lists[0]["c"][0][1]["c"]] == ["Cost the options"]  # one level down
@@ -417,8 +417,8 @@ def test_pictures_beside_a_markdown_draft_pass_the_same_guard(tmp_path):
     (agency / "alpha.md").write_text("Text.\n\n![Linked](linked.png)\n\n![Theirs](../south/theirs.png)\n\n"
                                      "![Huge](huge.png)\n", encoding="utf-8")
     contribution = Contribution(agency / "alpha.md", "north", "alpha", "md", "contributions/north/alpha.md")
-    draft, findings = intake.convert(contribution, (agency / "alpha.md").read_bytes(),
-                                     intake.DraftCache(tmp_path / "cache"))
+    draft, findings = conversion.convert(contribution, (agency / "alpha.md").read_bytes(),
+                                         conversion.DraftCache(tmp_path / "cache"))
     assert [(f.code, f.path) for f in findings] == [("input/unreadable", "contributions/north/linked.png")]
     assert "symbolic link" in findings[0].message
     assert {(issue.code, issue.location) for issue in draft.issues} == {
@@ -430,8 +430,8 @@ def test_a_table_of_contents_typed_by_hand_is_left_out_and_said_so(tmp_path):
     path = make_word(tmp_path / "delta.docx", ["Table of contents", "1. Introduction ........ 3",
                                                "2. Costs of the floor ........ 5", ("Heading 1", "Introduction"),
                                                "The floor costs 2 per cent of GDP in 12"])
-    draft, _ = intake.convert(Contribution(path, "north", "delta", "docx", "contributions/north/delta.docx"),
-                              path.read_bytes(), intake.DraftCache(tmp_path / "cache"))
+    draft, _ = conversion.convert(Contribution(path, "north", "delta", "docx", "contributions/north/delta.docx"),
+                                  path.read_bytes(), conversion.DraftCache(tmp_path / "cache"))
     assert stringify(draft.blocks) == "IntroductionThe floor costs 2 per cent of GDP in 12"
     contents = next(f for f in word_findings(draft) if f.code == "docx/table-of-contents")
     assert "(3 lines, near paragraph 1" in contents.message and not draft.audit.lost_words

@@ -16,8 +16,8 @@ import pytest
 from docx.oxml import parse_xml
 from lxml import etree
 
-from pipeline import intake
 from pipeline.commands import translate as command
+from pipeline.intake import conversion
 from pipeline.model import Contribution
 from pipeline.numbering import references as xref_targets
 
@@ -78,8 +78,8 @@ def project(tmp_path_factory) -> Path:
 
 def cited(path: Path, tmp: Path) -> tuple[list[str], list[str]]:
     """A Word file read as intake reads a draft: the titles of the works it cites, and what it cross-refers to."""
-    draft, _ = intake.convert(Contribution(path, "savechildren", "cash-transfers", "docx", WORD_SOURCE),
-                              path.read_bytes(), intake.DraftCache(tmp / "cache"))
+    draft, _ = conversion.convert(Contribution(path, "savechildren", "cash-transfers", "docx", WORD_SOURCE),
+                                  path.read_bytes(), conversion.DraftCache(tmp / "cache"))
     works = {entry["id"]: entry["title"] for entry in draft.references}
     keys = re.findall(r'"citationId": "([^"]+)"', json.dumps(draft.blocks))
     return [works[key] for key in keys], xref_targets(draft.blocks)

@@ -30,7 +30,7 @@ def comment_matrix(root: Path) -> tuple[Project, list[list[str]]]:
             rows.append([comment.id, contribution.section_id, contribution.agency, contribution.relpath,
                          comment.location, comment.anchored_to, comment.author, comment.date, comment.text,
                          comment.reply_to, "", ""])
-    from ..intake import MAX_DRAFT_BYTES
+    from ..intake.discovery import MAX_DRAFT_BYTES
     from ..returns.answers import matrix_with_answers  # what became of the fixes `return` offered
     return result.project, matrix_with_answers(result.project, result.drafts, rows, MAX_DRAFT_BYTES)
 

@@ -60,7 +60,7 @@ def return_agency(work: Round, agency: str, out: Path, section: str | None = Non
     reading the answers back."""
     from ..codes import finding
     from ..files import Unreadable, guarded_read, write_atomically
-    from ..intake import MAX_DRAFT_BYTES
+    from ..intake.discovery import MAX_DRAFT_BYTES
     from ..returns.answers import kept_from, read_decisions, read_offers, record_offers, set_aside
     from ..returns.returned import Returned, annotate, notes_for
     project = work.project

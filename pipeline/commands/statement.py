@@ -18,7 +18,7 @@ from .options import output_formats, project_option, show_progress
 
 def build_statement(root: Path, statement_id: str, lang: str = "all", formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """build/statements/<id>.<lang>.docx and .pdf for each language edition the statement has (or `lang`)."""
-    from ..intake import read_statements
+    from ..intake.texts import read_statements
     from ..render.docx import render_statement_docx
     from ..render.pdf import typeset_blocks
     from ..statement import load_statement, statement_document

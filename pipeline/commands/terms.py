@@ -16,7 +16,7 @@ from .options import project_option
 def check_loose_file(root: Path, path: Path) -> Build:
     """One draft that is not in the project yet, against the project's terminology (`terms --check`)."""
     from ..checks import check_loose
-    from ..intake import read_loose
+    from ..intake.conversion import read_loose
     project = load_project(root)
     draft, findings = read_loose(project, path)
     if draft:

@@ -16,7 +16,9 @@ import click
 from ..codes import finding
 from ..errors import DraftError, JointreportError, OptionError
 from ..files import Unreadable, guarded_read, write_atomically
-from ..intake import DraftCache, check_text_size, convert, draft_format, read_and_convert
+from ..intake.conversion import DraftCache, convert, read_and_convert
+from ..intake.discovery import draft_format
+from ..intake.limits import check_text_size
 from ..model import Contribution, Finding, Place, Project
 from ..present import as_json, as_text
 from ..translation import edited, glossary, originals, records

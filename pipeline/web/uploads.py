@@ -17,15 +17,11 @@ from ..checks import check as check_phase
 from ..codes import finding, with_severities
 from ..errors import JointreportError
 from ..files import write_atomically
-from ..intake import (
-    DraftCache,
-    convert_all,
-    read_and_convert,
-    read_bibliography,
-    read_intros,
-    read_project,
-    unusable_name,
-)
+from ..intake import read_project
+from ..intake.conversion import DraftCache, convert_all, read_and_convert
+from ..intake.discovery import unusable_name
+from ..intake.references import read_bibliography
+from ..intake.texts import read_intros
 from ..model import DRAFT_FORMATS, Contribution, Draft, Finding, Project, Sources
 from ..present import summary
 from ..project import load_project
