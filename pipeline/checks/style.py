@@ -3,6 +3,7 @@ two ways across its files reported once, with the places."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -37,8 +38,9 @@ def style_findings(project: Project, drafts: list[Draft], intros: dict, memo: St
             continue
         gathered = []
         for text in texts_in_order(project, drafts, intros, language):
-            found += _file_findings(style, text, context, memo)
-            gathered.append((text, gathered_forms(style, text, context, memo)))
+            scan = functools.cache(functools.partial(Scan, text.blocks, text.language, context))  # read once
+            found += _file_findings(style, text, context, memo, scan)
+            gathered.append((text, gathered_forms(style, text, context, memo, scan)))
         found += [_consistency_finding(d, context) for d in decide(style, language, gathered, project.terminology)]
     return found
 
@@ -55,7 +57,8 @@ def loose_style_findings(project: Project, draft: Draft) -> list[Finding]:
         _consistency_finding(d, context) for d in decide(style, project.language, gathered, project.terminology)]
 
 
-def _file_findings(style: Style, text: Text, context: Context, memo: Store | None = None) -> list[Finding]:
+def _file_findings(style: Style, text: Text, context: Context, memo: Store | None = None,
+                   scan=None) -> list[Finding]:
     key = memo.key("style", text.item.media_dir.name, text.place, text.language, style.digest,
                    context.digest) if memo else ""
     done = memo.get_json(key) if memo else None
@@ -63,7 +66,7 @@ def _file_findings(style: Style, text: Text, context: Context, memo: Store | Non
         return [Finding(**item) for item in done]
     locate = text.locate
     found = [_finding(hit, text, locate(hit.run, _phrase(hit.before)))
-             for hit in file_hits(style, Scan(text.blocks, text.language, context))]
+             for hit in file_hits(style, scan() if scan else Scan(text.blocks, text.language, context))]
     if memo:
         memo.put_json(key, [f.to_json() for f in found])
     return found

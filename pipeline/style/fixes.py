@@ -4,12 +4,15 @@ as tracked changes), each change recorded (build/<slug>.terminology.csv, with th
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..casing import written_like
 from ..model import Change, Project
 from ..textruns import Locator, Run
+from ..tree import as_json
 from .consistency import decide, fixes, forms_in, key, name_like, set_pattern, texts_in_order
 from .engine import Context, Hit, Scan, context_of, rewriting, without_overlaps
 from .rules import Style
@@ -90,15 +93,30 @@ def report_decisions(project: Project, drafts: list, intros: dict, context: Cont
     return decided
 
 
-def gathered_forms(style: Style, text, context: Context, store=None) -> dict:
-    """`forms_in` of one file, from the cache when it has it."""
-    cache_key = store.key(FORMS, text.item.media_dir.name, text.place.path, text.language, style.digest,
-                          context.digest) if store else ""
+_MADE: dict[tuple, bytes] = {}  # forms this process gathered: a build's check and its assembly ask for the same
+_MADE_AT_MOST = 2000
+
+
+def gathered_forms(style: Style, text, context: Context, store=None, scan=None) -> dict:
+    """`forms_in` of one file, from the cache when it has it, or from this process's own (the check gathers
+    them, the assembly of the same build asks again, each with its own cache); `scan`, a function making
+    the file's Scan, shares it with the caller's other reading of the file."""
+    parts = (text.item.media_dir.name, text.place.path, text.language, style.digest, context.digest)
+    cache_key = store.key(FORMS, *parts) if store else ""
     done = store.get_json(cache_key) if store else None
-    if done is None:
-        done = forms_in(style, Scan(text.blocks, text.language, context), text.locate)
-        if store:
-            store.put_json(cache_key, done)
+    if done is not None:
+        return done
+    content = hashlib.sha256(as_json(text.blocks) + (getattr(text.item, "source", None) or "").encode())
+    own = (content.hexdigest(), *parts[1:])  # by what the file holds, whatever its cache entry
+    made = _MADE.get(own)
+    done = json.loads(made) if made is not None else forms_in(
+        style, scan() if scan else Scan(text.blocks, text.language, context), text.locate)
+    if made is None:
+        if len(_MADE) >= _MADE_AT_MOST:
+            _MADE.clear()
+        _MADE[own] = as_json(done)
+    if store:
+        store.put_json(cache_key, done)
     return done
 
 
