@@ -55,17 +55,18 @@ def _commit() -> str:
     return (out.stdout.strip() or "unknown") + (", with uncommitted changes to pipeline/" if dirty else "")
 
 
-def write_results(rows: list[Figure], args, load_before: tuple[float, ...]) -> str:
+def write_results(rows: list[Figure], args, load_before: tuple[float, ...], loads: list[float]) -> str:
     """Write bench/results.md and docs/performance.md's table; return what to print."""
     counted = [row for row in rows if row.counts]
     load_after = os.getloadavg()
     started, ended = " ".join(f"{x:.2f}" for x in load_before), " ".join(f"{x:.2f}" for x in load_after)
-    loaded = max(load_before[0], load_after[0]) > QUIET_LOAD
+    loaded = max(load_before[0], load_after[0], *loads) > QUIET_LOAD
     head = [f"Run of {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}: {platform.machine()}, {os.cpu_count()} "
             f"cores, Python {platform.python_version()}; {versions()}.",
             f"Load average (1, 5, 15 min) {started} at the start and {ended} at the end"
             + (f" — **above {QUIET_LOAD}: other work was running; the figures are slower than on a quiet "
-               "machine**." if loaded else "."),
+               "machine**." if loaded else ".")
+            + (f" As each round began: {' '.join(f'{x:.1f}' for x in loads)}." if loads else ""),
             f"`{' '.join(['python bench/run.py', *sys.argv[1:]])}`: {args.rounds} interleaved rounds of "
             f"{', '.join(map(str, args.sections))} sections (bench/generate.py).", ""]
     verdict = f"Targets met: {sum(bool(r.met) for r in counted)} of {len(counted)}."

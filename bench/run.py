@@ -123,6 +123,7 @@ def main() -> None:
 
         example = measure_example()
     sizes: dict[int, list[dict]] = {n: [] for n in args.sections}
+    loads: list[float] = []  # the 1-minute load average as each round of each size starts
     saves: dict[int, list[float]] = {n: [] for n in args.sections}
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch_name:
         scratch = Path(scratch_name)
@@ -134,12 +135,12 @@ def main() -> None:
                            bounds.merged_json(root, scratch / f"bounds-{n}"))
         for number in range(args.rounds):
             for n, (root, edits, merged) in projects.items():
-                print(f"  round {number + 1} of {args.rounds}: {n} sections (load {os.getloadavg()[0]:.2f})",
-                      flush=True)
+                loads.append(os.getloadavg()[0])
+                print(f"  round {number + 1} of {args.rounds}: {n} sections (load {loads[-1]:.2f})", flush=True)
                 sizes[n].append(one_round(root, edits, scratch / f"bounds-{n}", merged,
                                           n == stated_size(args.sections)))
                 saves[n] += watch_latencies(root, edits, SAVES_PER_ROUND)
-    text = write_results(figures(sizes, saves) + example, args, load_before)
+    text = write_results(figures(sizes, saves) + example, args, load_before, loads)
     print(text)
 
 
