@@ -27,15 +27,28 @@ from .figurerefs import refer_by_number
 from .files import media_name
 from .i18n import join_names, short_month_year, words
 from .imprint import imprint_blocks
-from .numbering import NUMBER_KEY, adopt_references, number
+from .model import (
+    ACKNOWLEDGEMENTS,
+    Activity,
+    Change,
+    Chapter,
+    ChapterIntro,
+    Document,
+    Draft,
+    Heading,
+    Matter,
+    Part,
+    Project,
+    Section,
+    drafts_in_order,
+)
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
-from .model import (ACKNOWLEDGEMENTS, Activity, Change, Chapter, ChapterIntro, Document, Draft, Heading, Matter, Part,
-                    Project, Section, drafts_in_order)
+from .numbering import NUMBER_KEY, adopt_references, number
 from .pandoc import markdown_blocks
 from .registers.annex import register_annexes
-from .tablefit import fit_tables
 from .returns.answers import keeper, kept_as_written
 from .style.fixes import house_style
+from .tablefit import fit_tables
 from .terms import acronyms_in, expansions, harmonise
 from .textruns import Locator, inlines
 from .tree import stringify, visit

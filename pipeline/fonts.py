@@ -14,6 +14,7 @@ import fontpkg_noto_sans_arabic
 import fontpkg_noto_sans_devanagari
 import noto_cjk_sans_otc
 
+
 def font_dir() -> Path:
     return Path(font_roboto.__file__).parent / "files"
 

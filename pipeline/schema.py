@@ -21,9 +21,9 @@ class Field:
     required: bool = False
     default: Any = None
     choices: tuple = ()
-    items: "Field | None" = None  # list: shape of each item
-    fields: "dict[str, Field] | None" = None  # map: fixed keys
-    values: "Field | None" = None  # dict: free keys, shape of each value
+    items: Field | None = None  # list: shape of each item
+    fields: dict[str, Field] | None = None  # map: fixed keys
+    values: Field | None = None  # dict: free keys, shape of each value
     help: str = ""  # what the key is for, shown by editors and in the README's reference
 
 

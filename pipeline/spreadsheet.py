@@ -55,4 +55,4 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = [str(h or "").strip().lower() for h in next(rows, [])]
-    return [{h: "" if v is None else str(v) for h, v in zip(header, row)} for row in rows if any(row)]
+    return [{h: "" if v is None else str(v) for h, v in zip(header, row, strict=True)} for row in rows if any(row)]

@@ -119,8 +119,10 @@ def _signatories(project: Project, items: list[dict], label: str, folder: Path) 
         logo = None
         if item["logo"]:
             logo = (folder / item["logo"]).resolve()
-            if project.root.resolve() not in logo.parents or not logo.is_file() or logo.suffix.lower() not in LOGO_TYPES:
-                raise JointreportError(f"{label}: logo {item['logo']!r} must be a PNG, JPEG or SVG file inside the project")
+            inside = project.root.resolve() in logo.parents
+            if not inside or not logo.is_file() or logo.suffix.lower() not in LOGO_TYPES:
+                raise JointreportError(f"{label}: logo {item['logo']!r} must be a PNG, JPEG or SVG file "
+                                       "inside the project")
         result.append(Signatory(name, short, item["status"], item["date"], logo))
     return result
 

@@ -30,5 +30,5 @@ def render(environment: SandboxedEnvironment, label: str, context: dict, source:
     except jinja2.TemplateError as exc:
         line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
         raise JointreportError(f"{label}{line}: {exc.message or exc}") from None
-    except Exception as exc:  # noqa: BLE001 — whatever the template computes is its author's to fix
+    except Exception as exc:  # whatever the template computes is its author's to fix
         raise JointreportError(f"{label}: the template failed: {type(exc).__name__}: {exc}") from None

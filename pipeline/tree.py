@@ -11,7 +11,7 @@ tree about 2.5 times as fast, `visit` changes the tree in place about 8 times.
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 import orjson
 

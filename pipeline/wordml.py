@@ -67,7 +67,8 @@ def check_package(data: bytes, required_member: str | None, kind: str) -> set[st
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise DraftError(f"not a {kind} file (damaged, or another format renamed); open it and save it again as {kind}") from None
+        raise DraftError(f"not a {kind} file (damaged, or another format renamed); "
+                         f"open it and save it again as {kind}") from None
     if len(infos) > MAX_MEMBERS:
         raise DraftError(f"holds {len(infos)} parts, more than any real document; send a plain {kind}")
     unpacked = sum(info.file_size for info in infos)
@@ -128,7 +129,8 @@ class WordPackage:
     def _main_part(self) -> str:
         rels = self.part("_rels/.rels")
         if rels is None:
-            raise PackageProblem(f"not a {WORD_KIND} file (no _rels/.rels inside); open it and save it again as {WORD_KIND}")
+            raise PackageProblem(f"not a {WORD_KIND} file (no _rels/.rels inside); "
+                                 f"open it and save it again as {WORD_KIND}")
         for rel in rels.iter(f"{{{PKG_REL}}}Relationship"):
             kind = rel.get("Type", "")
             if kind == f"{REL}/officeDocument":
@@ -159,7 +161,8 @@ class WordPackage:
             external = rel.get("TargetMode") == "External"
             target = rel.get("Target", "")
             if not external:
-                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                target = (target.lstrip("/") if target.startswith("/")
+                          else posixpath.normpath(posixpath.join(folder, target)))
             found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], target, external)
         return found
 

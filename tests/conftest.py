@@ -17,8 +17,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
-EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "references.bib", "assets", "chapters", "contributions",
-                 "statements")
+EXAMPLE_PARTS = ("report.yaml", "terminology.yaml", "workplan.yaml", "references.bib", "assets", "chapters",
+                 "contributions", "statements")
 
 
 @dataclass
@@ -81,7 +81,8 @@ class ExampleBuild:
 def example_build(tmp_path_factory) -> ExampleBuild:
     """The example project built once, as `make report` builds it, in a scratch copy."""
     root = copy_example(tmp_path_factory.mktemp("example"))
-    before = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "contributions").rglob("*")) if p.is_file()}
+    before = {p.relative_to(root).as_posix(): p.read_bytes()
+              for p in sorted((root / "contributions").rglob("*")) if p.is_file()}
     run = jointreport("build", "--force", "--project", str(root))
     assert run.code == 0, run.stderr
     return ExampleBuild(root, run, root / "build" / "spf-flagship-report.docx",

@@ -8,9 +8,9 @@ import zlib
 from pathlib import Path
 
 import docx
-from lxml import etree
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from lxml import etree
 
 
 def make_docx(path: Path, paragraphs: list[str], headings: dict[int, tuple[int, str]] | None = None,
@@ -125,10 +125,12 @@ def text_box_xml(anchor_text: str, box_text: str) -> str:
             f'relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
             f'<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
             f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
-            f'<wp:extent cx="1828800" cy="914400"/><wp:wrapSquare wrapText="bothSides"/><wp:docPr id="50" name="Text Box 1"/>'
+            f'<wp:extent cx="1828800" cy="914400"/><wp:wrapSquare wrapText="bothSides"/>'
+            f'<wp:docPr id="50" name="Text Box 1"/>'
             f'<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
             f'<wps:wsp><wps:spPr/><wps:txbx>{box}</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic>'
-            f'</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape id="tb1" style="width:144pt;height:72pt">'
+            f'</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+            f'<v:shape id="tb1" style="width:144pt;height:72pt">'
             f'<v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
 
 
@@ -151,7 +153,8 @@ def picture_xml(rel_id: str, linked: bool = False, name: str = "Picture 1", desc
             f'<pic:nvPicPr><pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
             f'<pic:blipFill><a:blip {blip}/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
             f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm>'
-            f'<a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+            f'<a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline>'
+            f'</w:drawing></w:r></w:p>')
 
 
 def make_word(path: Path, items: list, styles: dict[str, str] | None = None, relations: dict | None = None) -> Path:

@@ -30,14 +30,15 @@ def main(source: str, target: str, profile: str) -> None:
             try:
                 context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
-            except Exception:  # noqa: BLE001 — not listening yet
+            except Exception:  # not listening yet
                 time.sleep(0.5)
         else:
             raise SystemExit("LibreOffice did not start")
         desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         document = desktop.loadComponentFromURL(Path(source).resolve().as_uri(), "_blank", 0, (prop("Hidden", True),))
         dispatcher = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
-        dispatcher.executeDispatch(document.getCurrentController().getFrame(), ".uno:AcceptAllTrackedChanges", "", 0, ())
+        frame = document.getCurrentController().getFrame()
+        dispatcher.executeDispatch(frame, ".uno:AcceptAllTrackedChanges", "", 0, ())
         document.storeToURL(Path(target).resolve().as_uri(), (prop("FilterName", "Text"),))
         document.close(True)
     finally:

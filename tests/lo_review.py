@@ -34,7 +34,7 @@ def connect(pipe: str):
     for _ in range(120):  # LibreOffice takes a few seconds to listen
         try:
             return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except Exception:  # noqa: BLE001 — not listening yet
+        except Exception:  # not listening yet
             time.sleep(0.5)
     raise SystemExit("LibreOffice did not start")
 

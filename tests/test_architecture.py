@@ -134,7 +134,8 @@ def test_one_module_per_command():
     expected = {name: f"{COMMANDS}.{modules.get(name, name)}" for name in cli.commands}
     assert homes == expected
     assert {"build", "check", "watch", "status", "remind", "comments", "diff", "statement", "serve", "init",
-            "tokens", "templates", "terms", "schema", "snapshot", "return", "translate", "registers"} == set(cli.commands)
+            "tokens", "templates", "terms", "schema", "snapshot", "return", "translate",
+            "registers"} == set(cli.commands)
 
 
 def test_every_code_used_is_declared_and_every_declared_code_is_used():

@@ -13,13 +13,15 @@ from .docxfactory import make_docx
 
 
 def findings(root):
-    return {(f["code"], f["path"]): f for f in jointreport("check", "--format", "json", "--project", str(root)).json()["findings"]}
+    checked = jointreport("check", "--format", "json", "--project", str(root)).json()
+    return {(f["code"], f["path"]): f for f in checked["findings"]}
 
 
 def test_odt_drafts_are_read_and_assembled(fixture_project):
     root = fixture_project("minimal")
     beta = root / "contributions" / "south" / "beta.md"
-    pypandoc.convert_text("## From LibreOffice\n\nBeta text written in LibreOffice Writer.[^1]\n\n[^1]: An ODT footnote.\n",
+    pypandoc.convert_text("## From LibreOffice\n\nBeta text written in LibreOffice Writer.[^1]\n\n"
+                          "[^1]: An ODT footnote.\n",
                           "odt", format="markdown", outputfile=str(beta.with_suffix(".odt")))
     beta.unlink()
     (root / "contributions" / "south" / "beta.yaml").write_text("status: final\n")

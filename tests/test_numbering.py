@@ -92,7 +92,8 @@ def _word_draft_with_captions(path):
     word.add_picture(str(picture))
     picture.unlink()
     caption = word.add_paragraph(style="Caption")
-    for xml in [f'<w:bookmarkStart {W} w:id="7" w:name="_Ref52717"/>', f'<w:r {W}><w:t xml:space="preserve">Figure </w:t></w:r>',
+    for xml in [f'<w:bookmarkStart {W} w:id="7" w:name="_Ref52717"/>',
+                f'<w:r {W}><w:t xml:space="preserve">Figure </w:t></w:r>',
                 *_field_runs("SEQ Figure \\* ARABIC", "1"), f'<w:bookmarkEnd {W} w:id="7"/>',
                 f'<w:r {W}><w:t xml:space="preserve">: Public social spending over time</w:t></w:r>']:
         caption._p.append(parse_xml(xml))

@@ -99,7 +99,8 @@ def test_an_unknown_code_in_the_settings_is_a_project_error_with_its_position(fi
     problems = "\n".join(error.value.problems)
     assert ("report.yaml:11:25: findings.terms/acronym-unknwn: no such finding code "
             "(did you mean 'terms/acronym-unknown'?)") in problems
-    assert "report.yaml:12:24: findings.outline/over-budget: 'loud' is not one of: error, warning, info, off" in problems
+    assert ("report.yaml:12:24: findings.outline/over-budget: 'loud' is not one of: "
+            "error, warning, info, off") in problems
 
 
 def test_the_gate_refuses_errors_unless_forced(fixture_project):

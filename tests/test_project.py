@@ -46,7 +46,8 @@ milestones:
     assert "milestones[0].date: should be a date (YYYY-MM-DD), got 'someday'" in errors
     assert "milestones[0].status: 'published' is not one of: draft, final, cleared" in errors
     assert "agencies.NO: agency ids must be lower-case" in errors
-    assert "chapters/outline.yaml:8:" in errors and "unknown agency 'south'" in errors  # south was dropped from report.yaml
+    # south was dropped from report.yaml
+    assert "chapters/outline.yaml:8:" in errors and "unknown agency 'south'" in errors
     assert "unknown agency 'west'" in errors
 
 

@@ -31,7 +31,8 @@ EXPECTED = [
     ("agreed/drift", ONE, "line 9", "[-security-]"),
     ("agreed/unknown-block", ONE, "line 13", "no agreed block 'nonexistent'"),
     ("terms/acronym-unknown", ONE, "line 15", "XYZ is not in the glossary"),
-    ("terms/rejected", TWO, 'paragraph 1 ("Cost effective transfers matter.")', "'Cost effective': write 'Cost-effective'"),
+    ("terms/rejected", TWO, 'paragraph 1 ("Cost effective transfers matter.")',
+     "'Cost effective': write 'Cost-effective'"),
     ("terms/acronym-first-use", TWO, 'paragraph 2 ("The SPF is used bare here.")',
      "write 'social protection floor (SPF)'"),
     ("terms/acronym-first-use", TWO, 'paragraph 3 ("The UNCT met in the capital.")',
@@ -101,7 +102,9 @@ def test_build_harmonises_the_report_and_lists_every_change(terms_project):
     assert (terms_project / ONE).read_bytes() == drafts_before
     with open(terms_project / "build" / "terminology-fixture.terminology.csv", encoding="utf-8") as table:
         rows = list(csv.DictReader(table))
-    assert [(r["file"], r["location"], r["before"], r["after"]) for r in rows if r["before"] != "{{agreed:definition}}"] == [
+    replaced = [(r["file"], r["location"], r["before"], r["after"]) for r in rows
+                if r["before"] != "{{agreed:definition}}"]
+    assert replaced == [
         (ONE, "line 1", "Social floors", "Social protection floors"),
         (ONE, "line 3", "social floors", "social protection floors"),
         (ONE, "line 3", "cost effective", "cost-effective"),
@@ -141,7 +144,8 @@ def test_built_example_has_no_rejected_variant_left(example_build):
     assert leftovers == []
     with open(example_build.root / "build" / "spf-flagship-report.terminology.csv", encoding="utf-8") as table:
         rows = list(csv.DictReader(table))
-    findings = jointreport("check", "--format", "json", "--as-of", "2011-04-20", "--project", str(REPO)).json()["findings"]
+    run = jointreport("check", "--format", "json", "--as-of", "2011-04-20", "--project", str(REPO))
+    findings = run.json()["findings"]
     rejected = sorted((f["path"], f["location"]) for f in findings if f["code"] == "terms/rejected")
     assert sorted((r["file"], r["location"]) for r in rows
                   if not r["before"].startswith("{{agreed:") and not r["rule"]) == rejected  # rule: the house style's

@@ -102,7 +102,8 @@ def test_release_gate_lists_the_blockers(timeline):
     for agency, section in (("east", "s2"), ("east", "s3"), ("south", "s5")):
         (timeline / "contributions" / agency).mkdir(exist_ok=True)
         (timeline / "contributions" / agency / f"{section}.md").write_text("---\nstatus: final\n---\n\nText.\n")
-    run = jointreport("build", "--stage", "final", "--format", "docx", "--as-of", "2024-06-01", "--project", str(timeline))
+    run = jointreport("build", "--stage", "final", "--format", "docx", "--as-of", "2024-06-01",
+                      "--project", str(timeline))
     assert run.code == 0, run.stderr
 
 

@@ -196,7 +196,8 @@ def test_a_returned_file_that_lost_a_unit_a_placeholder_or_a_footnote_is_refused
     assert not (project / "translations" / "fr").exists() and not (project / "translations" / "memory.fr.tmx").exists()
 
 
-NOTE_FILL = "0.91764706 0.9490196 0.972549 scn"  # the pale blue (#EAF2F8) of the box behind the note, as Typst paints it
+# the pale blue (#EAF2F8) of the box behind the note, as Typst paints it
+NOTE_FILL = "0.91764706 0.9490196 0.972549 scn"
 
 
 def fallback_notes(root: Path) -> tuple[list[str], int]:

@@ -180,7 +180,8 @@ def docx_texts(path: Path) -> str:
 
 def test_quotes_and_apostrophes_are_typographic_in_every_edition(example):
     for edition in ("", ".fr", ".es"):
-        pdf = " ".join(page.extract_text() for page in PdfReader(str(example / f"spf-flagship-report{edition}.pdf")).pages)
+        reader = PdfReader(str(example / f"spf-flagship-report{edition}.pdf"))
+        pdf = " ".join(page.extract_text() for page in reader.pages)
         assert "'" not in pdf and '"' not in pdf
         assert "'" not in docx_texts(example / f"spf-flagship-report{edition}.docx")
     french = " ".join(page.extract_text() for page in PdfReader(str(example / "spf-flagship-report.fr.pdf")).pages)

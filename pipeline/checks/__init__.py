@@ -33,7 +33,8 @@ from .xrefs import xref_findings
 if TYPE_CHECKING:
     from ..buildcache import Store
 
-FINAL_STAGE_ERRORS = ("lang/missing-translation", "review/unanswered-comment")  # what a release cannot carry, whatever its usual severity
+# what a release cannot carry, whatever its usual severity
+FINAL_STAGE_ERRORS = ("lang/missing-translation", "review/unanswered-comment")
 
 
 @dataclass

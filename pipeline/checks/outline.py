@@ -48,7 +48,8 @@ def _placement_problem(project: Project, section: Section | None, contribution: 
     if section is None:
         known = ", ".join(sorted(project.sections))
         return finding("outline/unknown-section", contribution.place,
-                       f"no section {contribution.section_id!r} in chapters/outline.yaml; rename the file to one of: {known}")
+                       f"no section {contribution.section_id!r} in chapters/outline.yaml; "
+                       f"rename the file to one of: {known}")
     if contribution.agency not in section.agencies:
         return finding("outline/unassigned-agency", contribution.place,
                        f"{project.agencies[contribution.agency].short} is not lead or contributor of section "
@@ -102,7 +103,8 @@ def check_matter(project: Project, intros: dict) -> list[Finding]:
         if matter.agreed and matter.agreed not in project.terminology.agreed:
             known = ", ".join(sorted(project.terminology.agreed)) or "none defined"
             findings.append(finding("agreed/unknown-block", place,
-                                    f"{matter.id}: no agreed block {matter.agreed!r} in the terminology (known: {known})"))
+                                    f"{matter.id}: no agreed block {matter.agreed!r} in the terminology "
+                                    f"(known: {known})"))
         elif not matter.agreed and matter.id != ACKNOWLEDGEMENTS and (matter.id, project.source_language) not in intros:
             findings.append(finding("outline/missing-matter", place,
                                     f"{matter.title!r} has no text yet: write chapters/{matter.id}.md "

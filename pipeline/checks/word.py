@@ -60,9 +60,10 @@ def audit_findings(draft: Draft) -> list[Finding]:
             "document (or insert it again without 'Link to File') and send the file again", spot.location))
     if audit.unsupported_images:
         n = len(audit.unsupported_images)
+        names = ", ".join(s.detail.rsplit("/", 1)[-1] for s in audit.unsupported_images)
         findings.append(finding(
             "docx/unsupported-image", place,
-            f"{n} picture{'s' * (n != 1)} in EMF/WMF format ({', '.join(s.detail.rsplit('/', 1)[-1] for s in audit.unsupported_images)}) "
+            f"{n} picture{'s' * (n != 1)} in EMF/WMF format ({names}) "
             f"{_places(audit.unsupported_images)} could not be converted (LibreOffice is not installed): the DOCX "
             "keeps them, the PDF shows a note instead; save each as PNG (right-click › Save as Picture) and "
             "insert that", audit.unsupported_images[0].location))

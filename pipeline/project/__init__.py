@@ -297,7 +297,8 @@ def _agencies(root: Path, raw, agencies: dict, language: str, validator: Validat
     for agency_id, entry in agencies.items():
         if not ID_PATTERN.match(agency_id):
             validator.error(mark_of(raw, "agencies", agency_id), f"agencies.{agency_id}",
-                            "agency ids must be lower-case letters, digits and hyphens (they name folders under contributions/)")
+                            "agency ids must be lower-case letters, digits and hyphens "
+                            "(they name folders under contributions/)")
             continue
         if entry:
             contact = entry["contact"] or {}

@@ -106,7 +106,8 @@ def build_outline(raw, agencies: set[str], milestones: list[Milestone], language
                     for agency in agency_ids:
                         if agency not in agencies:
                             validator.error(mark_of(raw, *where, role), role,
-                                            f"unknown agency {agency!r} in section {section['id']!r} (agencies are declared in report.yaml)")
+                                            f"unknown agency {agency!r} in section {section['id']!r} "
+                                            "(agencies are declared in report.yaml)")
                 words = section["words"]
                 if words is not None and (len(words) != 2 or words[0] > words[1]):
                     validator.error(mark_of(raw, *where, "words"), "words", "should be [min, max] with min ≤ max")

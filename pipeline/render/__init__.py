@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pandocfilters import Emph, Para, Plain
 
@@ -16,8 +16,8 @@ from ..errors import JointreportError
 from ..model import Document, Project
 from ..normalise import DECORATIVE, DRAFT_CLASS, anchors
 from ..textruns import inlines
-from .workplan import chart_description, chart_png
 from ..tree import stringify, visit, walk
+from .workplan import chart_description, chart_png
 
 log = logging.getLogger("jointreport.render")
 
@@ -200,7 +200,7 @@ def render_safely(render: Renderer, document: Document, output: Path) -> tuple[P
     while True:
         try:
             return render(document, output, set(set_aside)), set_aside
-        except Exception as exc:  # noqa: BLE001 — whatever a draft makes a renderer raise, find the draft
+        except Exception as exc:  # whatever a draft makes a renderer raise, find the draft
             error = exc
         candidates = [path for path in draft_paths(document.blocks) if path not in set_aside]
         named = {path: why for path, why in getattr(error, "drafts", {}).items() if path in candidates}
@@ -212,7 +212,7 @@ def render_safely(render: Renderer, document: Document, output: Path) -> tuple[P
         def renders(extra: list[str]) -> bool:
             try:
                 render(document, output, set(set_aside) | set(extra))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 return False
             return True
 

@@ -43,7 +43,8 @@ def board_text(project: Project, board: Board) -> str:
                 else:
                     when = f"due {row.due} ({row.milestone.status}), {(row.due - board.as_of).days} days left"
                 optional = "" if section.required else click.style(" (optional)", dim=True)
-                lines.append(f"    {label:<{width}}  {status} {when:<44}  {project.agencies[section.lead].short}{optional}")
+                lead = project.agencies[section.lead].short
+                lines.append(f"    {label:<{width}}  {status} {when:<44}  {lead}{optional}")
     lines += ["", click.style("Who owes what", bold=True)]
     for agency in board.agencies:
         if not agency.owes:
@@ -91,7 +92,8 @@ def _timeline_svg_positions(board: Board, project: Project) -> dict:
     day = dt.date(start.year, start.month, 1)
     while day <= end:
         if day >= start:
-            months.append({"x": x(day), "label": day.strftime("%b %Y") if day.month == 1 or not months else day.strftime("%b")})
+            label = day.strftime("%b %Y") if day.month == 1 or not months else day.strftime("%b")
+            months.append({"x": x(day), "label": label})
         day = next_month(day)
     return {
         "milestones": [{"x": x(m.date), "title": m.title, "date": m.date.isoformat(), "status": m.status,

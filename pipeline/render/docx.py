@@ -13,8 +13,8 @@ import base64
 import copy
 import io
 import mimetypes
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.text import WD_TAB_ALIGNMENT
@@ -30,9 +30,18 @@ from ..model import Document, Project
 from ..normalise import DECORATIVE
 from ..pandoc import write_from_ast
 from ..textruns import inlines
-from . import (copyright_page, describe, draft_mark, known_images, label_captions, pandoc_document, restyle_divs,
-               unwrapped, with_workplan_chart)
 from ..tree import visit
+from . import (
+    copyright_page,
+    describe,
+    draft_mark,
+    known_images,
+    label_captions,
+    pandoc_document,
+    restyle_divs,
+    unwrapped,
+    with_workplan_chart,
+)
 from .cover import CoverLogos, cover_logos
 from .quotes import curly, typographic_quotes
 from .wordstyles import complete_reference, resolve_style_ids, style_named

@@ -13,30 +13,44 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 from pandocfilters import Emph, RawBlock, RawInline, Space, Str
 
 from .. import i18n
+from ..buildcache import Store
 from ..errors import JointreportError
 from ..files import write_atomically
 from ..model import Document, Project
-from ..buildcache import Store
 from ..normalise import DECORATIVE
-from ..tablefit import breakable
 from ..pandoc import pandoc_version, write_from_ast
+from ..tablefit import breakable
 from ..textruns import inlines
-from . import (DraftsFailed, anchors_set_aside, copyright_page, described, draft_mark, draft_paths,
-               draw_workplan_chart, known_images, label_captions, language_of, media_and_chart, pandoc_document,
-               restyle_divs, unlinked, unwrapped_blocks)
+from ..tracing import LAYOUT, LAYOUT_QUERY, drafts_in_error, layout_file, mark_table_end, marked, picture_mark
+from ..tree import LEAVES, as_json, stringify, visit
+from . import (
+    DraftsFailed,
+    anchors_set_aside,
+    copyright_page,
+    described,
+    draft_mark,
+    draft_paths,
+    draw_workplan_chart,
+    known_images,
+    label_captions,
+    language_of,
+    media_and_chart,
+    pandoc_document,
+    restyle_divs,
+    unlinked,
+    unwrapped_blocks,
+)
 from .bookpages import MAIN_MATTER, imprint, imprint_text, lists_of_captions, main_matter_start, sources_in_figures
 from .cover import cover_logos
-from ..tracing import LAYOUT, LAYOUT_QUERY, drafts_in_error, layout_file, mark_table_end, marked, picture_mark
 from .typst import compile_and_query
 from .typstsafe import UNSAFE, current_symbols, label, made_safe, typst_string
-from ..tree import LEAVES, as_json, stringify, visit
 
 log = logging.getLogger("jointreport.render")
 
@@ -339,7 +353,7 @@ def _chunks(blocks: list) -> list[tuple[int, int]]:
     draft's edit changes one piece (more only when it moves the numbers of figures and tables after it)."""
     starts = [0] + [index for index, block in enumerate(blocks)
                     if index and block.get("t") == "Header" and block["c"][0] <= 3]
-    return list(zip(starts, starts[1:] + [len(blocks)]))
+    return list(zip(starts, starts[1:] + [len(blocks)], strict=True))
 
 
 def typst_body(blocks: list, fragments: Path, prepare: Callable[[list], list], context: list,
@@ -357,7 +371,7 @@ def typst_body(blocks: list, fragments: Path, prepare: Callable[[list], list], c
     joined = [b"\n".join(texts[start:end]) for start, end in pieces]
     keys = [store.key(hashlib.sha256(text).hexdigest(), own_context(text) if own_context else None) for text in joined]
     written = {key: text for key in set(keys) for text in [store.get(key)] if text is not None}
-    missing = list({key: piece for key, piece in zip(keys, pieces) if key not in written}.items())
+    missing = list({key: piece for key, piece in zip(keys, pieces, strict=True) if key not in written}.items())
     # many pieces to write (a first build): two pandoc runs, on a half each, use both processors
     cut = len(missing) // 2 if len(missing) >= PARALLEL_CHUNKS else len(missing)
     documents = [pandoc_document(_for_typst(restyle_divs(
@@ -371,7 +385,7 @@ def typst_body(blocks: list, fragments: Path, prepare: Callable[[list], list], c
             typst = current_symbols("\n".join(pandocs.map(
                 lambda document: write_from_ast(document, "typst", []).decode(), documents)))
         parts = re.split(rf"^{re.escape(CHUNK_MARK)}([0-9a-f]+)\n", typst, flags=re.M)
-        for key, text in zip(parts[1::2], parts[2::2]):
+        for key, text in zip(parts[1::2], parts[2::2], strict=True):
             written[key] = text.strip("\n").encode() + b"\n"
             store.put(key, written[key])
     store.prune()

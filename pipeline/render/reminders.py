@@ -59,7 +59,8 @@ def _register_line(project: Project, late: Overdue) -> str:
             f"({late.sheet.relpath}, {rows_at(late.sheet, late.rows)})")
 
 
-def reminder(project: Project, board: Board, due: AgencyDue, findings: list[Finding] | None = None) -> EmailMessage | None:
+def reminder(project: Project, board: Board, due: AgencyDue,
+             findings: list[Finding] | None = None) -> EmailMessage | None:
     """One digest for an agency's focal point: what is overdue or due soon, and what to fix in its drafts
     (errors and warnings of the check); None when there is nothing to say or nobody to say it to."""
     agency = project.agencies[due.id]

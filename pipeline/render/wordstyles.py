@@ -48,7 +48,7 @@ def with_missing_styles(house: bytes, builtin: bytes, label: str = "reference.do
     """`house` (a .docx) with every style of `builtin` it lacks, as .docx bytes."""
     try:
         word = docx.Document(io.BytesIO(house))
-    except Exception as exc:  # noqa: BLE001 — python-docx raises many kinds for a file that is no .docx
+    except Exception as exc:  # python-docx raises many kinds for a file that is no .docx
         raise JointreportError(f"{label} cannot be used as the Word template: it is not a .docx file Word "
                                f"saves ({type(exc).__name__}: {exc}); save it as Word Document (.docx)") from None
     if not copy_missing_styles(docx.Document(io.BytesIO(builtin)), word):
