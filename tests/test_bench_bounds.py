@@ -20,7 +20,7 @@ def compiled(monkeypatch):
     """Every Typst run's staged files and parameters, instead of the PDF (a stand-in is returned)."""
     runs = []
 
-    def record(main: Path, root: Path, inputs, options, out, what):
+    def record(main: Path, root: Path, inputs, options, out, what, query=None):
         files = {path.name: path.read_text(encoding="utf-8") for path in root.glob("*.typ")}
         runs.append({"files": files, "main": main.name, "inputs": inputs, "options": options})
         return b"%PDF-1.7 stand-in"
