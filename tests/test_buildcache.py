@@ -213,7 +213,7 @@ def test_watch_on_a_built_project_first_typesets_the_pdf_in_its_kept_typst(fixtu
     builds.close()
     # a plain build sets the PDF again: watch's preview breaks lines the faster way, not as the report does
     again = recipe.build(root, recipe.Options(formats=("pdf",)))
-    assert "a-minimal-joint-report.pdf" not in names(again.kept) and again.ready == 3
+    assert "a-minimal-joint-report.pdf" not in names(again.kept) and again.drafts_ready == 3
 
 
 @pytest.fixture
