@@ -62,15 +62,16 @@ class TreeSampler:
 
 
 def measure(command: list[str], cwd: Path | None = None, descendants_only: bool = False,
-            own_seconds: bool = False) -> Measured:
+            own_seconds: bool = False, done: tuple[int, ...] = (0,)) -> Measured:
     """Run `command` to its end: its wall time (or, with `own_seconds`, the seconds it prints as its last
-    line of output, for a wrapper that times only the engine's call) and its tree's peak memory."""
+    line of output, for a wrapper that times only the engine's call) and its tree's peak memory. An exit
+    status outside `done` stops the bench."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with TreeSampler(process.pid, descendants_only) as sampler:
         out, err = process.communicate()
         seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    if process.returncode not in done:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise SystemExit(f"benchmark step failed (exit {process.returncode}): {' '.join(command)}\n"
                          + "\n".join(tail))

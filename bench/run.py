@@ -38,24 +38,30 @@ def jointreport(*args: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", *args]
 
 
+def measured(command: list[str]):
+    """A jointreport command timed: exit 1 (the check's errors, the proof's findings: the outputs are
+    written all the same) is a finished run."""
+    return measure(command, done=(0, 1))
+
+
 def one_round(root: Path, edits: Edits, scratch: Path, merged: Path, full: bool) -> dict[str, tuple[float, float]]:
     """Every step on one project, in a fixed order: name → (seconds, peak MB). `full`: all of them, else
     what the larger size is measured for (the cold build, the bounds, `watch`)."""
     build = jointreport("build", "--force", "-q", "--project", str(root))
     shutil.rmtree(root / "build", ignore_errors=True)
-    taken = {"cold build": measure(build)}
+    taken = {"cold build": measured(build)}
     if full:
-        taken["nothing changed"] = measure(build)
+        taken["nothing changed"] = measured(build)
         edits.save("docx")
-        taken["one Word draft changed"] = measure(build)
+        taken["one Word draft changed"] = measured(build)
         edits.save("md")
-        taken["one Markdown draft changed"] = measure(build)
-        taken["check, after a build"] = measure(jointreport("check", "--project", str(root)))
-        taken["warm check"] = measure(jointreport("check", "--project", str(root)))
+        taken["one Markdown draft changed"] = measured(build)
+        taken["check, after a build"] = measured(jointreport("check", "--project", str(root)))
+        taken["warm check"] = measured(jointreport("check", "--project", str(root)))
         html = jointreport("build", "--force", "-q", "--format", "html", "--project", str(root))
-        taken["HTML edition, first build"] = measure(html)
+        taken["HTML edition, first build"] = measured(html)
         edits.save("docx")
-        taken["HTML edition, one draft changed"] = measure(html)
+        taken["HTML edition, one draft changed"] = measured(html)
     taken["B1"] = bounds.b1(root, merged, scratch)
     taken["B2 pandoc"], taken["B2 Typst"] = bounds.b2(root, merged, scratch)
     taken["B3"] = bounds.b3(root, scratch)
