@@ -155,6 +155,11 @@ class Fingerprint:
     contents: dict[str, str] = field(default_factory=dict)
 
 
+def proofs_kept(build_dir: Path) -> list[Path]:
+    """The files where the last proof of each PDF keeps its findings for `check` (pipeline/proof.py)."""
+    return sorted((build_dir / ".cache" / "proof").glob("*.findings.json"))
+
+
 def fingerprint(project: Project, options: dict, versions: dict, outside: tuple[Path, ...] = ()) -> Fingerprint:
     started = time.time_ns()
     root = project.root

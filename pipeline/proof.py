@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .blocks import tagged
-from .buildcache import Store
+from .buildcache import Store, proofs_kept
 from .codes import finding
 from .files import write_atomically
 from .model import Document, Draft, Finding, Place
@@ -284,11 +284,6 @@ def _keep(build_dir: Path, pdf: Path, found: list[Finding], digests: dict[str, s
     """The proof's findings for `check`, each with the digest of its draft as proofed."""
     kept = [{"finding": item.to_json(), "sha256": digests.get(item.path)} for item in found]
     write_atomically(build_dir / ".cache" / "proof" / f"{pdf.name}.findings.json", json.dumps(kept).encode())
-
-
-def proofs_kept(build_dir: Path) -> list[Path]:
-    """The files where the last proof of each PDF keeps its findings."""
-    return sorted((build_dir / ".cache" / "proof").glob("*.findings.json"))
 
 
 def kept_findings(build_dir: Path, drafts: list[Draft]) -> list[Finding]:
