@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from pipeline.checks.style import loose_style_findings  # noqa: E402
 from pipeline.commands.check import check  # noqa: E402
-from pipeline.model import Contribution, Draft  # noqa: E402
+from pipeline.inputs import Contribution, Draft  # noqa: E402
 from pipeline.pandoc import markdown_blocks  # noqa: E402
 from pipeline.project import load_project  # noqa: E402
 from pipeline.wordcount import ast_text, words_in  # noqa: E402

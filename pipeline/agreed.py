@@ -13,7 +13,7 @@ import difflib
 import re
 from collections import Counter
 
-from .model import Change
+from .document import Change
 from .textruns import Locator, Run, plain_text, text_runs
 
 REFERENCE = re.compile(r"^\{\{\s*agreed:\s*([\w.-]+)\s*\}\}$")

@@ -23,25 +23,13 @@ from .articles import contracted, with_article
 from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
 from .buildcache import Store
+from .document import Change, Document, Heading
 from .figurerefs import refer_by_number
 from .files import media_name
 from .i18n import join_names, short_month_year, words
 from .imprint import imprint_blocks
-from .model import (
-    ACKNOWLEDGEMENTS,
-    Activity,
-    Change,
-    Chapter,
-    ChapterIntro,
-    Document,
-    Draft,
-    Heading,
-    Matter,
-    Part,
-    Project,
-    Section,
-    drafts_in_order,
-)
+from .inputs import ChapterIntro, Draft, drafts_in_order
+from .model import ACKNOWLEDGEMENTS, Activity, Chapter, Matter, Part, Project, Section
 from .normalise import ATTR_INDEX, DRAFT_CLASS, neutralise, picture_problem
 from .numbering import NUMBER_KEY, adopt_references, number
 from .pandoc import markdown_blocks

@@ -29,10 +29,12 @@ from pathlib import Path
 
 from .buildcache import BuildCache, Store, document_digest, fingerprint
 from .codes import finding
+from .document import Document
 from .errors import OptionError
 from .files import write_atomically
 from .gate import gate, is_final
-from .model import Contribution, Document, Draft, Finding, Place, Project, Sources
+from .inputs import Contribution, Draft, Sources
+from .model import Finding, Place, Project
 from .pandoc import pandoc_identity
 from .project import load_project
 from .terms import known_acronym_words

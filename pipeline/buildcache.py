@@ -24,9 +24,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .document import Document
 from .files import write_atomically
 from .history import git
-from .model import Document, Finding, Project
+from .model import Finding, Project
 from .tree import as_json
 
 PACKAGE = Path(__file__).resolve().parent

@@ -13,7 +13,7 @@ import hashlib
 import io
 import zipfile
 
-from .model import Comment
+from .inputs import Comment
 from .wordml import W, WordPackage, _parse_member, paragraph_location
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pandocfilters import Link, Space, Str
 
-from .model import Change
+from .document import Change
 from .normalise import DRAFT_CLASS
 from .numbering import NUMBER_KEY
 

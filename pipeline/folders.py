@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .codes import finding
 from .files import Unreadable, guarded_read, media_name
-from .model import Contribution, Finding, Place, Project
+from .inputs import Contribution
+from .model import Finding, Place, Project
 from .normalise import IMAGE_TYPES, MAX_PICTURE_BYTES
 from .registers import REGISTERS_DIR
 from .tree import visit

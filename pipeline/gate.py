@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from .codes import stops_build
 from .errors import BuildRefused, OptionError
-from .model import Contribution, Finding, Project
+from .inputs import Contribution
+from .model import Finding, Project
 from .timeline import blockers, section_status
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .files import Unreadable, guarded_read
 from .folders import is_picture
-from .model import Contribution, InputFile
+from .inputs import Contribution, InputFile
 from .registers import REGISTERS_DIR, SHEET_TYPES
 
 LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")

@@ -12,7 +12,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from .model import Spot
+from .inputs import Spot
 from .word.audit import Scan
 from .wordcount import words_in
 from .wordml import _PARSER, ODF_OFFICE, ODF_TEXT

@@ -21,8 +21,10 @@ from pathlib import Path
 from .blocks import tagged
 from .buildcache import Store, proofs_kept
 from .codes import finding
+from .document import Document
 from .files import write_atomically
-from .model import Document, Draft, Finding, Place
+from .inputs import Draft
+from .model import Finding, Place
 from .normalise import DRAFT_CLASS
 from .tracing import Layout, by_id, layout_file
 from .tree import visit

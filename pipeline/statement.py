@@ -21,7 +21,8 @@ from .agreed import expand
 from .blocks import styled
 from .errors import JointreportError
 from .files import Unreadable, guarded_read, media_name
-from .model import STATEMENTS_DIR, Place, Project, StatementFile, pick
+from .inputs import StatementFile
+from .model import STATEMENTS_DIR, Place, Project, pick
 from .normalise import DECORATIVE
 from .pandoc import markdown_blocks
 from .schema import Field, Validator

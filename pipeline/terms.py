@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .casing import article_before, inflected, written_like
-from .model import INFLECTION, SEPARATOR, Change, Project, Term, Terminology
+from .document import Change
+from .model import INFLECTION, SEPARATOR, Project, Term, Terminology
 from .textruns import Locator, Run, text_runs
 
 ACRONYM = re.compile(r"(?<![\w\-‐‑])([A-Z][A-Z0-9&]*[A-Z])(?P<plural>s)?(?![\w\-‐‑])")

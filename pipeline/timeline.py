@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Contribution, Milestone, Project, Section, status_rank
+from .inputs import Contribution
+from .model import Milestone, Project, Section, status_rank
 
 if TYPE_CHECKING:  # the registers' code (and Babel's country names) is loaded when a board has sheets to merge
     from .registers.merge import Overdue

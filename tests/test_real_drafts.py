@@ -24,8 +24,9 @@ from pypdf import PdfReader
 
 from pipeline.checks.word import word_findings
 from pipeline.commands.remind import remind
+from pipeline.inputs import Contribution
 from pipeline.intake import conversion
-from pipeline.model import Contribution, Term, Terminology
+from pipeline.model import Term, Terminology
 from pipeline.terms import replacements
 from pipeline.textruns import text_runs
 from pipeline.tree import stringify

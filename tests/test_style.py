@@ -12,7 +12,7 @@ import docx
 import pytest
 
 from pipeline.checks.style import loose_style_findings
-from pipeline.model import Contribution, Draft
+from pipeline.inputs import Contribution, Draft
 from pipeline.pandoc import markdown_blocks
 from pipeline.project import load_project
 from pipeline.style.engine import context_of

@@ -17,8 +17,8 @@ from docx.oxml import parse_xml
 from lxml import etree
 
 from pipeline.commands import translate as command
+from pipeline.inputs import Contribution
 from pipeline.intake import conversion
-from pipeline.model import Contribution
 from pipeline.numbering import references as xref_targets
 
 from .conftest import REPO, copy_example, jointreport, needs_client

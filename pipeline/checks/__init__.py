@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..codes import with_severities
-from ..model import Contribution, Draft, Finding, Project, Sources
+from ..inputs import Contribution, Draft, Sources
+from ..model import Finding, Project
 from ..terms import known_acronym_words
 from ..textruns import Locator
 from .a11y import accessibility_findings

@@ -8,7 +8,8 @@ import json
 from typing import TYPE_CHECKING
 
 from ..codes import finding
-from ..model import ChapterIntro, Draft, Finding
+from ..inputs import ChapterIntro, Draft
+from ..model import Finding
 from ..normalise import neutralise
 
 if TYPE_CHECKING:

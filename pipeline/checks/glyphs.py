@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .. import fonts
 from ..codes import finding
-from ..model import Draft, Finding, Place
+from ..inputs import Draft
+from ..model import Finding, Place
 from ..wordcount import ast_text
 
 SHOWN = 5  # characters named in one message

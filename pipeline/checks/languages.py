@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..agreed import references
 from ..codes import finding
-from ..model import Contribution, Draft, Finding, Place, Project
+from ..inputs import Contribution, Draft
+from ..model import Finding, Place, Project
 from ..translation.edited import LOST, current
 from ..translation.records import EDITORS, text_sha256
 from ..translation.units import changes, units_of

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from ..blocks import repeats_title
 from ..codes import finding
-from ..model import (
-    ACKNOWLEDGEMENTS,
-    Contribution,
-    Draft,
-    Finding,
-    Place,
-    Project,
-    Section,
-    drafts_in_order,
-)
+from ..inputs import Contribution, Draft, drafts_in_order
+from ..model import ACKNOWLEDGEMENTS, Finding, Place, Project, Section
 
 
 def check_placement(project: Project, contributions: list[Contribution]) -> tuple[list[Finding], list[Contribution]]:

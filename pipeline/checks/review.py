@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..codes import finding
-from ..model import Draft, Finding, Place, Responses
+from ..inputs import Draft, Responses
+from ..model import Finding, Place
 
 
 def review_findings(drafts: list[Draft], responses: Responses) -> list[Finding]:

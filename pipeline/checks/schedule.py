@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from ..codes import finding
-from ..model import Contribution, Finding, Place, Project, Section
+from ..inputs import Contribution
+from ..model import Finding, Place, Project, Section
 from ..timeline import board, due_date
 
 

@@ -6,7 +6,8 @@ import re
 
 from ..codes import finding
 from ..errors import JointreportError
-from ..model import Finding, Project, StatementFile
+from ..inputs import StatementFile
+from ..model import Finding, Project
 from ..pandoc import markdown_blocks
 from ..statement import Statement, load_statement
 from ..terms import known_acronym_words

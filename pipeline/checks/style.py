@@ -9,7 +9,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..codes import finding
-from ..model import Draft, Finding, Project
+from ..inputs import Draft
+from ..model import Finding, Project
 from ..style.consistency import Decision, Text, decide, texts_in_order
 from ..style.engine import Context, Hit, Scan, context_of, file_hits
 from ..style.fixes import gathered_forms

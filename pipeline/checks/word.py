@@ -5,7 +5,8 @@ macros), each with the fix an agency can apply."""
 from __future__ import annotations
 
 from ..codes import finding
-from ..model import Draft, Finding, Spot
+from ..inputs import Draft, Spot
+from ..model import Finding
 
 MAX_PLACES = 3  # places named in one message; the rest are counted
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..agreed import drift, may_drift, paragraphs, references, where, word_counts
 from ..codes import finding
-from ..model import ChapterIntro, Draft, Finding, Place, Project, Terminology, drafts_in_order
+from ..inputs import ChapterIntro, Draft, drafts_in_order
+from ..model import Finding, Place, Project, Terminology
 from ..terms import (
     ACRONYM,
     ROMAN_NUMERAL,

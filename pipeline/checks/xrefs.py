@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..codes import finding
-from ..model import Draft, Finding, Project
+from ..inputs import Draft
+from ..model import Finding, Project
 from ..numbering import references, targets, unknown_references
 
 

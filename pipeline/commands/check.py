@@ -12,7 +12,8 @@ import click
 from ..build import Build, load, read_and_check
 from ..buildcache import CHECK_FILE, BuildCache, fingerprint, proofs_kept
 from ..files import write_atomically
-from ..model import SEVERITIES, Sources
+from ..inputs import Sources
+from ..model import SEVERITIES
 from ..pandoc import pandoc_identity
 from ..present import as_csv, as_github, as_json, as_text, as_xlsx, summary_line
 from .options import as_of_option, day, project_option

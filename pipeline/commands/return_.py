@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import DraftError, OptionError
-from ..model import Draft, Finding, Project, drafts_in_order
+from ..inputs import Draft, drafts_in_order
+from ..model import Finding, Project
 from .check import check
 from .options import as_of_option, project_option
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..model import Contribution, Project
+from ..inputs import Contribution
+from ..model import Project
 from ..project import load_project
 from ..timeline import Board, board
 from .options import as_of_option, day, project_option

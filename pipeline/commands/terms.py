@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..build import Build
-from ..model import Finding, Sources
+from ..inputs import Sources
+from ..model import Finding
 from ..present import as_json, as_text, glossary
 from ..project import load_project
 from .options import project_option

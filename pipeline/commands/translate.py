@@ -16,10 +16,11 @@ import click
 from ..codes import finding
 from ..errors import DraftError, JointreportError, OptionError
 from ..files import Unreadable, guarded_read, write_atomically
+from ..inputs import Contribution
 from ..intake.conversion import DraftCache, convert, read_and_convert
 from ..intake.discovery import draft_format
 from ..intake.limits import check_text_size
-from ..model import Contribution, Finding, Place, Project
+from ..model import Finding, Place, Project
 from ..present import as_json, as_text
 from ..translation import edited, glossary, originals, records
 from ..translation import memory as memories

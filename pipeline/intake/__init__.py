@@ -20,8 +20,9 @@ from pathlib import Path
 from ..errors import JointreportError
 from ..files import Unreadable, guarded_read
 from ..history import commit_dates
+from ..inputs import Contribution, Sources
 from ..inventory import inventory
-from ..model import Contribution, Project, Sources
+from ..model import Project
 from ..registers.sheets import read_sheets
 from ..translation.records import read_records
 from .conversion import convert_all

@@ -22,7 +22,8 @@ from ..comments import docx_comments, odt_comments
 from ..errors import DraftError, JointreportError, TooLarge
 from ..files import Unreadable, decode_text, write_atomically
 from ..folders import pictures_beside, place_pictures
-from ..model import Comment, Contribution, Draft, Finding, Project, Spot, WordAudit
+from ..inputs import Comment, Contribution, Draft, Spot, WordAudit
+from ..model import Finding, Project
 from ..normalise import DECORATIVE, Issue, neutralise, picture_problem
 from ..numbering import mark_references, references, targets
 from ..pandoc import TooComplex, pandoc_path, pandoc_version, read_to_ast

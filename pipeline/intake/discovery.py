@@ -9,7 +9,8 @@ from pathlib import Path
 from ..codes import finding
 from ..files import Unreadable, decode_text, guarded_read
 from ..folders import is_picture, stray_files
-from ..model import DRAFT_FORMATS, STATUSES, Contribution, Finding, Metadata, Place, Project
+from ..inputs import Contribution, Metadata
+from ..model import DRAFT_FORMATS, STATUSES, Finding, Place, Project
 from ..schema import Field, Validator
 from ..yamlfile import FRONT_MATTER, YamlError, parse_yaml, read_yaml
 

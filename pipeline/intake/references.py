@@ -12,7 +12,8 @@ from ..buildcache import Store
 from ..codes import finding
 from ..errors import DraftError
 from ..files import Unreadable, guarded_read
-from ..model import Draft, Finding, Place, Project
+from ..inputs import Draft
+from ..model import Finding, Place, Project
 from ..pandoc import pandoc_version, run_pandoc
 
 REFERENCES = "references.json"  # a Word draft's embedded citations' references (Zotero, Mendeley), as CSL JSON

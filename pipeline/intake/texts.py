@@ -12,7 +12,8 @@ from ..codes import finding
 from ..errors import DraftError
 from ..files import Unreadable, decode_text, guarded_read
 from ..history import commit_dates
-from ..model import STATEMENTS_DIR, ChapterIntro, Finding, Place, Project, Responses, StatementFile
+from ..inputs import ChapterIntro, Responses, StatementFile
+from ..model import STATEMENTS_DIR, Finding, Place, Project
 from .conversion import DraftCache, picture_problems
 from .limits import check_text_size
 

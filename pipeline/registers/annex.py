@@ -10,7 +10,8 @@ from pandocfilters import Link, Para, Plain, Strong
 
 from .. import i18n
 from ..blocks import anchor
-from ..model import Change, Project, pick
+from ..document import Change
+from ..model import Project, pick
 from ..terms import harmonise
 from ..textruns import inlines
 from . import Register, Row, Sheet

@@ -12,8 +12,9 @@ from pandocfilters import Emph, Para, Plain
 
 from .. import i18n
 from ..blocks import styled, tagged
+from ..document import Document
 from ..errors import JointreportError
-from ..model import Document, Project
+from ..model import Project
 from ..normalise import DECORATIVE, DRAFT_CLASS, anchors
 from ..textruns import inlines
 from ..tree import stringify, visit, walk

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pandocfilters import Plain, RawBlock, RawInline
 
 from .. import i18n
-from ..model import Document
+from ..document import Document
 from ..textruns import inlines
 from ..tree import stringify
 

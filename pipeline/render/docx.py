@@ -25,8 +25,9 @@ from lxml import etree
 from pandocfilters import Div, Image, Para, RawBlock, RawInline, Str
 
 from .. import i18n
+from ..document import Document
 from ..files import write_atomically
-from ..model import Document, Project
+from ..model import Project
 from ..normalise import DECORATIVE
 from ..pandoc import write_from_ast
 from ..textruns import inlines

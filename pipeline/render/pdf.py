@@ -21,9 +21,10 @@ from pandocfilters import Emph, RawBlock, RawInline, Space, Str
 
 from .. import i18n
 from ..buildcache import Store
+from ..document import Document
 from ..errors import JointreportError
 from ..files import write_atomically
-from ..model import Document, Project
+from ..model import Project
 from ..normalise import DECORATIVE
 from ..pandoc import pandoc_version, write_from_ast
 from ..tablefit import breakable

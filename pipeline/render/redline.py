@@ -22,7 +22,7 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..model import Document
+from ..document import Document
 from ..tree import stringify, walk
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

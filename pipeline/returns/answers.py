@@ -23,7 +23,8 @@ from pathlib import Path
 from ..comments import docx_comments
 from ..errors import DraftError, ProjectError
 from ..files import Unreadable, guarded_read, write_atomically
-from ..model import Draft, Project
+from ..inputs import Draft
+from ..model import Project
 from ..schema import Field, Validator
 from ..terms import Replacement
 from ..textruns import Run, text_runs

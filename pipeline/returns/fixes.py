@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, replace
 
 from ..agreed import drift, may_drift, paragraphs, word_counts
-from ..model import Draft, Terminology
+from ..inputs import Draft
+from ..model import Terminology
 from ..normalise import neutralise, picture_problem
 from ..style.engine import Hit, Scan
 from ..style.fixes import HouseStyle, fix_hits

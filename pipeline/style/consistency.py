@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import ChapterIntro, Draft, Place, Project, Terminology, drafts_in_order
+from ..inputs import ChapterIntro, Draft, drafts_in_order
+from ..model import Place, Project, Terminology
 from ..terms import _starts_sentence
 from ..textruns import Locator
 from .engine import Scan, _flexible, times

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..casing import written_like
-from ..model import Change, Project
+from ..document import Change
+from ..model import Project
 from ..textruns import Locator, Run
 from ..tree import as_json
 from .consistency import decide, fixes, forms_in, key, name_like, set_pattern, texts_in_order

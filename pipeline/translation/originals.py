@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import decode_text, guarded_read
-from ..model import ChapterIntro, Draft, Metadata, Project
+from ..inputs import ChapterIntro, Draft, Metadata
+from ..model import Project
 from . import records
 from .xliff import Package
 

@@ -11,7 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..commands.status import status_and_drafts
-from ..model import STATUSES, Contribution, Project, Section
+from ..inputs import Contribution
+from ..model import STATUSES, Project, Section
 from ..timeline import SectionRow, agency_status
 from . import store
 from .access import page_token, posted_from_page

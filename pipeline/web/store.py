@@ -25,7 +25,8 @@ from pathlib import Path
 import yaml
 
 from ..files import write_atomically
-from ..model import DRAFT_FORMATS, Contribution, Project
+from ..inputs import Contribution
+from ..model import DRAFT_FORMATS, Project
 from ..yamlfile import FRONT_MATTER
 from .records import STATE_DIR, DiskFull, add_audit, records
 

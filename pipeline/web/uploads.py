@@ -17,12 +17,13 @@ from ..checks import check as check_phase
 from ..codes import finding, with_severities
 from ..errors import JointreportError
 from ..files import write_atomically
+from ..inputs import Contribution, Draft, Sources
 from ..intake import read_project
 from ..intake.conversion import DraftCache, convert_all, read_and_convert
 from ..intake.discovery import unusable_name
 from ..intake.references import read_bibliography
 from ..intake.texts import read_intros
-from ..model import DRAFT_FORMATS, Contribution, Draft, Finding, Project, Sources
+from ..model import DRAFT_FORMATS, Finding, Project
 from ..present import summary
 from ..project import load_project
 from .plain import for_agency

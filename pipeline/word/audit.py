@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Spot, WordAudit
+from ..inputs import Spot, WordAudit
 from ..wordcount import ast_words, words_in
 from ..wordml import DRAWING as A
 from ..wordml import MC, NS, W, WordPackage, countable_paragraphs, paragraph_location

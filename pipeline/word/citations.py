@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..bibliography import first_author, normalised, year_of
 from ..errors import DraftError
-from ..model import Spot
+from ..inputs import Spot
 from ..pandoc import run_pandoc
 from ..wordcount import words_in
 from ..wordml import W, WordPackage, paragraph_location

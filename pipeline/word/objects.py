@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..model import Spot
+from ..inputs import Spot
 from ..wordcount import words_in
 from ..wordml import CONTENT_TYPES as CT
 from ..wordml import DRAWING as A

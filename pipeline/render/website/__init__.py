@@ -22,8 +22,8 @@ import logging
 from pathlib import Path
 
 from ...buildcache import Store
+from ...document import Document
 from ...files import write_atomically
-from ...model import Document
 from ...pandoc import pandoc_version
 from .. import media_and_chart
 from ..cover import cover_logos

@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from ...buildcache import Store
-from ...model import Document
+from ...document import Document
 from ...pandoc import write_from_ast
 from ...tree import as_json
 from .. import pandoc_document

@@ -9,7 +9,8 @@ from jinja2 import FunctionLoader
 from markupsafe import Markup
 
 from ... import i18n
-from ...model import Document, Project, pick
+from ...document import Document
+from ...model import Project, pick
 from ...templating import render, sandbox
 from ..cover import CoverLogos
 from .pictures import Picture, Pictures

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...model import Document
+from ...document import Document
 from ...tree import stringify
 
 LANDING = "index"
