@@ -1,6 +1,6 @@
 """The engines' own bounds that `make bench` holds jointreport against, doing like work:
 
-  B1  the merged drafts (pandoc JSON) → DOCX by pandoc alone, with the build's reference.docx
+  B1  the drafts merged along the outline (pandoc JSON) → DOCX by pandoc alone, with the build's reference.docx
   B2  the same → Typst by pandoc, then the PDF by Typst alone — compiled by the build's own `typeset`
       (pipeline/render/pdf.py): its template report.typ, whatever that says (line breaking, fonts,
       running heads), its fonts, its PDF standards, the inputs the build gives the template
@@ -19,6 +19,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import yaml
 
 from bench.measure import Measured, measure
 from pipeline import i18n
@@ -40,17 +42,45 @@ def pandoc(*args: str) -> list[str]:
 
 
 def merged_json(root: Path, scratch: Path) -> Path:
-    """All drafts, in reading order of their files, as one pandoc document (the bounds' input)."""
+    """All drafts as one pandoc document along the outline, as the build assembles them: a heading for each
+    part (level 1), chapter (2) and section (3), each section's draft under it with its headings moved
+    below (the bounds' input). Like work: the template opens parts and chapters on pages of their own."""
+    outline = yaml.safe_load((root / "chapters" / "outline.yaml").read_text(encoding="utf-8"))
+    drafts = {path.stem: path for path in drafts_of(root)}
     blocks = []
-    for path in drafts_of(root):
-        reader = "docx" if path.suffix == ".docx" else "markdown"
-        out = subprocess.run(pandoc("-f", reader, "-t", "json", str(path)), capture_output=True, check=True)
-        blocks += json.loads(out.stdout)["blocks"]
+    for part in outline["parts"]:
+        blocks.append(_heading(1, part["title"]))
+        for chapter in part["chapters"]:
+            blocks.append(_heading(2, chapter["title"]))
+            for section in chapter["sections"]:
+                blocks.append(_heading(3, section["title"]))
+                if section["id"] in drafts:
+                    blocks += _below_a_section(_read(drafts[section["id"]]))
     version = json.loads(subprocess.run(pandoc("-f", "markdown", "-t", "json"), input=b"", capture_output=True,
                                         check=True).stdout)["pandoc-api-version"]
     merged = scratch / "merged.json"
     merged.write_text(json.dumps({"pandoc-api-version": version, "meta": {}, "blocks": blocks}), encoding="utf-8")
     return merged
+
+
+def _read(path: Path) -> list:
+    reader = "docx" if path.suffix == ".docx" else "markdown"
+    return json.loads(subprocess.run(pandoc("-f", reader, "-t", "json", str(path)), capture_output=True,
+                                     check=True).stdout)["blocks"]
+
+
+def _heading(level: int, title: str) -> dict:
+    return {"t": "Header", "c": [level, ["", [], []], [{"t": "Str", "c": title}]]}
+
+
+def _below_a_section(blocks: list) -> list:
+    """A draft's headings moved so its highest is level 4, as the build moves them."""
+    levels = [block["c"][0] for block in blocks if block["t"] == "Header"]
+    shift = 4 - min(levels) if levels else 0
+    for block in blocks:
+        if block["t"] == "Header":
+            block["c"][0] = min(6, block["c"][0] + shift)
+    return blocks
 
 
 def typst_inputs(root: Path) -> dict[str, str]:
