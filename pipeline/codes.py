@@ -69,7 +69,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
          "a reviewer's comment has no response in the comment–response matrix given with `--responses`",
          note="error at a final `--stage`"),
     Code("review/orphan-response", "info", "the matrix answers a comment that is no longer in any draft"),
-    Code("review/unreadable-responses", "error", "the `--responses` file cannot be read (not CSV or XLSX, no id column)"),
+    Code("review/unreadable-responses", "error",
+         "the `--responses` file cannot be read (not CSV or XLSX, no id column)"),
     # issue 10: Word drafts as agencies really send them
     Code("docx/content-lost", "warning",
          "more than 2 % of a Word draft's words did not reach the report: how many, and near which paragraphs"),
