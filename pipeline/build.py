@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .beside import Beside
 from .buildcache import BuildCache, Store, document_digest, fingerprint
 from .codes import finding
 from .document import Document
@@ -176,19 +177,21 @@ def _build(root: Path, options: Options) -> Build:
         log.info("nothing changed since the last build: %d outputs kept", len(outputs))
         return Build(project, Sources([]), findings, [], languages=languages, outputs=outputs, ready=ready,
                      kept=outputs)
-    result = read_and_check(project, languages, final, as_of)
-    from .assemble import assemble
-    sources = result.sources
+    sources = read(project)
+    with (phase(Phase.CHECK, f"{len(sources.drafts)} drafts, beside their assembly"),
+          Beside(functools.partial(check_findings, project, sources, as_of, final)) as checking):
+        from .checks import in_place
+        where = in_place(project, sources)  # what both start from
+        is_draft = is_draft_report(project, where.originals)
+        editions = [(lang, formats, assembled(project, lang, where.drafts, sources, is_draft, options))
+                    for lang, formats in edition_formats(project, languages, options.formats)]
+        result = Build(project, sources, checking.result(), where.drafts, where.originals, languages)
     with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
         gate(project, result.findings, result.originals, options.force, options.stage)
     if "pdf" in options.formats:  # this build proofs the PDF again: its findings replace the last proof's
         result.findings = [f for f in result.findings if not f.code.startswith("layout/")]
-    is_draft = is_draft_report(project, result.originals)
-    for lang, formats in edition_formats(project, result.languages, options.formats):
-        edition = project.in_language(lang)
-        with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
-            document = assemble(edition, edition_drafts(project, result.drafts, lang), sources.intros, is_draft,
-                                options.harmonize, sources.bibliography, sources.registers)
+    for lang, formats, document in editions:
+        edition = document.project
         for fmt, (path, kept, set_aside) in render_edition(document, formats, cache, versions, options.warm_up):
             result.outputs.append(path)
             result.kept += [path] if kept else []
@@ -203,6 +206,15 @@ def _build(root: Path, options: Options) -> Build:
         cache.save(inputs, result.findings, len(result.drafts), result.outputs)
     result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
     return result
+
+
+def assembled(project: Project, lang: str, drafts: list[Draft], sources: Sources, is_draft: bool,
+              options: Options) -> Document:
+    """The assemble phase of one language edition."""
+    from .assemble import assemble
+    with phase(Phase.ASSEMBLE, f"the {lang} edition along the outline"):
+        return assemble(project.in_language(lang), edition_drafts(project, drafts, lang), sources.intros, is_draft,
+                        options.harmonize, sources.bibliography, sources.registers)
 
 
 def edition_formats(project: Project, languages: list[str], formats: tuple[str, ...]) -> list[tuple[str, tuple]]:
@@ -302,24 +314,36 @@ def read_and_check(project: Project, languages: list[str], final: bool, as_of: d
                    responses: Path | None = None) -> Build:
     """The read and check phases of a loaded project: every draft read (converted drafts come from the
     content-hash cache) and checked; `responses` is a filled-in comment–response matrix."""
+    sources = read(project, responses)
+    with phase(Phase.CHECK, f"{len(sources.drafts)} drafts"):
+        from .checks import in_place
+        where = in_place(project, sources)
+        return Build(project, sources, check_findings(project, sources, as_of, final), where.drafts,
+                     where.originals, languages)
+
+
+def read(project: Project, responses: Path | None = None) -> Sources:
+    """The read phase: every draft, chapter introduction, statement and sheet of the project, read once."""
+    from .intake import read_project
+    from .intake.texts import read_responses
+    with phase(Phase.READ, f"the drafts in {project.contributions_dir.relative_to(project.root)}/"):
+        sources = read_project(project)
+        if responses:
+            sources.responses, problems = read_responses(responses)
+            sources.findings += problems
+        return sources
+
+
+def check_findings(project: Project, sources: Sources, as_of: dt.date, final: bool) -> list[Finding]:
+    """The check phase's findings, with what the last proof of the PDF found in drafts still as they were
+    (the gate and the portal see it)."""
     with cycles_left_for_later():
-        from .checks import check as check_phase
-        from .intake import read_project
-        from .intake.texts import read_responses
+        from .checks import check
         from .proof import kept_findings
-        with phase(Phase.READ, f"the drafts in {project.contributions_dir.relative_to(project.root)}/"):
-            sources = read_project(project)
-            if responses:
-                sources.responses, problems = read_responses(responses)
-                sources.findings += problems
-        with phase(Phase.CHECK, f"{len(sources.drafts)} drafts"):
-            memo = wording_memo(project)
-            checked = check_phase(project, sources, as_of, final, memo)
-            memo.prune()
-        # what the last proof of the PDF found in drafts still as they were: the gate and the portal see it
-        proofed_before = kept_findings(project.build_dir, checked.drafts)
-        return Build(project, sources, checked.findings + proofed_before, checked.drafts, checked.originals,
-                     languages)
+        memo = wording_memo(project)
+        checked = check(project, sources, as_of, final, memo)
+        memo.prune()
+        return checked.findings + kept_findings(project.build_dir, checked.drafts)
 
 
 def wording_memo(project: Project) -> Store:

@@ -50,11 +50,9 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
     """Every finding about every input. At a final stage (`build --stage final`), a missing translation
     is an error, not a warning. `memo` keeps per-draft wording and content findings between runs (see
     check_wording)."""
-    placement, placed = check_placement(project, sources.contributions)
-    paths = {c.path for c in placed}
-    usable = [d for d in sources.drafts if d.contribution.path in paths]
+    where = in_place(project, sources)
+    placement, placed, usable, originals = where.findings, where.placed, where.drafts, where.originals
     source = project.source_language
-    originals = [c for c in placed if c.lang == source]
     findings = (
         sources.findings + placement
         + [f for draft in sources.drafts for f in word_findings(draft)]
@@ -83,6 +81,23 @@ def check(project: Project, sources: Sources, as_of: dt.date, final_stage: bool 
     if final_stage:
         findings = [replace(f, severity="error") if f.code in FINAL_STAGE_ERRORS else f for f in findings]
     return Checked(sorted(findings, key=Finding.sort_key), usable, originals)
+
+
+@dataclass
+class InPlace:
+    """Where the drafts sit in the outline, which the check and the assembly both start from."""
+
+    findings: list[Finding]
+    placed: list[Contribution]  # the drafts in their place, readable or not
+    drafts: list[Draft]  # converted drafts in their place: what may be assembled
+    originals: list[Contribution]  # the placed drafts in the source language: the timeline's view
+
+
+def in_place(project: Project, sources: Sources) -> InPlace:
+    placement, placed = check_placement(project, sources.contributions)
+    paths = {c.path for c in placed}
+    return InPlace(placement, placed, [d for d in sources.drafts if d.contribution.path in paths],
+                   [c for c in placed if c.lang == project.source_language])
 
 
 def check_loose(project: Project, draft: Draft) -> list[Finding]:
