@@ -1,4 +1,4 @@
-"""The build recipe, read top to bottom: load → read → check → gate → assemble → render.
+"""The build recipe, read top to bottom: load → read → check (beside the assembly) → gate → render → proof.
 
 Every face of jointreport (the commands, the portal, a test) builds through
 `build()`, and checks through `pipeline.commands.check.check()`, which runs
