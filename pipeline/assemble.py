@@ -378,20 +378,25 @@ def _drop_caption_label(caption: list) -> None:
             return
 
 
+INLINE_ONLY = frozenset(("Para", "Plain", "Header", "LineBlock", "CodeBlock", "RawBlock", "Str", "Note"))
+
+
 def _header_levels(node, levels: list[int] | None = None) -> list[int]:
     """The level of every heading in `node`, but those inside footnotes: they do not set the draft's top
-    level."""
+    level. Paragraphs hold words, not headings: they are not walked."""
     levels = [] if levels is None else levels
     if type(node) is list:
         for item in node:
             if type(item) is list or type(item) is dict:
                 _header_levels(item, levels)
-    elif type(node) is dict and node.get("t") not in ("Note", "Str"):
-        if node.get("t") == "Header":
+    elif type(node) is dict:
+        kind = node.get("t")
+        if kind == "Header":
             levels.append(node["c"][0])
-        for value in node.values():
-            if type(value) is list:
-                _header_levels(value, levels)
+        if kind not in INLINE_ONLY:
+            for value in node.values():
+                if type(value) is list:
+                    _header_levels(value, levels)
     return levels
 
 

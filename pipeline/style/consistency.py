@@ -104,9 +104,14 @@ def forms_in(style: Style, scan: Scan, locate: Locator) -> dict:
     found: dict = {"sets": [], "hyphenated": {}, "closed": {}}
     rules = [rule for rule in style.of(scan.language) if rule.kind == "consistency"]
     for rule in rules:
+        if not rule.sets:
+            continue
+        # the runs that write any form of any set: one search each, where most runs write none
+        any_form = set_pattern(tuple(form for chosen_set in rule.sets for form in chosen_set.forms))
+        writing = [(index, run) for index, run in scan.in_scope(rule) if any_form.search(run.text)]
         for number, chosen_set in enumerate(rule.sets):
             by_key = {key(form): form for form in chosen_set.forms}
-            for index, run in scan.in_scope(rule):
+            for index, run in writing:
                 for match in set_pattern(chosen_set.forms).finditer(run.text):
                     form = by_key.get(key(match.group("stem")))
                     if (form is None or not scan.free(index, match.start(), match.end())

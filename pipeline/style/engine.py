@@ -19,6 +19,7 @@ from ..casing import written_like
 from ..model import Project, Terminology
 from ..terms import ROMAN_NUMERAL, _starts_sentence, known_acronym_words, replacements
 from ..textruns import Run, text_runs
+from ..tree import LEAVES
 from .rules import Rule, Style
 
 WORD = re.compile(r"[^\W\d_][\w'’]*")
@@ -135,29 +136,34 @@ PLACE_OF = {"Header": "headings", "Table": "tables", "BlockQuote": "quotes", "Em
 
 
 def _places(blocks: list) -> dict[int, str]:
-    """The inline lists inside headings, tables, block quotations and italics, by identity."""
+    """The inline lists inside headings, tables, block quotations and italics, by identity. An element is
+    {"t": kind, "c": content}: only its content is walked, and words and spaces hold no list."""
     found: dict[int, str] = {}
 
     def mark(node, place: str) -> None:
-        if isinstance(node, list):
+        if type(node) is list:
             found.setdefault(id(node), place)
             for item in node:
-                mark(item, place)
-        elif isinstance(node, dict):
+                if type(item) is list or (type(item) is dict and item.get("t") not in LEAVES):
+                    mark(item, place)
+        elif type(node) is dict:
             for value in node.values():
-                mark(value, place)
+                if type(value) is list or type(value) is dict:
+                    mark(value, place)
 
     def walk(node) -> None:
-        if isinstance(node, dict):
-            kind = node.get("t")
-            if kind in PLACE_OF:
-                mark(node.get("c"), PLACE_OF[kind])
-                return
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
+        if type(node) is list:
             for item in node:
-                walk(item)
+                if type(item) is list or type(item) is dict:
+                    walk(item)
+            return
+        kind = node.get("t")
+        if kind in PLACE_OF:
+            mark(node.get("c"), PLACE_OF[kind])
+        elif kind not in LEAVES:
+            for value in node.values():
+                if type(value) is list or type(value) is dict:
+                    walk(value)
 
     walk(blocks)
     return found
