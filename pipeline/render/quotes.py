@@ -1,8 +1,8 @@
 """Typographic apostrophes and quotation marks in the DOCX, in the edition's language, whatever was typed:
 Word drafts mostly come with them, but the project's own files (report.yaml's titles, the glossary, agreed
-text) and some drafts have straight ones. (The PDF's template asks Typst's smart quotes for the same.) The
-marks are CLDR's (Babel has no delimiters): “…” in English, « … » in French (with narrow no-break spaces),
-«…» in Spanish.
+text) and some drafts have straight ones; pandoc's DOCX writer sets a Markdown draft's "…" (its Quoted) in English
+marks whatever the language. (The PDF's template asks Typst's smart quotes for the same.) The marks are CLDR's
+(Babel has no delimiters): “…” in English, « … » in French (with narrow no-break spaces), «…» in Spanish.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ MARKS = {  # CLDR's quotation start and end, by language; English's for the othe
     "en": ("“", "”"), "fr": ("«\u202f", "\u202f»"), "es": ("«", "»"), "pt": ("“", "”"), "it": ("«", "»"),
     "de": ("„", "“"), "ru": ("«", "»"), "ar": ("”", "“"), "zh": ("“", "”"), "ja": ("「", "」"),
 }
+# CLDR's alternate (inner) quotation marks, for what pandoc's Markdown reader took as 'single-quoted'
+ALTERNATES = {"en": ("‘", "’"), "fr": ("“", "”"), "es": ("“", "”"), "pt": ("‘", "’"), "it": ("“", "”"),
+              "de": ("‚", "‘"), "ru": ("„", "“"), "zh": ("‘", "’"), "ja": ("『", "』")}
 
 
 def _marks(lang: str) -> tuple[str, str]:
@@ -53,6 +56,7 @@ def typographic_quotes(blocks: list, lang: str) -> list:
 
 
 def _fix_inlines(inlines: list, lang: str) -> None:
+    _unquote(inlines, lang)
     before = ""
     for item in inlines:
         kind = item.get("t")
@@ -63,5 +67,20 @@ def _fix_inlines(inlines: list, lang: str) -> None:
             before = " "
         elif kind in ("Emph", "Strong", "Underline", "SmallCaps", "Strikeout"):
             _fix_inlines(item["c"], lang)
-        elif kind in ("Span", "Link") or kind == "Quoted":
+        elif kind in ("Span", "Link"):
             _fix_inlines(item["c"][1], lang)
+
+
+def _unquote(inlines: list, lang: str) -> None:
+    """pandoc's Quoted elements (a Markdown draft's "…" and '…') as the language's own marks, in place of the
+    English ones pandoc's DOCX writer gives every language."""
+    index = 0
+    while index < len(inlines):
+        item = inlines[index]
+        if item.get("t") == "Quoted":
+            double = item["c"][0]["t"] == "DoubleQuote"
+            language = lang.split("-")[0]
+            opening, closing = _marks(lang) if double else ALTERNATES.get(language, ALTERNATES["en"])
+            inlines[index:index + 1] = [{"t": "Str", "c": opening}, *item["c"][1], {"t": "Str", "c": closing}]
+            continue  # the quoted words may hold quotes of their own
+        index += 1

@@ -1,0 +1,34 @@
+"""The publisher's proof (issue 24) held against a project that is not the example: a French-source report
+(tests/roots/francophone) whose draft types straight quotes, a picture with its source line under it and
+cross-references, read back from its French PDF and DOCX as a French UN publications editor reads them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import ROOTS, jointreport
+from .test_typography import docx_texts
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory) -> Path:
+    """The francophone project's French edition, PDF and DOCX."""
+    root = tmp_path_factory.mktemp("francophone") / "project"
+    shutil.copytree(ROOTS / "francophone", root)
+    run = jointreport("build", "--force", "--lang", "fr", "--format", "pdf,docx", "--project", str(root))
+    assert run.code == 0, run.stderr
+    return root / "build" / "vers-une-protection-sociale-universelle"
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_quoted_words_of_a_markdown_draft_take_french_guillemets_in_the_docx(french):
+    text = docx_texts(french.with_suffix(".docx"))
+    assert "«\u202fla protection sociale est un investissement\u202f»" in text
+    assert "“" not in text and "”" not in text
