@@ -20,6 +20,7 @@ STRINGS = {
     "en": {
         "figure": "Figure",
         "table": "Table",
+        "caption_colon": ":",  # between a caption's label and its words ("Figure 2.3: …")
         "section_ref": "Section",
         "list_of_figures": "List of figures",
         "list_of_tables": "List of tables",
@@ -75,6 +76,7 @@ STRINGS = {
     "fr": {
         "figure": "Figure",
         "table": "Tableau",
+        "caption_colon": "\u00a0:",
         "section_ref": "Section",
         "list_of_figures": "Liste des figures",
         "list_of_tables": "Liste des tableaux",

@@ -32,3 +32,9 @@ def test_quoted_words_of_a_markdown_draft_take_french_guillemets_in_the_docx(fre
     text = docx_texts(french.with_suffix(".docx"))
     assert "«\u202fla protection sociale est un investissement\u202f»" in text
     assert "“" not in text and "”" not in text
+
+
+def test_a_french_caption_puts_a_no_break_space_before_its_colon(french):
+    assert "Figure 1.1\u00a0: Taux de couverture par pays" in pdf_text(french.with_suffix(".pdf"))
+    assert "Figure 1.1\u00a0: Taux de couverture par pays" in docx_texts(french.with_suffix(".docx"))
+    assert "Figure 1.1:" not in docx_texts(french.with_suffix(".docx"))  # nor in the list of figures

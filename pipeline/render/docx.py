@@ -180,7 +180,8 @@ def caption_label(lang: str, kind: str, number: str) -> list:
            + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
            + f'<w:r><w:instrText xml:space="preserve"> SEQ {seq} \\* ARABIC{restart} </w:instrText></w:r>'
            + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-           + _text_run(count) + '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + _text_run(": "))
+           + _text_run(count) + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+           + _text_run(i18n.text(lang, "caption_colon") + " "))
     return [RawInline("openxml", xml)]
 
 
@@ -188,10 +189,11 @@ def lists_of_captions(document: Document) -> list:
     """The lists of figures and of tables: Word TOC fields over the caption labels, their entries already
     written (hyperlinks to the figures' and tables' bookmarks, PAGEREF page numbers Word fills on opening)."""
     lang = document.project.language
+    colon = i18n.text(lang, "caption_colon")
     paragraphs = []
     for kind, title in (("figure", "list_of_figures"), ("table", "list_of_tables")):
-        entries = [("TableofFigures", curly(f"{c.label}: {c.text}", "", lang), c.identifier) for c in document.captions
-                   if c.kind == kind]
+        entries = [("TableofFigures", curly(f"{c.label}{colon} {c.text}", "", lang), c.identifier)
+                   for c in document.captions if c.kind == kind]
         if entries:
             label = "Figure" if kind == "figure" else "Table"
             paragraphs += _field_list(i18n.text(lang, title), f' TOC \\h \\z \\c "{label}" ', entries)

@@ -267,7 +267,8 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
         """One piece of the report as pandoc writes it to Typst (a copy: the document stays as it is)."""
         own = unlinked(unwrapped_blocks(chunk, set_aside, lang, marked), hidden)
         own = sources_in_figures(draw_workplan_chart(own, chart, project))
-        own = label_captions(own, lambda kind, number: [Str(f"{i18n.text(lang, kind)} {number}:"), Space()])
+        own = label_captions(own, lambda kind, number: [
+            Str(f"{i18n.text(lang, kind)} {number}{i18n.text(lang, 'caption_colon')}"), Space()])
         return described(known_images(_on_right_hand_pages(own, project.annex_dividers, main_matter), media), lang)
 
     # what `prepare` depends on besides a piece's own blocks (media names are digests of their content, added
