@@ -283,7 +283,8 @@ def with_severities(findings: list[Finding], overrides: dict[str, str]) -> list[
 
 
 def codes_table() -> str:
-    """The README's table of finding codes, generated from the registry so the two cannot drift."""
+    """The documentation site's table of finding codes (docs/hooks/generated.py), generated from the registry so
+    the two cannot drift."""
     rows = ["| code | severity | what it means |", "|---|---|---|"]
     for code in CODES.values():
         severity = f"{code.severity} ({code.note})" if code.note else code.severity

@@ -23,20 +23,10 @@ from .project import OUTLINE_FILE, REPORT, REPORT_FILE, TERMINOLOGY_FILE
 from .project.outline import ID_PATTERN, OUTLINE
 from .project.terminology import TERMINOLOGY
 from .project.workplan import WORKPLAN
-from .schema import json_schema, reference
+from .schema import json_schema
 
 SCHEMAS = {"report": REPORT, "outline": OUTLINE, "terminology": TERMINOLOGY, "workplan": WORKPLAN}
 SCHEMA_DIR = "schemas"
-FILES = {"report": REPORT_FILE, "outline": OUTLINE_FILE, "terminology": TERMINOLOGY_FILE, "workplan": "workplan.yaml"}
-
-
-def keys_reference() -> str:
-    """The README's reference of every project-file key, generated from the declarations."""
-    parts = []
-    for name, spec in SCHEMAS.items():
-        rows = "\n".join(f"| `{key}` | {kind} | {text} |" for key, kind, text in reference(spec))
-        parts.append(f"#### `{FILES[name]}`\n\n| key | value | what it is for |\n|---|---|---|\n{rows}")
-    return "\n\n".join(parts)
 
 
 @dataclass

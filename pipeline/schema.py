@@ -203,26 +203,3 @@ def json_schema(spec: Field, title: str | None = None) -> dict:
     if title:
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
     return schema
-
-
-_SHORT_KINDS = {"str": "text", "text": "text, or {language: text}", "int": "number", "bool": "true/false",
-                "date": "YYYY-MM-DD", "list": "list", "map": "mapping", "dict": "mapping"}
-
-
-def reference(spec: Field, prefix: str = "") -> list[tuple[str, str, str]]:
-    """(key path, kind, help) for every key of a file's declaration: the README's generated reference."""
-    rows = []
-    for name, field in (spec.fields or {}).items():
-        path = f"{prefix}{name}"
-        kind = _SHORT_KINDS.get(field.kind, "anything")
-        if field.choices:
-            kind = " \\| ".join(field.choices)
-        required = ", required" if field.required else ""
-        rows.append((path, f"{kind}{required}", field.help))
-        if field.kind == "map":
-            rows += reference(field, f"{path}.")
-        elif field.kind == "list" and field.items and field.items.kind == "map":
-            rows += reference(field.items, f"{path}[].")
-        elif field.kind == "dict" and field.values and field.values.kind == "map":
-            rows += reference(field.values, f"{path}.<id>.")
-    return rows
