@@ -38,3 +38,9 @@ def test_a_french_caption_puts_a_no_break_space_before_its_colon(french):
     assert "Figure 1.1\u00a0: Taux de couverture par pays" in pdf_text(french.with_suffix(".pdf"))
     assert "Figure 1.1\u00a0: Taux de couverture par pays" in docx_texts(french.with_suffix(".docx"))
     assert "Figure 1.1:" not in docx_texts(french.with_suffix(".docx"))  # nor in the list of figures
+
+
+def test_a_figures_source_line_goes_with_it_where_it_floats(french):
+    lines = [" ".join(line.split()) for line in pdf_text(french.with_suffix(".pdf")).splitlines()]
+    caption = lines.index("Figure 1.1 : Taux de couverture par pays")
+    assert lines[caption + 1] == "Source : calculs de l’OIT, 2026."

@@ -4,9 +4,12 @@ matter's roman folios)."""
 
 from __future__ import annotations
 
+import re
+
 from pandocfilters import Plain, RawBlock, RawInline
 
 from .. import i18n
+from ..blocks import styled
 from ..document import Document
 from ..textruns import inlines
 from ..tree import stringify
@@ -15,6 +18,8 @@ IMPRINT_LABEL = "jointreport-imprint"  # report.typ's imprint page shows what ca
 # The main matter is numbered 1, 2… (the PDF's page labels too) from the first part or chapter on.
 MAIN_MATTER = RawBlock("typst", '#set page(numbering: "1")\n#counter(page).update(1)')
 MATTER_CLASSES = {"part", "chapter"}
+# a draft's source line under a figure, as the UN languages open it ("Source:", "Sources :", "Fuente:")
+SOURCE_LINE = re.compile(r"(Sources?|Fuentes?|Quellen?|Fontes?)\s*:")
 
 
 def imprint(blocks: list) -> list:
@@ -77,11 +82,19 @@ def lists_of_captions(document: Document) -> list:
 
 
 def sources_in_figures(blocks: list) -> list:
-    """A figure's "Source:" line (a `figure-source` group right after it) moved into the figure, after its
-    caption: the figure floats to the top or foot of a page, and its source goes with it. Changes `blocks`
-    (the renderer's copy) in place; top-level figures only, where the assembly puts a chart and its source."""
-    for index in range(len(blocks) - 2, -1, -1):
-        block, after = blocks[index], blocks[index + 1]
-        if block.get("t") == "Figure" and after.get("t") == "Div" and after["c"][0][1][:1] == ["figure-source"]:
+    """A figure's "Source:" line moved into the figure, after its caption: the figure floats to the top or foot
+    of a page, and its source goes with it. The line is a `figure-source` group right after the figure (the
+    assembly's charts) or a draft's paragraph there that opens with "Source:", "Sources :", "Fuente:"…
+    Changes `blocks` (the renderer's copy) in place, looking into groups (a draft's) as well."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.get("t") == "Div":
+            sources_in_figures(block["c"][1])
+        if block.get("t") != "Figure" or index + 1 >= len(blocks):
+            continue
+        after = blocks[index + 1]
+        if after.get("t") == "Div" and after["c"][0][1][:1] == ["figure-source"]:
             block["c"][1][1].append(blocks.pop(index + 1))
+        elif after.get("t") == "Para" and SOURCE_LINE.match(stringify(after["c"][:4])):
+            block["c"][1][1].append(styled("figure-source", [blocks.pop(index + 1)]))
     return blocks
