@@ -10,6 +10,7 @@ section heading, images are renamed by content hash. Footnotes are inline
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -24,7 +25,7 @@ from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
 from .buildcache import Store
 from .document import Change, Document, Heading
-from .figurerefs import refer_by_number
+from .figurerefs import KINDS, refer_by_number
 from .files import media_name
 from .i18n import join_names, short_month_year, words
 from .imprint import imprint_blocks
@@ -298,7 +299,7 @@ class Assembler:
             elif key == "Image":
                 return image(value, media_root, media)
             elif key in ("Figure", "Table"):
-                _drop_caption_label(value[1])
+                _drop_caption_label(value[1], origin.lang)
             return None
 
         visit(blocks, fix, only=ADOPTED)
@@ -362,18 +363,29 @@ def from_file(relpath: str, blocks: list, lang: str) -> dict:
     return {"t": "Div", "c": [["", [DRAFT_CLASS], [["path", relpath], ["lang", lang]]], blocks]}
 
 
-CAPTION_LABEL = re.compile(r"^(figure|fig\.|table|chart|graph|box)(\s*[\dIVX]+[.:]?)?[:.]?$", re.I)
+OTHER_LABELS = ("fig.", "box", "encadré", "recuadro")  # typed before a caption's number, beside KINDS' nouns
 
 
-def _drop_caption_label(caption: list) -> None:
-    """'Figure: Costs…' → 'Costs…': both outputs number captions themselves ("Figure 3: Costs…")."""
+@functools.cache
+def typed_label(lang: str) -> re.Pattern:
+    """A label typed at the start of a caption in a draft in `lang` ("Figure 3:", "Tableau 2 –", "Figura 1.",
+    "Fig. 2.1 :"), in its language's words or English ones (a translator may keep those)."""
+    nouns = {*KINDS["en"], *KINDS.get(lang.split("-")[0].lower(), ()), *OTHER_LABELS}
+    either = "|".join(re.escape(noun) for noun in sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"^(?:{either})(?:\s*[\dIVX]+(?:[.-][\dIVX]+)*)?\s*[:.–—-]$", re.I)
+
+
+def _drop_caption_label(caption: list, lang: str) -> None:
+    """'Figure: Costs…', 'Tableau 2 – Coûts…' → 'Costs…', 'Coûts…': every output numbers captions itself
+    ("Figure 3: Costs…"), in the edition's words."""
     blocks = caption[1]
     if not blocks or blocks[0]["t"] not in ("Plain", "Para"):
         return
     words = blocks[0]["c"]
-    for end in (1, 3):  # "Figure:" or "Figure 3:"
-        label = "".join(w.get("c", " ") if w["t"] == "Str" else " " for w in words[:end])
-        if len(words) > end and CAPTION_LABEL.match(label) and label.rstrip()[-1:] in ":.":
+    label = typed_label(lang)
+    for end in range(1, min(len(words), 6)):  # "Figure:", "Figure 3:", "Figure 3 :"
+        typed = "".join(w.get("c", " ") if w["t"] == "Str" else " " for w in words[:end])
+        if label.match(typed):
             del words[:end + (1 if words[end]["t"] == "Space" else 0)]
             return
 

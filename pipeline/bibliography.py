@@ -237,6 +237,15 @@ def _holders(blocks: list) -> list[tuple[list, int, int, int]]:
     return found
 
 
+def _trim_suffix(key, value, fmt, meta) -> None:
+    """A citation's suffix without the space pandoc's Word reader leaves after a Zotero or Mendeley page
+    (", 12 "), which citeproc would print before the closing parenthesis: "(Smith 2019, 12 )"."""
+    for citation in value[0]:
+        suffix = citation["citationSuffix"]
+        while suffix and suffix[-1]["t"] in ("Space", "SoftBreak"):
+            suffix.pop()
+
+
 def entry_id(key: str) -> str:
     """The identifier of a cited work's entry in the References list (one Word and Typst accept)."""
     return "ref_" + re.sub(r"[^A-Za-z0-9_]", "_", key)[:36]
@@ -276,6 +285,7 @@ def render_citations(blocks: list, entries: dict[str, dict], lang: str, csl: Pat
     def citeproc(given: list) -> list:
         references = json.loads(run_pandoc(["-f", "csljson", "-t", "json"], stdin=json.dumps(cited).encode()))
         meta = {"references": references["meta"]["references"], "lang": {"t": "MetaString", "c": lang}}
+        visit(given, _trim_suffix, only=frozenset(("Cite",)))
         document = {"pandoc-api-version": references["pandoc-api-version"], "meta": meta, "blocks": given + own}
         args = ["-f", "json", "-t", "json", "--citeproc"] + ([f"--csl={csl}"] if csl else [])
         return json.loads(run_pandoc(args, stdin=as_json(document)))["blocks"]

@@ -32,6 +32,7 @@ from ..normalise import DECORATIVE
 from ..pandoc import write_from_ast
 from ..textruns import inlines
 from ..tree import visit
+from ..word.pictures import describe_pictures
 from . import (
     copyright_page,
     describe,
@@ -267,12 +268,14 @@ def to_docx(project: Project, blocks: list, media: dict[str, Path]) -> bytes:
 
 def _accessible(word, lang: str) -> None:
     """What pandoc leaves to do: the edition's language for Word's theme fonts too (pandoc sets the default
-    run language and dc:language), and Word's own mark on decorative pictures (screen readers skip them)."""
+    run language and dc:language), each picture's words wherever a reader looks for them, and Word's own mark
+    on decorative pictures (screen readers skip them)."""
     theme = word.settings.element.find(qn("w:themeFontLang"))
     if theme is None:
         theme = _w("themeFontLang")
         word.settings.element.append(theme)
     theme.set(qn("w:val"), lang)
+    describe_pictures(word.element.body)
     _mark_decorative(word)
 
 

@@ -13,7 +13,7 @@ from .fields import with_word_fields
 from .memory import Entry
 from .originals import Original
 from .units import Pc, Ph, Unit, rebuild
-from .wordfile import PANDOC_API_VERSION, embedded
+from .wordfile import PANDOC_API_VERSION, described, embedded
 
 MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute"  # what intake reads back, nothing raw
 
@@ -32,7 +32,7 @@ def draft_file(original: Original, blocks: list, made: dt.date) -> bytes:
     if original.fmt == "docx":
         with_word_fields(blocks, original.references, lang)
         visit(blocks, embedded(original.media_dir), only=frozenset(("Image",)))
-        return write_from_ast(ast, "docx", [])
+        return described(write_from_ast(ast, "docx", []))
     text = write_from_ast(ast, MARKDOWN, ["--wrap=none"]).decode("utf-8")
     if original.meta is None:
         return text.encode("utf-8")

@@ -26,6 +26,7 @@ from .. import wordml
 from ..normalise import picture_problem
 from ..pandoc import read_to_ast, write_from_ast
 from ..tree import visit
+from ..word.pictures import PIC, describe_pictures
 from .units import BETWEEN_WORDS, Inlines, Pc, Ph, Unit, each_unit, flatten
 from .xliff import Package
 
@@ -58,7 +59,8 @@ def write_docx(package: Package, blocks: list, units: list[Unit], prefilled: dic
     meta = {"lang": {"t": "MetaString", "c": package.source_lang},
             PROPERTY: {"t": "MetaString", "c": json.dumps(package.__dict__, sort_keys=True)}}
     args = [f"--reference-doc={reference_doc}"] if reference_doc else []
-    return write_from_ast({"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": result}, "docx", args)
+    return described(write_from_ast({"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": result},
+                                    "docx", args))
 
 
 def _word_inlines(content: list, nodes: dict[str, dict]) -> list:
@@ -77,6 +79,28 @@ def _word_inlines(content: list, nodes: dict[str, dict]) -> list:
             node["c"] = [*node["c"][:1], inner, *node["c"][2:]] if node["t"] in ("Quoted", "Span", "Link") else inner
             out.append(node)
     return out
+
+
+def described(data: bytes) -> bytes:
+    """pandoc's Word file with each picture described by its words alone (see `describe_pictures`)."""
+    package = wordml.WordPackage(data)
+    replaced = {}
+    for part in package.text_parts():
+        root = package.part(part)
+        if root is not None and root.find(f".//{{{PIC}}}cNvPr") is not None:
+            root = copy.deepcopy(root)
+            describe_pictures(root)
+            replaced[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _with_parts(data, replaced) if replaced else data
+
+
+def _with_parts(data: bytes, replaced: dict[str, bytes]) -> bytes:
+    """The Word file `data` with the parts named in `replaced` replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, replaced.get(info.filename) or source.read(info))
+    return out.getvalue()
 
 
 def embedded(media_root: Path):
@@ -140,11 +164,7 @@ def _bookmarks_as_text(package: wordml.WordPackage, data: bytes) -> bytes:
                 etree.SubElement(run, f"{{{w}}}t").text = f"⟦#{COPY_SUFFIX.sub('', name[len(BOOKMARK):])}⟧"
                 start.addprevious(run)
         replaced[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(info, replaced.get(info.filename) or source.read(info))
-    return out.getvalue()
+    return _with_parts(data, replaced)
 
 
 def _content(content: list) -> list:

@@ -1,4 +1,5 @@
-"""EMF/WMF pictures, which neither pandoc's writers nor Typst can show, drawn as PNG by LibreOffice."""
+"""Pictures in Word files: EMF/WMF ones, which neither pandoc's writers nor Typst can show, drawn as PNG by
+LibreOffice; and one description for each picture pandoc writes (`describe_pictures`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ from ..wordml import PKG_REL, W
 from ..wordml import REL as R
 
 log = logging.getLogger("jointreport.read")
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+def describe_pictures(root) -> None:
+    """Each picture's second description (pic:cNvPr/@descr, where pandoc writes the picture's source: its
+    file name, or the whole picture as a data: URI) made its description, wp:docPr/@descr (Word's alt
+    text): a screen reader or checker that reads either finds the picture's words, never base64."""
+    for properties in root.iter(f"{{{WP}}}docPr"):
+        for picture in properties.getparent().iter(f"{{{PIC}}}cNvPr"):
+            picture.set("descr", properties.get("descr", ""))
 
 
 def as_png(pictures: dict[str, bytes]) -> dict[str, bytes]:
