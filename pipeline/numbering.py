@@ -30,6 +30,11 @@ KINDS = {"fig": "figure", "tbl": "table", "sec": "section_ref"}
 CAPTIONED = frozenset(("Figure", "Table"))  # what the numbering pass numbers
 NUMBER_KEY = "number"  # the attribute the pass writes on a Figure/Table/chapter or section Header
 ORIGINAL_KEY = "xref-id"  # a draft's own identifier, before the assembler prefixed it
+# Languages that name a figure in lower case within a sentence ("la figure 2.2", "el cuadro 2.2", as
+# figurerefs writes them); the label's own capital opens a sentence
+LOWER_IN_TEXT = frozenset(("fr", "es"))
+IN_SENTENCE = "xref-in-sentence"  # the mark `number` puts on a reference that does not open its sentence
+SENTENCE_END = ".!?…"
 
 
 @dataclass(frozen=True)
@@ -192,7 +197,12 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
 
     references: list[dict] = []  # the cross-references, written once every label is known (they may look ahead)
 
+    lower = lang.split("-")[0] in LOWER_IN_TEXT
+
     def count_and_gather(key, value, fmt, meta):
+        if key in ("Para", "Plain"):
+            _mark_within_sentences(value)
+            return None
         if key == "Span":
             if XREF_CLASS not in value[0][1]:
                 return None
@@ -200,7 +210,8 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             return references[-1]
         return count(key, value, fmt, meta)
 
-    visit(blocks, count_and_gather, only=CAPTIONED | {"Header", "Span"})  # one walk of the whole report
+    walked = CAPTIONED | {"Header", "Span"} | ({"Para", "Plain"} if lower else set())
+    visit(blocks, count_and_gather, only=walked)  # one walk of the whole report
     for node in references:
         node.update(_reference(node["c"], originals, by_identifier, lang))
     return blocks, captions
@@ -215,7 +226,25 @@ def _reference(value: list, originals: dict, by_identifier: dict, lang: str) -> 
         kind = KINDS.get(_kind_of(target) or "", "figure")  # a Word _Ref always finds its caption
         return Str(f"{i18n.text(lang, kind)} ??")
     identifier, label = found
+    if _attrs(value[0]).get(IN_SENTENCE):
+        label = label[:1].lower() + label[1:]
     return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])
+
+
+def _mark_within_sentences(inlines: list) -> None:
+    """Mark each cross-reference among a paragraph's words that does not open a sentence (words before it,
+    the last not ending one), so `_reference` writes its label in lower case."""
+    before = ""
+    for item in inlines:
+        kind = item["t"]
+        if kind == "Span" and XREF_CLASS in item["c"][0][1]:
+            if before and not before.endswith(tuple(SENTENCE_END)):
+                _set(item["c"][0], IN_SENTENCE, "1")
+            before = "x"
+        elif kind == "Str":
+            before = item["c"].rstrip("»”’\"')\u00a0\u202f") or before
+        elif kind not in ("Space", "SoftBreak", "LineBreak"):
+            before = "x"  # emphasis, a link, a note: words, as far as the sentence is concerned
 
 
 def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, str] | None:

@@ -44,3 +44,10 @@ def test_a_figures_source_line_goes_with_it_where_it_floats(french):
     lines = [" ".join(line.split()) for line in pdf_text(french.with_suffix(".pdf")).splitlines()]
     caption = lines.index("Figure 1.1 : Taux de couverture par pays")
     assert lines[caption + 1] == "Source : calculs de l’OIT, 2026."
+
+
+def test_a_french_reference_within_a_sentence_is_lower_case_and_one_opening_it_capitalised(french):
+    for text in (pdf_text(french.with_suffix(".pdf")), docx_texts(french.with_suffix(".docx"))):
+        text = " ".join(text.split())
+        assert "Comme le montre la figure 1.1, l’écart" in text
+        assert "considérable. Figure 1.1 donne les taux" in text
