@@ -33,7 +33,7 @@ TOLERANCE = 4.0  # points a run may stand past a margin (punctuation Typst hangs
 RISE = 6.0  # …or above or below the text (a note's number over the first line, the last line's descenders)
 OVERLAP = 0.5  # two runs overprint when they share half the height of the shorter…
 SPREAD = 1.5  # …and more than this many points of width
-PROOF_FORMAT = "1"  # bump when what is found, or how it is kept, changes
+PROOF_FORMAT = "2"  # bump when what is found, or how it is kept, changes
 
 
 ADVICE = {
@@ -147,13 +147,23 @@ def _page(page, number: int, folio: str, proofing: Proofing) -> list[Problem]:
     words = _words(page, {run.index for _, run, _ in found})
     kept: dict[tuple[str, str | None], Problem] = {}
     for code, run, what in sorted(found, key=lambda item: (item[1].top, item[1].left)):
-        # by where its letters stand, just above their baseline (their ink may rise above the draft's first mark,
-        # the next mark sits on the baseline), within the text (Typst puts the mark after a block that overflows
-        # the page at the text's foot)
         draft = proofing.pictures.get(layout.picture_at(number, run.top, run.bottom) or "") if run.picture else None
-        draft = draft or layout.draft_at(number, min(max(run.baseline - 1, area[1]), area[3] - 1), proofing.drafts)
+        draft = draft or _draft_of_text(run, number, area, proofing)
         kept.setdefault((code, draft), Problem(code, number, folio, draft, f"{what}: '{words.get(run.index, '')}'"))
     return list(kept.values())
+
+
+def _draft_of_text(run: Run, number: int, area: tuple[float, float, float, float], proofing: Proofing) -> str | None:
+    """The draft whose text a run is: a note's, at the page's foot, is the draft's that has the note's number
+    (it may have ended above, the next draft begun); any other, the draft whose marks enclose it."""
+    layout = proofing.layout
+    note = layout.note_at(number, run.baseline)
+    if note:  # the number stands on its line's baseline, as may the mark of its draft's end after that line
+        return layout.draft_at(note[0], note[1] - 1, proofing.drafts)
+    # by where its letters stand, just above their baseline (their ink may rise above the draft's first mark, the
+    # next mark sits on the baseline), within the text (Typst puts the mark after a block that overflows the
+    # page at the text's foot)
+    return layout.draft_at(number, min(max(run.baseline - 1, area[1]), area[3] - 1), proofing.drafts)
 
 
 def _runs(page) -> tuple[list[Run], list[Run], dict[int, object]]:

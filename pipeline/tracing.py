@@ -22,14 +22,17 @@ TABLE_END = "jointreport-table-end"
 PICTURE = "jointreport-picture"  # before each picture, with its file: a figure floats away from its draft's text
 MARK_LINE = re.compile(rf'^#metadata\("([0-9a-f]*)"\) <{MARK}>$')
 LAYOUT_LABEL = "jointreport-layout"
-# The page's size and margins, each draft's mark, each table's start and end, where Typst put them: one query
-# at the end of the body, after the layout (a few milliseconds).
+# The page's size and margins, each draft's mark, each table's start and end, each note's entry (at the page's
+# foot) with its number's place in the text, where Typst put them: one query at the end of the body, after the
+# layout (a few milliseconds).
 LAYOUT = (
     f"\n#context [#metadata((page: (width: page.width, height: page.height, margin: page.margin), "
     f"marks: query(<{MARK}>).map(m => (m.value, m.location().position())), "
     f"tables: query(figure.where(kind: table)).map(f => f.location().position()), "
     f"ends: query(<{TABLE_END}>).map(m => m.location().position()), "
-    f"pictures: query(<{PICTURE}>).map(m => (m.value, m.location().position())))) <{LAYOUT_LABEL}>]\n"
+    f"pictures: query(<{PICTURE}>).map(m => (m.value, m.location().position())), "
+    f"notes: query(footnote.entry).map(e => (e.location().position(), e.note.location().position())))) "
+    f"<{LAYOUT_LABEL}>]\n"
 )
 LAYOUT_QUERY = f"<{LAYOUT_LABEL}>"
 LOCATION = re.compile(r"body\.typ:(\d+):\d+")
@@ -117,6 +120,7 @@ class Layout:
     tables: list[tuple[int, float]] = field(default_factory=list)
     ends: list[tuple[int, float]] = field(default_factory=list)
     pictures: list[tuple[str, int, float]] = field(default_factory=list)  # (file, page, from the top)
+    notes: list[tuple[int, float, int, float]] = field(default_factory=list)  # (entry's page, y, number's page, y)
 
     @classmethod
     def from_json(cls, text: str) -> Layout | None:
@@ -129,9 +133,11 @@ class Layout:
             tables, ends = ([(int(where["page"]), _points(where["y"])) for where in data[key]]
                             for key in ("tables", "ends"))
             pictures = [(str(name), int(where["page"]), _points(where["y"])) for name, where in data["pictures"]]
+            notes = [(int(entry["page"]), _points(entry["y"]), int(number["page"]), _points(number["y"]))
+                     for entry, number in data.get("notes", [])]  # (a layout kept from before notes were asked)
         except (ValueError, KeyError, TypeError):
             return None
-        return cls(width, height, margins, marks, tables, ends, pictures)
+        return cls(width, height, margins, marks, tables, ends, pictures, notes)
 
     def picture_at(self, page: int, top: float, bottom: float) -> str | None:
         """The file of the picture drawn from `top` to `bottom` points on `page`: the one whose mark is in that
@@ -139,6 +145,12 @@ class Layout:
         near = [(abs(y - top), name) for name, where, y in self.pictures
                 if where == page and top - 6 <= y <= bottom + 6]
         return min(near)[1] if near else None
+
+    def note_at(self, page: int, baseline: float) -> tuple[int, float] | None:
+        """Where the number is in the text (page, from the top) of the note whose entry holds a line standing
+        on `baseline` points from the top of `page`: the last entry starting above it; None above the notes."""
+        above = [(y, number) for where, y, *number in self.notes if where == page and y < baseline]
+        return tuple(max(above)[1]) if above else None
 
     def table_pages(self) -> set[int]:
         """The pages a table covers, from where it starts to where it ends (the next start when its end is

@@ -266,24 +266,25 @@ def test_a_deliberately_overflowing_draft_is_a_proof_error_with_its_page_until_i
     assert rebuilt.code == 0 and "layout/" not in rebuilt.stderr, rebuilt.stderr
 
 
-def proofed(tmp_path: Path, body: str) -> list:
+def proofed(tmp_path: Path, body: str, next_draft: str = "") -> list:
     """The proof of a page Typst sets from `body`, as the renderer sets a draft's text: between the draft's
-    marks, the layout asked of the same compiler."""
+    marks, the layout asked of the same compiler; `next_draft`: the text of a second draft, which follows."""
     import typst
 
     from pipeline.fonts import font_dirs
     from pipeline.proof import proof
     from pipeline.tracing import LAYOUT, LAYOUT_QUERY, draft_id
 
+    drafts = ["contributions/x/d.md"] + ["contributions/y/e.md"] * bool(next_draft)
+    text = "".join(f'#metadata("{draft_id(path)}") <jointreport-draft>\n\n{words}\n\n#metadata("") '
+                   '<jointreport-draft>\n' for path, words in zip(drafts, (body, next_draft), strict=False))
     source = tmp_path / "page.typ"
     source.write_text('#set document(title: "Proof")\n#set page(paper: "a4", margin: 2cm)\n'
-                      '#set text(font: "Roboto", hyphenate: false)\n= Proof\n'
-                      f'#metadata("{draft_id("contributions/x/d.md")}") <jointreport-draft>\n\n{body}\n\n'
-                      f'#metadata("") <jointreport-draft>\n{LAYOUT}', encoding="utf-8")
+                      f'#set text(font: "Roboto", hyphenate: false)\n= Proof\n{text}{LAYOUT}', encoding="utf-8")
     compiler = typst.Compiler(str(source), font_paths=[str(d) for d in font_dirs()], ignore_system_fonts=True)
     (tmp_path / "page.pdf").write_bytes(compiler.compile())
     layout = compiler.query(LAYOUT_QUERY, field="value", one=True)
-    return proof(tmp_path / "page.pdf", layout, ["contributions/x/d.md"], False, tmp_path / "cache")
+    return proof(tmp_path / "page.pdf", layout, drafts, False, tmp_path / "cache")
 
 
 TABLE_END = "#metadata(none) <jointreport-table-end>"
@@ -308,6 +309,19 @@ def test_the_proof_finds_a_column_narrower_than_its_word_and_text_in_the_margin(
     assert sorted((p.code, p.page, p.draft) for p in problems) == [
         ("layout/in-margin", 1, "contributions/x/d.md"), ("layout/narrow-column", 1, "contributions/x/d.md")]
     assert "Contributory" in next(p.detail for p in problems if p.code == "layout/narrow-column")
+
+
+def test_a_problem_in_a_note_is_put_down_to_the_draft_whose_note_it_is(tmp_path):
+    """Notes are set at the page's foot, below where their draft's text ends and the next draft's starts: a
+    number that runs off the page in a note is the error of the draft that has the note, not of the next one
+    (nor a warning of the report's own page, when no draft follows)."""
+    note = "#footnote[A reference number " + "1234567890" * 30 + "]"
+    problems = proofed(tmp_path, f"The first draft cites a source.{note}", next_draft="The next draft. #lorem(900)")
+    assert [(p.code, p.page, p.draft) for p in problems] == [("layout/outside-page", 1, "contributions/x/d.md")]
+    assert "'1234567890123" in problems[0].detail
+    (tmp_path / "alone").mkdir()
+    alone = proofed(tmp_path / "alone", f"The only draft cites a source.{note}")
+    assert [(p.code, p.draft) for p in alone] == [("layout/outside-page", "contributions/x/d.md")]
 
 
 def test_the_proof_reads_a_pdf_once(tmp_path, monkeypatch):
