@@ -117,3 +117,21 @@ def replace_once(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{path.name}: expected {old!r} exactly once, found {text.count(old)}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def chromium_driver(profile: Path, *arguments: str, browser_log: bool = False):
+    """Headless Chromium driven by Selenium, as every browser test drives it: its own profile folder,
+    `arguments` added (a window size, hidden scrollbars); `browser_log` keeps the page's console."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     f"--user-data-dir={profile}", *arguments):
+        options.add_argument(argument)
+    if browser_log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
+    driver.set_page_load_timeout(60)
+    return driver

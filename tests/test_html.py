@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import http.server
 import re
-import shutil
 import threading
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -20,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from pypdf import PdfReader
 
-from .conftest import copy_example, jointreport, needs_client, replace_once
+from .conftest import chromium_driver, copy_example, jointreport, needs_client, replace_once
 from .test_citations import NORTH_BIB
 from .test_matter import with_matter
 
@@ -309,17 +308,7 @@ def served(folder: Path):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--hide-scrollbars", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
-    driver.set_page_load_timeout(60)
+    driver = chromium_driver(tmp_path_factory.mktemp("chromium"), "--hide-scrollbars", browser_log=True)
     yield driver
     driver.quit()
 

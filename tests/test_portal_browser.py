@@ -5,7 +5,6 @@ pixels with its findings by severity."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 import yaml
@@ -13,7 +12,7 @@ import yaml
 from pipeline.web.app import Settings
 from pipeline.web.tokens import TokenStore
 
-from .conftest import copy_example, needs_client
+from .conftest import chromium_driver, copy_example, needs_client
 from .docxfactory import make_docx
 from .webserver import serving
 
@@ -31,16 +30,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
-    driver.set_page_load_timeout(60)
+    driver = chromium_driver(tmp_path / "profile", "--window-size=1280,1000")
     yield driver
     driver.quit()
 
