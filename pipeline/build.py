@@ -175,8 +175,9 @@ def _build(root: Path, options: Options) -> Build:
     if unchanged:
         findings, ready, outputs = unchanged
         log.info("nothing changed since the last build: %d outputs kept", len(outputs))
-        return Build(project, Sources([]), findings, [], languages=languages, outputs=outputs, ready=ready,
-                     kept=outputs)
+        proof = [f for f in findings if f.code.startswith("layout/")] if "pdf" in options.formats else []
+        return Build(project, Sources([]), [f for f in findings if f not in proof], [], languages=languages,
+                     outputs=outputs, ready=ready, kept=outputs, render_findings=proof)
     sources = read(project)
     with (phase(Phase.CHECK, f"{len(sources.drafts)} drafts, beside their assembly"),
           Beside(functools.partial(check_findings, project, sources, as_of, final)) as checking):
@@ -202,10 +203,18 @@ def _build(root: Path, options: Options) -> Build:
             changes = write_changes(document, output_path(edition, "terminology.csv"))
             cache.record(changes, "")
             result.outputs.append(changes)
-    if not result.render_findings:  # a build with drafts set aside is tried again next time
-        cache.save(inputs, result.findings, len(result.drafts), result.outputs)
+    if kept_with_its_proof(result, options):
+        cache.save(inputs, result.findings + result.render_findings, len(result.drafts), result.outputs)
     result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
     return result
+
+
+def kept_with_its_proof(result: Build, options: Options) -> bool:
+    """Whether a build is kept for the next to reuse: not with drafts a renderer set aside (tried again next
+    time); with what its proof found only when forced (the proof says the same of the same PDF, and an
+    unforced build is refused by the gate on it instead)."""
+    proofed = all(f.code.startswith("layout/") for f in result.render_findings)
+    return not result.render_findings or (options.force and proofed)
 
 
 def assembled(project: Project, lang: str, drafts: list[Draft], sources: Sources, is_draft: bool,

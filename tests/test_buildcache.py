@@ -220,6 +220,7 @@ def test_watch_on_a_built_project_first_typesets_the_pdf_in_its_kept_typst(fixtu
 def redone(monkeypatch):
     """What a build does again, piece by piece: the files it adopts, the drafts whose wording it checks,
     the text pandoc writes as Typst."""
+    from pipeline import beside
     from pipeline.assemble import Assembler
     from pipeline.checks import wording
     from pipeline.render import pdf
@@ -242,6 +243,7 @@ def redone(monkeypatch):
 
     monkeypatch.setattr(Assembler, "_adopt", spy_adopt)
     monkeypatch.setattr(wording, "check_text", spy_check)
+    monkeypatch.setattr(beside, "can_fork", lambda: False)  # the check in this process, where the spy sees it
     monkeypatch.setattr(pdf, "write_from_ast", spy_write)
 
     def clear():

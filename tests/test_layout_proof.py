@@ -266,6 +266,25 @@ def test_a_deliberately_overflowing_draft_is_a_proof_error_with_its_page_until_i
     assert rebuilt.code == 0 and "layout/" not in rebuilt.stderr, rebuilt.stderr
 
 
+def test_a_forced_build_with_proof_errors_is_kept_and_a_rebuild_with_nothing_changed_says_them_again(
+        fixture_project):
+    """A forced build whose PDF has proof errors saves its state: the same build again does nothing, and
+    still names the errors and exits 1 (at flagship size, every rebuild had redone everything)."""
+    root = fixture_project("minimal")
+    beta = root / "contributions" / "south" / "beta.md"
+    beta.write_text(overflowing(beta.parent))
+    first = jointreport("build", "--force", "--project", str(root), *AS_OF)
+    again = jointreport("build", "--force", "--project", str(root), *AS_OF)
+    assert first.code == again.code == 1, again.stderr
+    assert "nothing changed since the last build" in again.stderr and "wrote " not in again.stdout
+
+    def said(run) -> list[str]:
+        return [line.strip() for line in run.stderr.splitlines() if "layout/" in line]
+
+    assert said(again) == said(first) and any("error" in line and "layout/outside-page" in line
+                                              for line in said(again)), again.stderr
+
+
 def proofed(tmp_path: Path, body: str, next_draft: str = "") -> list:
     """The proof of a page Typst sets from `body`, as the renderer sets a draft's text: between the draft's
     marks, the layout asked of the same compiler; `next_draft`: the text of a second draft, which follows."""
