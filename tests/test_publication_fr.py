@@ -16,10 +16,11 @@ from .test_typography import docx_texts
 
 @pytest.fixture(scope="module")
 def french(tmp_path_factory) -> Path:
-    """The francophone project's French edition, PDF and DOCX."""
+    """The francophone project's French and English editions (the English one showing the French text until
+    it is translated), PDF and DOCX."""
     root = tmp_path_factory.mktemp("francophone") / "project"
     shutil.copytree(ROOTS / "francophone", root)
-    run = jointreport("build", "--force", "--lang", "fr", "--format", "pdf,docx", "--project", str(root))
+    run = jointreport("build", "--force", "--lang", "all", "--format", "pdf,docx", "--project", str(root))
     assert run.code == 0, run.stderr
     return root / "build" / "vers-une-protection-sociale-universelle"
 
@@ -51,3 +52,9 @@ def test_a_french_reference_within_a_sentence_is_lower_case_and_one_opening_it_c
         text = " ".join(text.split())
         assert "Comme le montre la figure 1.1, l’écart" in text
         assert "considérable. Figure 1.1 donne les taux" in text
+
+
+def test_french_text_in_the_english_edition_keeps_its_french_quotes_in_the_docx_as_in_the_pdf(french):
+    quoted = "«\u202fla protection sociale est un investissement\u202f»"
+    assert quoted in pdf_text(french.with_suffix(".en.pdf"))
+    assert quoted in docx_texts(french.with_suffix(".en.docx"))

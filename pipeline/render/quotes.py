@@ -44,7 +44,8 @@ def curly(text: str, before: str, lang: str) -> str:
 
 
 def typographic_quotes(blocks: list, lang: str) -> list:
-    """The renderer's copy of `blocks` with typographic quotes in every run of text (code is left alone)."""
+    """The renderer's copy of `blocks` with typographic quotes in every run of text (code is left alone); a
+    group in another language (a draft not translated yet, `lang` attribute) takes that language's marks."""
 
     def fix(key, value, fmt, meta):
         if key in ("Para", "Plain", "Header"):
@@ -52,7 +53,12 @@ def typographic_quotes(blocks: list, lang: str) -> list:
             _fix_inlines(inlines, lang)
         return None
 
-    return visit(blocks, fix, only=frozenset(("Para", "Plain", "Header")))
+    for block in blocks:
+        if block.get("t") == "Div":
+            typographic_quotes(block["c"][1], dict(block["c"][0][2]).get("lang") or lang)
+        else:
+            visit([block], fix, only=frozenset(("Para", "Plain", "Header")))
+    return blocks
 
 
 def _fix_inlines(inlines: list, lang: str) -> None:
