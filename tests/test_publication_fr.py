@@ -5,12 +5,13 @@ cross-references, read back from its French PDF and DOCX as a French UN publicat
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from .conftest import ROOTS, jointreport
+from .conftest import ROOTS, jointreport, needs_client
 from .test_typography import docx_texts
 
 
@@ -58,3 +59,20 @@ def test_french_text_in_the_english_edition_keeps_its_french_quotes_in_the_docx_
     quoted = "«\u202fla protection sociale est un investissement\u202f»"
     assert quoted in pdf_text(french.with_suffix(".en.pdf"))
     assert quoted in docx_texts(french.with_suffix(".en.docx"))
+
+
+@needs_client("pdftoppm")
+def test_a_chapters_opening_page_has_no_running_head_nor_its_rule(french, tmp_path):
+    pdf = french.with_suffix(".pdf")
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(str(pdf)).pages]
+    # the chapter opens on the page with its attribution line (the contents name the chapter too)
+    opening = next(n for n, text in enumerate(pages, 1) if "Contribution de l’OIT" in text)
+    following = opening + 1  # the chapter's next page has its running head and rule: the band is the right one
+    for number, printed in ((opening, False), (following, True)):
+        subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(number), "-l", str(number), str(pdf),
+                        str(tmp_path / f"p{number}")], check=True)
+        picture = next(tmp_path.glob(f"p{number}*.pgm")).read_bytes()
+        width, height = (int(v) for v in picture.split(b"\n")[1].split())
+        pixels = picture[-width * height:]
+        band = pixels[width * 30:width * 64]  # from 30 pt to above the text (2.6 cm, 74 pt): the header's room
+        assert (min(band) < 230) is printed, f"page {number}"  # the rule is a light grey
