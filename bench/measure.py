@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import statistics
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -18,10 +19,28 @@ import psutil
 SAMPLE_SECONDS = 0.02  # Typst's memory climbs over seconds: 20 ms misses no peak that matters
 
 
+# a phase's end in jointreport's progress lines: "[ 4.6s] read: done in 4.4 s", "render: done in 5.9 s (x.pdf)"
+PHASE_DONE = re.compile(r"\] (\w+): done in ([\d.]+) s(?: \((.*)\))?$")
+
+
 @dataclass
 class Measured:
     seconds: float
     peak_mb: float  # resident memory summed over the tree, at its largest sample
+    phases: dict[str, float] = field(default_factory=dict)  # jointreport's own phases: name → seconds
+
+
+def phases_of(progress: str) -> dict[str, float]:
+    """Where a jointreport command's time went, from its progress lines: each phase's seconds (summed over
+    editions; the renders by format, which run side by side)."""
+    phases: dict[str, float] = {}
+    for line in progress.splitlines():
+        done = PHASE_DONE.search(line.strip())
+        if done:
+            output = Path(done[3] or "")
+            name = done[1] + (f" {(output.suffix[1:] or output.name).upper()}" if done[3] else "")
+            phases[name] = phases.get(name, 0.0) + float(done[2])
+    return phases
 
 
 class TreeSampler:
@@ -77,7 +96,7 @@ def measure(command: list[str], cwd: Path | None = None, descendants_only: bool 
                          + "\n".join(tail))
     if own_seconds:
         seconds = float(out.decode().split()[-1])
-    return Measured(seconds, sampler.peak / 2**20)
+    return Measured(seconds, sampler.peak / 2**20, phases_of(err.decode("utf-8", "replace")))
 
 
 @dataclass

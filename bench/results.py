@@ -55,8 +55,10 @@ def _commit() -> str:
     return (out.stdout.strip() or "unknown") + (", with uncommitted changes to pipeline/" if dirty else "")
 
 
-def write_results(rows: list[Figure], args, load_before: tuple[float, ...], loads: list[float]) -> str:
-    """Write bench/results.md and docs/performance.md's table; return what to print."""
+def write_results(rows: list[Figure], args, load_before: tuple[float, ...], loads: list[float],
+                  phases: list[str]) -> str:
+    """Write bench/results.md and docs/performance.md's table; return what to print. `phases`: the table of
+    where each step's time went."""
     counted = [row for row in rows if row.counts]
     load_after = os.getloadavg()
     started, ended = " ".join(f"{x:.2f}" for x in load_before), " ".join(f"{x:.2f}" for x in load_after)
@@ -73,6 +75,9 @@ def write_results(rows: list[Figure], args, load_before: tuple[float, ...], load
     main_rows = counted + [r for r in rows if r not in counted and r.met is not None]
     others = [r for r in rows if r.met is None]
     text = "\n".join(["# Benchmark results", "", *head, *table(main_rows), "", verdict, "",
+                      "## Where the time goes", "",
+                      "Median seconds of each phase, from jointreport's progress lines (the check runs beside "
+                      "the assembly, the PDF and DOCX renders side by side, so phases overlap).", "", *phases, "",
                       "## Every step", "", *table(others), ""])
     RESULTS.write_text(text, encoding="utf-8")
     page = PERFORMANCE.read_text(encoding="utf-8")

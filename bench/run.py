@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -44,10 +45,11 @@ def measured(command: list[str]):
     return measure(command, done=(0, 1))
 
 
-def one_round(root: Path, edits: Edits, scratch: Path, merged: Path, full: bool) -> dict[str, tuple[float, float]]:
-    """Every step on one project, in a fixed order: name → (seconds, peak MB). `full`: all of them, else
+def one_round(root: Path, edits: Edits, scratch: Path, merged: Path, full: bool) -> dict[str, tuple]:
+    """Every step on one project, in a fixed order: name → (seconds, peak MB, jointreport's phases' seconds).
+    `full`: all of them, else
     what the larger size is measured for (the cold build, the bounds, `watch`)."""
-    build = jointreport("build", "--force", "-q", "--project", str(root))
+    build = jointreport("build", "--force", "--project", str(root))  # its progress says where the time goes
     shutil.rmtree(root / "build", ignore_errors=True)
     taken = {"cold build": measured(build)}
     if full:
@@ -58,14 +60,14 @@ def one_round(root: Path, edits: Edits, scratch: Path, merged: Path, full: bool)
         taken["one Markdown draft changed"] = measured(build)
         taken["check, after a build"] = measured(jointreport("check", "--project", str(root)))
         taken["warm check"] = measured(jointreport("check", "--project", str(root)))
-        html = jointreport("build", "--force", "-q", "--format", "html", "--project", str(root))
+        html = jointreport("build", "--force", "--format", "html", "--project", str(root))
         taken["HTML edition, first build"] = measured(html)
         edits.save("docx")
         taken["HTML edition, one draft changed"] = measured(html)
     taken["B1"] = bounds.b1(root, merged, scratch)
     taken["B2 pandoc"], taken["B2 Typst"] = bounds.b2(root, merged, scratch)
     taken["B3"] = bounds.b3(root, scratch)
-    return {name: (m.seconds, m.peak_mb) for name, m in taken.items()}
+    return {name: (m.seconds, m.peak_mb, m.phases) for name, m in taken.items()}
 
 
 def stated_size(sections: list[int]) -> int:
@@ -116,6 +118,23 @@ def figures(sizes: dict[int, list[dict]], saves: dict[int, list[float]]) -> list
     return rows
 
 
+def where_the_time_goes(sizes: dict[int, list[dict]]) -> list[str]:
+    """A table of each jointreport step's phases (median seconds over the rounds, from its progress lines):
+    the profile behind each figure. The two renders run side by side, the check beside the assembly."""
+    steps = [(n, step) for n, rounds in sizes.items() for step, taken in rounds[0].items() if taken[2]]
+    names = list(dict.fromkeys(name for n, step in steps for r in sizes[n] for name in r[step][2]))
+    lines = ["| step | wall | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    for n, step in steps:
+        rounds = sizes[n]
+
+        def median(values: list[float]) -> str:
+            return f"{statistics.median(values):.2f}" if values else ""
+
+        cells = [median([r[step][2][name] for r in rounds if name in r[step][2]]) for name in names]
+        lines.append(f"| {step}, {n} sections | {median([r[step][0] for r in rounds])} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", type=int, nargs="+", default=[60, 240])
@@ -146,7 +165,7 @@ def main() -> None:
                 sizes[n].append(one_round(root, edits, scratch / f"bounds-{n}", merged,
                                           n == stated_size(args.sections)))
                 saves[n] += watch_latencies(root, edits, SAVES_PER_ROUND)
-    text = write_results(figures(sizes, saves) + example, args, load_before, loads)
+    text = write_results(figures(sizes, saves) + example, args, load_before, loads, where_the_time_goes(sizes))
     print(text)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bench.generate import generate
+from bench.measure import phases_of
 from tests.conftest import jointreport
 
 
@@ -24,6 +25,9 @@ def test_a_cold_build_shows_its_phases_and_drafts_on_stderr_and_q_silences_them(
     assert "render: the PDF's text is ready: pandoc and Typst set its pages" in lines
     assert str(tmp_path) not in run.stderr  # no path of the machine's
     assert all(line.startswith("wrote ") for line in run.stdout.splitlines())
+    phases = phases_of(run.stderr)  # make bench's table of where the time goes reads the same lines
+    assert {"load", "read", "check", "gate", "assemble", "render PDF", "render DOCX", "proof"} <= set(phases)
+    assert all(seconds >= 0 for seconds in phases.values())
     quiet = jointreport("build", "--force", "-q", "--project", str(root))
     summary = [line for line in run.stderr.splitlines() if "drafts ready" in line]
     assert quiet.stderr.strip().splitlines() == summary[-1:]
