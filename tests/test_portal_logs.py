@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -82,3 +83,23 @@ def test_a_bug_leaves_a_traceback_without_any_path_of_this_machine(fixture_proje
     assert "Traceback" in text and 'File "pipeline/web/editors.py"' in text and f"/e/{token.id}" in text
     assert not paths_in(text), sorted(set(paths_in(text)))[:5]
     assert str(REPO) not in text and sys.prefix not in text and secret[:16] not in text
+
+
+def test_uploads_their_senders_abandon_are_no_bugs_in_the_log(tmp_path):
+    """Focal points who close the tab mid-upload (or a slow-client attack that gives up): the server
+    answers on, and its log has no 'internal error' and no traceback for them, only for real bugs."""
+    root = copy_example(tmp_path / "example")
+    secret = TokenStore(root).issue("agency", "ilo")[1]
+    log = tmp_path / "server.log"
+    with serve_command(root, log=log) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        for path, auth in (("/api/drafts", f"Authorization: Bearer {secret}\r\n"), (f"/a/{secret}/upload", "")):
+            with socket.create_connection((host, int(port)), timeout=10) as s:
+                s.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 100000\r\n"
+                          "Content-Type: multipart/form-data; boundary=b\r\n\r\n--b\r\nContent-Disposition: "
+                          'form-data; name="file"; filename="d.docx"\r\n\r\n'.encode() + b"x" * 5000)
+                time.sleep(0.5)  # the form is being read when the sender goes
+        time.sleep(1)
+        assert httpx.get(f"{server.url}/api/health").status_code == 200
+    text = log.read_text()
+    assert "internal error" not in text and "Traceback" not in text, text[-3000:]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from ..errors import JointreportError
@@ -102,4 +102,10 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return message(request, "Something went wrong", text, 500)
 
 
-HANDLERS = {JointreportError: refused, HTTPException: not_found, Exception: server_error}
+async def gone(request: Request, exc: ClientDisconnect) -> Response:
+    """The sender went away while its request was read (a closed tab, a client that gave up): nobody is
+    left to answer and nothing is wrong with the portal, so nothing is logged as a bug."""
+    return Response(status_code=400)
+
+
+HANDLERS = {JointreportError: refused, HTTPException: not_found, ClientDisconnect: gone, Exception: server_error}
