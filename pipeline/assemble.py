@@ -25,7 +25,7 @@ from .bibliography import cited_keys, render_citations
 from .blocks import anchor, repeats_title, simple_table, styled
 from .buildcache import Store
 from .document import Change, Document, Heading
-from .figurerefs import KINDS, refer_by_number
+from .figurerefs import KINDS, TYPED_KEY, refer_by_number
 from .files import media_name
 from .i18n import join_names, short_month_year, words
 from .imprint import imprint_blocks
@@ -299,7 +299,8 @@ class Assembler:
             elif key == "Image":
                 return image(value, media_root, media)
             elif key in ("Figure", "Table"):
-                _drop_caption_label(value[1], origin.lang)
+                typed = _drop_caption_label(value[1], origin.lang)
+                value[0][2] += [[TYPED_KEY, typed]] if typed else []  # the draft's own references use it
             return None
 
         visit(blocks, fix, only=ADOPTED)
@@ -372,22 +373,24 @@ def typed_label(lang: str) -> re.Pattern:
     "Fig. 2.1 :"), in its language's words or English ones (a translator may keep those)."""
     nouns = {*KINDS["en"], *KINDS.get(lang.split("-")[0].lower(), ()), *OTHER_LABELS}
     either = "|".join(re.escape(noun) for noun in sorted(nouns, key=len, reverse=True))
-    return re.compile(rf"^(?:{either})(?:\s*[\dIVX]+(?:[.-][\dIVX]+)*)?\s*[:.–—-]$", re.I)
+    return re.compile(rf"^(?:{either})(?:\s*(?P<number>[\dIVX]+(?:[.-][\dIVX]+)*))?\s*[:.–—-]$", re.I)
 
 
-def _drop_caption_label(caption: list, lang: str) -> None:
+def _drop_caption_label(caption: list, lang: str) -> str:
     """'Figure: Costs…', 'Tableau 2 – Coûts…' → 'Costs…', 'Coûts…': every output numbers captions itself
-    ("Figure 3: Costs…"), in the edition's words."""
+    ("Figure 3: Costs…"), in the edition's words. Returns the number typed ("2"), if any."""
     blocks = caption[1]
     if not blocks or blocks[0]["t"] not in ("Plain", "Para"):
-        return
+        return ""
     words = blocks[0]["c"]
     label = typed_label(lang)
     for end in range(1, min(len(words), 6)):  # "Figure:", "Figure 3:", "Figure 3 :"
         typed = "".join(w.get("c", " ") if w["t"] == "Str" else " " for w in words[:end])
-        if label.match(typed):
+        found = label.match(typed)
+        if found:
             del words[:end + (1 if words[end]["t"] == "Space" else 0)]
-            return
+            return found["number"] or ""
+    return ""
 
 
 INLINE_ONLY = frozenset(("Para", "Plain", "Header", "LineBlock", "CodeBlock", "RawBlock", "Str", "Note"))

@@ -7,6 +7,7 @@ assembled copy (never the draft); each rewrite is recorded with the build's othe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pandocfilters import Link, Space, Str
@@ -37,6 +38,13 @@ TRIGGERS = {language: {word for pattern, _ in pointers for word in pattern if wo
             for language, pointers in POINTERS.items()}
 LONGEST = max(len(pattern) for pointers in POINTERS.values() for pattern, _ in pointers)
 TRAILING = ".,;:!?)»”’"
+TYPED_KEY = "typed-number"  # the number a draft typed in a caption's label ("Figure 3:"), kept by the assembly
+# A number a draft typed after a noun ("figure 3", "Tableau 2.1", "fig. 4"): any language's noun, since only a
+# number one of the same draft's captions was typed with is rewritten
+NOUNS = {noun: kind for nouns in KINDS.values() for noun, kind in nouns.items()} | {"fig.": "figure"}
+TYPED = re.compile(r"(?P<noun>(?:%s))[ \u00a0\u202f](?P<number>[\dIVX]+(?:[.-][\dIVX]+)*)(?P<tail>[%s]*)$"
+                   % ("|".join(re.escape(noun) for noun in sorted(NOUNS, key=len, reverse=True)), re.escape(TRAILING)),
+                   re.I)
 
 
 @dataclass
@@ -45,22 +53,25 @@ class _Target:
     identifier: str
     number: str
     path: str  # the draft it is in
+    typed: str = ""  # the number the draft typed in its caption, if it typed one
 
 
 def refer_by_number(blocks: list, lang: str, label) -> list[Change]:
     """Rewrite the pointers in `blocks` (the assembled document, changed in place) as numbered links;
     `label(kind, number)` is the label the numbering pass gives ("Figure 2.2"). Returns the changes made."""
     language = lang.split("-")[0]
-    if language not in POINTERS:
-        return []
     events: list = []
     _collect(blocks, "", events)
+    typed = {(e.path, e.kind, e.typed.lower()): e for e in events if isinstance(e, _Target) and e.typed}
     changes = []
     for index, event in enumerate(events):
         if isinstance(event, _Target):
             continue
         inlines, path = event
-        for start, end, kind, direction, noun in reversed(_pointers(inlines, language)):
+        if typed:
+            changes += _renumber_typed(inlines, path, typed)
+        for start, end, kind, direction, noun in reversed(_pointers(inlines, language) if language in POINTERS
+                                                          else []):
             target = _nearest(events, index, path, kind, direction)
             if target is None:
                 continue
@@ -77,6 +88,31 @@ def refer_by_number(blocks: list, lang: str, label) -> list[Change]:
     return changes
 
 
+def _renumber_typed(inlines: list, path: str, typed: dict) -> list[Change]:
+    """A number the draft typed in its text for one of its own captions ("la figure 3", "see Table 2") → the
+    report's number for that caption, a link to it, the writer's noun kept. Changes `inlines` in place."""
+    changes = []
+    for index in range(len(inlines) - 1, -1, -1):
+        item = inlines[index]
+        if item["t"] != "Str":
+            continue
+        words = item["c"]
+        joined = index >= 2 and inlines[index - 1]["t"] == "Space" and inlines[index - 2]["t"] == "Str"
+        found = TYPED.match(words) or (TYPED.match(f"{inlines[index - 2]['c']} {words}") if joined else None)
+        if found is None:
+            continue
+        noun = found["noun"]
+        target = typed.get((path, NOUNS[noun.lower()], found["number"].lower()))
+        if target is None:
+            continue
+        start = index if TYPED.match(words) else index - 2
+        named = f"{noun}\u00a0{target.number}"
+        link = Link(["", ["xref"], []], [Str(named)], ["#" + target.identifier, ""])
+        inlines[start:index + 1] = [link, *([Str(found["tail"])] if found["tail"] else [])]
+        changes.append(Change(path, "", found.group(0), named.replace("\u00a0", " ") + found["tail"], RULE))
+    return changes
+
+
 def _collect(blocks: list, path: str, events: list) -> None:
     """The document in reading order: each paragraph's inlines with its draft, each numbered figure and table."""
     for block in blocks:
@@ -86,7 +122,8 @@ def _collect(blocks: list, path: str, events: list) -> None:
         elif kind in ("Figure", "Table"):
             attrs = dict(block["c"][0][2])
             if NUMBER_KEY in attrs and path:
-                events.append(_Target(attrs.get("kind", "figure"), block["c"][0][0], attrs[NUMBER_KEY], path))
+                events.append(_Target(attrs.get("kind", "figure"), block["c"][0][0], attrs[NUMBER_KEY], path,
+                                      attrs.get(TYPED_KEY, "")))
         elif kind == "Div":
             attr, content = block["c"]
             own = dict(attr[2]).get("path", path) if DRAFT_CLASS in attr[1] else path

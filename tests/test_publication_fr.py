@@ -76,3 +76,10 @@ def test_a_chapters_opening_page_has_no_running_head_nor_its_rule(french, tmp_pa
         pixels = picture[-width * height:]
         band = pixels[width * 30:width * 64]  # from 30 pt to above the text (2.6 cm, 74 pt): the header's room
         assert (min(band) < 230) is printed, f"page {number}"  # the rule is a light grey
+
+
+def test_numbers_a_draft_typed_in_its_captions_and_text_follow_the_reports_numbering(french):
+    for text in (pdf_text(french.with_suffix(".pdf")), docx_texts(french.with_suffix(".docx"))):
+        text = " ".join(text.split())
+        assert "Figure 1.2 : Dépenses de protection sociale" in text and "Tableau 1.1 : Principaux régimes" in text
+        assert "La figure 1.2 montre les dépenses ; les régimes sont au tableau 1.1 (voir tableau 1.1)." in text
