@@ -109,7 +109,8 @@ def _renumber_typed(inlines: list, path: str, typed: dict) -> list[Change]:
         named = f"{noun}\u00a0{target.number}"
         link = Link(["", ["xref"], []], [Str(named)], ["#" + target.identifier, ""])
         inlines[start:index + 1] = [link, *([Str(found["tail"])] if found["tail"] else [])]
-        changes.append(Change(path, "", found.group(0), named.replace("\u00a0", " ") + found["tail"], RULE))
+        if target.number != found["number"]:  # the same number only becomes a link: no rewrite to record
+            changes.append(Change(path, "", found.group(0), named.replace("\u00a0", " ") + found["tail"], RULE))
     return changes
 
 
