@@ -67,17 +67,18 @@ def refer_by_number(blocks: list, lang: str, label) -> list[Change]:
     for index, event in enumerate(events):
         if isinstance(event, _Target):
             continue
-        inlines, path = event
+        inlines, path, written = event
         if typed:
             changes += _renumber_typed(inlines, path, typed)
-        for start, end, kind, direction, noun in reversed(_pointers(inlines, language) if language in POINTERS
+        written = written.split("-")[0] or language  # the pointer's words are the draft's, whatever the edition
+        for start, end, kind, direction, noun in reversed(_pointers(inlines, written) if written in POINTERS
                                                           else []):
             target = _nearest(events, index, path, kind, direction)
             if target is None:
                 continue
             before = " ".join(item["c"] for item in inlines[start:end] if item["t"] == "Str")
             tail = inlines[end - 1]["c"][len(inlines[end - 1]["c"].rstrip(TRAILING)):]
-            if language == "en":  # "Figure 2.2", as the label reads
+            if written == "en":  # "Figure 2.2", as the label reads
                 named, lead = label(kind, target.number).replace(" ", "\u00a0"), []
             else:  # the article and the writer's own noun, the number in place of the pointer: "la figure 2.2"
                 named, lead = f"{noun}\u00a0{target.number}", [inlines[start], Space()]
@@ -114,12 +115,13 @@ def _renumber_typed(inlines: list, path: str, typed: dict) -> list[Change]:
     return changes
 
 
-def _collect(blocks: list, path: str, events: list) -> None:
-    """The document in reading order: each paragraph's inlines with its draft, each numbered figure and table."""
+def _collect(blocks: list, path: str, events: list, lang: str = "") -> None:
+    """The document in reading order: each paragraph's inlines with its draft and the draft's language (a
+    draft not translated yet is in its own), each numbered figure and table."""
     for block in blocks:
         kind = block.get("t")
         if kind in ("Para", "Plain"):
-            events.append((block["c"], path))
+            events.append((block["c"], path, lang))
         elif kind in ("Figure", "Table"):
             attrs = dict(block["c"][0][2])
             if NUMBER_KEY in attrs and path:
@@ -127,13 +129,13 @@ def _collect(blocks: list, path: str, events: list) -> None:
                                       attrs.get(TYPED_KEY, "")))
         elif kind == "Div":
             attr, content = block["c"]
-            own = dict(attr[2]).get("path", path) if DRAFT_CLASS in attr[1] else path
-            _collect(content, own, events)
+            own = dict(attr[2]) if DRAFT_CLASS in attr[1] else {}
+            _collect(content, own.get("path", path), events, own.get("lang", lang))
         elif kind == "BlockQuote":
-            _collect(block["c"], path, events)
+            _collect(block["c"], path, events, lang)
         elif kind in ("BulletList", "OrderedList"):
             for item in block["c"] if kind == "BulletList" else block["c"][1]:
-                _collect(item, path, events)
+                _collect(item, path, events, lang)
 
 
 def _words(inlines: list, start: int, count: int) -> list[int] | None:

@@ -83,3 +83,8 @@ def test_numbers_a_draft_typed_in_its_captions_and_text_follow_the_reports_numbe
         text = " ".join(text.split())
         assert "Figure 1.2 : Dépenses de protection sociale" in text and "Tableau 1.1 : Principaux régimes" in text
         assert "La figure 1.2 montre les dépenses ; les régimes sont au tableau 1.1 (voir tableau 1.1)." in text
+
+
+def test_the_figure_below_of_french_text_becomes_its_number_in_the_english_edition_too(french):
+    for edition in (".pdf", ".en.pdf"):
+        assert "La figure 1.1 présente les taux." in " ".join(pdf_text(french.with_suffix(edition)).split())
