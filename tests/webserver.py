@@ -5,6 +5,7 @@ itself in a child process (for what is measured from outside: memory, kill -9)."
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -62,12 +63,15 @@ def serving(settings: Settings, timeout: float = 20, lifespan: str = "off", list
 
 
 @contextmanager
-def serve_command(root: Path, *options: str, log: Path, timeout: float = 60):
-    """`jointreport serve` in a child process on a free port, its log in `log`; killed afterwards."""
+def serve_command(root: Path, *options: str, log: Path, timeout: float = 60, open_files: int | None = None):
+    """`jointreport serve` in a child process on a free port, its log in `log`; killed afterwards. With
+    `open_files`, the child may open no more files than that (soft and hard limit, as a host may set)."""
     port = free_port()
     command = [sys.executable, "-m", "pipeline", "serve", "--project", str(root), "--port", str(port), *options]
     with open(log, "ab") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=open_files and (lambda: resource.setrlimit(
+                                       resource.RLIMIT_NOFILE, (open_files, open_files))))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     try:

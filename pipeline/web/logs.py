@@ -113,5 +113,5 @@ def log_config(root: Path, level: str = "info", file: Path | None = None) -> dic
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
         "handlers": {"main": {**handler, "formatter": "plain"}},
         "loggers": {name: {"handlers": ["main"], "level": level.upper(), "propagate": False}
-                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "jointreport")},
+                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "jointreport", "asyncio")},
     }

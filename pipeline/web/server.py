@@ -5,7 +5,9 @@ connection, so 200 sockets that never finish their headers make every other visi
 `GuardedH11` closes a connection whose headers have not all arrived within `header_timeout` of its
 opening (or of its last answer, on a kept-alive connection), and keeps at most `per_client` open
 connections per client address: over that, the client's oldest connection that is not in the middle of
-a request is closed (else the new one). A trusted proxy's address is not capped per client. Proxy headers
+a request is closed (else the new one). A trusted proxy's address is not capped per client. The cap in all
+stays within the files the host lets the server open (their soft limit raised to the hard one where it
+must): past it, the server could accept nobody, not even the health probe. Proxy headers
 (X-Forwarded-For, -Proto) are believed only from `--forwarded-allow-ips` (uvicorn's ProxyHeadersMiddleware);
 by default from nobody.
 """
@@ -13,7 +15,8 @@ by default from nobody.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+import resource
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import uvicorn
@@ -90,6 +93,28 @@ class GuardedH11(H11Protocol):
             victim.connections.discard(victim)
 
 
+FILES_PER_CONNECTION = 2  # its socket, and the temporary file an upload's body is spooled to
+FILES_RESERVED = 256  # the records (a connection per thread), pandoc's pipes, drafts being read, the logs
+BACKLOG = 128  # connections the kernel queues before they are accepted: each takes a file once accepted
+
+
+def within_open_files(listen: Listen) -> Listen:
+    """`listen` with its cap in all lowered to what the process's open files allow, once their soft
+    limit is raised as far as the cap needs and the hard limit lets it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = FILES_RESERVED + BACKLOG + FILES_PER_CONNECTION * listen.max_connections
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return listen
+    return replace(listen, max_connections=max(1, (soft - FILES_RESERVED - BACKLOG) // FILES_PER_CONNECTION))
+
+
 def protocol(listen: Listen) -> type[GuardedH11]:
     return type("GuardedH11", (GuardedH11,), {"listen": listen})
 
@@ -106,8 +131,10 @@ def is_public(host: str) -> bool:
 
 def config(app, root: Path, listen: Listen, log_level: str = "info", log_file: Path | None = None,
            lifespan: str = "on") -> uvicorn.Config:
+    listen = within_open_files(listen)
     return uvicorn.Config(
         app, host=listen.host, port=listen.port, http=protocol(listen), lifespan=lifespan, server_header=False,
+        backlog=BACKLOG,
         proxy_headers=bool(listen.forwarded_allow_ips), forwarded_allow_ips=list(listen.forwarded_allow_ips) or None,
         timeout_keep_alive=listen.keep_alive, timeout_graceful_shutdown=5, limit_concurrency=None,
         log_config=log_config(root, log_level, log_file), log_level=log_level, h11_max_incomplete_event_size=16_384)
