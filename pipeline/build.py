@@ -82,9 +82,17 @@ class Phase(enum.Enum):
 @contextmanager
 def phase(which: Phase, what: str):
     """Say which phase starts and how long it took, through logging (the CLI shows it as progress)."""
-    started = time.monotonic()
-    log.info("%s: %s", which.value, what)
+    started = phase_started(which, what)
     yield
+    phase_done(which, what, started)
+
+
+def phase_started(which: Phase, what: str) -> float:
+    log.info("%s: %s", which.value, what)
+    return time.monotonic()
+
+
+def phase_done(which: Phase, what: str, started: float) -> None:
     log.info("%s: done in %.1f s%s", which.value, time.monotonic() - started,
              f" ({what})" if which is Phase.RENDER else "")
 
@@ -179,34 +187,50 @@ def _build(root: Path, options: Options) -> Build:
         return Build(project, Sources([]), [f for f in findings if f not in proof], [], languages=languages,
                      outputs=outputs, ready=ready, kept=outputs, render_findings=proof)
     sources = read(project)
-    with (phase(Phase.CHECK, f"{len(sources.drafts)} drafts, beside their assembly"),
-          Beside(functools.partial(check_findings, project, sources, as_of, final)) as checking):
-        from .checks import in_place
-        where = in_place(project, sources)  # what both start from
+    from .checks import in_place
+    where = in_place(project, sources)  # what the check and the assembly both start from
+    result = Build(project, sources, [], where.drafts, where.originals, languages)
+    checking = f"{len(sources.drafts)} drafts, beside the assembly" + (" and the render" if options.force else "")
+    started = phase_started(Phase.CHECK, checking)
+    with Beside(functools.partial(check_findings, project, sources, as_of, final)) as check:
+
+        def checked() -> list[Finding]:
+            findings = check.result()
+            phase_done(Phase.CHECK, checking, started)
+            return findings
+
         is_draft = is_draft_report(project, where.originals)
         editions = [(lang, formats, assembled(project, lang, where.drafts, sources, is_draft, options))
                     for lang, formats in edition_formats(project, languages, options.formats)]
-        result = Build(project, sources, checking.result(), where.drafts, where.originals, languages)
-    with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
-        gate(project, result.findings, result.originals, options.force, options.stage)
-    if "pdf" in options.formats:  # this build proofs the PDF again: its findings replace the last proof's
+        if not options.force:  # errors stop the build: the gate waits for them before anything is rendered
+            result.findings = checked()
+        with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
+            gate(project, result.findings, result.originals, options.force, options.stage)
+        render_editions(result, editions, cache, versions, options.warm_up)
+        if options.force:
+            result.findings = checked()
+    if "pdf" in options.formats:  # this build proofed the PDF again: its findings replace the last proof's
         result.findings = [f for f in result.findings if not f.code.startswith("layout/")]
+    if kept_with_its_proof(result, options):
+        cache.save(inputs, result.findings + result.render_findings, len(result.drafts), result.outputs)
+    result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
+    return result
+
+
+def render_editions(result: Build, editions: list[tuple[str, tuple, Document]], cache: BuildCache, versions: dict,
+                    warm_up: bool) -> None:
+    """The render and proof phases of every assembled edition, and its terminology record."""
     for lang, formats, document in editions:
-        edition = document.project
-        for fmt, (path, kept, set_aside) in render_edition(document, formats, cache, versions, options.warm_up):
+        for fmt, (path, kept, set_aside) in render_edition(document, formats, cache, versions, warm_up):
             result.outputs.append(path)
             result.kept += [path] if kept else []
             result.render_findings += render_findings(result.drafts, set_aside, fmt, lang)
             if fmt == "pdf":
                 result.render_findings += proofed(document, path, result.drafts)
         if lang in result.languages:
-            changes = write_changes(document, output_path(edition, "terminology.csv"))
+            changes = write_changes(document, output_path(document.project, "terminology.csv"))
             cache.record(changes, "")
             result.outputs.append(changes)
-    if kept_with_its_proof(result, options):
-        cache.save(inputs, result.findings + result.render_findings, len(result.drafts), result.outputs)
-    result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
-    return result
 
 
 def kept_with_its_proof(result: Build, options: Options) -> bool:
