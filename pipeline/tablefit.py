@@ -11,6 +11,7 @@ punctuation, or anywhere, rather than let it run over the next cell.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 
@@ -23,6 +24,8 @@ BODY_SHARE = 0.3  # a body word other than a number asks for at most this share 
 NUMBER = re.compile(r"[-+−–(]?[$€£¥]?\d[\d.,'’\u00a0\u202f]*[%)]?")
 BREAK_AFTER = re.compile(r"(?<=[/\\\-_.?&=:;,@#|])")
 ZERO_WIDTH_SPACE = "\u200b"
+SCALE_KEY = "text-scale"  # a table whose longest words cannot stand side by side at the usual size: how much smaller
+SMALLEST = 0.75  # …but no smaller than this (6.4 pt in the PDF): a table narrower still is the proof's to report
 
 
 @functools.cache
@@ -63,6 +66,10 @@ def fit(table: list) -> None:
     floors = [max([width(word, bold=True) for word in head[j]]
                   + [min(width(word), BODY_SHARE * MEASURE) if not NUMBER.fullmatch(word) else width(word)
                      for word in body[j]] + [0.0]) + INSET for j in range(len(columns))]
+    scale = _scale(floors)
+    if scale < 1:  # the text set smaller (the PDF), the columns as wide as its words then need
+        floors = [(floor - INSET) * scale + INSET for floor in floors]
+        table[0][2] = [pair for pair in table[0][2] if pair[0] != SCALE_KEY] + [[SCALE_KEY, f"{scale:.3f}"]]
     given = [spec[1].get("c") if spec[1].get("t") == "ColWidth" else None for spec in columns]
     if any(share is None or share <= 0 for share in given):  # no grid: as much as each column's longest text
         natural = [max([width(" ".join(head[j]), True)] + [width(text) for text in _cell_texts(table, j)] + [0.0])
@@ -70,6 +77,15 @@ def fit(table: list) -> None:
         given = [min(text, MEASURE / 2) + INSET for text in natural]
     for spec, points in zip(columns, _spread(given, floors, MEASURE), strict=True):
         spec[1] = {"t": "ColWidth", "c": round(points / MEASURE, 4)}
+
+
+def _scale(floors: list[float]) -> float:
+    """How much smaller a table's text must be for each column's longest word to fit the measure beside the
+    others' (1: not at all; never below SMALLEST), rounded down."""
+    words, room = sum(floor - INSET for floor in floors), MEASURE - INSET * len(floors)
+    if words <= room:
+        return 1.0
+    return max(SMALLEST, math.floor(1000 * room / words) / 1000)
 
 
 def _spread(shares: list[float], floors: list[float], total: float) -> list[float]:

@@ -4,6 +4,7 @@ cross-references, read back from its French PDF and DOCX as a French UN publicat
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from .conftest import ROOTS, jointreport, needs_client
-from .test_typography import docx_texts
+from .test_typography import column, docx_texts, pdf_lines
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +89,20 @@ def test_numbers_a_draft_typed_in_its_captions_and_text_follow_the_reports_numbe
 def test_the_figure_below_of_french_text_becomes_its_number_in_the_english_edition_too(french):
     for edition in (".pdf", ".en.pdf"):
         assert "La figure 1.1 présente les taux." in " ".join(pdf_text(french.with_suffix(edition)).split())
+
+
+@needs_client("pdftotext")
+def test_a_table_too_wide_for_the_column_is_set_smaller_rather_than_over_its_neighbours(french):
+    """Seven columns of long French words: at the usual size the heads print over each other and a cell runs
+    into the margin (the proof's layout/narrow-column and layout/in-margin: the build exits 1). In the English
+    edition the table is in the French text shown untranslated, and is set the same way."""
+    for edition in (".pdf", ".en.pdf"):
+        pages = pdf_lines(french.with_suffix(edition))
+        number = next(n for n, lines in enumerate(pages, 1) if any("Taazour" in text for text, _ in lines))
+        left, right = column(number, 595.3)
+        words = [word for _, line in pages[number - 1] for word in line]
+        assert all(left - 1 <= x0 and x1 <= right + 1 for _, x0, x1, _ in words), edition
+        body = next(y for text, _, _, y in words if text == "Burkina")
+        heads = sorted((x0, x1) for text, x0, x1, y in words
+                       if y < body and text in ("moyen", "ménages", "référence", "Source"))
+        assert len(heads) == 4 and all(a[1] <= b[0] for a, b in itertools.pairwise(heads)), heads  # side by side

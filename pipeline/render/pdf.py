@@ -27,7 +27,7 @@ from ..files import write_atomically
 from ..model import Project
 from ..normalise import DECORATIVE
 from ..pandoc import pandoc_version, write_from_ast
-from ..tablefit import breakable
+from ..tablefit import SCALE_KEY, breakable
 from ..textruns import inlines
 from ..tracing import LAYOUT, LAYOUT_QUERY, drafts_in_error, layout_file, mark_table_end, marked, picture_mark
 from ..tree import LEAVES, as_json, stringify, visit
@@ -68,6 +68,7 @@ WRAPPERS = {
     "signatories-head": "signatorieshead",
 }
 TEMPLATE = "report.typ"
+TABLE_SIZE = 8.5  # points: report.typ's table text, which a table too wide for it is set smaller than
 # Navy text on pale blue (10.7:1), a UN-blue rule (5.1:1 on the page): seen, and read, before the text it announces.
 UNTRANSLATED_BOX = ('#block(width: 100%, breakable: false, above: 1em, below: 1em, inset: (x: 10pt, y: 7pt), '
                     'fill: rgb("#EAF2F8"), stroke: (left: 3pt + rgb("#0072BC")))[\n'
@@ -137,16 +138,32 @@ def _for_typst(blocks: list) -> list:
             language = RawBlock("typst", f"#set text(lang: {typst_string(language_of(value))})")
             # a footnote is set at the page's foot, in the edition's language unless it says its own
             visit(value[1], lambda kind, note, *_: note.insert(0, language), only=frozenset(("Note",)))
-            return [RawBlock("typst", "#["), language, *value[1], RawBlock("typst", "]")]
+            return [RawBlock("typst", "#["), language, *own(value[1]), RawBlock("typst", "]")]
         elif key == "Table":
             for column in value[2]:
                 if column[0]["t"] == "AlignDefault":
                     column[0] = {"t": "AlignLeft"}
             breakable(value)  # a word wider than its column breaks rather than run over the next
             mark_table_end(value)
+            scale = dict(value[0][2]).get(SCALE_KEY)
+            if scale:  # set smaller than the others, as tablefit found its words need
+                size = f"{TABLE_SIZE * float(scale):.2f}pt"
+                return [RawBlock("typst", f"#[#show table: set text(size: {size})"), {"t": "Table", "c": value},
+                        RawBlock("typst", "]")]
         return None
 
-    return _no_method_calls(visit(blocks, fix, only=UNSAFE | {"Image", "Figure", "Div", "Table"}))
+    kinds = UNSAFE | {"Image", "Figure", "Div", "Table"}
+
+    def own(blocks: list) -> list:
+        """A group's own blocks, each through `fix` (`visit` walks only inside what `fix` gives back: a table
+        or figure of a draft shown in another language would otherwise be left as pandoc has it)."""
+        out = []
+        for block in blocks:
+            done = fix(block["t"], block.get("c"), "", {}) if block.get("t") in kinds else None
+            out += done if type(done) is list else [block if done is None else done]
+        return out
+
+    return _no_method_calls(visit(blocks, fix, only=kinds))
 
 
 LENGTH = re.compile(r"\s*(\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(px|in|inch|cm|mm|pt|em|%)?\s*")
