@@ -11,13 +11,11 @@ command does besides building lives in its module of pipeline/commands/.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import functools
 import gc
 import importlib.metadata
-import io
 import json
 import logging
 import threading
@@ -30,8 +28,8 @@ from pathlib import Path
 from .beside import Beside
 from .buildcache import BuildCache, Store, document_digest, fingerprint
 from .codes import finding
-from .document import Document
-from .errors import OptionError
+from .document import Document, write_changes
+from .editions import edition_drafts, editions, output_path
 from .files import write_atomically
 from .gate import gate, is_final
 from .inputs import Contribution, Draft, Sources
@@ -383,47 +381,6 @@ def wording_memo(project: Project) -> Store:
     """Where the check keeps each draft's wording findings, for this glossary and these agencies."""
     return Store(project.build_dir / ".cache" / "wording", json.dumps(
         [project.terminology.as_text(), sorted(known_acronym_words(project)), project.languages]))
-
-
-def editions(project: Project, lang: str | None) -> list[str]:
-    """The language editions to build: the source language by default, every one for 'all'."""
-    if lang in (None, project.source_language):
-        return [project.source_language]
-    if lang == "all":
-        return project.languages
-    if lang not in project.languages:
-        raise OptionError("--lang", f"choose one of {', '.join(project.languages)} or all (report.yaml's languages)")
-    return [lang]
-
-
-def edition_drafts(project: Project, drafts: list[Draft], lang: str) -> list[Draft]:
-    """Each draft in `lang` where it has been translated, else in the source language."""
-    chosen: dict[tuple[str, str], Draft] = {}
-    for draft in drafts:
-        key = (draft.contribution.agency, draft.contribution.section_id)
-        language = draft.contribution.lang
-        if language == lang or (key not in chosen and language == project.source_language):
-            chosen[key] = draft
-    return list(chosen.values())
-
-
-def output_path(project: Project, suffix: str) -> Path:
-    """build/<slug>.docx for the source language, build/<slug>.fr.docx for the French edition; the web
-    edition's landing page, build/html/<lang>/index.html, for "html"."""
-    if suffix == "html":
-        return project.build_dir / "html" / project.language / "index.html"
-    lang = "" if project.language == project.source_language else f".{project.language}"
-    return project.build_dir / f"{project.slug}{lang}.{suffix}"
-
-
-def write_changes(document: Document, path: Path) -> Path:
-    """Every harmonisation made to the report, so editors can review what the build changed."""
-    table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(["file", "location", "before", "after", "rule"])  # rule: the house style's, "" for the glossary
-    writer.writerows((c.path, c.location, c.before, c.after, c.rule) for c in document.changes)
-    write_atomically(path, table.getvalue().encode("utf-8"))
-    return path
 
 
 FOLDER_CODES = ("outline/unknown-agency", "input/unreadable")  # a finding on a folder rejects every file in it

@@ -3,10 +3,13 @@ harmonisations the build made."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import write_atomically
 from .model import Project
 from .tree import as_json
 
@@ -47,3 +50,12 @@ class Document:
         are made from it (the assembler writes keys in one order). The blocks must not change afterwards."""
         return [as_json(block) for block in self.blocks]
 
+
+def write_changes(document: Document, path: Path) -> Path:
+    """Every harmonisation made to the report, so editors can review what the build changed."""
+    table = io.StringIO()
+    writer = csv.writer(table, lineterminator="\n")
+    writer.writerow(["file", "location", "before", "after", "rule"])  # rule: the house style's, "" for the glossary
+    writer.writerows((c.path, c.location, c.before, c.after, c.rule) for c in document.changes)
+    write_atomically(path, table.getvalue().encode("utf-8"))
+    return path

@@ -13,7 +13,8 @@ import click
 
 from .. import history
 from ..blocks import anchor
-from ..build import Phase, edition_drafts, phase
+from ..build import Phase, phase
+from ..editions import edition_drafts
 from ..errors import OptionError
 from ..files import write_atomically
 from ..project import load_project

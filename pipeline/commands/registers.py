@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..build import editions
+from ..editions import editions
 from ..files import write_atomically
 from ..project import load_project
 from .options import project_option

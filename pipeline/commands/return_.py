@@ -108,7 +108,7 @@ def return_agency(work: Round, agency: str, out: Path, section: str | None = Non
 def edition_house(work: Round, language: str) -> HouseStyle | None:
     """The house style as the build applies it to the `language` edition: its consistency decisions are made
     across that edition's drafts."""
-    from ..build import edition_drafts
+    from ..editions import edition_drafts
     from ..style.fixes import house_style
     project = work.project
     return house_style(project.in_language(language), edition_drafts(project, work.placed, language), work.intros)

@@ -8,9 +8,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..build import FORMATS, output_path
+from ..build import FORMATS
 from ..commands.check import check
 from ..commands.status import status
+from ..editions import output_path
 from ..model import SEVERITIES
 from ..present import summary
 from . import store
