@@ -42,3 +42,40 @@ def test_more_connections_than_open_files_leave_health_answering(tmp_path):
                 s.close()
     assert answers == [200] * 5
     assert "Too many open files" not in log.read_text(errors="replace")
+
+
+def test_a_flood_of_pages_from_one_address_takes_its_turns(tmp_path, monkeypatch):
+    """Twenty pages asked at once from one address are made a few at a time (a browser asks for six at
+    most), so the machine's cores stay shared with everyone else's pages; none is refused for it."""
+    import threading
+
+    from pipeline.web import agency
+    from pipeline.web.app import Settings
+
+    from .webserver import serving
+
+    root = copy_example(tmp_path / "example")
+    secret = TokenStore(root).issue("agency", "ilo")[1]
+    made, now, busiest = agency.agency_context, [0], [0]
+    lock = threading.Lock()
+
+    def counted(*args):
+        with lock:
+            now[0] += 1
+            busiest[0] = max(busiest[0], now[0])
+        try:
+            time.sleep(0.2)  # a page that takes a while, so that the twenty overlap
+            return made(*args)
+        finally:
+            with lock:
+                now[0] -= 1
+
+    monkeypatch.setattr(agency, "agency_context", counted)
+    with serving(Settings(root)) as server, httpx.Client(limits=httpx.Limits(max_connections=20)) as client:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(20) as pool:
+            codes = list(pool.map(lambda _: client.get(f"{server.url}/a/{secret}", timeout=60).status_code,
+                                  range(20)))
+    assert codes == [200] * 20
+    assert busiest[0] <= 4, busiest[0]

@@ -1,10 +1,12 @@
 """What stands between the network and the portal's handlers: security headers on every answer, a rate
-limit per client on pages and on changes, request bodies bounded in size and in time before they are
-read to the end. (Slow headers and too many connections are the server's: server.py.)"""
+limit per client on pages and on changes, a few pages per client made at once (the rest wait their turn),
+request bodies bounded in size and in time before they are read to the end. (Slow headers and too many
+connections are the server's: server.py.)"""
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager, nullcontext
 
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -23,6 +25,30 @@ HEADERS = {
 }
 
 
+PAGES_AT_ONCE = 4  # per client: a browser asks for six at most, and a page is mostly the processor's work
+
+
+class Turns:
+    """Per client, at most `n` pages made at once; the others wait their turn without holding a thread. A
+    flood from one address then shares the cores with everyone else's pages instead of taking them all."""
+
+    def __init__(self, n: int = PAGES_AT_ONCE):
+        self.n = n
+        self.lines: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}  # client → its turns, how many want one
+
+    @asynccontextmanager
+    async def turn(self, client: str):
+        line, wanting = self.lines.setdefault(client, (asyncio.Semaphore(self.n), [0]))
+        wanting[0] += 1
+        try:
+            async with line:
+                yield
+        finally:
+            wanting[0] -= 1
+            if not wanting[0]:
+                del self.lines[client]
+
+
 class Guard:
     """Security headers on every answer; a client over its rate limit answered 429 before anything else;
     request bodies over the limit refused with 413 before they are read to the end (by Content-Length,
@@ -33,6 +59,7 @@ class Guard:
                  deadline: float = 600):
         self.app, self.limit, self.rates, self.idle, self.deadline = app, limit, rates, idle, deadline
         self.shown = shown or limit  # the limit people are told: the file's, not the form's around it
+        self.turns = Turns()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -48,8 +75,9 @@ class Guard:
                     (k.encode(), v.encode()) for k, v in HEADERS.items() if k.encode() not in present]
             await send(message)
 
+        client = (scope.get("client") or ("?",))[0]
         if self.rates and scope["path"] not in UNLIMITED:
-            wait = self.rates.wait((scope.get("client") or ("?",))[0], scope["method"])
+            wait = self.rates.wait(client, scope["method"])
             if wait:
                 return await too_many(wait, scope)(scope, receive, send_with_headers)
         length = dict(scope["headers"]).get(b"content-length")
@@ -73,8 +101,11 @@ class Guard:
                 raise BodyTooLarge()
             return message
 
+        page = scope["method"] in ("GET", "HEAD") and scope["path"] not in UNLIMITED and not scope["path"].startswith(
+            "/static/")
         try:
-            await self.app(scope, counted, send_with_headers)
+            async with self.turns.turn(client) if page else nullcontext():
+                await self.app(scope, counted, send_with_headers)
         except BodyTooLarge:
             if not started:
                 await too_large(self.shown, scope)(scope, receive, send_with_headers)
