@@ -143,3 +143,14 @@ def test_serve_warns_on_a_public_address_without_a_host_name(example, monkeypatc
     assert "warning: serving on a public address (0.0.0.0) without --host-name" in bare.output
     assert "warning" not in named.output and "warning" not in local.output
     assert len(started) == 3 and not any(c.proxy_headers for c in started)  # nobody's X-Forwarded-For by default
+
+
+def test_the_ipv6_loopback_name_is_answered_like_the_others(example):
+    """`serve --host ::1`: browsers send Host [::1]:port and Origin http://[::1]:port."""
+    secret = TokenStore(example).issue("agency", "helpage")[1]
+    with serving(Settings(example), listen=Listen()) as server, httpx.Client(
+            base_url=server.url, headers={"Host": "[::1]:8000"}) as browser:
+        assert browser.get(f"/a/{secret}").status_code == 200
+        form = {"section": "social-pensions", "csrf": browser.cookies["jr_csrf"], "confirm": "yes"}
+        answer = browser.post(f"/a/{secret}/final", data=form, headers={"Origin": "http://[::1]:8000"})
+        assert answer.status_code == 303

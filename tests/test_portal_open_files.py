@@ -1,7 +1,8 @@
-"""The portal within the files the host lets it open: many connections from many addresses (each under
-the per-client cap) must not use up the server's open files, or it can accept nobody, not even the
-health probe, and floods its log with the same traceback. The real `jointreport serve` on 127.0.0.1, its
-open files limited as a host's default may (1,024 on many; less here, to keep the test small)."""
+"""The portal shared out among many clients: many connections from many addresses (each under the
+per-client cap) must not use up the server's open files, or it can accept nobody, not even the health
+probe, and floods its log with the same traceback; a flood of pages from one address must not take every
+core. The real `jointreport serve` on 127.0.0.1, its open files limited as a host's default may (1,024 on
+many; less here, to keep the test small), and the in-process uvicorn to count pages being made."""
 
 from __future__ import annotations
 

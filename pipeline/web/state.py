@@ -28,7 +28,7 @@ log = logging.getLogger("jointreport.web")
 
 MAX_UPLOAD_BYTES = 25_000_000
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")  # Host names IPv6 in brackets, Origin's host not
 
 
 @dataclass
