@@ -106,3 +106,11 @@ def test_a_table_too_wide_for_the_column_is_set_smaller_rather_than_over_its_nei
         heads = sorted((x0, x1) for text, x0, x1, y in words
                        if y < body and text in ("moyen", "ménages", "référence", "Source"))
         assert len(heads) == 4 and all(a[1] <= b[0] for a, b in itertools.pairwise(heads)), heads  # side by side
+
+
+def test_a_sentence_that_opens_a_list_stays_on_the_page_of_the_list(french):
+    """The draft's "s'engagent à :" falls on the last line of a page (the paragraphs before it are as many as
+    that takes): left there, its list would start overleaf."""
+    pages = [page.extract_text() for page in PdfReader(str(french.with_suffix(".pdf"))).pages]
+    lead = next(n for n, text in enumerate(pages) if "s’engagent à" in text)
+    assert "partager leurs données" in pages[lead]

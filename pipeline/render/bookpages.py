@@ -98,3 +98,21 @@ def sources_in_figures(blocks: list) -> list:
         elif after.get("t") == "Para" and SOURCE_LINE.match(stringify(after["c"][:4])):
             block["c"][1][1].append(styled("figure-source", [blocks.pop(index + 1)]))
     return blocks
+
+
+LISTS = ("BulletList", "OrderedList")
+KEEP_WITH_NEXT = (RawBlock("typst", "#block(sticky: true)["), RawBlock("typst", "]"))
+
+
+def lead_ins_kept(blocks: list) -> list:
+    """A paragraph that ends in a colon right before a list ("The members undertake to:") kept on the page of
+    the list's first item, not left alone at a page's foot. Changes `blocks` (the renderer's copy) in place,
+    looking into groups (a draft's) as well."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.get("t") == "Div":
+            lead_ins_kept(block["c"][1])
+        elif (block.get("t") == "Para" and index + 1 < len(blocks) and blocks[index + 1].get("t") in LISTS
+              and stringify(block).rstrip().endswith(":")):
+            blocks[index:index + 1] = [KEEP_WITH_NEXT[0], block, KEEP_WITH_NEXT[1]]
+    return blocks

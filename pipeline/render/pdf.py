@@ -48,7 +48,15 @@ from . import (
     unlinked,
     unwrapped_blocks,
 )
-from .bookpages import MAIN_MATTER, imprint, imprint_text, lists_of_captions, main_matter_start, sources_in_figures
+from .bookpages import (
+    MAIN_MATTER,
+    imprint,
+    imprint_text,
+    lead_ins_kept,
+    lists_of_captions,
+    main_matter_start,
+    sources_in_figures,
+)
 from .cover import cover_logos
 from .typst import compile_and_query
 from .typstsafe import UNSAFE, current_symbols, label, made_safe, typst_string
@@ -283,7 +291,7 @@ def render_pdf(document: Document, output: Path, set_aside: set[str] = frozenset
     def prepare(chunk: list) -> list:
         """One piece of the report as pandoc writes it to Typst (a copy: the document stays as it is)."""
         own = unlinked(unwrapped_blocks(chunk, set_aside, lang, marked), hidden)
-        own = sources_in_figures(draw_workplan_chart(own, chart, project))
+        own = lead_ins_kept(sources_in_figures(draw_workplan_chart(own, chart, project)))
         own = label_captions(own, lambda kind, number: [
             Str(f"{i18n.text(lang, kind)} {number}{i18n.text(lang, 'caption_colon')}"), Space()])
         return described(known_images(_on_right_hand_pages(own, project.annex_dividers, main_matter), media), lang)
