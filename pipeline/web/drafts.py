@@ -159,7 +159,10 @@ async def mark_final(request: Request, token: Token, form: FormData, final: bool
         project = here.project()
         lang = upload.lang if upload.lang in project.languages else project.source_language
         draft_target(project, upload.agency, upload.section_id, "md", lang)  # the section must be the agency's
-        return store.mark_final(project, upload.agency, upload.section_id, lang, upload.who, final)
+        try:
+            return store.mark_final(project, upload.agency, upload.section_id, lang, upload.who, final)
+        except store.UnreadableMetadata as exc:
+            raise Refusal(422, "bad-metadata", str(exc)) from None
 
     stored = await run_in_threadpool(work)
     if stored is None:

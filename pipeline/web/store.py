@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import JointreportError
 from ..files import write_atomically
 from ..inputs import Contribution
 from ..model import DRAFT_FORMATS, Project
@@ -35,6 +36,14 @@ log = logging.getLogger("jointreport.web")
 HISTORY_DIR = "history"
 STAGING_DIR = "staging"
 PORTAL = "portal"  # who, for what the portal does on its own (a file found in place, a version recovered)
+
+
+class UnreadableMetadata(JointreportError):
+    """A Markdown draft whose front matter cannot be read: it cannot be marked until it is sent again mended."""
+
+    def __init__(self):
+        super().__init__("the lines between the --- lines at the top of your draft cannot be read, so it cannot "
+                         "be marked final; correct them (or remove them), send the draft again, then mark it final")
 
 
 @dataclass
@@ -227,9 +236,12 @@ def mark_final(project: Project, agency: str, section_id: str, lang: str, who: s
             return None
         draft = files[0]
         if draft.suffix == ".md":
-            text = draft.read_text(encoding="utf-8-sig")
-            match = FRONT_MATTER.match(text)
-            meta = (yaml.safe_load(match.group(1)) if match else None) or {}
+            try:
+                text = draft.read_text(encoding="utf-8-sig")
+                match = FRONT_MATTER.match(text)
+                meta = (yaml.safe_load(match.group(1)) if match else None) or {}
+            except (UnicodeDecodeError, yaml.YAMLError):
+                raise UnreadableMetadata() from None
             meta = {**(meta if isinstance(meta, dict) else {}), "status": status}
             body = text[match.end():] if match else text
             target = draft
