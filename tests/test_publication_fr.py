@@ -114,3 +114,13 @@ def test_a_sentence_that_opens_a_list_stays_on_the_page_of_the_list(french):
     pages = [page.extract_text() for page in PdfReader(str(french.with_suffix(".pdf"))).pages]
     lead = next(n for n, text in enumerate(pages) if "s’engagent à" in text)
     assert "partager leurs données" in pages[lead]
+
+
+@needs_client("pdftotext")
+def test_a_tall_picture_leaves_room_for_its_caption_and_source_above_the_page_foot(french):
+    """A portrait picture scaled to the column alone would fill the page: its caption and source would print
+    over the footer (layout/in-margin: the build exits 1)."""
+    pages = pdf_lines(french.with_suffix(".pdf"))
+    number, words = next((n, line) for n, lines in enumerate(pages, 1) for text, line in lines
+                         if text.startswith("Source : OIT, 2026"))
+    assert words[0][3] < 842 - 2.4 * 72 / 2.54  # above the bottom margin, where the footer is

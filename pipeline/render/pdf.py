@@ -177,6 +177,7 @@ def _for_typst(blocks: list) -> list:
 LENGTH = re.compile(r"\s*(\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(px|in|inch|cm|mm|pt|em|%)?\s*")
 TYPST_UNITS = {"in": "in", "inch": "in", "cm": "cm", "mm": "mm", "pt": "pt", "em": "em", "%": "%"}
 ABSOLUTE_UNITS = ("in", "cm", "mm", "pt")
+TALLEST = "17cm"  # a picture standing alone: of report.typ's 24.7 cm of text, room for a caption and a source
 
 
 def _typst_length(text: str) -> str | None:
@@ -194,7 +195,8 @@ def _typst_length(text: str) -> str | None:
 def _typst_image(value: list, inline: bool) -> dict:
     """A picture (an Image's pandoc `c`) as Typst: with its alt text (see `described`), or as an artifact
     when it is decorative; in a box when it stands among words. A picture given a width is never wider than
-    the column it stands in: scaled down, in proportion, to fit."""
+    the column it stands in: scaled down, in proportion, to fit; one standing alone is never taller than
+    TALLEST."""
     attr, alt, (source, _) = value
     sizes = dict(attr[2])
     width, height = (_typst_length(sizes.get(name, "")) for name in ("width", "height"))
@@ -203,11 +205,15 @@ def _typst_image(value: list, inline: bool) -> dict:
                                           [f"height: {height}"] if height else [])
     arguments += ["width: fit"] if fitted else [f"width: {width}"] if width else []
     decorative = DECORATIVE in attr[1]
-    if not decorative:
-        arguments.append(f"alt: {typst_string(stringify(alt))}")
+    alt_text = [] if decorative else [f"alt: {typst_string(stringify(alt))}"]
+    arguments += alt_text
     call = f"image({', '.join(arguments)})"
     if fitted:
         call = f"layout(room => {{ let fit = calc.min({width}, room.width); {call} }})"
+    if not inline:  # never so tall that its caption and source line could not follow it on the page
+        shorter = ", ".join([typst_string(source), f"height: {TALLEST}", *alt_text])
+        call = (f"layout(room => {{ let picture = {call}; if measure(picture, width: room.width).height > {TALLEST} "
+                f"{{ image({shorter}) }} else {{ picture }} }})")
     call = f"box({call})" if inline else call
     marks = (label(attr[0]) if attr[0] else "") + picture_mark(source)
     return RawInline("typst", f"{marks}#{f'pdf.artifact({call})' if decorative else call};")
