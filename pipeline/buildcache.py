@@ -174,13 +174,14 @@ def fingerprint(project: Project, options: dict, versions: dict, outside: tuple[
 
 
 def document_digest(document: Document, fmt: str, templates: list[Path], versions: dict) -> str:
-    """Everything a renderer turns into the output file."""
+    """Everything a renderer turns into the output file, and the renderer itself (jointreport's files: a
+    renderer mended under the same version writes the file again)."""
     project = document.project
     digest = hashlib.sha256()
     for text in document.block_json:
         digest.update(text)
     digest.update(json.dumps([fmt, document.is_draft, sorted(document.media),
-                              [asdict(h) for h in document.headings], versions, __version__,
+                              [asdict(h) for h in document.headings], versions, __version__, installation(),
                               [project.title, project.subtitle, project.coalition, project.edition, project.language,
                                project.date, [asdict(a) for a in project.agencies.values()],
                                [asdict(a) for a in project.workplan], project.logo, project.annex_dividers]],

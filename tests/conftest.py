@@ -135,3 +135,13 @@ def chromium_driver(profile: Path, *arguments: str, browser_log: bool = False):
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"), options=options)
     driver.set_page_load_timeout(60)
     return driver
+
+
+def soffice(tmp_path: Path, fmt: str, source: Path, outdir: Path) -> Path:
+    """`source` converted to `fmt` by LibreOffice, as an editor opening it would see it (its own profile)."""
+    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                           "--convert-to", fmt, "--outdir", str(outdir), str(source)],
+                          capture_output=True, text=True, timeout=300)
+    converted = outdir / f"{source.stem}.{fmt}"
+    assert proc.returncode == 0 and converted.is_file(), proc.stderr
+    return converted

@@ -306,6 +306,19 @@ def test_a_new_jointreport_installation_redoes_every_piece(built, redone, monkey
     assert "Northern text" in seen["typeset"][0] and "Beta text" in seen["typeset"][0]
 
 
+def test_a_renderer_mended_under_the_same_version_writes_the_outputs_again(built, monkeypatch):
+    """The same document, the same version, but jointreport's files changed (a fix installed from source):
+    the outputs are rendered again, not kept as the old renderer wrote them."""
+    state = buildcache._package_state()
+    monkeypatch.setattr(buildcache, "_package_state", lambda: [*state, ("render/docx.py", 1, 2, 3, 4)])
+    buildcache.installation.cache_clear()
+    try:
+        again = rebuild(built)
+    finally:
+        buildcache.installation.cache_clear()
+    assert again.kept == [] and names(again.outputs) >= {"a-minimal-joint-report.docx", "a-minimal-joint-report.pdf"}
+
+
 def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_path, monkeypatch):
     import copy
     import datetime as dt

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from pipeline.housestyle import BUILTIN_DIR, FILES
 from pipeline.render.wordstyles import copy_missing_styles
 
-from .conftest import REPO, jointreport, needs_client, replace_once
+from .conftest import REPO, jointreport, needs_client, replace_once, soffice
 
 TITLE = "A Minimal Joint Report"  # tests/roots/minimal/report.yaml
 REPORT = "build/a-minimal-joint-report"
@@ -56,15 +56,6 @@ def assert_complete_report(root: Path) -> docx.Document:
 def pandoc_default_reference() -> bytes:
     return subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
                           capture_output=True, check=True).stdout
-
-
-def soffice(tmp_path: Path, fmt: str, source: Path, outdir: Path) -> Path:
-    proc = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                           "--convert-to", fmt, "--outdir", str(outdir), str(source)],
-                          capture_output=True, text=True, timeout=300)
-    converted = outdir / f"{source.stem}.{fmt}"
-    assert proc.returncode == 0 and converted.is_file(), proc.stderr
-    return converted
 
 
 # --- the built-in look, and overriding it file by file --------------------------------------------------

@@ -19,7 +19,7 @@ from bench import bounds
 from pipeline.build import Options, build
 from pipeline.render import typst
 
-from .conftest import copy_example, edit_yaml, jointreport, needs_client
+from .conftest import copy_example, edit_yaml, jointreport, needs_client, soffice
 
 CM = 72 / 2.54
 INSIDE, OUTSIDE = 2.6 * CM, 5.6 * CM  # report.typ's margins: the text column between them
@@ -227,6 +227,29 @@ def test_the_docx_follows_where_word_allows(example):
     assert ("Title Page Title", "Social Protection Floor for a Fair and Inclusive Globalization") in styles
     assert ("Copyright", "Sales No. E.11.III.A.1") in styles
     assert ("Title Page Agency", "International Labour Organization") in styles
+
+
+def folio(page_text: str) -> str:
+    """A page's number, as its footer prints it (after the coalition on a right-hand page, before on a left)."""
+    footer = [line for line in page_text.splitlines() if line.strip()][-1].split()
+    return next((word for word in (footer[-1], footer[0]) if re.fullmatch(r"[ivxlc]+|\d+", word)), "")
+
+
+@needs_client("soffice")
+def test_the_docx_numbers_its_front_matter_in_roman_and_its_text_from_1(example, tmp_path):
+    """Opened in a word processor (LibreOffice, here), the DOCX's front matter is numbered i, ii, … and the
+    main matter starts again at 1 on Part I's opening page, as the PDF's page labels say."""
+    pdf = soffice(tmp_path, "pdf", example / "spf-flagship-report.docx", tmp_path / "lo")
+    pages = [page.extract_text() for page in PdfReader(str(pdf)).pages]
+    part = next(n for n, text in enumerate(pages) if "Part I: Overview" in text.splitlines()[:3])
+    front = [folio(text) for text in pages[2:part] if folio(text)]
+    assert front and all(re.fullmatch(r"[ivxlc]+", number) for number in front), front
+    assert front == [roman(n) for n in range(roman_value(front[0]), roman_value(front[0]) + len(front))]
+    assert folio(pages[part]) == "1" and folio(pages[part + 1]) in ("2", "3")
+
+
+def roman_value(numeral: str) -> int:
+    return next(n for n in range(1, 100) if roman(n) == numeral)
 
 
 def test_a_name_an_edition_lacks_is_reported_and_a_given_one_used(fixture_project):

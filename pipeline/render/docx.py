@@ -44,8 +44,10 @@ from . import (
     unwrapped,
     with_workplan_chart,
 )
+from .bookpages import main_matter_start
 from .cover import CoverLogos, cover_logos
 from .quotes import curly, typographic_quotes
+from .wordsections import W, open_on_right_hand_pages, w_element
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
@@ -60,7 +62,6 @@ STYLES = {
     "signatories-head": "Signatories Heading",
     "figure-source": "Source Note",
 }
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 DECORATIVE_TITLE = "jointreport-decorative"  # what a decorative picture's title says until `_mark_decorative`
 # Word's "Mark as decorative": an extension of the picture's properties (Office 2019 and later)
@@ -97,13 +98,6 @@ def _embed_images(media: dict[str, Path], blocks: list, lang: str) -> list:
     return visit(blocks, embed, only=frozenset(("Image",)))
 
 
-def _w(tag: str, **attrs) -> etree._Element:
-    element = etree.Element(f"{{{W}}}{tag}", nsmap={"w": W})
-    for name, value in attrs.items():
-        element.set(f"{{{W}}}{name}", value)
-    return element
-
-
 def _run(parent, child: etree._Element | None = None, text: str | None = None) -> None:
     run = etree.SubElement(parent, f"{{{W}}}r")
     if child is not None:
@@ -115,11 +109,11 @@ def _run(parent, child: etree._Element | None = None, text: str | None = None) -
 
 
 def _field_char(kind: str) -> etree._Element:
-    return _w("fldChar", fldCharType=kind)
+    return w_element("fldChar", fldCharType=kind)
 
 
 def _instruction(text: str) -> etree._Element:
-    element = _w("instrText")
+    element = w_element("instrText")
     element.text = text
     element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return element
@@ -128,15 +122,15 @@ def _instruction(text: str) -> etree._Element:
 def _field_list(title: str, instruction: str, entries: list[tuple[str, str, str]]) -> list:
     """A heading, then a Word TOC field whose result is already written: one paragraph per entry
     (style, text, bookmark), each a hyperlink to its bookmark with a PAGEREF page number Word fills in."""
-    heading = _w("p")
-    heading.append(_w("pPr"))
-    heading[0].append(_w("pStyle", val="TOCHeading"))
+    heading = w_element("p")
+    heading.append(w_element("pPr"))
+    heading[0].append(w_element("pStyle", val="TOCHeading"))
     _run(heading, text=title)
     paragraphs = [heading]
     for index, (style, text, identifier) in enumerate(entries):
-        p = _w("p")
+        p = w_element("p")
         ppr = etree.SubElement(p, f"{{{W}}}pPr")
-        ppr.append(_w("pStyle", val=style))
+        ppr.append(w_element("pStyle", val=style))
         if index == 0:
             _run(p, _field_char("begin"))
             _run(p, _instruction(instruction))
@@ -145,7 +139,7 @@ def _field_list(title: str, instruction: str, entries: list[tuple[str, str, str]
         link.set(f"{{{W}}}anchor", identifier)
         link.set(f"{{{W}}}history", "1")
         _run(link, text=text)
-        _run(link, _w("tab"))
+        _run(link, w_element("tab"))
         _run(link, _field_char("begin"))
         _run(link, _instruction(f" PAGEREF {identifier} \\h "))
         _run(link, _field_char("separate"))
@@ -272,7 +266,7 @@ def _accessible(word, lang: str) -> None:
     on decorative pictures (screen readers skip them)."""
     theme = word.settings.element.find(qn("w:themeFontLang"))
     if theme is None:
-        theme = _w("themeFontLang")
+        theme = w_element("themeFontLang")
         word.settings.element.append(theme)
     theme.set(qn("w:val"), lang)
     describe_pictures(word.element.body)
@@ -332,7 +326,7 @@ def finish(document: Document, data: bytes) -> bytes:
     _folio(_blank_paragraph(section.even_page_footer, footer_style, width), coalition, verso=True)
     _blank_paragraph(section.first_page_footer, footer_style, width)
 
-    _open_on_right_hand_pages(word)
+    open_on_right_hand_pages(word, main_matter_start(document.blocks))
     openings = word.sections[1:]
     if openings:  # a part's or chapter's opening page: the draft mark but no running head, and its folio
         footer = openings[0].first_page_footer
@@ -361,30 +355,6 @@ def finish(document: Document, data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _open_on_right_hand_pages(word) -> None:
-    """Parts and chapters (Heading 1 and 2) open a new section starting on an odd page, with a distinct first
-    page: the cover's for the first section, an opening page without running head for the others."""
-    body = word.element.body
-    final = body.find(qn("w:sectPr"))
-    if final is None:
-        return
-    styles = {style_named(word, name).style_id for name in ("Heading 1", "Heading 2") if style_named(word, name)}
-    headings = [p for p in body.iterchildren(qn("w:p"))
-                if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val in styles]
-    for old in final.findall(qn("w:type")):  # a section's own start (the last one's too: the final annex)
-        final.remove(old)
-    leading = [child for child in final if child.tag in {qn("w:headerReference"), qn("w:footerReference"),
-                                                         qn("w:footnotePr"), qn("w:endnotePr")}]
-    final.insert(len(leading), _w("type", val="oddPage"))  # where the schema wants it, after those
-    for paragraph in headings:
-        section = copy.deepcopy(final)
-        breaker = _w("p")
-        breaker.append(_w("pPr"))
-        breaker[0].append(section)
-        paragraph.addprevious(breaker)
-        paragraph.pPr.get_or_add_pageBreakBefore().val = False  # the section break already starts the page
-
-
 def _folio(paragraph, coalition: str, verso: bool = False) -> None:
     """The footer's words, the page number on the outer edge: on a right-hand page the coalition, then the
     number at the right tab stop; on a left-hand (`verso`) page the number, then the coalition."""
@@ -409,7 +379,7 @@ def _hanging_footnote_numbers(word) -> None:
             text = run.find(qn("w:t")) if run is not None and run.tag == qn("w:r") else None
             if text is not None and text.text == " ":
                 run.remove(text)
-                run.append(_w("tab"))
+                run.append(w_element("tab"))
         if not hasattr(part, "element"):
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
