@@ -76,8 +76,10 @@ def write_results(rows: list[Figure], args, load_before: tuple[float, ...], load
     others = [r for r in rows if r.met is None]
     text = "\n".join(["# Benchmark results", "", *head, *table(main_rows), "", verdict, "",
                       "## Where the time goes", "",
-                      "Median seconds of each phase, from jointreport's progress lines (the check runs beside "
-                      "the assembly, the PDF and DOCX renders side by side, so phases overlap).", "", *phases, "",
+                      "Median seconds of each phase, from jointreport's progress lines (`watch --progress` for "
+                      "a save). Phases overlap: the check runs beside the assembly, and in a forced build beside "
+                      "the render too (its column is the time until its findings were taken); the PDF and DOCX "
+                      "renders run side by side.", "", *phases, "",
                       "## Every step", "", *table(others), ""])
     RESULTS.write_text(text, encoding="utf-8")
     page = PERFORMANCE.read_text(encoding="utf-8")

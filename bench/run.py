@@ -118,20 +118,27 @@ def figures(sizes: dict[int, list[dict]], saves: dict[int, list[float]]) -> list
     return rows
 
 
-def where_the_time_goes(sizes: dict[int, list[dict]]) -> list[str]:
-    """A table of each jointreport step's phases (median seconds over the rounds, from its progress lines):
-    the profile behind each figure. The two renders run side by side, the check beside the assembly."""
-    steps = [(n, step) for n, rounds in sizes.items() for step, taken in rounds[0].items() if taken[2]]
-    names = list(dict.fromkeys(name for n, step in steps for r in sizes[n] for name in r[step][2]))
+def where_the_time_goes(sizes: dict[int, list[dict]], watched: dict[int, list[tuple]]) -> list[str]:
+    """A table of each jointreport step's phases (median seconds over the rounds, or over `watch`'s saves,
+    from their progress lines): the profile behind each figure. The two renders run side by side, the
+    check beside the assembly and, in a forced build, the render."""
+    samples: dict[str, list[tuple[float, dict[str, float]]]] = {}
+    for n, rounds in sizes.items():
+        for taken in rounds:
+            for step, (seconds, _, phases) in taken.items():
+                if phases:
+                    samples.setdefault(f"{step}, {n} sections", []).append((seconds, phases))
+    for n, saves in watched.items():
+        samples[f"`watch`, a save, {n} sections"] = saves
+    names = list(dict.fromkeys(name for runs in samples.values() for _, phases in runs for name in phases))
+
+    def median(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f}" if values else ""
+
     lines = ["| step | wall | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
-    for n, step in steps:
-        rounds = sizes[n]
-
-        def median(values: list[float]) -> str:
-            return f"{statistics.median(values):.2f}" if values else ""
-
-        cells = [median([r[step][2][name] for r in rounds if name in r[step][2]]) for name in names]
-        lines.append(f"| {step}, {n} sections | {median([r[step][0] for r in rounds])} | " + " | ".join(cells) + " |")
+    for label, runs in samples.items():
+        cells = [median([phases[name] for _, phases in runs if name in phases]) for name in names]
+        lines.append(f"| {label} | {median([seconds for seconds, _ in runs])} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -150,6 +157,7 @@ def main() -> None:
     sizes: dict[int, list[dict]] = {n: [] for n in args.sections}
     loads: list[float] = []  # the 1-minute load average as each round of each size starts
     saves: dict[int, list[float]] = {n: [] for n in args.sections}
+    watched: dict[int, list[tuple]] = {n: [] for n in args.sections}  # each save: (seconds, its phases)
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch_name:
         scratch = Path(scratch_name)
         projects = {}
@@ -164,8 +172,10 @@ def main() -> None:
                 print(f"  round {number + 1} of {args.rounds}: {n} sections (load {loads[-1]:.2f})", flush=True)
                 sizes[n].append(one_round(root, edits, scratch / f"bounds-{n}", merged,
                                           n == stated_size(args.sections)))
-                saves[n] += watch_latencies(root, edits, SAVES_PER_ROUND)
-    text = write_results(figures(sizes, saves) + example, args, load_before, loads, where_the_time_goes(sizes))
+                latencies, phases = watch_latencies(root, edits, SAVES_PER_ROUND)
+                saves[n] += latencies
+                watched[n] += list(zip(latencies, phases, strict=True))
+    text = write_results(figures(sizes, saves) + example, args, load_before, loads, where_the_time_goes(sizes, watched))
     print(text)
 
 

@@ -8,10 +8,13 @@ import io
 import select
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import docx
+
+from bench.measure import phases_of
 
 WATCH_START_SECONDS = 900  # the watcher's first build of a 240-section report on a loaded machine
 BUILD_SECONDS = 120
@@ -47,18 +50,22 @@ class Edits:
         return path
 
 
-def watch_latencies(root: Path, edits: Edits, saves: int) -> list[float]:
+def watch_latencies(root: Path, edits: Edits, saves: int) -> tuple[list[float], list[dict[str, float]]]:
     """`jointreport watch` (PDF, its default interval) kept running: seconds from each save (Word and
-    Markdown drafts in turn) to the PDF replaced, found by polling its change time every 5 ms. Saves start
-    once the watcher has reported its first build, and each waits for the build before it to be done."""
+    Markdown drafts in turn) to the PDF replaced, found by polling its change time every 5 ms, and each
+    save's build's phases (from its progress lines). Saves start once the watcher has reported its first
+    build, and each waits for the build before it to be done."""
     pdf = next((root / "build").glob("*.pdf"))
-    watcher = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--project", str(root)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    latencies = []
+    watcher = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--progress", "--project", str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    progress: list[str] = []
+    reader = threading.Thread(target=lambda: progress.extend(watcher.stderr), daemon=True)
+    reader.start()
+    latencies, phases = [], []
     try:
         _reported(watcher, WATCH_START_SECONDS)
         for number in range(saves):
-            before = pdf.stat().st_mtime_ns
+            before, seen = pdf.stat().st_mtime_ns, len(progress)
             started = time.perf_counter()
             edits.save(("docx", "md")[number % 2])
             while pdf.stat().st_mtime_ns == before:
@@ -68,10 +75,11 @@ def watch_latencies(root: Path, edits: Edits, saves: int) -> list[float]:
             latencies.append(time.perf_counter() - started)
             _reported(watcher, BUILD_SECONDS)
             time.sleep(0.3)
+            phases.append(phases_of("".join(progress[seen:])))
     finally:
         watcher.terminate()
         watcher.wait(30)
-    return latencies
+    return latencies, phases
 
 
 def _reported(process: subprocess.Popen, limit: float) -> None:

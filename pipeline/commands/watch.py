@@ -45,14 +45,16 @@ def watch(root: Path, options: Options | None = None, interval: float = 0.1):
 @click.option("--strict", is_flag=True, help="Refuse to build while the check finds errors (default: build anyway).")
 @click.option("--interval", default=0.1, show_default=True, type=click.FloatRange(0.05, 60),
               help="Seconds between looks at the files.")
-def watch_command(project_dir: Path, formats: str, lang: str | None, strict: bool, interval: float) -> int:
+@click.option("--progress", is_flag=True, help="Show each build's phases and how long each took, on stderr.")
+def watch_command(project_dir: Path, formats: str, lang: str | None, strict: bool, interval: float,
+                  progress: bool) -> int:
     """Build the report, then again each time a draft or project file is
     saved, until interrupted (Ctrl-C). Keep the PDF open in a viewer that
     reloads it. Only what changed is converted and rendered again. The PDF's
     lines are broken the faster way (first-fit); `build` sets the report's.
     """
     options = Options(output_formats(formats, REPORT_FORMATS), lang, force=not strict)
-    show_progress(False)
+    show_progress(progress)
     for outcome in watch(project_dir, options, interval):
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         if isinstance(outcome, JointreportError):
