@@ -5,8 +5,10 @@ cross-references, read back from its French PDF and DOCX as a French UN publicat
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -121,6 +123,13 @@ def test_a_tall_picture_leaves_room_for_its_caption_and_source_above_the_page_fo
     """A portrait picture scaled to the column alone would fill the page: its caption and source would print
     over the footer (layout/in-margin: the build exits 1)."""
     pages = pdf_lines(french.with_suffix(".pdf"))
-    number, words = next((n, line) for n, lines in enumerate(pages, 1) for text, line in lines
-                         if text.startswith("Source : OIT, 2026"))
+    words = next(line for lines in pages for text, line in lines if text.startswith("Source : OIT, 2026"))
     assert words[0][3] < 842 - 2.4 * 72 / 2.54  # above the bottom margin, where the footer is
+
+
+def test_a_tall_picture_in_the_docx_is_no_taller_than_the_page_leaves_room_for(french):
+    """The same portrait picture at the column's width would be 19.8 cm tall, past the page's text."""
+    with zipfile.ZipFile(french.with_suffix(".docx")) as archive:
+        xml = archive.read("word/document.xml").decode()
+    heights = [int(cy) for cy in re.findall(r'<wp:extent cx="\d+" cy="(\d+)"', xml)]
+    assert heights and max(heights) <= 17 * 360000  # EMU: 17 cm

@@ -50,6 +50,7 @@ from .quotes import curly, typographic_quotes
 from .wordsections import W, open_on_right_hand_pages, w_element
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
+TALLEST = Cm(17)  # a picture's height at most, as the PDF's (render.pdf.TALLEST)
 TEXT_WIDTH = Cm(16.3)  # A4 less the built-in reference document's margins, when a template gives no page size
 STYLES = {
     "attribution": "Attribution",
@@ -339,6 +340,7 @@ def finish(document: Document, data: bytes) -> bytes:
                 later._sectPr.remove(old)
             later._sectPr.insert(0, copy.deepcopy(reference))
     _hanging_footnote_numbers(word)
+    _no_taller_than(word.element.body, TALLEST)
 
     for restart in list(word.element.body.iter(qn("w:numRestart"))):  # pandoc restarts footnotes each section;
         restart.getparent().remove(restart)  # LibreOffice then numbers them all "1"
@@ -365,6 +367,19 @@ def _folio(paragraph, coalition: str, verso: bool = False) -> None:
     else:
         paragraph.add_run(f"{coalition}\t")
         paragraph._p.append(number)
+
+
+def _no_taller_than(body, tallest: int) -> None:
+    """Each picture scaled down, in proportion, to `tallest` (EMU) where pandoc made it taller (it fits a picture
+    to the page's width only): room is left on its page for its caption and source line, as in the PDF."""
+    for extent in body.iter(f"{{{WP}}}extent"):
+        height = int(extent.get("cy", "0"))
+        if height <= tallest:
+            continue
+        drawn = extent.getparent().iter("{http://schemas.openxmlformats.org/drawingml/2006/main}ext")
+        for size in [extent, *(ext for ext in drawn if ext.get("cx"))]:  # not an extension list's a:ext
+            size.set("cx", str(int(size.get("cx", "0")) * tallest // height))
+            size.set("cy", str(int(size.get("cy", "0")) * tallest // height))
 
 
 def _hanging_footnote_numbers(word) -> None:
