@@ -228,7 +228,8 @@ def test_a_long_word_table_with_a_22_twip_column_fits_the_pdf_and_the_docx(fixtu
 
 
 def overflowing(markdown_dir: Path) -> str:
-    """A draft whose text cannot stay on the page: a number of 300 digits, and a picture taller than the page."""
+    """A draft whose text cannot stay on the page: a number of 300 digits, and a picture taller than the page
+    in a table's cell (a picture standing alone, a figure, is scaled to leave room for its caption)."""
     height, width = 1200, 20
     rows = b"".join(b"\x00" + b"\x00\x9e\xdb" * width for _ in range(height))
 
@@ -238,7 +239,7 @@ def overflowing(markdown_dir: Path) -> str:
     (markdown_dir / "tall.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
         ">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
     return (FINAL + "Beta starts.\n\nA reference number " + "1234567890" * 30 + " ends.\n\n"
-            "![A tall chart](tall.png)\n\nBeta ends.\n")
+            "| Beta's chart |\n|---|\n| ![A tall chart](tall.png) |\n\nBeta ends.\n")
 
 
 def test_a_deliberately_overflowing_draft_is_a_proof_error_with_its_page_until_it_changes(fixture_project):
