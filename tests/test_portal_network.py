@@ -154,3 +154,32 @@ def test_the_ipv6_loopback_name_is_answered_like_the_others(example):
         form = {"section": "social-pensions", "csrf": browser.cookies["jr_csrf"], "confirm": "yes"}
         answer = browser.post(f"/a/{secret}/final", data=form, headers={"Origin": "http://[::1]:8000"})
         assert answer.status_code == 303
+
+
+def test_uploads_whose_body_never_comes_do_not_lock_their_address_out(example):
+    """Forty requests from one address that send their headers and the start of a body, then nothing (a
+    slow-POST attack, or a tab left hanging): over the per-client cap, the connection whose body has been
+    quiet longest is closed for a new one, so the address's next request (here the health probe) is
+    answered, not dropped; until then, those bodies keep their full body_idle time."""
+    secret = TokenStore(example).issue("agency", "helpage")[1]
+    with serving(Settings(example), listen=Listen(per_client=8)) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        stalled = []
+        try:
+            for _ in range(40):
+                s = socket.create_connection((host, int(port)))
+                s.sendall(f"POST /api/drafts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {secret}\r\n"
+                          "Content-Length: 100000\r\nContent-Type: multipart/form-data; boundary=b\r\n\r\n--b\r\n"
+                          .encode())
+                stalled.append(s)
+            time.sleep(1.5)
+            answers = []
+            for _ in range(5):
+                try:
+                    answers.append(httpx.get(f"{server.url}/api/health", timeout=1.0).status_code)
+                except httpx.TransportError as exc:
+                    answers.append(type(exc).__name__)
+            assert answers == [200] * 5
+        finally:
+            for s in stalled:
+                s.close()

@@ -5,9 +5,11 @@ connection, so 200 sockets that never finish their headers make every other visi
 `GuardedH11` closes a connection whose headers have not all arrived within `header_timeout` of its
 opening (or of its last answer, on a kept-alive connection), and keeps at most `per_client` open
 connections per client address: over that, the client's oldest connection that is not in the middle of
-a request is closed (else the new one). A trusted proxy's address is not capped per client. The cap in all
-stays within the files the host lets the server open (their soft limit raised to the hard one where it
-must): past it, the server could accept nobody, not even the health probe. Proxy headers
+a request is closed, else the one whose request body has not come for longest (at least `STALLED`
+seconds: a slow-POST attack, or a tab left hanging), else the new one. A trusted proxy's address is not
+capped per client. The cap in all stays within the files the host lets the server open (their soft limit
+raised to the hard one where it must): past it, the server could accept nobody, not even the health
+probe. Proxy headers
 (X-Forwarded-For, -Proto) are believed only from `--forwarded-allow-ips` (uvicorn's ProxyHeadersMiddleware);
 by default from nobody.
 """
@@ -19,6 +21,7 @@ import resource
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -38,6 +41,9 @@ class Listen:
     keep_alive: int = 10  # seconds an idle kept-alive connection stays open
 
 
+STALLED = 1.0  # seconds a request body may pause before its connection may go for a new one over the cap
+
+
 class GuardedH11(H11Protocol):
     """uvicorn's h11 protocol with a deadline for a request's headers and a cap on connections."""
 
@@ -46,6 +52,7 @@ class GuardedH11(H11Protocol):
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self.opened, self.deadline = self.loop.time(), None
+        self.heard = self.opened
         self.arm()
         self.cap()
 
@@ -57,6 +64,16 @@ class GuardedH11(H11Protocol):
 
     def in_request(self) -> bool:
         return self.cycle is not None and not self.cycle.response_complete
+
+    def data_received(self, data: bytes) -> None:
+        self.heard = self.loop.time()
+        super().data_received(data)
+
+    def stalled(self) -> float:
+        """Seconds the body of the request in progress has not come (0 when none is awaited)."""
+        if not self.in_request() or self.conn.their_state is not h11.SEND_BODY:
+            return 0.0
+        return self.loop.time() - self.heard
 
     def handle_events(self) -> None:
         super().handle_events()
@@ -80,15 +97,19 @@ class GuardedH11(H11Protocol):
             self.transport.close()
 
     def cap(self) -> None:
-        """Over the cap, close the client's oldest connection that holds no request in progress."""
+        """Over the cap, close the client's oldest connection that holds no request in progress, else the
+        one whose request body has stalled longest, else this new one."""
         address = self.client[0] if self.client else ""
         trusted = address in self.listen.forwarded_allow_ips
         mine = [c for c in self.connections if c.client and c.client[0] == address] if not trusted else []
         for crowd, limit in ((mine, self.listen.per_client), (list(self.connections), self.listen.max_connections)):
             if len(crowd) <= limit:
                 continue
-            idle = [c for c in crowd if c is not self and not c.in_request() and not c.transport.is_closing()]
-            victim = min(idle, key=lambda c: c.opened) if idle else self
+            others = [c for c in crowd if c is not self and not c.transport.is_closing()]
+            idle = [c for c in others if not c.in_request()]
+            stalled = [c for c in others if c.stalled() >= STALLED]
+            victim = (min(idle, key=lambda c: c.opened) if idle else
+                      max(stalled, key=lambda c: c.stalled()) if stalled else self)
             victim.transport.close()
             victim.connections.discard(victim)
 
