@@ -47,7 +47,7 @@ from . import (
 from .bookpages import main_matter_start
 from .cover import CoverLogos, cover_logos
 from .quotes import curly, typographic_quotes
-from .wordsections import W, open_on_right_hand_pages, w_element
+from .wordsections import RECTO, TITLE_PAGES, W, bare, open_on_right_hand_pages, section_start, w_element
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TALLEST = Cm(17)  # a picture's height at most, as the PDF's (render.pdf.TALLEST)
@@ -223,10 +223,10 @@ def front_matter(document: Document, copyright: list, logos: CoverLogos) -> list
         cover.append(_styled("Draft Mark", draft_mark(document)))
     if logos.agencies:
         cover.append(_logo_row(logos.agencies, logos.names, "0.8cm"))
-    cover += [PAGE_BREAK, *title_page(project)]
-    if copyright:
+    cover += [section_start(TITLE_PAGES), *title_page(project)]
+    if copyright:  # on the title page's back
         cover += [PAGE_BREAK, Div(["", [], [["custom-style", "Copyright"]]], copyright)]
-    return (cover + [PAGE_BREAK] + table_of_contents(document, i18n.text(project.language, "contents"))
+    return (cover + [section_start(RECTO)] + table_of_contents(document, i18n.text(project.language, "contents"))
             + lists_of_captions(document))
 
 
@@ -318,8 +318,8 @@ def finish(document: Document, data: bytes) -> bytes:
         if mark:
             header.add_run("\t")
             header.add_run(mark, style=mark_style)
+    cover_header = _blank_paragraph(section.first_page_header, header_style, width)  # the title pages' too
     if mark:
-        cover_header = _blank_paragraph(section.first_page_header, header_style, width)
         cover_header.add_run("\t")
         cover_header.add_run(mark, style=mark_style)
     coalition = curly(project.coalition, "", project.language)
@@ -327,7 +327,7 @@ def finish(document: Document, data: bytes) -> bytes:
     _folio(_blank_paragraph(section.even_page_footer, footer_style, width), coalition, verso=True)
     _blank_paragraph(section.first_page_footer, footer_style, width)
 
-    open_on_right_hand_pages(word, main_matter_start(document.blocks))
+    title_pages = open_on_right_hand_pages(word, main_matter_start(document.blocks))
     openings = word.sections[1:]
     if openings:  # a part's or chapter's opening page: the draft mark but no running head, and its folio
         footer = openings[0].first_page_footer
@@ -339,6 +339,8 @@ def finish(document: Document, data: bytes) -> bytes:
             for old in later._sectPr.findall(qn("w:footerReference") + '[@{%s}type="first"]' % W):
                 later._sectPr.remove(old)
             later._sectPr.insert(0, copy.deepcopy(reference))
+    for section in title_pages:
+        bare(section, word.sections[0]._sectPr)
     _hanging_footnote_numbers(word)
     _no_taller_than(word.element.body, TALLEST)
 
