@@ -34,3 +34,17 @@ def test_a_markdown_draft_whose_front_matter_is_not_yaml_is_refused_final_in_pla
     assert "between the --- lines" in api.json()["message"]
     assert page.status_code == 422 and "between the --- lines" in page.text
     assert (root / "contributions/unicef/fiscal-space.md").read_bytes() == BROKEN_FRONT_MATTER
+
+
+def test_the_address_a_form_left_in_the_address_bar_opens_the_agencys_page(tmp_path):
+    """Without JavaScript, the card is the answer to the form's POST, so the address bar then shows
+    /a/<link>/upload (or /final); opened again later (a restored session, a bookmark, a link passed to a
+    colleague) it leads back to the agency's page, not to 'There is no such page'."""
+    root = copy_example(tmp_path / "example")
+    secret = TokenStore(root).issue("agency", "unicef")[1]
+    with serving(Settings(root)) as server:
+        answers = {action: httpx.get(f"{server.url}/a/{secret}/{action}") for action in ("upload", "final")}
+        unknown = httpx.get(f"{server.url}/a/{'x' * 43}/upload")
+    for answer in answers.values():
+        assert answer.status_code == 303 and answer.headers["location"] == f"/a/{secret}"
+    assert unknown.status_code == 401  # a link that is no link is told so, not sent on

@@ -118,9 +118,18 @@ async def final(request: Request) -> Response:
     return RedirectResponse(f"/a/{request.path_params['token']}#s-{form.get('section')}", status_code=303)
 
 
+async def back_to_page(request: Request) -> Response:
+    """A form's address opened again (the address bar after a card shown without JavaScript, a restored
+    session): the link's page, where the card's draft now shows."""
+    page_token(request, AGENCY)
+    return RedirectResponse(f"/a/{request.path_params['token']}", status_code=303)
+
+
 ROUTES = [
     Route("/a/{token}", agency_page),
     Route("/a/{token}/upload", upload, methods=["POST"]),
     Route("/a/{token}/cards/{job}", card),
     Route("/a/{token}/final", final, methods=["POST"]),
+    Route("/a/{token}/upload", back_to_page, methods=["GET"]),
+    Route("/a/{token}/final", back_to_page, methods=["GET"]),
 ]
