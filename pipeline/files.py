@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from .errors import JointreportError
 
@@ -86,3 +88,26 @@ def write_atomically(path: Path, data: bytes, durable: bool = False) -> None:
             os.fsync(folder)
         finally:
             os.close(folder)
+
+
+PROLOG_MAX = 1 << 20  # what may stand before an XML part's root element; no office suite writes more than a line
+# what an XML part may open with before its root element: the declaration, comments, instructions, spaces
+PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+
+
+def declares_doctype(part: IO[bytes]) -> bool:
+    """Whether an XML part declares a document type (where entities are declared) before its root element,
+    however long the comments before it and in UTF-8 or UTF-16: no office suite writes one, and a prolog
+    longer than PROLOG_MAX counts as one."""
+    prolog = b""
+    while len(prolog) <= PROLOG_MAX:
+        chunk = part.read(1 << 16)
+        prolog += chunk
+        text = prolog.decode("utf-16", "ignore").encode() if prolog[:2] in (b"\xff\xfe", b"\xfe\xff") else prolog
+        text = text.removeprefix(b"\xef\xbb\xbf")  # a byte order mark
+        rest = text[PROLOG.match(text).end():]
+        if rest.startswith((b"<!DOCTYPE", b"<!ENTITY")):
+            return True
+        if (rest[:1] == b"<" and rest[1:2] not in (b"", b"!", b"?")) or not chunk:
+            return False  # the root element (or the part's end): nothing may be declared from here on
+    return True

@@ -35,7 +35,7 @@ FINAL = "---\nstatus: final\n---\n\n"
 ALIAS_BOMB = "".join(
     ["---\nstatus: final\n", 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
     + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)] + ["---\n\nText.\n"])
-HOSTILE_SECTIONS = ("deep", "lists", "bomb", "sidecar", "huge", "links", "picture", "entity", "stale")
+HOSTILE_SECTIONS = ("deep", "lists", "bomb", "sidecar", "huge", "links", "picture", "entity", "hidden", "stale")
 PDF = "a-minimal-joint-report.pdf"
 
 
@@ -54,14 +54,15 @@ def png_header(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
 
 
-def with_entities(path: Path) -> None:
-    """Rewrite a .docx's body with a 'billion laughs' DOCTYPE, as an attacker (never Word) would."""
+def with_entities(path: Path, before: str = "") -> None:
+    """Rewrite a .docx's body with a 'billion laughs' DOCTYPE, as an attacker (never Word) would; `before`
+    it, a comment long enough to hide it from a look at the part's first kilobytes."""
     with zipfile.ZipFile(path) as archive:
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     body = parts["word/document.xml"].decode()
     entities = ('<!DOCTYPE w:document [<!ENTITY lol "lol">'
                 '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
-    parts["word/document.xml"] = body.replace("?>", "?>" + entities, 1).replace("LAUGH", "&lol2;").encode()
+    parts["word/document.xml"] = body.replace("?>", "?>" + before + entities, 1).replace("LAUGH", "&lol2;").encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -84,6 +85,8 @@ def hostile(fixture_project):
     make_docx(south / "picture.docx", ["A draft with a very large picture."], image=png_header(16384, 16384))
     make_docx(south / "entity.docx", ["LAUGH"])
     with_entities(south / "entity.docx")
+    make_docx(south / "hidden.docx", ["LAUGH"])
+    with_entities(south / "hidden.docx", "<!--" + "padding " * 1000 + "-->")
     with_stale_links(make_docx(south / "stale.docx", ["See ", "Cross "]))
     return root
 
@@ -117,6 +120,7 @@ def test_every_hostile_draft_gets_its_code_and_the_others_are_still_checked(host
         ("input/missing-image", south + "links.md"),
         ("input/image-too-large", south + "picture.docx"),
         ("input/unreadable", south + "entity.docx"),
+        ("input/unreadable", south + "hidden.docx"),
         ("input/dangling-link", south + "stale.docx"),
     ])
     messages = {(f["code"], f["path"].rsplit("/", 1)[1]): f["message"] for f in run.json()["findings"]}
@@ -126,8 +130,9 @@ def test_every_hostile_draft_gets_its_code_and_the_others_are_still_checked(host
     assert "3 links to nowhere" in messages[("input/dangling-link", "links.md")]
     assert "2 links to nowhere (first: '#_Toc999' is not an anchor" in messages[("input/dangling-link", "stale.docx")]
     assert "16,384×16,384-pixel" in messages[("input/image-too-large", "picture.docx")]
-    assert messages[("input/unreadable", "entity.docx")].startswith(
-        "the file contains XML entity declarations, which Word and LibreOffice never write; re-save it")
+    for name in ("entity.docx", "hidden.docx"):
+        assert messages[("input/unreadable", name)].startswith(
+            "the file contains XML entity declarations, which Word and LibreOffice never write; re-save it")
     assert "over the 1 MB a draft may hold" in messages[("input/too-large", "huge.md")]
     assert elapsed < 60, elapsed  # generous for a loaded CI machine: measured about 5 s
 

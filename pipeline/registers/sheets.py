@@ -15,7 +15,7 @@ import zipfile
 
 from ..codes import finding
 from ..errors import DraftError
-from ..files import Unreadable, decode_text, guarded_read
+from ..files import Unreadable, declares_doctype, decode_text, guarded_read
 from ..history import commit_dates
 from ..model import Finding, Place, Project
 from ..wordml import check_package
@@ -143,8 +143,8 @@ def _workbook_rows(data: bytes) -> tuple[str, list[tuple[int, list]]]:
                                  "register's rows ever need; copy the rows into a new workbook")
             if info.filename in names and info.filename.endswith((".xml", ".rels")):
                 with package.open(info) as part:
-                    head = part.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    crafted = declares_doctype(part)
+                if crafted:
                     raise Unreadable("the workbook's XML declares entities, which Excel and LibreOffice never "
                                      "write; save it again from Excel as .xlsx")
     from openpyxl import load_workbook  # openpyxl loads slowly; only register sheets need it here
