@@ -219,7 +219,8 @@ def test_the_french_edition_shows_the_translations_with_their_citations(project)
     assert run.code == 0, run.stderr
     text = "\n".join(p.text for p in docx.Document(project / "build" / "spf-flagship-report.fr.docx").paragraphs)
     cash = r"(?:FRA transferts monétaires|FR\s: Cash transfers) reach children fast"  # the XLIFF's or Word's
-    assert re.search(cash + r" \(Smith 2019[ab], 12\), as Figure\s\d+\.\d+ shows\.", text), text[-3000:]
+    # the figure named in the French edition's words: lower case within a sentence ('la figure 6.2')
+    assert re.search(cash + r" \(Smith 2019[ab], 12\), as figure\s\d+\.\d+ shows\.", text), text[-3000:]
     assert re.search(r"Roads matter too \(Smith 2019[ab]\)\.", text)
     assert "FRA The socle de protection sociale is a promise the agencies make together." in text
     assert "FRA The socle de protection sociale began as a crisis response" in text
