@@ -633,3 +633,27 @@ def test_an_agency_over_its_hourly_quota_is_told_when_to_try_again(fixture_proje
     assert [a.status_code for a in answers] == [404, 404, 429]
     assert answers[2].json()["error"] == "too-many-uploads" and int(answers[2].headers["retry-after"]) > 60
     assert "try again in" in answers[2].json()["message"]
+
+
+def test_an_agency_over_its_quota_is_refused_before_its_upload_is_read(fixture_project):
+    """Over the hour's uploads, a link that starts sending 20 MB is answered 429 at once: the server does
+    not take the whole upload (each try would cost it that much) to refuse it."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from pipeline.web.throttle import Quota
+
+    root = fixture_project("minimal")
+    secret = TokenStore(root).issue("agency", next(iter(load_project(root).agencies)))[1]
+    with serving(Settings(root, quota=Quota(uploads_per_hour=1))) as server:
+        first = httpx.post(f"{server.url}/api/drafts", headers={"Authorization": f"Bearer {secret}"},
+                           data={"section": "nowhere"}, files={"file": ("d.md", b"# x\n\ntext\n")})
+        assert first.status_code == 404  # counted: the hour's one upload
+        address = urlsplit(server.url)
+        head = (f"POST /api/drafts HTTP/1.1\r\nHost: {address.netloc}\r\nAuthorization: Bearer {secret}\r\n"
+                "Content-Type: multipart/form-data; boundary=X\r\nContent-Length: 20000000\r\n\r\n"
+                '--X\r\nContent-Disposition: form-data; name="file"; filename="big.md"\r\n\r\n')
+        with socket.create_connection((address.hostname, address.port), timeout=5) as client:
+            client.sendall(head.encode() + b"words " * 200)  # a kilobyte of the 20 MB announced
+            answer = client.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 429") and b"too-many-uploads" in answer, answer[:300]

@@ -5,6 +5,7 @@ the CSRF token and origin of a form sent from a page. Each either returns what i
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
@@ -25,6 +26,9 @@ def bearer(request: Request) -> Token:
     if token is None:
         raise Refusal(401, "unauthorized", "a valid token is needed: Authorization: Bearer <token>")
     return token
+
+
+Before = Callable[[Request, Token], Awaitable[None]]  # a look at a request before its body is read
 
 
 def editor(token: Token) -> Token:
@@ -74,16 +78,20 @@ def check_csrf(request: Request, form: FormData) -> None:
                                    "try again")
 
 
-async def posted_from_page(request: Request, role: str) -> tuple[Token, FormData]:
+async def posted_from_page(request: Request, role: str, first: Before | None = None) -> tuple[Token, FormData]:
     """A form sent from one of the portal's pages: by a valid link of `role`, carrying the page's CSRF
-    token. Returns the link's token and the form."""
+    token. Returns the link's token and the form; `first` may refuse the request before the form is read."""
     token = page_token(request, role)
+    if first:
+        await first(request, token)
     form = await read_form(request)
     check_csrf(request, form)
     return token, form
 
 
-async def posted_to_api(request: Request) -> tuple[Token, FormData]:
-    """A form sent to the API, by a valid Bearer token."""
+async def posted_to_api(request: Request, first: Before | None = None) -> tuple[Token, FormData]:
+    """A form sent to the API, by a valid Bearer token; `first` may refuse it before the form is read."""
     token = bearer(request)
+    if first:
+        await first(request, token)
     return token, await read_form(request)

@@ -16,7 +16,7 @@ from ..model import STATUSES, Project, Section
 from ..timeline import SectionRow, agency_status
 from . import store
 from .access import page_token, posted_from_page
-from .drafts import accept, finished, mark_final
+from .drafts import accept, finished, mark_final, within_quota
 from .pages import page
 from .plain import LANGUAGES
 from .refusals import Refusal
@@ -72,7 +72,7 @@ async def agency_page(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     """The page again, with the draft's report card: 201 stored, 422 not readable (nothing stored); or, when
     others' drafts are ahead of it, 202 and its place in line, on a page that updates itself."""
-    token, form = await posted_from_page(request, AGENCY)
+    token, form = await posted_from_page(request, AGENCY, within_quota)
     here = portal(request)
     job = await accept(request, token, form)
     if not await here.conversions.wait(job, PAGE_WAIT):

@@ -13,7 +13,7 @@ from ..commands.check import check
 from ..commands.status import status
 from ..present import summary
 from .access import bearer, editor, posted_to_api
-from .drafts import accept, finished, mark_final
+from .drafts import accept, finished, mark_final, within_quota
 from .state import portal
 
 
@@ -38,7 +38,7 @@ def preferred_wait(request: Request) -> float | None:
 async def drafts(request: Request) -> Response:
     """A draft's report card: 201 and where it was stored, or 422 when it cannot be read (nothing stored).
     With `Prefer: respond-async`, 202 and where to ask for it, when it is not made within the wait."""
-    token, form = await posted_to_api(request)
+    token, form = await posted_to_api(request, within_quota)
     job = await accept(request, token, form)
     if not await portal(request).conversions.wait(job, preferred_wait(request)):
         return JSONResponse(job_state(request, job), status_code=202)

@@ -89,6 +89,18 @@ async def accept(request: Request, token: Token, form: FormData) -> Job:
     return here.conversions.submit(token.id, upload.size, lambda: make_card(here, upload))
 
 
+async def within_quota(request: Request, token: Token) -> None:
+    """An agency's link already over its quota (its history full, its uploads of the hour sent) is refused
+    before its upload is read: otherwise each try costs the server the whole upload, for nothing."""
+    if token.role != AGENCY:
+        return  # an editor names the agency in the form
+    here = portal(request)
+    over = await run_in_threadpool(here.quotas.over, here.project(), token.agency, 0, True)
+    if over:
+        await run_in_threadpool(audit_refusal, here, Upload(token, token.agency, "", ""), 429, over.error)
+        raise Refusal(429, over.error, over.message, retry_after=over.retry_after)
+
+
 def stage(here: Portal, source) -> Path:
     """The upload copied, in pieces, to .jointreport/staging/ (removed when its card is made, or at start)."""
     folder = here.settings.root / ".jointreport" / store.STAGING_DIR

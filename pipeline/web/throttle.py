@@ -39,9 +39,9 @@ class Counter:
     def __init__(self):
         self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 
-    def hit(self, item: RateLimitItem, key: str, cost: int = 1) -> int:
-        """0 if allowed (and counted), else the seconds until it would be."""
-        if self.limiter.hit(item, key, cost=cost):
+    def hit(self, item: RateLimitItem, key: str, cost: int = 1, peek: bool = False) -> int:
+        """0 if allowed (and counted, unless a `peek`), else the seconds until it would be."""
+        if (self.limiter.test if peek else self.limiter.hit)(item, key, cost=cost):
             return 0
         reset = self.limiter.get_window_stats(item, key).reset_time
         return max(1, min(item.get_expiry(), math.ceil(reset - time.time())))
@@ -67,17 +67,18 @@ class Quotas:
         self.bytes = RateLimitItemPerHour(quota.megabytes_per_hour * 1_000_000)
         self.counter = Counter()
 
-    def over(self, project: Project, agency: str, size: int) -> Over | None:
-        """The 429 an agency's upload of `size` bytes meets, or None (and it is counted)."""
+    def over(self, project: Project, agency: str, size: int, peek: bool = False) -> Over | None:
+        """The 429 an agency's upload of `size` bytes meets, or None (and it is counted, unless a `peek`: the
+        look before an upload is read)."""
         versions, kept = store.history_use(project, agency)
         if versions >= self.quota.history_versions or kept + size > self.quota.history_megabytes * 1_000_000:
             return Over("history-full", "your agency's history of versions is full; ask the report's editors to "
                                         "make room", retry_after=3600)
-        wait = self.counter.hit(self.uploads, agency)
+        wait = self.counter.hit(self.uploads, agency, peek=peek)
         if wait:
             return Over("too-many-uploads", f"your agency has sent {self.quota.uploads_per_hour} drafts in the "
                                             f"last hour; try again in {minutes(wait)}", retry_after=wait)
-        wait = self.counter.hit(self.bytes, agency, cost=max(1, size))
+        wait = self.counter.hit(self.bytes, agency, cost=max(1, size), peek=peek)
         if wait:
             return Over("too-many-bytes", f"your agency has sent {self.quota.megabytes_per_hour} MB in the last "
                                           f"hour; try again in {minutes(wait)}", retry_after=wait)
