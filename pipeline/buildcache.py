@@ -15,6 +15,7 @@ Two levels, both under build/.cache/:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -102,6 +103,9 @@ def installation() -> str:
     return _sha(json.dumps([__version__, _package_state()]).encode())[:16]
 
 
+BEING_WRITTEN_SECONDS = 600  # a `.part` younger than this is another's write in progress; older, a crash's
+
+
 class Store:
     """Pieces of work (a draft's adopted blocks, its wording findings, a chunk's Typst) kept under a
     folder of build/.cache/ by a digest of everything they were made from: `context`, which all the
@@ -140,10 +144,17 @@ class Store:
         self.put(key, as_json(value))
 
     def prune(self) -> None:
-        if self.folder.is_dir():
-            for stale in self.folder.iterdir():
-                if stale.name not in self.used and stale.is_file():
-                    stale.unlink(missing_ok=True)
+        """Drop the pieces this run did not ask for; not a piece another thread or process is writing now
+        (a recent `.part`: the portal's conversions share the stores)."""
+        if not self.folder.is_dir():
+            return
+        for stale in self.folder.iterdir():
+            with contextlib.suppress(OSError):  # gone meanwhile: another's prune, or its write done
+                if stale.name in self.used or not stale.is_file():
+                    continue
+                if stale.suffix == ".part" and time.time() - stale.stat().st_mtime < BEING_WRITTEN_SECONDS:
+                    continue
+                stale.unlink()
 
 
 @dataclass(frozen=True)

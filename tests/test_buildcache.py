@@ -319,6 +319,20 @@ def test_a_renderer_mended_under_the_same_version_writes_the_outputs_again(built
     assert again.kept == [] and names(again.outputs) >= {"a-minimal-joint-report.docx", "a-minimal-joint-report.pdf"}
 
 
+def test_pruning_a_store_leaves_a_piece_another_worker_is_writing(tmp_path):
+    """The portal's two conversions share a store: one's prune must not delete the other's write in progress
+    (it did: FileNotFoundError on the rename, a 500 for that upload), but a crash's old `.part` goes."""
+    store = buildcache.Store(tmp_path)
+    store.put_json(store.key("kept"), {"mine": True})
+    writing, crashed, other = tmp_path / ".abc.x1.part", tmp_path / ".abc.x2.part", tmp_path / "not-asked-for"
+    for path in (writing, crashed, other):
+        path.write_bytes(b"{}")
+    hour_ago = time.time() - 3600
+    os.utime(crashed, (hour_ago, hour_ago))
+    store.prune()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([store.key("kept"), writing.name])
+
+
 def test_the_typst_of_the_pieces_is_the_typst_of_the_whole(fixture_project, tmp_path, monkeypatch):
     import copy
     import datetime as dt

@@ -88,15 +88,20 @@ def test_docx_parts_and_chapters_open_on_a_page_without_the_running_head(fixture
     word, _ = build(root, "--format", "docx,pdf", "--force")
     sections = word.sections
     headings = [p for p in word.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
-    assert len(sections) == len(headings) + 1  # the cover and contents, then one a part or chapter
+    assert len(sections) == len(headings) + 3  # the cover, the title pages, the contents, then one a heading
     for section in sections:
         assert section.different_first_page_header_footer and section.start_type == WD_SECTION_START.ODD_PAGE
+    cover, title_pages, *openings = sections
+    for section in (cover, *openings):
         assert section.header.paragraphs[0].text.startswith("A Minimal Joint Report")
-    for section in sections[1:]:  # an opening page: the draft mark, no title; the folio
+    for part in (title_pages.header, title_pages.even_page_header, title_pages.first_page_header):
+        assert part.paragraphs[0].text == "\tDRAFT – not for circulation"  # the mark, no running head
+    for section in openings:  # the contents and each part or chapter: the draft mark, no title; the folio
         assert section.first_page_header.paragraphs[0].text == "\tDRAFT – not for circulation"
         footer = section.first_page_footer._element.xml
         assert "Minimal Coalition" in footer and 'w:instr=" PAGE "' in footer
-    assert "Minimal Coalition" not in sections[0].first_page_footer._element.xml  # the cover has none
+    for footer in (cover.first_page_footer, title_pages.footer, title_pages.even_page_footer):
+        assert "Minimal Coalition" not in footer._element.xml and "PAGE" not in footer._element.xml  # no folio
 
 
 @needs_client("soffice")
