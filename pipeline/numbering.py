@@ -23,6 +23,7 @@ from pandocfilters import Link, Span, Str
 
 from . import i18n
 from .blocks import anchor, tagged
+from .normalise import DRAFT_CLASS
 from .tree import stringify, visit
 
 XREF_CLASS = "xref"
@@ -34,6 +35,7 @@ ORIGINAL_KEY = "xref-id"  # a draft's own identifier, before the assembler prefi
 # figurerefs writes them); the label's own capital opens a sentence
 LOWER_IN_TEXT = frozenset(("fr", "es"))
 IN_SENTENCE = "xref-in-sentence"  # the mark `number` puts on a reference that does not open its sentence
+TEXT_LANG = "xref-lang"  # the language of the text around a reference, where it is not the edition's
 SENTENCE_END = ".!?…"
 
 
@@ -155,11 +157,11 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
     """Number the assembled report's captioned figures and tables per chapter and write its
     cross-references as "Figure 1.1" links, in place. Returns the blocks and the captions in reading order."""
     captions: list[Caption] = []
-    originals: dict[str, list[tuple[str, str, str]]] = {}  # draft id → [(assembled id, prefix, label)]
-    by_identifier: dict[str, str] = {}  # assembled id → label
+    originals: dict[str, list[tuple[str, str, tuple]]] = {}  # draft id → [(assembled id, prefix, label)]
+    by_identifier: dict[str, tuple[str, str]] = {}  # assembled id → label: (its word's key, its number)
     state = {"chapter": "", "section": "", "counts": {"figure": 0, "table": 0}}
 
-    def record(attr: list, label: str) -> None:
+    def record(attr: list, label: tuple[str, str]) -> None:
         by_identifier[attr[0]] = label
         original = _attrs(attr).get(ORIGINAL_KEY)
         if original:
@@ -178,7 +180,7 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             if attr[0]:
                 where = state["section"] or state["chapter"]
                 if where:
-                    record(attr, f"{i18n.text(lang, 'section_ref')} {where}")
+                    record(attr, ("section_ref", where))
             return None
         if key in ("Figure", "Table") and _has_caption(value[1]):
             kind = "figure" if key == "Figure" else "table"
@@ -190,14 +192,12 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
                 attr[0] = anchor("auto", kind, str(len(captions) + 1))
             _set(attr, NUMBER_KEY, num)
             _set(attr, "kind", kind)
+            record(attr, (kind, num))
             label = f"{i18n.text(lang, kind)} {num}"
-            record(attr, label)
             captions.append(Caption(kind, num, attr[0], label, stringify(value[1][1]).strip()))
         return None
 
     references: list[dict] = []  # the cross-references, written once every label is known (they may look ahead)
-
-    lower = lang.split("-")[0] in LOWER_IN_TEXT
 
     def count_and_gather(key, value, fmt, meta):
         if key in ("Para", "Plain"):
@@ -210,8 +210,8 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
             return references[-1]
         return count(key, value, fmt, meta)
 
-    walked = CAPTIONED | {"Header", "Span"} | ({"Para", "Plain"} if lower else set())
-    visit(blocks, count_and_gather, only=walked)  # one walk of the whole report
+    _in_their_language(blocks, lang)
+    visit(blocks, count_and_gather, only=CAPTIONED | {"Header", "Span", "Para", "Plain"})  # one walk of the report
     for node in references:
         node.update(_reference(node["c"], originals, by_identifier, lang))
     return blocks, captions
@@ -219,16 +219,31 @@ def number(blocks: list, lang: str) -> tuple[list, list[Caption]]:
 
 def _reference(value: list, originals: dict, by_identifier: dict, lang: str) -> dict:
     """What a cross-reference's Span (its `c`) becomes: the link to its target ("Figure 1.1"), or the words
-    "Figure ??" when it has none."""
-    found = _resolve(_attrs(value[0]), originals, by_identifier)
+    "Figure ??" when it has none — in the words of the text around it (the edition's, or the language of a
+    draft shown untranslated), in lower case within a sentence where that language writes so."""
+    attrs = _attrs(value[0])
+    words = attrs.get(TEXT_LANG) or lang
+    found = _resolve(attrs, originals, by_identifier)
     if found is None:
-        target = _attrs(value[0]).get("target", "")
-        kind = KINDS.get(_kind_of(target) or "", "figure")  # a Word _Ref always finds its caption
-        return Str(f"{i18n.text(lang, kind)} ??")
-    identifier, label = found
-    if _attrs(value[0]).get(IN_SENTENCE):
+        kind = KINDS.get(_kind_of(attrs.get("target", "")) or "", "figure")  # a Word _Ref always finds its caption
+        return Str(f"{i18n.text(words, kind)} ??")
+    identifier, (key, num) = found
+    label = f"{i18n.text(words, key)} {num}"
+    if attrs.get(IN_SENTENCE) and words.split("-")[0] in LOWER_IN_TEXT:
         label = label[:1].lower() + label[1:]
     return Link(["", [XREF_CLASS], []], [Str(label)], ["#" + identifier, ""])
+
+
+def _in_their_language(blocks: list, lang: str) -> None:
+    """Mark each cross-reference in a draft shown in another language than the edition's (not translated yet)
+    with that language, so it reads "le tableau 1.1" in French text of the English edition, not "le Table 1.1"."""
+    def draft(key, value, fmt, meta):
+        own = _attrs(value[0]).get("lang", "")
+        if DRAFT_CLASS in value[0][1] and own and own.split("-")[0] != lang.split("-")[0]:
+            visit(value[1], lambda k, v, f, m: _set(v[0], TEXT_LANG, own) if XREF_CLASS in v[0][1] else None,
+                  only=frozenset(("Span",)))
+
+    visit(blocks, draft, only=frozenset(("Div",)))
 
 
 def _mark_within_sentences(inlines: list) -> None:
@@ -247,7 +262,7 @@ def _mark_within_sentences(inlines: list) -> None:
             before = "x"  # emphasis, a link, a note: words, as far as the sentence is concerned
 
 
-def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, str] | None:
+def _resolve(attrs: dict, originals: dict, by_identifier: dict) -> tuple[str, tuple[str, str]] | None:
     target, prefix = attrs.get("target", ""), attrs.get("xref-prefix", "")
     candidates = originals.get(target, [])
     for identifier, where, label in candidates:  # the referring draft's own target first

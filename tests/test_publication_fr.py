@@ -58,6 +58,15 @@ def test_a_french_reference_within_a_sentence_is_lower_case_and_one_opening_it_c
         assert "considérable. Figure 1.1 donne les taux" in text
 
 
+def test_a_reference_in_french_text_of_the_english_edition_is_in_french_words(french):
+    """The English edition shows the French draft until it is translated: its references read as French
+    ("la figure 1.1"), not "la Figure 1.1" in the edition's words."""
+    for text in (pdf_text(french.with_suffix(".en.pdf")), docx_texts(french.with_suffix(".en.docx"))):
+        text = " ".join(text.split())
+        assert "Comme le montre la figure 1.1, l’écart" in text
+        assert "considérable. Figure 1.1 donne les taux" in text
+
+
 def test_french_text_in_the_english_edition_keeps_its_french_quotes_in_the_docx_as_in_the_pdf(french):
     quoted = "«\u202fla protection sociale est un investissement\u202f»"
     assert quoted in pdf_text(french.with_suffix(".en.pdf"))
