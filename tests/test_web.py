@@ -635,6 +635,23 @@ def test_an_agency_over_its_hourly_quota_is_told_when_to_try_again(fixture_proje
     assert "try again in" in answers[2].json()["message"]
 
 
+def test_retry_after_is_when_the_hours_oldest_upload_leaves_it_even_at_the_hours_turn(fixture_project, monkeypatch):
+    """Eight seconds before the clock's hour turns, an agency over its uploads is told to wait until its oldest
+    upload is an hour old, not the eight seconds a sliding window's guess gave (it was refused again then)."""
+    from pipeline.web.throttle import Quota, Quotas
+
+    root = fixture_project("minimal")
+    project, agency = load_project(root), next(iter(load_project(root).agencies))
+    now = [1_800_000_000 - 8.0]  # 3,600 divides 1,800,000,000: the windows' hour turns there
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    quotas = Quotas(Quota(uploads_per_hour=2))
+    assert quotas.over(project, agency, 100) is None and quotas.over(project, agency, 100) is None
+    over = quotas.over(project, agency, 100)
+    assert over.error == "too-many-uploads" and over.retry_after >= 3590, over
+    now[0] += 9  # past the hour's turn: still over, as it was told
+    assert quotas.over(project, agency, 100, peek=True).error == "too-many-uploads"
+
+
 def test_an_agency_over_its_quota_is_refused_before_its_upload_is_read(fixture_project):
     """Over the hour's uploads, a link that starts sending 20 MB is answered 429 at once: the server does
     not take the whole upload (each try would cost it that much) to refuse it."""

@@ -1,6 +1,8 @@
-"""How much each may ask, counted with the `limits` library (sliding window counters, in memory): per client
-address, pages a minute and changing requests a minute; per agency, uploads and bytes an hour, and what
-its history may hold. Over a limit is a 429 with `Retry-After`, decided before any work is done."""
+"""How much each may ask, counted with the `limits` library (in memory): per client address, pages a minute
+and changing requests a minute, and per agency bytes an hour (sliding window counters); per agency, uploads
+an hour (a moving window: its Retry-After is when the oldest upload leaves the hour, where a sliding window's
+guess near the hour's turn was seconds), and what its history may hold. Over a limit is a 429 with
+`Retry-After`, decided before any work is done."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 
 from ..model import Project
 from . import store
@@ -36,8 +38,9 @@ class Quota:
 
 
 class Counter:
-    def __init__(self):
-        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
+    def __init__(self, moving: bool = False):
+        """`moving`: every hit kept, for an exact Retry-After (for counts, not for bytes)."""
+        self.limiter = (MovingWindowRateLimiter if moving else SlidingWindowCounterRateLimiter)(MemoryStorage())
 
     def hit(self, item: RateLimitItem, key: str, cost: int = 1, peek: bool = False) -> int:
         """0 if allowed (and counted, unless a `peek`), else the seconds until it would be."""
@@ -65,7 +68,7 @@ class Quotas:
         self.quota = quota
         self.uploads = RateLimitItemPerHour(quota.uploads_per_hour)
         self.bytes = RateLimitItemPerHour(quota.megabytes_per_hour * 1_000_000)
-        self.counter = Counter()
+        self.counter, self.counted = Counter(), Counter(moving=True)  # bytes; uploads
 
     def over(self, project: Project, agency: str, size: int, peek: bool = False) -> Over | None:
         """The 429 an agency's upload of `size` bytes meets, or None (and it is counted, unless a `peek`: the
@@ -74,7 +77,7 @@ class Quotas:
         if versions >= self.quota.history_versions or kept + size > self.quota.history_megabytes * 1_000_000:
             return Over("history-full", "your agency's history of versions is full; ask the report's editors to "
                                         "make room", retry_after=3600)
-        wait = self.counter.hit(self.uploads, agency, peek=peek)
+        wait = self.counted.hit(self.uploads, agency, peek=peek)
         if wait:
             return Over("too-many-uploads", f"your agency has sent {self.quota.uploads_per_hour} drafts in the "
                                             f"last hour; try again in {minutes(wait)}", retry_after=wait)
