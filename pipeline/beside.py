@@ -1,11 +1,12 @@
-"""Work done in a forked child while the parent goes on: a cold build checks its drafts beside their assembly.
+"""Work done in a forked child while the parent goes on: a build checks its drafts beside their assembly
+(and, when forced, their render).
 
 The check and the assembly read the same drafts and neither needs the other, and each is pure Python on
-one core: a cold build of sixty sections spent 2.6 s checking, then 1.9 s assembling, while the
-machine's second core waited. The child's only results are its return value, pickled back, and what it
-writes to content-addressed caches of its own; where forking is not safe (other threads alive: the
-portal, a `watch` holding Typst; no `fork` on this system) or the child dies, the work is done in the
-parent, where any error it raises is raised as if it had never been forked.
+one core: one after the other, they left the machine's second core idle. The child's only results are its
+return value, pickled back, and what it writes to content-addressed caches of its own; where forking is
+not safe (other threads alive: the portal, a `watch` holding Typst; no `fork` on this system) or the
+child dies, the work is done in the parent, where any error it raises is raised as if it had never been
+forked.
 """
 
 from __future__ import annotations

@@ -181,7 +181,7 @@ def _build(root: Path, options: Options) -> Build:
     if unchanged:
         findings, ready, outputs = unchanged
         log.info("nothing changed since the last build: %d outputs kept", len(outputs))
-        proof = [f for f in findings if f.code.startswith("layout/")] if "pdf" in options.formats else []
+        proof = [f for f in findings if from_the_proof(f)] if "pdf" in options.formats else []
         return Build(project, Sources([]), [f for f in findings if f not in proof], [], languages=languages,
                      outputs=outputs, ready=ready, kept=outputs, render_findings=proof)
     sources = read(project)
@@ -198,27 +198,27 @@ def _build(root: Path, options: Options) -> Build:
             return findings
 
         is_draft = is_draft_report(project, where.originals)
-        editions = [(lang, formats, assembled(project, lang, where.drafts, sources, is_draft, options))
-                    for lang, formats in edition_formats(project, languages, options.formats)]
+        documents = [(lang, formats, assembled(project, lang, where.drafts, sources, is_draft, options))
+                     for lang, formats in edition_formats(project, languages, options.formats)]
         if not options.force:  # errors stop the build: the gate waits for them before anything is rendered
             result.findings = checked()
         with phase(Phase.GATE, f"stage {options.stage}" if options.stage else "errors stop the build unless --force"):
             gate(project, result.findings, result.originals, options.force, options.stage)
-        render_editions(result, editions, cache, versions, options.warm_up)
+        render_editions(result, documents, cache, versions, options.warm_up)
         if options.force:
             result.findings = checked()
     if "pdf" in options.formats:  # this build proofed the PDF again: its findings replace the last proof's
-        result.findings = [f for f in result.findings if not f.code.startswith("layout/")]
+        result.findings = [f for f in result.findings if not from_the_proof(f)]
     if kept_with_its_proof(result, options):
         cache.save(inputs, result.findings + result.render_findings, len(result.drafts), result.outputs)
     result.outputs.append(write_manifest(result, output_path(project, "manifest.json")))
     return result
 
 
-def render_editions(result: Build, editions: list[tuple[str, tuple, Document]], cache: BuildCache, versions: dict,
-                    warm_up: bool) -> None:
+def render_editions(result: Build, documents: list[tuple[str, tuple, Document]], cache: BuildCache,
+                    versions: dict, warm_up: bool) -> None:
     """The render and proof phases of every assembled edition, and its terminology record."""
-    for lang, formats, document in editions:
+    for lang, formats, document in documents:
         for fmt, (path, kept, set_aside) in render_edition(document, formats, cache, versions, warm_up):
             result.outputs.append(path)
             result.kept += [path] if kept else []
@@ -235,8 +235,12 @@ def kept_with_its_proof(result: Build, options: Options) -> bool:
     """Whether a build is kept for the next to reuse: not with drafts a renderer set aside (tried again next
     time); with what its proof found only when forced (the proof says the same of the same PDF, and an
     unforced build is refused by the gate on it instead)."""
-    proofed = all(f.code.startswith("layout/") for f in result.render_findings)
-    return not result.render_findings or (options.force and proofed)
+    return not result.render_findings or (options.force and all(map(from_the_proof, result.render_findings)))
+
+
+def from_the_proof(found: Finding) -> bool:
+    """A finding of the proof phase (`layout/…`): what it says of a PDF, the next proof of it says again."""
+    return found.code.startswith("layout/")
 
 
 def assembled(project: Project, lang: str, drafts: list[Draft], sources: Sources, is_draft: bool,

@@ -18,7 +18,7 @@ from lxml import etree
 from ..codes import finding
 from ..errors import DraftError
 from ..model import Finding, Place, Project
-from ..wordml import WordPackage
+from ..wordml import W, WordPackage
 
 WHITE = (255, 255, 255)
 BODY, LARGE = 4.5, 3.0  # WCAG 2.1 AA: body text, and large text (18 pt, or 14 pt bold)
@@ -29,7 +29,6 @@ TYPST_COLOURS = {  # Typst's named colours
     "green": "2ecc40", "lime": "01ff70",
 }
 CONTAINERS = {"block", "box", "rect", "page", "square", "ellipse", "circle"}
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def accessibility_findings(project: Project, templates: dict[str, bytes]) -> list[Finding]:

@@ -33,6 +33,7 @@ from ..pandoc import write_from_ast
 from ..textruns import inlines
 from ..tree import visit
 from ..word.pictures import describe_pictures
+from ..wordml import W
 from . import (
     copyright_page,
     describe,
@@ -47,7 +48,7 @@ from . import (
 from .bookpages import main_matter_start
 from .cover import CoverLogos, cover_logos
 from .quotes import curly, typographic_quotes
-from .wordsections import RECTO, TITLE_PAGES, W, bare, open_on_right_hand_pages, section_start, w_element
+from .wordsections import RECTO, TITLE_PAGES, bare, open_on_right_hand_pages, section_start, w_element
 from .wordstyles import complete_reference, resolve_style_ids, style_named
 
 TALLEST = Cm(17)  # a picture's height at most, as the PDF's (render.pdf.TALLEST)

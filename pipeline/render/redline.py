@@ -25,7 +25,6 @@ from lxml import etree
 from ..document import Document
 from ..tree import stringify, walk
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 TOKENS = re.compile(r"\s+|[^\s]+")
 TEXT_BLOCKS = ("Para", "Plain", "Header", "LineBlock", "CodeBlock")

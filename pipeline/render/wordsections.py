@@ -10,9 +10,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 from pandocfilters import RawBlock
 
+from ..wordml import W
 from .wordstyles import style_named
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def w_element(tag: str, **attrs) -> etree._Element:
