@@ -121,3 +121,21 @@ def test_the_editors_page_fits_its_panel_at_1280_pixels_and_sorts_findings_by_se
     badges = [b.text.lower() for b in browser.find_elements(By.CSS_SELECTOR, ".findings-table .badge")]
     order = ["error", "warning", "info"]
     assert len(set(badges)) >= 2 and badges == sorted(badges, key=order.index)
+
+
+def test_the_agencys_page_fits_a_phone_360_pixels_wide(site, browser):
+    """WCAG 2.1 reflow: on a phone nothing leaves its card or the page, the drop zone included (its 20rem
+    basis once ran 40 px out of the card's right edge)."""
+    server, links = site
+    browser.set_window_size(360, 900)
+    browser.get(f"{server.url}/a/{links['helpage']}")
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    leaving = browser.execute_script(
+        "const out = [];"
+        "for (const card of document.querySelectorAll('.card, section, article')) {"
+        "  const edge = card.getBoundingClientRect().right;"
+        "  for (const e of card.querySelectorAll('*')) {"
+        "    if (e.getBoundingClientRect().right > edge + 1) out.push(e.className || e.tagName); } }"
+        "return out")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    assert browser.find_elements("css selector", ".drop") and leaving == []
