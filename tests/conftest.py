@@ -145,3 +145,46 @@ def soffice(tmp_path: Path, fmt: str, source: Path, outdir: Path) -> Path:
     converted = outdir / f"{source.stem}.{fmt}"
     assert proc.returncode == 0 and converted.is_file(), proc.stderr
     return converted
+
+
+ISSUED: set[str] = set()  # every link secret the tests issue, looked for in every server log after each test
+
+
+def _remember_secrets() -> None:
+    from pipeline.web.tokens import TokenStore
+
+    issue = TokenStore.issue
+
+    def issue_and_remember(self, *args, **kwargs):
+        token, secret = issue(self, *args, **kwargs)
+        ISSUED.add(secret)
+        return token, secret
+
+    TokenStore.issue = issue_and_remember
+
+
+_remember_secrets()
+
+
+def secrets_in(text: str) -> list[str]:
+    """Secrets the tests issued (or their capitals, or their first 16 characters) found in a log."""
+    return [s[:6] + "…" for s in ISSUED if s[:16] in text or s.upper()[:16] in text]
+
+
+def leaks(text: str) -> list[str]:
+    """Secrets and test folders found in the in-process server's log."""
+    return secrets_in(text) + (["a path of the test's folders"] if "/pytest-of-" in text else [])
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_any_server_log(request):
+    """After every test, the log of every portal it ran holds no secret: the in-process server's (nor any
+    test folder), and each `jointreport serve` log the test kept in its folder."""
+    folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    from .webserver import LOG
+
+    if LOG.exists():
+        assert not leaks(LOG.read_text(errors="replace"))
+    for log in folder.rglob("*.log") if folder else ():
+        assert not secrets_in(log.read_text(errors="replace")), log.name

@@ -22,39 +22,12 @@ from pipeline.web.tokens import TokenStore
 
 from .conftest import copy_example, jointreport, needs_client
 from .docxfactory import make_docx
-from .webserver import LOG, serving
+from .webserver import serving
 
 EXAMPLE_DAY = dt.date(2011, 4, 20)
 # Judged across the whole report (which spelling the document mostly uses): a card sees its chapter only.
 WHOLE_DOCUMENT = {"style/consistency"}
 LIMIT = 2_000_000  # a small upload limit keeps the 413 test quick
-
-
-ISSUED: set[str] = set()  # every secret the tests issue, to be looked for in the server's log
-_issue = TokenStore.issue
-
-
-def _issue_and_remember(self, *args, **kwargs):
-    token, secret = _issue(self, *args, **kwargs)
-    ISSUED.add(secret)
-    return token, secret
-
-
-TokenStore.issue = _issue_and_remember
-
-
-def leaks(text: str) -> list[str]:
-    """Secrets (or their capitals, or their first 16 characters) and test folders found in a log."""
-    found = [s[:6] + "…" for s in ISSUED if s[:16] in text or s.upper()[:16] in text]
-    return found + (["a path of the test's folders"] if "/pytest-of-" in text else [])
-
-
-@pytest.fixture(autouse=True)
-def no_secret_in_the_log():
-    """After every test, the log of every server it ran holds no secret and no path."""
-    yield
-    if LOG.exists():
-        assert not leaks(LOG.read_text(errors="replace"))
 
 
 @dataclass
